@@ -1,0 +1,94 @@
+#include "analysis/analyze.hpp"
+
+#include "analysis/spline.hpp"
+#include "dynamics/dynamics.hpp"
+#include "loads/disc_loads.hpp"
+#include "muscles/muscle_geometry.hpp"
+
+namespace spineload {
+
+void analyze_frame(const Model& model, Data& data, const Posture& posture,
+                   const Eigen::VectorXd& q, const Eigen::VectorXd& qdot,
+                   const Eigen::VectorXd& qddot, const RecruitmentOptions& options) {
+  forward_kinematics(model, data, q, qdot);
+  apply_loads(model, data, posture.loads);
+  inverse_dynamics(model, data, qddot);
+  passive_moments(model, data);
+  muscle_geometry(model, data);
+  recruit_muscles(model, data, options);
+  disc_loads(model, data);
+  balance(model, data, posture.support);
+}
+
+namespace {
+
+FrameResult snapshot(const Data& data, double t) {
+  FrameResult f;
+  f.time_s = t;
+  f.tau_Nm = data.tau_Nm;
+  f.passive_Nm = data.passive_Nm;
+  f.activation = data.activation;
+  f.force_N = data.force_N;
+  f.reserve_Nm = data.reserve_Nm;
+  f.disc = data.disc;
+  f.balance = data.balance;
+  f.status = data.status;
+  f.objective = data.objective;
+  f.solver_iterations = data.solver_iterations;
+  return f;
+}
+
+void check_finite(const FrameResult& f, const std::string& name) {
+  bool ok = f.tau_Nm.allFinite() && f.force_N.allFinite() && f.reserve_Nm.allFinite() &&
+            f.balance.com_m.allFinite();
+  for (const auto& d : f.disc)
+    ok = ok && std::isfinite(d.compression_N) && std::isfinite(d.shear_ap_N) &&
+         std::isfinite(d.shear_lateral_N) && std::isfinite(d.flexion_moment_Nm) &&
+         std::isfinite(d.lateral_moment_Nm) && std::isfinite(d.torsion_moment_Nm);
+  if (!ok)
+    throw NumericalError("posture '" + name + "' at t = " + std::to_string(f.time_s) +
+                         " s produced a non-finite result; no output was written");
+}
+
+}  // namespace
+
+PostureResult analyze_posture(const Model& model, Data& data, const Posture& posture,
+                              const RecruitmentOptions& options) {
+  PostureResult result;
+  result.name = posture.name;
+  result.description = posture.description;
+  result.support = posture.support;
+  result.held_mass_kg = posture.held_mass_kg;
+  const int nc = static_cast<int>(model.coordinates.size());
+  data.dual_warm_start.resize(0);
+  if (!posture.is_time_series()) {
+    const Eigen::VectorXd zero = Eigen::VectorXd::Zero(nc);
+    analyze_frame(model, data, posture, posture.q_rad[0], zero, zero, options);
+    result.frames.push_back(snapshot(data, posture.time_s[0]));
+    result.frames.back().q_rad = posture.q_rad[0];
+    check_finite(result.frames.back(), posture.name);
+    return result;
+  }
+  // Rates and accelerations from a natural cubic spline of each coordinate.
+  std::vector<CubicSpline> splines;
+  for (int c = 0; c < nc; ++c) {
+    std::vector<double> y;
+    for (const auto& q : posture.q_rad) y.push_back(q[c]);
+    splines.emplace_back(posture.time_s, y);
+  }
+  Eigen::VectorXd qd(nc), qdd(nc);
+  for (std::size_t k = 0; k < posture.time_s.size(); ++k) {
+    const double t = posture.time_s[k];
+    for (int c = 0; c < nc; ++c) {
+      qd[c] = splines[c].first_derivative(t);
+      qdd[c] = splines[c].second_derivative(t);
+    }
+    analyze_frame(model, data, posture, posture.q_rad[k], qd, qdd, options);
+    result.frames.push_back(snapshot(data, t));
+    result.frames.back().q_rad = posture.q_rad[k];
+    check_finite(result.frames.back(), posture.name);
+  }
+  return result;
+}
+
+}  // namespace spineload

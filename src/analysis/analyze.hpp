@@ -1,0 +1,47 @@
+// The pipeline: posture -> kinematics -> inverse dynamics -> muscle geometry ->
+// recruitment -> disc loads -> balance, for one frame or every frame of a series.
+#pragma once
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model/data.hpp"
+#include "posture/posture.hpp"
+#include "recruitment/recruitment.hpp"
+
+namespace spineload {
+
+struct FrameResult {
+  double time_s = 0;
+  Eigen::VectorXd q_rad, tau_Nm, passive_Nm;  // per coordinate
+  Eigen::VectorXd activation, force_N;        // per muscle
+  Eigen::VectorXd reserve_Nm;                 // per equilibrium coordinate
+  std::vector<DiscLoad> disc;                 // per spinal joint, bottom to top
+  Balance balance;
+  RecruitmentStatus status = RecruitmentStatus::ok;
+  double objective = 0;
+  int solver_iterations = 0;
+};
+
+struct PostureResult {
+  std::string name, description;
+  Support support = Support::standing;
+  double held_mass_kg = 0;
+  std::vector<FrameResult> frames;
+};
+
+// Thrown when a result would contain NaN or infinity: never returned silently.
+class NumericalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One frame: coordinates q, rates qdot and accelerations qddot (model order).
+void analyze_frame(const Model& model, Data& data, const Posture& posture,
+                   const Eigen::VectorXd& q, const Eigen::VectorXd& qdot,
+                   const Eigen::VectorXd& qddot, const RecruitmentOptions& options);
+
+PostureResult analyze_posture(const Model& model, Data& data, const Posture& posture,
+                              const RecruitmentOptions& options);
+
+}  // namespace spineload

@@ -1,0 +1,127 @@
+// spineload command line: a thin layer over the engine library. Exit codes: 0 success,
+// 2 bad input (nothing written), 3 a numerical failure (nothing written), 1 otherwise.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "analysis/analyze.hpp"
+#include "common/errors.hpp"
+#include "io/report.hpp"
+#include "io/results.hpp"
+#include "validation/validate.hpp"
+
+namespace {
+
+using namespace spineload;
+
+struct ModelOptions {
+  double height_m = 0;  // 0: the model's default subject
+  double mass_kg = 0;
+  std::string directory;  // empty: built-in female-adult
+};
+
+void add_model_options(CLI::App* app, ModelOptions& o) {
+  app->add_option("--height", o.height_m, "subject height in metres (default 1.65)");
+  app->add_option("--mass", o.mass_kg, "subject body mass in kilograms (default 62)");
+  app->add_option("--model", o.directory, "folder with model.yaml and muscles.yaml (default: built-in female-adult)");
+}
+
+std::shared_ptr<const Model> make_model(const ModelOptions& o) {
+  const auto source = o.directory.empty() ? default_model_source() : load_model_source(o.directory);
+  return build_model(*source, o.height_m > 0 ? o.height_m : default_height_m(*source),
+                     o.mass_kg > 0 ? o.mass_kg : default_mass_kg(*source));
+}
+
+RecruitmentOptions recruitment_options(const std::string& solver, const std::string& objective) {
+  RecruitmentOptions r;
+  r.solver = solver == "ipopt" ? SolverKind::ipopt : SolverKind::fast;
+  r.objective = objective == "stress3" ? Objective::stress_cubed : Objective::activation_squared;
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"spineload: loads on a woman's spine through pregnancy and the postpartum year.\n" +
+               std::string(kMechanicsNotice)};
+  app.require_subcommand(1);
+  ModelOptions model_opts;
+  std::string solver = "fast", objective = "activation2";
+  auto add_solver = [&](CLI::App* sub) {
+    sub->add_option("--solver", solver, "muscle recruitment solver")->check(CLI::IsMember({"fast", "ipopt"}));
+    sub->add_option("--objective", objective,
+                    "recruitment criterion: activation2 (sum of squared activations) or stress3 (sum of cubed stresses)")
+        ->check(CLI::IsMember({"activation2", "stress3"}));
+  };
+
+  auto* demo = app.add_subcommand("demo", "analyse the built-in postures on the default female model");
+  add_model_options(demo, model_opts);
+  add_solver(demo);
+
+  std::string posture_file, out_dir, formats = "csv,json";
+  auto* analyze = app.add_subcommand("analyze", "analyse a posture file");
+  analyze->add_option("posture", posture_file, "posture YAML file")->required();
+  analyze->add_option("-o,--output", out_dir, "folder for CSV/JSON/STO results");
+  analyze->add_option("--format", formats, "comma-separated: csv,json,sto");
+  add_model_options(analyze, model_opts);
+  add_solver(analyze);
+
+  auto* model_cmd = app.add_subcommand("model", "describe a model");
+  model_cmd->require_subcommand(1);
+  auto* info = model_cmd->add_subcommand("info", "bodies, coordinates and ranges, muscles");
+  add_model_options(info, model_opts);
+
+  std::string data_csv;
+  auto* validate = app.add_subcommand("validate", "compare with in vivo L4/L5 disc pressure (Wilke 1999)");
+  validate->add_option("--data", data_csv, "measured data CSV (default ../shared/validation/wilke1999_l4l5_idp.csv)");
+  add_solver(validate);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  try {
+    const RecruitmentOptions ropts = recruitment_options(solver, objective);
+    if (*demo) {
+      const auto model = make_model(model_opts);
+      Data data(*model);
+      fmt::print("spineload demo: model {} ({:.2f} m, {:.1f} kg), solver {}\n{}\n\n", model->name, model->height_m,
+                 model->mass_kg, solver, kMechanicsNotice);
+      for (const auto& name : builtin_posture_names()) {
+        const PostureResult r = analyze_posture(*model, data, builtin_posture(*model, name), ropts);
+        fmt::print("{}\n", format_posture_report(*model, r));
+      }
+    } else if (*analyze) {
+      const auto model = make_model(model_opts);
+      const std::set<Format> fmts = parse_formats(formats);
+      const Posture posture = load_posture_file(*model, posture_file);
+      Data data(*model);
+      const PostureResult r = analyze_posture(*model, data, posture, ropts);
+      fmt::print("{}\n{}", kMechanicsNotice, format_posture_report(*model, r));
+      if (!out_dir.empty()) {
+        const auto files = render_results(*model, r, fmts);
+        write_files_atomically(out_dir, files);
+        for (const auto& [name, _] : files) fmt::print("wrote {}/{}\n", out_dir, name);
+      }
+    } else if (*info) {
+      fmt::print("{}", format_model_info(*make_model(model_opts)));
+    } else if (*validate) {
+      const auto report = run_wilke_validation(*default_model_source(),
+                                               data_csv.empty() ? default_validation_csv() : data_csv, ropts);
+      fmt::print("{}", format_validation(report));
+    }
+  } catch (const InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const NumericalError& e) {
+    std::cerr << "numerical error: " << e.what() << "\n";
+    return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,126 @@
+#include "dynamics/dynamics.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace spineload {
+
+void forward_kinematics(const Model& model, Data& data, const Eigen::VectorXd& q_rad,
+                        const Eigen::VectorXd& qdot_rad_s) {
+  for (std::size_t c = 0; c < model.coordinates.size(); ++c) {
+    const int i = model.coordinates[c].mb_index;
+    data.q[i] = q_rad[c];
+    data.u[i] = qdot_rad_s[c];  // u = qdot for pin and gimbal joints
+  }
+  mb::set_state(*model.multibody, data.ws, data.q, data.u);
+  mb::body_poses(*model.multibody, data.ws, data.pose);
+  mb::system_jacobian(*model.multibody, data.ws, data.jacobian);
+}
+
+void apply_loads(const Model& model, Data& data, const std::vector<ExternalLoad>& loads) {
+  for (std::size_t b = 0; b < model.bodies.size(); ++b) {
+    const Body& body = model.bodies[b];
+    const Eigen::Vector3d r = data.pose[b].linear() * body.com_m;
+    const Eigen::Vector3d f = body.mass_kg * model.gravity_m_s2;
+    data.applied[b] = {r.cross(f), f};
+  }
+  for (const auto& load : loads) {
+    const Eigen::Vector3d r = data.pose[load.body].linear() * load.point_m;
+    data.applied[load.body].force_N += load.force_N;
+    data.applied[load.body].moment_Nm += r.cross(load.force_N);
+  }
+}
+
+void inverse_dynamics(const Model& model, Data& data, const Eigen::VectorXd& qddot_rad_s2) {
+  for (std::size_t c = 0; c < model.coordinates.size(); ++c)
+    data.udot[model.coordinates[c].mb_index] = qddot_rad_s2[c];
+  Eigen::VectorXd tau;
+  mb::inverse_dynamics(*model.multibody, data.ws, data.udot, data.applied, tau);
+  for (std::size_t c = 0; c < model.coordinates.size(); ++c)
+    data.tau_Nm[c] = tau[model.coordinates[c].mb_index];
+
+  // Inertial loads per body, for the joint reaction sums (zero when at rest).
+  const bool moving = data.u.squaredNorm() > 0 || data.udot.squaredNorm() > 0;
+  if (!moving) {
+    for (auto& f : data.inertial) f = {};
+    return;
+  }
+  std::vector<Eigen::Vector3d> alpha, a_origin, omega;
+  mb::body_accelerations(*model.multibody, data.ws, data.udot, alpha, a_origin);
+  mb::body_angular_velocities(*model.multibody, data.ws, omega);
+  for (std::size_t b = 0; b < model.bodies.size(); ++b) {
+    const Body& body = model.bodies[b];
+    const Eigen::Matrix3d R = data.pose[b].linear();
+    const Eigen::Vector3d r = R * body.com_m;
+    const Eigen::Vector3d a_com = a_origin[b] + alpha[b].cross(r) + omega[b].cross(omega[b].cross(r));
+    const Eigen::Matrix3d I = R * body.inertia_kg_m2.asDiagonal() * R.transpose();
+    const Eigen::Vector3d f = -body.mass_kg * a_com;
+    const Eigen::Vector3d m_com = -(I * alpha[b] + omega[b].cross(I * omega[b]));
+    data.inertial[b] = {m_com + r.cross(f), f};
+  }
+}
+
+void passive_moments(const Model& model, Data& data) {
+  for (std::size_t c = 0; c < model.coordinates.size(); ++c)
+    data.passive_Nm[c] = model.coordinates[c].stiffness.moment_Nm(data.q[model.coordinates[c].mb_index]);
+}
+
+namespace {
+
+// Convex hull (Andrew's monotone chain) of points in the ground plane (x, z).
+std::vector<Eigen::Vector2d> convex_hull(std::vector<Eigen::Vector2d> p) {
+  std::sort(p.begin(), p.end(), [](const auto& a, const auto& b) {
+    return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y());
+  });
+  auto cross = [](const Eigen::Vector2d& o, const Eigen::Vector2d& a, const Eigen::Vector2d& b) {
+    return (a - o).x() * (b - o).y() - (a - o).y() * (b - o).x();
+  };
+  std::vector<Eigen::Vector2d> h(2 * p.size());
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    while (k >= 2 && cross(h[k - 2], h[k - 1], p[i]) <= 0) --k;
+    h[k++] = p[i];
+  }
+  for (std::size_t i = p.size() - 1, t = k + 1; i-- > 0;) {
+    while (k >= t && cross(h[k - 2], h[k - 1], p[i]) <= 0) --k;
+    h[k++] = p[i];
+  }
+  h.resize(k > 1 ? k - 1 : k);
+  return h;
+}
+
+}  // namespace
+
+void balance(const Model& model, Data& data, Support support) {
+  Eigen::Vector3d com = Eigen::Vector3d::Zero();
+  double mass = 0;
+  for (std::size_t b = 0; b < model.bodies.size(); ++b) {
+    com += model.bodies[b].mass_kg * world_point(data, static_cast<int>(b), model.bodies[b].com_m);
+    mass += model.bodies[b].mass_kg;
+  }
+  com /= mass;
+  data.balance.com_m = com;
+  const auto& points = support == Support::standing ? model.standing_support : model.seated_support;
+  std::vector<Eigen::Vector2d> ground;
+  for (const auto& p : points) {
+    const Eigen::Vector3d w = world_point(data, p.body, p.location_m);
+    ground.emplace_back(w.x(), w.z());
+  }
+  const auto hull = convex_hull(ground);
+  // Signed distance to the hull boundary (counter-clockwise polygon: inside = left of edges).
+  const Eigen::Vector2d c(com.x(), com.z());
+  double margin = INFINITY;
+  bool inside = hull.size() >= 3;
+  for (std::size_t i = 0; i < hull.size(); ++i) {
+    const Eigen::Vector2d a = hull[i], b = hull[(i + 1) % hull.size()];
+    const Eigen::Vector2d e = b - a;
+    const double side = e.x() * (c - a).y() - e.y() * (c - a).x();
+    if (side < 0) inside = false;
+    const double t = std::clamp((c - a).dot(e) / e.squaredNorm(), 0.0, 1.0);
+    margin = std::min(margin, (a + t * e - c).norm());
+  }
+  data.balance.com_over_support = inside;
+  data.balance.margin_m = inside ? margin : -margin;
+}
+
+}  // namespace spineload

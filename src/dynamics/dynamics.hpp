@@ -1,0 +1,35 @@
+// Stage 3, dynamics: takes joint coordinates (and their rates) and the posture's loads;
+// gives body poses and Jacobian (kinematics), the applied and inertial body loads, the
+// generalised forces the joints must supply (inverse dynamics, through Simbody), the
+// passive joint moments, and the whole-body centre of mass over its support.
+#pragma once
+#include <Eigen/Core>
+
+#include "model/data.hpp"
+#include "posture/posture.hpp"
+
+namespace spineload {
+
+// Sets coordinates (model order, rad and rad/s) and computes poses and the Jacobian.
+void forward_kinematics(const Model& model, Data& data, const Eigen::VectorXd& q_rad,
+                        const Eigen::VectorXd& qdot_rad_s);
+
+// Gravity and external loads on each body (data.applied).
+void apply_loads(const Model& model, Data& data, const std::vector<ExternalLoad>& loads);
+
+// Net generalised forces per coordinate (data.tau_Nm) for coordinate accelerations
+// qddot (model order; zero for a quasi-static posture), and the inertial body loads.
+void inverse_dynamics(const Model& model, Data& data, const Eigen::VectorXd& qddot_rad_s2);
+
+// Passive moment of every coordinate (data.passive_Nm).
+void passive_moments(const Model& model, Data& data);
+
+// Centre of mass and whether its ground projection lies in the support polygon.
+void balance(const Model& model, Data& data, Support support);
+
+// A point fixed on a body, in ground.
+inline Eigen::Vector3d world_point(const Data& data, int body, const Eigen::Vector3d& p) {
+  return data.pose[body] * p;
+}
+
+}  // namespace spineload

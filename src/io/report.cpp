@@ -1,0 +1,112 @@
+#include "io/report.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <numbers>
+
+#include "loads/disc_loads.hpp"
+
+namespace spineload {
+
+namespace {
+constexpr double kRadToDeg = 180.0 / std::numbers::pi;
+
+std::string frame_report(const Model& model, const FrameResult& f) {
+  std::string s;
+  s += fmt::format("  {:<7} {:>13} {:>11} {:>12} {:>10} {:>10} {:>11}\n", "level", "compression_N",
+                   "shear_ap_N", "shear_lat_N", "flex_Nm", "lat_Nm", "torsion_Nm");
+  for (auto it = f.disc.rbegin(); it != f.disc.rend(); ++it)
+    s += fmt::format("  {:<7} {:>13.0f} {:>11.0f} {:>12.0f} {:>10.1f} {:>10.1f} {:>11.1f}\n",
+                     model.joints[it->joint].name, it->compression_N, it->shear_ap_N,
+                     it->shear_lateral_N, it->flexion_moment_Nm, it->lateral_moment_Nm,
+                     it->torsion_moment_Nm);
+  // Muscle forces as right/left pairs, only those carrying load.
+  s += fmt::format("  {:<14} {:>9} {:>9}   (muscle forces, N; others zero)\n", "muscle", "right", "left");
+  std::map<std::string, std::pair<double, double>> pairs;
+  std::vector<std::string> order;
+  for (std::size_t m = 0; m < model.muscles.size(); ++m) {
+    std::string base = model.muscles[m].name;
+    const bool left = base.size() > 2 && base.compare(base.size() - 2, 2, "_l") == 0;
+    if (base.size() > 2 && (left || base.compare(base.size() - 2, 2, "_r") == 0)) base.resize(base.size() - 2);
+    if (!pairs.count(base)) order.push_back(base);
+    (left ? pairs[base].second : pairs[base].first) += f.force_N[m];
+  }
+  for (const auto& base : order) {
+    const auto [r, l] = pairs[base];
+    if (r >= 0.5 || l >= 0.5) s += fmt::format("  {:<14} {:>9.0f} {:>9.0f}\n", base, r, l);
+  }
+  const DiscLoad* top = &f.disc.front();
+  for (const auto& d : f.disc)
+    if (d.compression_N > top->compression_N) top = &d;
+  const DiscLoad& l5s1 = f.disc.front();
+  s += fmt::format("  summary: highest compression {} {:.0f} N; L5/S1 compression {:.0f} N = {:.0f}% of the "
+                   "NIOSH action limit ({:.0f} N)",
+                   model.joints[top->joint].name, top->compression_N, l5s1.compression_N,
+                   100 * l5s1.compression_N / kNioshActionLimit_N, kNioshActionLimit_N);
+  s += fmt::format("; centre of mass {} the base of support ({:+.3f} m)",
+                   f.balance.com_over_support ? "over" : "NOT over", f.balance.margin_m);
+  if (f.status == RecruitmentStatus::beyond_muscle_capacity) {
+    s += "; BEYOND MUSCLE CAPACITY, reserve moments:";
+    for (std::size_t k = 0; k < model.equilibrium_coordinates.size(); ++k)
+      if (std::abs(f.reserve_Nm[k]) > 0.01)
+        s += fmt::format(" {} {:.1f} N m", model.coordinates[model.equilibrium_coordinates[k]].name,
+                         f.reserve_Nm[k]);
+  } else if (f.status == RecruitmentStatus::solver_failed) {
+    s += "; muscle recruitment FAILED (no muscle forces)";
+  } else {
+    s += "; muscles hold the load";
+  }
+  return s + "\n";
+}
+
+}  // namespace
+
+std::string format_posture_report(const Model& model, const PostureResult& result) {
+  std::string s = fmt::format("== {}: {}\n", result.name, result.description);
+  if (result.frames.size() == 1) return s + frame_report(model, result.frames.front());
+  // A series: the frame with the highest L5/S1 compression.
+  std::size_t peak = 0;
+  for (std::size_t k = 0; k < result.frames.size(); ++k)
+    if (result.frames[k].disc.front().compression_N > result.frames[peak].disc.front().compression_N) peak = k;
+  s += fmt::format("  {} frames from {:.3f} to {:.3f} s; peak L5/S1 compression at t = {:.3f} s:\n",
+                   result.frames.size(), result.frames.front().time_s, result.frames.back().time_s,
+                   result.frames[peak].time_s);
+  return s + frame_report(model, result.frames[peak]);
+}
+
+std::string format_model_info(const Model& model) {
+  std::string s = fmt::format("model {}: height {:.3f} m, mass {:.1f} kg\n", model.name, model.height_m, model.mass_kg);
+  s += fmt::format("\nbodies ({}):\n  {:<14} {:>9} {:>24} {:>26}\n", model.bodies.size(), "name", "mass_kg",
+                   "com_m (body frame)", "inertia_kg_m2 (about COM)");
+  for (const auto& b : model.bodies)
+    s += fmt::format("  {:<14} {:>9.3f}   [{:6.3f} {:6.3f} {:6.3f}]   [{:.4f} {:.4f} {:.4f}]\n", b.name, b.mass_kg,
+                     b.com_m.x(), b.com_m.y(), b.com_m.z(), b.inertia_kg_m2.x(), b.inertia_kg_m2.y(),
+                     b.inertia_kg_m2.z());
+  s += fmt::format("\ncoordinates ({}):\n  {:<24} {:<14} {:>16} {:>22}\n", model.coordinates.size(), "name",
+                   "joint", "range_deg", "stiffness_Nm_per_deg(+/-)");
+  for (const auto& c : model.coordinates)
+    s += fmt::format("  {:<24} {:<14} {:>7.0f} to {:>4.0f} {:>12.2f} / {:.2f}\n", c.name, model.joints[c.joint].name,
+                     c.min_rad * kRadToDeg, c.max_rad * kRadToDeg,
+                     c.stiffness.positive_Nm_per_rad / kRadToDeg, c.stiffness.negative_Nm_per_rad / kRadToDeg);
+  s += fmt::format("\nrhythms ({}):\n", model.rhythms.size());
+  for (const auto& r : model.rhythms) {
+    s += fmt::format("  {:<22} range {:.0f} to {:.0f} deg:", r.name, r.min_rad * kRadToDeg, r.max_rad * kRadToDeg);
+    for (const auto& [c, ratio] : r.ratios) s += fmt::format(" {} {:.3f}", model.coordinates[c].name, ratio);
+    s += "\n";
+  }
+  s += fmt::format("\nmuscles ({}):\n  {:<16} {:<20} {:>10} {:>12}  path (bodies)\n", model.muscles.size(), "name",
+                   "group", "pcsa_cm2", "max_force_N");
+  for (const auto& m : model.muscles) {
+    s += fmt::format("  {:<16} {:<20} {:>10.2f} {:>12.0f} ", m.name, m.group, m.pcsa_m2 * 1e4, m.max_force_N());
+    for (std::size_t k = 0; k < m.path.size(); ++k)
+      s += (k ? " > " : " ") + model.bodies[m.path[k].body].name;
+    s += "\n";
+  }
+  s += "\nintervertebral joints (loads reported in the disc mid-plane frame):";
+  for (int j : model.spinal_joints)
+    s += fmt::format(" {}({:.1f} deg)", model.joints[j].name, model.joints[j].disc_tilt_rad * kRadToDeg);
+  return s + "\n";
+}
+
+}  // namespace spineload

@@ -1,0 +1,13 @@
+// Human-readable tables for the terminal: per posture, the loads at every level, the
+// muscle forces and a one-line summary; and the model description of `model info`.
+#pragma once
+#include <string>
+
+#include "analysis/analyze.hpp"
+
+namespace spineload {
+
+std::string format_posture_report(const Model& model, const PostureResult& result);
+std::string format_model_info(const Model& model);
+
+}  // namespace spineload

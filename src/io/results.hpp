@@ -1,0 +1,37 @@
+// Stage io: writes analysis results as CSV, JSON and OpenSim storage (.sto) files.
+// Every file is rendered in memory first and moved into place only when all are ready,
+// so a failure leaves no half-written output.
+#pragma once
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/analyze.hpp"
+
+namespace spineload {
+
+enum class Format { csv, json, sto };
+
+// Parses "csv,json,sto" (throws InputError on an unknown name).
+std::set<Format> parse_formats(const std::string& list);
+
+// File name -> content for one posture's results. STO files are produced for time series,
+// or for a single frame when `formats` asks for them.
+std::map<std::string, std::string> render_results(const Model& model, const PostureResult& r,
+                                                  const std::set<Format>& formats);
+
+nlohmann::json results_json(const Model& model, const PostureResult& r);
+
+// Writes the files into `directory` (created if needed), all or nothing.
+void write_files_atomically(const std::string& directory,
+                            const std::map<std::string, std::string>& files);
+
+// The notice every output carries.
+inline constexpr const char* kMechanicsNotice =
+    "spineload reports mechanics (forces and moments computed by a model), not a diagnosis "
+    "or medical advice.";
+
+}  // namespace spineload

@@ -1,0 +1,120 @@
+#include "io/yaml_util.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "common/errors.hpp"
+
+namespace spineload::yaml {
+
+YAML::Node parse(const std::string& text, const std::string& file) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw InputError(file, e.mark.line + 1, "", "malformed YAML: " + e.msg);
+  }
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, 0, "", "cannot open file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+YAML::Node parse_file(const std::string& path) { return parse(read_text_file(path), path); }
+
+int line_of(const YAML::Node& node) {
+  if (!node.IsDefined()) return 0;
+  const YAML::Mark m = node.Mark();
+  return m.line >= 0 ? m.line + 1 : 0;
+}
+
+YAML::Node require(const YAML::Node& map, const std::string& key, const std::string& file,
+                   const std::string& context) {
+  if (!map.IsMap())
+    throw InputError(file, line_of(map), context, "expected a mapping of fields");
+  YAML::Node v = map[key];
+  if (!v.IsDefined() || v.IsNull())
+    throw InputError(file, line_of(map), context.empty() ? key : context + "." + key,
+                     "required field is missing");
+  return v;
+}
+
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      cur[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t sub = prev[j - 1] + (std::tolower(a[i - 1]) != std::tolower(b[j - 1]));
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      }
+      std::swap(prev, cur);
+    }
+    return prev[b.size()];
+  };
+  std::string best;
+  std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    const std::size_t d = distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
+                const std::string& file, const std::string& context) {
+  if (!map.IsMap())
+    throw InputError(file, line_of(map), context, "expected a mapping of fields");
+  for (const auto& kv : map) {
+    const std::string key = kv.first.as<std::string>();
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string msg = "unknown field";
+    const std::string guess = nearest(key, allowed);
+    if (!guess.empty()) msg += " (did you mean '" + guess + "'?)";
+    throw InputError(file, line_of(kv.first), context.empty() ? key : context + "." + key, msg);
+  }
+}
+
+void check_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,
+                const std::string& file, const std::string& context) {
+  check_keys(map, std::vector<std::string>(allowed.begin(), allowed.end()), file, context);
+}
+
+double as_double(const YAML::Node& node, const std::string& file, const std::string& field) {
+  double v = 0;
+  if (!node.IsScalar() || !YAML::convert<double>::decode(node, v))
+    throw InputError(file, line_of(node), field, "expected a number");
+  if (!std::isfinite(v)) throw InputError(file, line_of(node), field, "must be a finite number");
+  return v;
+}
+
+std::string as_string(const YAML::Node& node, const std::string& file, const std::string& field) {
+  if (!node.IsScalar()) throw InputError(file, line_of(node), field, "expected text");
+  return node.Scalar();
+}
+
+bool as_bool(const YAML::Node& node, const std::string& file, const std::string& field) {
+  bool v = false;
+  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, v))
+    throw InputError(file, line_of(node), field, "expected true or false");
+  return v;
+}
+
+Eigen::Vector3d as_vector3(const YAML::Node& node, const std::string& file,
+                           const std::string& field) {
+  if (!node.IsSequence() || node.size() != 3)
+    throw InputError(file, line_of(node), field, "expected a list of three numbers [x, y, z]");
+  return {as_double(node[0], file, field), as_double(node[1], file, field),
+          as_double(node[2], file, field)};
+}
+
+}  // namespace spineload::yaml

@@ -1,0 +1,38 @@
+// Reading YAML with errors that name the file, line and field (io stage helpers).
+#pragma once
+#include <yaml-cpp/yaml.h>
+
+#include <Eigen/Core>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace spineload::yaml {
+
+// Parses text; a syntax error becomes an InputError with the file and line.
+YAML::Node parse(const std::string& text, const std::string& file);
+// Reads a file from disk and parses it (InputError when unreadable).
+YAML::Node parse_file(const std::string& path);
+std::string read_text_file(const std::string& path);
+
+int line_of(const YAML::Node& node);  // 1-based, 0 when unknown
+
+// A field of a map; throws InputError naming `context.key` when absent.
+YAML::Node require(const YAML::Node& map, const std::string& key, const std::string& file,
+                   const std::string& context);
+// Rejects keys not in `allowed`, suggesting the nearest allowed spelling.
+void check_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,
+                const std::string& file, const std::string& context);
+void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
+                const std::string& file, const std::string& context);
+
+double as_double(const YAML::Node& node, const std::string& file, const std::string& field);
+std::string as_string(const YAML::Node& node, const std::string& file, const std::string& field);
+bool as_bool(const YAML::Node& node, const std::string& file, const std::string& field);
+Eigen::Vector3d as_vector3(const YAML::Node& node, const std::string& file,
+                           const std::string& field);
+
+// The closest of `candidates` to `word` by edit distance, or "" when none is close.
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace spineload::yaml

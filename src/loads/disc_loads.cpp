@@ -1,0 +1,60 @@
+#include "loads/disc_loads.hpp"
+
+#include "muscles/muscle_geometry.hpp"
+
+namespace spineload {
+
+Eigen::Matrix3d disc_frame(const Model& model, const Data& data, int joint) {
+  const Joint& j = model.joints[joint];
+  const Eigen::Matrix3d tilt =
+      Eigen::AngleAxisd(-j.disc_tilt_rad, Eigen::Vector3d::UnitZ()).toRotationMatrix();
+  const Eigen::Quaterniond below(data.pose[j.parent_body].linear() * tilt);
+  const Eigen::Quaterniond above(data.pose[j.child_body].linear() * tilt);
+  return below.slerp(0.5, above).toRotationMatrix();
+}
+
+void subtree_load(const Model& model, const Data& data, int joint, Eigen::Vector3d& force_N,
+                  Eigen::Vector3d& moment_Nm) {
+  const Joint& j = model.joints[joint];
+  const Eigen::Vector3d centre = data.pose[j.child_body].translation();
+  force_N.setZero();
+  moment_Nm.setZero();
+  for (std::size_t b = 0; b < model.bodies.size(); ++b) {
+    if (!j.in_subtree[b]) continue;
+    const Eigen::Vector3d f = data.applied[b].force_N + data.inertial[b].force_N;
+    const Eigen::Vector3d r = data.pose[b].translation() - centre;
+    force_N += f;
+    moment_Nm += data.applied[b].moment_Nm + data.inertial[b].moment_Nm + r.cross(f);
+  }
+}
+
+void disc_loads(const Model& model, Data& data) {
+  for (std::size_t k = 0; k < model.spinal_joints.size(); ++k) {
+    const int joint = model.spinal_joints[k];
+    Eigen::Vector3d f_load, m_load;
+    subtree_load(model, data, joint, f_load, m_load);
+    Eigen::Vector3d f_muscle = Eigen::Vector3d::Zero();
+    for (std::size_t m = 0; m < model.muscles.size(); ++m) {
+      if (data.force_N[m] == 0) continue;
+      Eigen::Vector3d f, mom;
+      crossing_force(model, data, static_cast<int>(m), joint, f, mom);
+      f_muscle += data.force_N[m] * f;
+    }
+    // The joint pushes on the spine above with R so that everything on it balances.
+    const Eigen::Vector3d reaction = -(f_load + f_muscle);
+    const Eigen::Matrix3d frame = disc_frame(model, data, joint);
+    const Eigen::Vector3d anterior = frame.col(0), normal = frame.col(1), right = frame.col(2);
+    DiscLoad& out = data.disc[k];
+    out.joint = joint;
+    out.compression_N = reaction.dot(normal);
+    out.shear_ap_N = -reaction.dot(anterior);
+    out.shear_lateral_N = -reaction.dot(right);
+    // Sign conventions of the coordinates: flexion about -z, right bending about +x,
+    // right rotation about -y.
+    out.flexion_moment_Nm = -m_load.dot(right);
+    out.lateral_moment_Nm = m_load.dot(anterior);
+    out.torsion_moment_Nm = -m_load.dot(normal);
+  }
+}
+
+}  // namespace spineload

@@ -1,0 +1,20 @@
+#include "model/data.hpp"
+
+namespace spineload {
+
+Data::Data(const Model& model) : ws(*model.multibody) {
+  const int nq = model.multibody->num_q();
+  const int nc = static_cast<int>(model.coordinates.size());
+  const int nm = static_cast<int>(model.muscles.size());
+  q = u = udot = Eigen::VectorXd::Zero(nq);
+  tau_Nm = passive_Nm = Eigen::VectorXd::Zero(nc);
+  path_m.resize(nm);
+  length_m = activation = force_N = Eigen::VectorXd::Zero(nm);
+  moment_arm_m = Eigen::MatrixXd::Zero(nc, nm);
+  reserve_Nm = Eigen::VectorXd::Zero(static_cast<int>(model.equilibrium_coordinates.size()));
+  applied.resize(model.bodies.size());
+  inertial.resize(model.bodies.size());
+  disc.resize(model.spinal_joints.size());
+}
+
+}  // namespace spineload

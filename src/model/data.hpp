@@ -1,0 +1,65 @@
+// Data: the per-thread workspace of one analysis (MuJoCo's mjData, Pinocchio's Data).
+// Each pipeline stage reads what the previous stage left here and writes its own
+// results. A Data belongs to one Model and one thread; the Model is never mutated.
+#pragma once
+#include <Eigen/Core>
+#include <Eigen/Geometry>
+#include <string>
+#include <vector>
+
+#include "model/model.hpp"
+#include "multibody/system.hpp"
+
+namespace spineload {
+
+// Loads at one intervertebral joint, in the disc's mid-plane frame.
+struct DiscLoad {
+  int joint = -1;
+  double compression_N = 0;     // along the disc normal, positive compressive
+  double shear_ap_N = 0;        // positive: the upper vertebra pushed anteriorly
+  double shear_lateral_N = 0;   // positive: the upper vertebra pushed to her right
+  double flexion_moment_Nm = 0; // load moment on the spine above; positive flexes it
+  double lateral_moment_Nm = 0; // positive bends her to the right
+  double torsion_moment_Nm = 0; // positive turns her to the right
+};
+
+struct Balance {
+  Eigen::Vector3d com_m = Eigen::Vector3d::Zero();  // whole-body centre of mass, ground
+  bool com_over_support = false;
+  double margin_m = 0;  // distance from the COM's ground projection to the support polygon's
+                        // edge; positive inside, negative outside
+};
+
+enum class RecruitmentStatus { ok, beyond_muscle_capacity, solver_failed };
+
+struct Data {
+  explicit Data(const Model& model);
+
+  // posture/kinematics (multibody order for q, u, udot)
+  Eigen::VectorXd q, u, udot;
+  std::vector<Eigen::Isometry3d> pose;        // body frames in ground
+  Eigen::MatrixXd jacobian;                   // 6 nb x nq, see mb::system_jacobian
+  // dynamics
+  std::vector<mb::SpatialForce> applied;      // gravity + external loads, about body origins
+  std::vector<mb::SpatialForce> inertial;     // -(m a, I alpha + w x I w), about body origins
+  Eigen::VectorXd tau_Nm;                     // required generalised force per coordinate
+  Eigen::VectorXd passive_Nm;                 // passive joint moment per coordinate
+  // muscles
+  std::vector<std::vector<Eigen::Vector3d>> path_m;  // path points in ground per muscle
+  Eigen::VectorXd length_m;                   // per muscle
+  Eigen::MatrixXd moment_arm_m;               // coordinates x muscles: generalised force per N
+  // recruitment
+  Eigen::VectorXd activation, force_N;        // per muscle
+  Eigen::VectorXd reserve_Nm;                 // per equilibrium coordinate
+  RecruitmentStatus status = RecruitmentStatus::ok;
+  double objective = 0;
+  int solver_iterations = 0;
+  Eigen::VectorXd dual_warm_start;            // fast solver's multipliers, along a series
+  // loads and balance
+  std::vector<DiscLoad> disc;                 // per model.spinal_joints entry
+  Balance balance;
+
+  mb::Workspace ws;
+};
+
+}  // namespace spineload

@@ -1,0 +1,448 @@
+#include "model/model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <numbers>
+#include <set>
+
+#include "common/errors.hpp"
+#include "io/yaml_util.hpp"
+#include "model/embedded_data.hpp"
+#include "model/model_source.hpp"
+#include "multibody/system.hpp"
+
+namespace spineload {
+
+namespace {
+
+constexpr double kDeg = std::numbers::pi / 180.0;
+
+// Left twin of a right-side name: "_r_" -> "_l_", trailing "_r" -> "_l".
+std::string mirror_name(std::string s) {
+  for (std::size_t p = s.find("_r_"); p != std::string::npos; p = s.find("_r_", p + 3))
+    s.replace(p, 3, "_l_");
+  if (s.size() >= 2 && s.compare(s.size() - 2, 2, "_r") == 0) s[s.size() - 1] = 'l';
+  return s;
+}
+Eigen::Vector3d mirror_point(const Eigen::Vector3d& p) { return {p.x(), p.y(), -p.z()}; }
+// Rotation axes are axial vectors: a reflection through the sagittal plane maps them to
+// -M a with M = diag(1, 1, -1), which keeps every joint's coordinate meaning on both sides.
+Eigen::Vector3d mirror_axis(const Eigen::Vector3d& a) { return {-a.x(), -a.y(), a.z()}; }
+
+struct Ctx {
+  const std::string& file;
+};
+
+PassiveStiffness parse_direction(const YAML::Node& n, const std::string& file,
+                                 const std::string& field) {
+  yaml::check_keys(n, {"positive", "negative"}, file, field);
+  PassiveStiffness k;
+  k.positive_Nm_per_rad = yaml::as_double(yaml::require(n, "positive", file, field), file, field + ".positive");
+  k.negative_Nm_per_rad = yaml::as_double(yaml::require(n, "negative", file, field), file, field + ".negative");
+  if (k.positive_Nm_per_rad < 0 || k.negative_Nm_per_rad < 0)
+    throw InputError(file, yaml::line_of(n), field, "stiffness must not be negative");
+  return k;
+}
+
+void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSource& src) {
+  yaml::check_keys(root, {"name", "reference_subject", "default_subject", "gravity_m_s2", "bodies",
+                          "stiffness_sets", "joints", "rhythms", "supports"},
+                   file, "");
+  src.name = yaml::as_string(yaml::require(root, "name", file, ""), file, "name");
+  const auto ref = yaml::require(root, "reference_subject", file, "");
+  src.reference_height_m = yaml::as_double(yaml::require(ref, "height_m", file, "reference_subject"), file, "reference_subject.height_m");
+  src.reference_mass_kg = yaml::as_double(yaml::require(ref, "mass_kg", file, "reference_subject"), file, "reference_subject.mass_kg");
+  const auto def = yaml::require(root, "default_subject", file, "");
+  src.default_height_m = yaml::as_double(yaml::require(def, "height_m", file, "default_subject"), file, "default_subject.height_m");
+  src.default_mass_kg = yaml::as_double(yaml::require(def, "mass_kg", file, "default_subject"), file, "default_subject.mass_kg");
+  if (root["gravity_m_s2"]) src.gravity_m_s2 = yaml::as_vector3(root["gravity_m_s2"], file, "gravity_m_s2");
+
+  std::set<std::string> names;
+  for (const auto& b : yaml::require(root, "bodies", file, "")) {
+    const std::string ctx = "bodies[" + (b["name"] ? b["name"].as<std::string>() : std::string("?")) + "]";
+    yaml::check_keys(b, {"name", "mirror", "mass_fraction", "com_m", "gyration", "source", "landmarks", "landmark_source"}, file, ctx);
+    ModelSource::BodySrc body;
+    body.name = yaml::as_string(yaml::require(b, "name", file, ctx), file, ctx + ".name");
+    body.mass_fraction = yaml::as_double(yaml::require(b, "mass_fraction", file, ctx), file, ctx + ".mass_fraction");
+    if (body.mass_fraction <= 0)
+      throw InputError(file, yaml::line_of(b["mass_fraction"]), ctx + ".mass_fraction", "mass must be positive");
+    body.com_m = yaml::as_vector3(yaml::require(b, "com_m", file, ctx), file, ctx + ".com_m");
+    const auto g = yaml::require(b, "gyration", file, ctx);
+    yaml::check_keys(g, {"length_m", "r"}, file, ctx + ".gyration");
+    body.gyration_length_m = yaml::as_double(yaml::require(g, "length_m", file, ctx + ".gyration"), file, ctx + ".gyration.length_m");
+    body.gyration_r = yaml::as_vector3(yaml::require(g, "r", file, ctx + ".gyration"), file, ctx + ".gyration.r");
+    if (b["landmarks"])
+      for (const auto& kv : b["landmarks"])
+        body.landmarks[kv.first.as<std::string>()] =
+            yaml::as_vector3(kv.second, file, ctx + ".landmarks." + kv.first.as<std::string>());
+    if (!names.insert(body.name).second)
+      throw InputError(file, yaml::line_of(b), ctx + ".name", "duplicate body name");
+    const bool mirror = b["mirror"] && yaml::as_bool(b["mirror"], file, ctx + ".mirror");
+    src.bodies.push_back(body);
+    if (mirror) {
+      ModelSource::BodySrc left = body;
+      left.name = mirror_name(body.name);
+      left.com_m = mirror_point(body.com_m);
+      for (auto& [k, p] : left.landmarks) p = mirror_point(p);
+      names.insert(left.name);
+      src.bodies.push_back(left);
+    }
+  }
+
+  std::map<std::string, std::map<std::string, PassiveStiffness>> sets;
+  if (root["stiffness_sets"])
+    for (const auto& kv : root["stiffness_sets"]) {
+      const std::string set = kv.first.as<std::string>();
+      const std::string ctx = "stiffness_sets." + set;
+      yaml::check_keys(kv.second, {"flexion", "lateral_bending", "axial_rotation", "source"}, file, ctx);
+      for (const char* dir : {"flexion", "lateral_bending", "axial_rotation"})
+        sets[set][dir] = parse_direction(yaml::require(kv.second, dir, file, ctx), file, ctx + "." + dir);
+    }
+
+  for (const auto& j : yaml::require(root, "joints", file, "")) {
+    const std::string ctx = "joints[" + (j["name"] ? j["name"].as<std::string>() : std::string("?")) + "]";
+    yaml::check_keys(j, {"name", "mirror", "parent", "child", "centre_m", "disc_tilt_deg", "stiffness", "source", "coordinates"}, file, ctx);
+    ModelSource::JointSrc joint;
+    joint.name = yaml::as_string(yaml::require(j, "name", file, ctx), file, ctx + ".name");
+    joint.parent = yaml::as_string(yaml::require(j, "parent", file, ctx), file, ctx + ".parent");
+    joint.child = yaml::as_string(yaml::require(j, "child", file, ctx), file, ctx + ".child");
+    for (const auto* which : {&joint.parent, &joint.child})
+      if (*which != "ground" && !names.count(*which))
+        throw InputError(file, yaml::line_of(j), ctx, "unknown body '" + *which + "'");
+    joint.centre_m = yaml::as_vector3(yaml::require(j, "centre_m", file, ctx), file, ctx + ".centre_m");
+    if (j["disc_tilt_deg"]) {
+      joint.intervertebral = true;
+      joint.disc_tilt_deg = yaml::as_double(j["disc_tilt_deg"], file, ctx + ".disc_tilt_deg");
+    }
+    const std::map<std::string, PassiveStiffness>* set = nullptr;
+    if (j["stiffness"]) {
+      const std::string s = yaml::as_string(j["stiffness"], file, ctx + ".stiffness");
+      if (!sets.count(s)) throw InputError(file, yaml::line_of(j["stiffness"]), ctx + ".stiffness", "unknown stiffness set '" + s + "'");
+      set = &sets.at(s);
+    }
+    for (const auto& c : yaml::require(j, "coordinates", file, ctx)) {
+      const std::string cctx = ctx + ".coordinates";
+      yaml::check_keys(c, {"name", "axis", "range_deg"}, file, cctx);
+      ModelSource::CoordSrc coord;
+      coord.name = yaml::as_string(yaml::require(c, "name", file, cctx), file, cctx + ".name");
+      coord.axis = yaml::as_vector3(yaml::require(c, "axis", file, cctx), file, cctx + ".axis").normalized();
+      const auto r = yaml::require(c, "range_deg", file, cctx);
+      if (!r.IsSequence() || r.size() != 2) throw InputError(file, yaml::line_of(r), cctx + ".range_deg", "expected [min, max]");
+      coord.min_deg = yaml::as_double(r[0], file, cctx + ".range_deg");
+      coord.max_deg = yaml::as_double(r[1], file, cctx + ".range_deg");
+      if (set) {
+        for (const char* dir : {"flexion", "lateral_bending", "axial_rotation"})
+          if (coord.name.size() > std::string(dir).size() &&
+              coord.name.compare(coord.name.size() - std::string(dir).size(), std::string::npos, dir) == 0)
+            coord.stiffness_per_deg = set->at(dir);
+      }
+      joint.coordinates.push_back(coord);
+    }
+    if (joint.coordinates.size() != 1 && joint.coordinates.size() != 3)
+      throw InputError(file, yaml::line_of(j), ctx + ".coordinates", "a joint has 1 or 3 rotational coordinates");
+    const bool mirror = j["mirror"] && yaml::as_bool(j["mirror"], file, ctx + ".mirror");
+    src.joints.push_back(joint);
+    if (mirror) {
+      ModelSource::JointSrc left = joint;
+      left.name = mirror_name(joint.name);
+      left.parent = mirror_name(joint.parent);
+      left.child = mirror_name(joint.child);
+      left.centre_m = mirror_point(joint.centre_m);
+      for (auto& c : left.coordinates) {
+        c.name = mirror_name(c.name);
+        c.axis = mirror_axis(c.axis);
+      }
+      src.joints.push_back(left);
+    }
+  }
+
+  if (root["rhythms"])
+    for (const auto& r : root["rhythms"]) {
+      const std::string ctx = "rhythms";
+      yaml::check_keys(r, {"name", "range_deg", "source", "ratios"}, file, ctx);
+      ModelSource::RhythmSrc rhythm;
+      rhythm.name = yaml::as_string(yaml::require(r, "name", file, ctx), file, ctx + ".name");
+      const auto range = yaml::require(r, "range_deg", file, ctx);
+      rhythm.min_deg = yaml::as_double(range[0], file, ctx + ".range_deg");
+      rhythm.max_deg = yaml::as_double(range[1], file, ctx + ".range_deg");
+      for (const auto& kv : yaml::require(r, "ratios", file, ctx))
+        rhythm.ratios.emplace_back(kv.first.as<std::string>(),
+                                   yaml::as_double(kv.second, file, ctx + ".ratios." + kv.first.as<std::string>()));
+      src.rhythms.push_back(rhythm);
+    }
+
+  auto resolve_point = [&](const std::string& spec, const YAML::Node& at, const std::string& field) {
+    const auto dot = spec.find('.');
+    if (dot == std::string::npos) throw InputError(file, yaml::line_of(at), field, "expected body.landmark");
+    const std::string body = spec.substr(0, dot), mark = spec.substr(dot + 1);
+    for (const auto& b : src.bodies)
+      if (b.name == body) {
+        auto it = b.landmarks.find(mark);
+        if (it == b.landmarks.end()) throw InputError(file, yaml::line_of(at), field, "unknown landmark '" + spec + "'");
+        return ModelSource::PointSrc{body, it->second};
+      }
+    throw InputError(file, yaml::line_of(at), field, "unknown body in '" + spec + "'");
+  };
+  if (root["supports"]) {
+    yaml::check_keys(root["supports"], {"standing", "seated"}, file, "supports");
+    for (const char* kind : {"standing", "seated"}) {
+      auto& out = std::string(kind) == "standing" ? src.standing_support : src.seated_support;
+      for (const auto& p : yaml::require(root["supports"], kind, file, "supports")) {
+        const auto point = resolve_point(p.as<std::string>(), p, std::string("supports.") + kind);
+        out.push_back(point);
+        out.push_back({mirror_name(point.body), mirror_point(point.location_m)});
+      }
+    }
+  }
+}
+
+void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSource& src) {
+  yaml::check_keys(root, {"max_stress_Pa", "max_stress_source", "muscles", "sources"}, file, "");
+  src.max_stress_Pa = yaml::as_double(yaml::require(root, "max_stress_Pa", file, ""), file, "max_stress_Pa");
+  std::set<std::string> names;
+  for (const auto& m : yaml::require(root, "muscles", file, "")) {
+    const std::string ctx = "muscles[" + (m["name"] ? m["name"].as<std::string>() : std::string("?")) + "]";
+    yaml::check_keys(m, {"name", "group", "both_sides", "pcsa_cm2", "path", "source"}, file, ctx);
+    ModelSource::MuscleSrc muscle;
+    muscle.name = yaml::as_string(yaml::require(m, "name", file, ctx), file, ctx + ".name");
+    muscle.group = yaml::as_string(yaml::require(m, "group", file, ctx), file, ctx + ".group");
+    muscle.pcsa_cm2 = yaml::as_double(yaml::require(m, "pcsa_cm2", file, ctx), file, ctx + ".pcsa_cm2");
+    if (muscle.pcsa_cm2 <= 0) throw InputError(file, yaml::line_of(m["pcsa_cm2"]), ctx + ".pcsa_cm2", "must be positive");
+    for (const auto& p : yaml::require(m, "path", file, ctx)) {
+      yaml::check_keys(p, {"body", "landmark", "offset_m"}, file, ctx + ".path");
+      ModelSource::PointSrc point;
+      point.body = yaml::as_string(yaml::require(p, "body", file, ctx + ".path"), file, ctx + ".path.body");
+      const auto body = std::find_if(src.bodies.begin(), src.bodies.end(),
+                                     [&](const auto& b) { return b.name == point.body; });
+      if (body == src.bodies.end())
+        throw InputError(file, yaml::line_of(p["body"]), ctx + ".path.body", "unknown body '" + point.body + "'");
+      const std::string mark = yaml::as_string(yaml::require(p, "landmark", file, ctx + ".path"), file, ctx + ".path.landmark");
+      auto it = body->landmarks.find(mark);
+      if (it == body->landmarks.end())
+        throw InputError(file, yaml::line_of(p["landmark"]), ctx + ".path.landmark", "body '" + point.body + "' has no landmark '" + mark + "'");
+      point.location_m = it->second;
+      if (p["offset_m"]) point.location_m += yaml::as_vector3(p["offset_m"], file, ctx + ".path.offset_m");
+      muscle.path.push_back(point);
+    }
+    if (muscle.path.size() < 2) throw InputError(file, yaml::line_of(m), ctx + ".path", "a muscle path needs at least two points");
+    const bool both = m["both_sides"] && yaml::as_bool(m["both_sides"], file, ctx + ".both_sides");
+    if (both) {
+      ModelSource::MuscleSrc left = muscle;
+      muscle.name += "_r";
+      left.name += "_l";
+      for (auto& p : left.path) {
+        p.body = mirror_name(p.body);
+        p.location_m = mirror_point(p.location_m);
+      }
+      src.muscles.push_back(muscle);
+      src.muscles.push_back(left);
+    } else {
+      src.muscles.push_back(muscle);
+    }
+    if (!names.insert(src.muscles.back().name).second)
+      throw InputError(file, yaml::line_of(m), ctx + ".name", "duplicate muscle name");
+  }
+}
+
+template <class T>
+int find_by_name(const std::vector<T>& v, const std::string& name) {
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (v[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+}  // namespace
+
+int Model::body_index(const std::string& n) const { return find_by_name(bodies, n); }
+int Model::joint_index(const std::string& n) const { return find_by_name(joints, n); }
+int Model::coordinate_index(const std::string& n) const { return find_by_name(coordinates, n); }
+int Model::rhythm_index(const std::string& n) const { return find_by_name(rhythms, n); }
+int Model::muscle_index(const std::string& n) const { return find_by_name(muscles, n); }
+double Model::total_mass_kg() const {
+  double m = 0;
+  for (const auto& b : bodies) m += b.mass_kg;
+  return m;
+}
+
+std::shared_ptr<const ModelSource> parse_model_source(const std::string& model_yaml,
+                                                      const std::string& model_file,
+                                                      const std::string& muscles_yaml,
+                                                      const std::string& muscles_file) {
+  auto src = std::make_shared<ModelSource>();
+  parse_model_yaml(yaml::parse(model_yaml, model_file), model_file, *src);
+  parse_muscles_yaml(yaml::parse(muscles_yaml, muscles_file), muscles_file, *src);
+  return src;
+}
+
+std::shared_ptr<const ModelSource> load_model_source(const std::string& directory) {
+  const std::filesystem::path dir(directory);
+  const std::string model_file = (dir / "model.yaml").string();
+  const std::string muscles_file = (dir / "muscles.yaml").string();
+  return parse_model_source(yaml::read_text_file(model_file), model_file,
+                            yaml::read_text_file(muscles_file), muscles_file);
+}
+
+std::shared_ptr<const ModelSource> default_model_source() {
+  return parse_model_source(std::string(embedded::female_adult_model_yaml()),
+                            "female-adult/model.yaml",
+                            std::string(embedded::female_adult_muscles_yaml()),
+                            "female-adult/muscles.yaml");
+}
+
+double default_height_m(const ModelSource& s) { return s.default_height_m; }
+double default_mass_kg(const ModelSource& s) { return s.default_mass_kg; }
+
+std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m, double mass_kg) {
+  if (!(height_m >= 1.2 && height_m <= 2.2))
+    throw InputError("", 0, "height_m", "height " + std::to_string(height_m) + " m is outside 1.2-2.2 m");
+  if (!(mass_kg >= 30 && mass_kg <= 200))
+    throw InputError("", 0, "mass_kg", "body mass " + std::to_string(mass_kg) + " kg is outside 30-200 kg");
+  const std::string where = src.name + "/model.yaml";
+  auto model = std::make_shared<Model>();
+  model->name = src.name;
+  model->height_m = height_m;
+  model->mass_kg = mass_kg;
+  model->gravity_m_s2 = src.gravity_m_s2;
+  const double s = height_m / src.reference_height_m;
+
+  // Bodies keep the data file's order, which must list every parent before its children
+  // (so the multibody tree, the reports and the spinal levels read bottom to top).
+  std::vector<int> joint_of_body(src.bodies.size(), -1);
+  for (std::size_t j = 0; j < src.joints.size(); ++j) {
+    const int child = find_by_name(src.bodies, src.joints[j].child);
+    if (joint_of_body[child] >= 0)
+      throw InputError(where, 0, "joints", "body '" + src.bodies[child].name + "' is the child of two joints");
+    joint_of_body[child] = static_cast<int>(j);
+  }
+  std::vector<int> order;
+  for (std::size_t b = 0; b < src.bodies.size(); ++b) {
+    if (joint_of_body[b] < 0)
+      throw InputError(where, 0, "joints", "body '" + src.bodies[b].name + "' hangs from no joint");
+    const std::string& parent = src.joints[joint_of_body[b]].parent;
+    if (parent != "ground" && find_by_name(src.bodies, parent) >= static_cast<int>(b))
+      throw InputError(where, 0, "bodies", "body '" + parent + "' must be listed before its child '" +
+                                               src.bodies[b].name + "'");
+    order.push_back(static_cast<int>(b));
+  }
+
+  double fraction_sum = 0;
+  for (const auto& b : src.bodies) fraction_sum += b.mass_fraction;
+
+  std::vector<Eigen::Vector3d> origin_ref(order.size());  // body origin, reference ground frame
+  std::vector<mb::BodySpec> specs;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const auto& b = src.bodies[order[k]];
+    const auto& j = src.joints[joint_of_body[order[k]]];
+    origin_ref[k] = j.centre_m;
+    Body body;
+    body.name = b.name;
+    body.parent_joint = static_cast<int>(k);
+    // Normalised so the segments sum to the subject's mass exactly (de Leva's sum 0.9999).
+    body.mass_kg = mass_kg * b.mass_fraction / fraction_sum;
+    body.com_m = s * (b.com_m - j.centre_m);
+    const double len = s * b.gyration_length_m;
+    body.inertia_kg_m2 = body.mass_kg * (b.gyration_r * len).cwiseAbs2();
+    model->bodies.push_back(body);
+
+    Joint joint;
+    joint.name = j.name;
+    joint.child_body = static_cast<int>(k);
+    joint.parent_body = j.parent == "ground" ? -1 : model->body_index(j.parent);
+    joint.location_in_parent_m =
+        joint.parent_body < 0 ? Eigen::Vector3d(s * j.centre_m)
+                              : Eigen::Vector3d(s * (j.centre_m - origin_ref[joint.parent_body]));
+    joint.intervertebral = j.intervertebral;
+    joint.disc_tilt_rad = j.disc_tilt_deg * kDeg;
+    mb::BodySpec spec;
+    spec.parent = joint.parent_body;
+    spec.joint_in_parent_m = joint.location_in_parent_m;
+    spec.mass_kg = body.mass_kg;
+    spec.com_m = body.com_m;
+    spec.inertia_kg_m2 = body.inertia_kg_m2;
+    for (const auto& c : j.coordinates) {
+      Coordinate coord;
+      coord.name = c.name;
+      coord.joint = static_cast<int>(k);
+      coord.axis = c.axis;
+      coord.min_rad = c.min_deg * kDeg;
+      coord.max_rad = c.max_deg * kDeg;
+      coord.stiffness.positive_Nm_per_rad = c.stiffness_per_deg.positive_Nm_per_rad / kDeg;
+      coord.stiffness.negative_Nm_per_rad = c.stiffness_per_deg.negative_Nm_per_rad / kDeg;
+      if (model->coordinate_index(coord.name) >= 0)
+        throw InputError(where, 0, "joints." + j.name, "duplicate coordinate '" + coord.name + "'");
+      joint.coordinates.push_back(static_cast<int>(model->coordinates.size()));
+      model->coordinates.push_back(coord);
+      spec.axes.push_back(c.axis);
+    }
+    if (spec.axes.size() == 3) {
+      Eigen::Matrix3d r;
+      r << spec.axes[0], spec.axes[1], spec.axes[2];
+      if ((r.transpose() * r - Eigen::Matrix3d::Identity()).norm() > 1e-9 || r.determinant() < 0)
+        throw InputError(where, 0, "joints." + j.name + ".coordinates",
+                         "the three axes must be orthogonal and right-handed");
+    }
+    specs.push_back(spec);
+    model->joints.push_back(joint);
+  }
+
+  // Subtrees: body b lies above joint j when j's child is b or an ancestor of b.
+  const int nb = static_cast<int>(model->bodies.size());
+  for (auto& joint : model->joints) {
+    joint.in_subtree.assign(nb, 0);
+    for (int b = 0; b < nb; ++b)
+      for (int a = b; a >= 0; a = model->joints[a].parent_body)
+        if (a == joint.child_body) {
+          joint.in_subtree[b] = 1;
+          break;
+        }
+  }
+
+  model->multibody = std::make_shared<const mb::System>(specs);
+  for (auto& c : model->coordinates) {
+    const Joint& joint = model->joints[c.joint];
+    const auto pos = std::find(joint.coordinates.begin(), joint.coordinates.end(),
+                               &c - model->coordinates.data());
+    c.mb_index = model->multibody->q_start()[joint.child_body] +
+                 static_cast<int>(pos - joint.coordinates.begin());
+  }
+
+  for (const auto& r : src.rhythms) {
+    Rhythm rhythm;
+    rhythm.name = r.name;
+    rhythm.min_rad = r.min_deg * kDeg;
+    rhythm.max_rad = r.max_deg * kDeg;
+    for (const auto& [name, ratio] : r.ratios) {
+      const int c = model->coordinate_index(name);
+      if (c < 0) throw InputError(where, 0, "rhythms." + r.name, "unknown coordinate '" + name + "'");
+      rhythm.ratios.emplace_back(c, ratio);
+    }
+    model->rhythms.push_back(rhythm);
+  }
+
+  auto to_body = [&](const ModelSource::PointSrc& p) {
+    const int b = model->body_index(p.body);
+    return PathPoint{b, s * (p.location_m - origin_ref[b])};
+  };
+  const double pcsa_scale = (mass_kg / src.reference_mass_kg) / s;
+  for (const auto& m : src.muscles) {
+    Muscle muscle;
+    muscle.name = m.name;
+    muscle.group = m.group;
+    muscle.pcsa_m2 = m.pcsa_cm2 * 1e-4 * pcsa_scale;
+    muscle.max_stress_Pa = src.max_stress_Pa;
+    for (const auto& p : m.path) muscle.path.push_back(to_body(p));
+    model->muscles.push_back(muscle);
+  }
+  for (const auto& p : src.standing_support) model->standing_support.push_back(to_body(p));
+  for (const auto& p : src.seated_support) model->seated_support.push_back(to_body(p));
+
+  for (std::size_t j = 0; j < model->joints.size(); ++j)
+    if (model->joints[j].intervertebral) {
+      model->spinal_joints.push_back(static_cast<int>(j));
+      for (int c : model->joints[j].coordinates) model->equilibrium_coordinates.push_back(c);
+    }
+  return model;
+}
+
+}  // namespace spineload

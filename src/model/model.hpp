@@ -1,0 +1,121 @@
+// Stage 1, model: takes the model data files (YAML) and a subject's height and mass;
+// gives an immutable Model (bodies, joints, coordinates, rhythms, muscles, supports),
+// built once and shared by every thread. Per-thread state lives in Data (analysis/data.hpp).
+#pragma once
+#include <Eigen/Core>
+#include <Eigen/Geometry>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace spineload {
+
+namespace mb { class System; }
+
+struct Body {
+  std::string name;
+  int parent_joint = -1;           // joint whose child this body is
+  double mass_kg = 0;
+  Eigen::Vector3d com_m = Eigen::Vector3d::Zero();          // in body frame
+  Eigen::Vector3d inertia_kg_m2 = Eigen::Vector3d::Zero();  // principal, about COM, body axes
+};
+
+// Piecewise-linear passive moment: M = -k * q, k depending on the sign of q.
+struct PassiveStiffness {
+  double positive_Nm_per_rad = 0;
+  double negative_Nm_per_rad = 0;
+  double moment_Nm(double q_rad) const {
+    return -(q_rad >= 0 ? positive_Nm_per_rad : negative_Nm_per_rad) * q_rad;
+  }
+};
+
+struct Coordinate {
+  std::string name;
+  int joint = -1;
+  Eigen::Vector3d axis = Eigen::Vector3d::UnitZ();  // in the joint frame
+  double min_rad = 0, max_rad = 0;
+  PassiveStiffness stiffness;
+  int mb_index = -1;               // index into the multibody q and u vectors
+};
+
+struct Joint {
+  std::string name;
+  int parent_body = -1;            // -1: ground
+  int child_body = -1;
+  Eigen::Vector3d location_in_parent_m = Eigen::Vector3d::Zero();
+  std::vector<int> coordinates;    // 1 or 3, in rotation order
+  bool intervertebral = false;     // a spinal joint whose loads are reported
+  double disc_tilt_rad = 0;        // disc mid-plane normal, tilted anteriorly from +Y
+  std::vector<char> in_subtree;    // per body: 1 if the body lies above (distal to) this joint
+};
+
+// A driver angle spread over coordinates by fixed ratios (spinal rhythm).
+struct Rhythm {
+  std::string name;
+  double min_rad = 0, max_rad = 0;
+  std::vector<std::pair<int, double>> ratios;  // (coordinate, ratio)
+};
+
+struct PathPoint {
+  int body = -1;
+  Eigen::Vector3d location_m = Eigen::Vector3d::Zero();  // in body frame
+};
+
+struct Muscle {
+  std::string name;
+  std::string group;
+  std::vector<PathPoint> path;     // origin, via points, insertion
+  double pcsa_m2 = 0;
+  double max_stress_Pa = 0;
+  double max_force_N() const { return pcsa_m2 * max_stress_Pa; }
+};
+
+enum class Support { standing, seated };
+
+struct Model {
+  std::string name;
+  double height_m = 0;
+  double mass_kg = 0;
+  Eigen::Vector3d gravity_m_s2 = Eigen::Vector3d(0, -9.80665, 0);
+  std::vector<Body> bodies;        // parents before children; body 0 is the root (pelvis)
+  std::vector<Joint> joints;       // joint i has child body i
+  std::vector<Coordinate> coordinates;
+  std::vector<Rhythm> rhythms;
+  std::vector<Muscle> muscles;
+  std::vector<PathPoint> standing_support, seated_support;
+  std::vector<int> spinal_joints;            // intervertebral joints, bottom to top
+  std::vector<int> equilibrium_coordinates;  // coordinates of spinal joints (muscle-balanced)
+  std::shared_ptr<const mb::System> multibody;
+
+  int body_index(const std::string& name) const;        // -1 when absent
+  int joint_index(const std::string& name) const;
+  int coordinate_index(const std::string& name) const;
+  int rhythm_index(const std::string& name) const;
+  int muscle_index(const std::string& name) const;
+  double total_mass_kg() const;
+};
+
+// The parsed data files of a model, for the reference subject (before scaling).
+struct ModelSource;
+
+// Parses a model from its two YAML texts. file names are used in error messages.
+std::shared_ptr<const ModelSource> parse_model_source(const std::string& model_yaml,
+                                                      const std::string& model_file,
+                                                      const std::string& muscles_yaml,
+                                                      const std::string& muscles_file);
+
+// Reads a model folder holding model.yaml and muscles.yaml.
+std::shared_ptr<const ModelSource> load_model_source(const std::string& directory);
+
+// The built-in default model "female-adult" (data files embedded at build time).
+std::shared_ptr<const ModelSource> default_model_source();
+
+// Scales the reference model to a subject and builds its multibody system.
+// Throws InputError for a height or mass outside plausible adult ranges.
+std::shared_ptr<const Model> build_model(const ModelSource& source, double height_m,
+                                         double mass_kg);
+
+double default_height_m(const ModelSource& source);
+double default_mass_kg(const ModelSource& source);
+
+}  // namespace spineload

@@ -1,0 +1,62 @@
+// The parsed, unscaled content of a model's data files (reference subject, relaxed
+// standing, ground frame). Internal to the model stage; users go through build_model().
+#pragma once
+#include <Eigen/Core>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/model.hpp"
+
+namespace spineload {
+
+struct ModelSource {
+  struct BodySrc {
+    std::string name;
+    double mass_fraction = 0;
+    Eigen::Vector3d com_m = Eigen::Vector3d::Zero();
+    double gyration_length_m = 0;
+    Eigen::Vector3d gyration_r = Eigen::Vector3d::Zero();
+    std::map<std::string, Eigen::Vector3d> landmarks;
+  };
+  struct CoordSrc {
+    std::string name;
+    Eigen::Vector3d axis = Eigen::Vector3d::UnitZ();
+    double min_deg = 0, max_deg = 0;
+    PassiveStiffness stiffness_per_deg;  // N m per degree
+  };
+  struct JointSrc {
+    std::string name, parent, child;
+    Eigen::Vector3d centre_m = Eigen::Vector3d::Zero();
+    bool intervertebral = false;
+    double disc_tilt_deg = 0;
+    std::vector<CoordSrc> coordinates;
+  };
+  struct RhythmSrc {
+    std::string name;
+    double min_deg = 0, max_deg = 0;
+    std::vector<std::pair<std::string, double>> ratios;
+  };
+  struct PointSrc {
+    std::string body;
+    Eigen::Vector3d location_m = Eigen::Vector3d::Zero();  // ground, reference standing
+  };
+  struct MuscleSrc {
+    std::string name, group;
+    double pcsa_cm2 = 0;
+    std::vector<PointSrc> path;
+  };
+
+  std::string name;
+  double reference_height_m = 0, reference_mass_kg = 0;
+  double default_height_m = 0, default_mass_kg = 0;
+  Eigen::Vector3d gravity_m_s2 = Eigen::Vector3d(0, -9.80665, 0);
+  double max_stress_Pa = 0;
+  std::vector<BodySrc> bodies;
+  std::vector<JointSrc> joints;
+  std::vector<RhythmSrc> rhythms;
+  std::vector<MuscleSrc> muscles;
+  std::vector<PointSrc> standing_support, seated_support;
+};
+
+}  // namespace spineload

@@ -1,0 +1,186 @@
+// Simbody adapter (compiled as C++17). Converts between Eigen and SimTK at this seam only.
+#include "multibody/system.hpp"
+
+#include <SimTKsimbody.h>
+
+#include <stdexcept>
+
+namespace spineload::mb {
+
+namespace {
+
+SimTK::Vec3 to_simtk(const Eigen::Vector3d& v) { return SimTK::Vec3(v.x(), v.y(), v.z()); }
+Eigen::Vector3d to_eigen(const SimTK::Vec3& v) { return Eigen::Vector3d(v[0], v[1], v[2]); }
+
+// Rotation whose columns are the joint axes (a1, a2, a3): Simbody's Gimbal turns about
+// the mobiliser frame's x, y, z in sequence, so frames rotated by this matrix make it
+// turn about a1, a2, a3. For a pin, the axis becomes z.
+SimTK::Rotation axes_frame(const std::vector<Eigen::Vector3d>& axes) {
+  SimTK::Mat33 m;
+  if (axes.size() == 3) {
+    for (int c = 0; c < 3; ++c)
+      for (int r = 0; r < 3; ++r) m(r, c) = axes[c][r];
+  } else {
+    const Eigen::Vector3d z = axes[0].normalized();
+    const Eigen::Vector3d helper =
+        std::abs(z.x()) < 0.9 ? Eigen::Vector3d::UnitX() : Eigen::Vector3d::UnitY();
+    const Eigen::Vector3d x = (helper - helper.dot(z) * z).normalized();
+    const Eigen::Vector3d y = z.cross(x);
+    for (int r = 0; r < 3; ++r) {
+      m(r, 0) = x[r];
+      m(r, 1) = y[r];
+      m(r, 2) = z[r];
+    }
+  }
+  return SimTK::Rotation(m, true);
+}
+
+}  // namespace
+
+struct System::Impl {
+  SimTK::MultibodySystem system;
+  SimTK::SimbodyMatterSubsystem matter{system};
+  std::vector<SimTK::MobilizedBodyIndex> mobods;  // per body
+  SimTK::State default_state;
+};
+
+struct Workspace::Impl {
+  SimTK::State state;
+  SimTK::Vector_<SimTK::SpatialVec> body_forces;
+  SimTK::Vector mobility_forces, udot, residual;
+  SimTK::Matrix jacobian;
+};
+
+System::System(const std::vector<BodySpec>& bodies) : impl_(std::make_unique<Impl>()) {
+  num_bodies_ = static_cast<int>(bodies.size());
+  q_start_.resize(bodies.size());
+  int nq = 0;
+  for (std::size_t b = 0; b < bodies.size(); ++b) {
+    const BodySpec& spec = bodies[b];
+    if (spec.parent >= static_cast<int>(b)) throw std::logic_error("bodies must list parents first");
+    if (spec.axes.size() != 1 && spec.axes.size() != 3)
+      throw std::logic_error("a joint needs 1 or 3 rotational axes");
+    SimTK::Inertia inertia(to_simtk(spec.inertia_kg_m2));
+    inertia = inertia.shiftFromMassCenter(to_simtk(spec.com_m), spec.mass_kg);
+    SimTK::Body::Rigid body(SimTK::MassProperties(spec.mass_kg, to_simtk(spec.com_m), inertia));
+    SimTK::MobilizedBody& parent =
+        spec.parent < 0 ? impl_->matter.updGround()
+                        : impl_->matter.updMobilizedBody(impl_->mobods[spec.parent]);
+    const SimTK::Rotation frame = axes_frame(spec.axes);
+    const SimTK::Transform in_parent(frame, to_simtk(spec.joint_in_parent_m));
+    const SimTK::Transform in_child(frame, SimTK::Vec3(0));
+    if (spec.axes.size() == 3) {
+      SimTK::MobilizedBody::Gimbal mobod(parent, in_parent, body, in_child);
+      impl_->mobods.push_back(mobod.getMobilizedBodyIndex());
+    } else {
+      SimTK::MobilizedBody::Pin mobod(parent, in_parent, body, in_child);
+      impl_->mobods.push_back(mobod.getMobilizedBodyIndex());
+    }
+  }
+  impl_->default_state = impl_->system.realizeTopology();
+  impl_->system.realizeModel(impl_->default_state);
+  for (std::size_t b = 0; b < bodies.size(); ++b) {
+    const auto& mobod = impl_->matter.getMobilizedBody(impl_->mobods[b]);
+    q_start_[b] = static_cast<int>(mobod.getFirstQIndex(impl_->default_state));
+  }
+  nq = impl_->default_state.getNQ();
+  if (nq != impl_->default_state.getNU()) throw std::logic_error("expected u = qdot joints only");
+  num_q_ = nq;
+}
+
+System::~System() = default;
+
+Workspace::Workspace(const System& system) : impl_(std::make_unique<Impl>()) {
+  impl_->state = system.impl().default_state;
+  const int nb = system.impl().matter.getNumBodies();
+  impl_->body_forces.resize(nb);
+  impl_->mobility_forces.resize(system.num_q());
+  impl_->udot.resize(system.num_q());
+}
+Workspace::~Workspace() = default;
+Workspace::Workspace(Workspace&&) noexcept = default;
+Workspace& Workspace::operator=(Workspace&&) noexcept = default;
+
+void set_state(const System& system, Workspace& ws, const Eigen::VectorXd& q,
+               const Eigen::VectorXd& u) {
+  SimTK::State& s = ws.impl().state;
+  SimTK::Vector& sq = s.updQ();
+  SimTK::Vector& su = s.updU();
+  for (int i = 0; i < system.num_q(); ++i) {
+    sq[i] = q[i];
+    su[i] = u[i];
+  }
+  system.impl().system.realize(s, SimTK::Stage::Velocity);
+}
+
+void body_poses(const System& system, Workspace& ws, std::vector<Eigen::Isometry3d>& poses) {
+  const auto& impl = system.impl();
+  poses.resize(impl.mobods.size());
+  for (std::size_t b = 0; b < impl.mobods.size(); ++b) {
+    const SimTK::Transform& X = impl.matter.getMobilizedBody(impl.mobods[b])
+                                    .getBodyTransform(ws.impl().state);
+    Eigen::Matrix3d r;
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) r(i, j) = X.R().asMat33()(i, j);
+    poses[b].linear() = r;
+    poses[b].translation() = to_eigen(X.p());
+    poses[b].makeAffine();
+  }
+}
+
+void system_jacobian(const System& system, Workspace& ws, Eigen::MatrixXd& jacobian) {
+  const auto& impl = system.impl();
+  SimTK::Matrix& J = ws.impl().jacobian;
+  impl.matter.calcSystemJacobian(ws.impl().state, J);  // 6*nb_including_ground x nu
+  const int nb = system.num_bodies();
+  const int nu = system.num_q();
+  jacobian.resize(6 * nb, nu);
+  for (int b = 0; b < nb; ++b) {
+    const int row0 = 6 * static_cast<int>(impl.mobods[b]);
+    for (int r = 0; r < 6; ++r)
+      for (int c = 0; c < nu; ++c) jacobian(6 * b + r, c) = J(row0 + r, c);
+  }
+}
+
+void inverse_dynamics(const System& system, Workspace& ws, const Eigen::VectorXd& udot,
+                      const std::vector<SpatialForce>& applied, Eigen::VectorXd& tau) {
+  const auto& impl = system.impl();
+  auto& w = ws.impl();
+  w.body_forces.setToZero();
+  for (std::size_t b = 0; b < applied.size(); ++b)
+    w.body_forces[impl.mobods[b]] =
+        SimTK::SpatialVec(to_simtk(applied[b].moment_Nm), to_simtk(applied[b].force_N));
+  w.mobility_forces.setToZero();
+  for (int i = 0; i < system.num_q(); ++i) w.udot[i] = udot[i];
+  impl.matter.calcResidualForceIgnoringConstraints(w.state, w.mobility_forces, w.body_forces,
+                                                   w.udot, w.residual);
+  tau.resize(system.num_q());
+  for (int i = 0; i < system.num_q(); ++i) tau[i] = w.residual[i];
+}
+
+void body_accelerations(const System& system, Workspace& ws, const Eigen::VectorXd& udot,
+                        std::vector<Eigen::Vector3d>& angular_rad_s2,
+                        std::vector<Eigen::Vector3d>& linear_m_s2) {
+  const auto& impl = system.impl();
+  auto& w = ws.impl();
+  for (int i = 0; i < system.num_q(); ++i) w.udot[i] = udot[i];
+  SimTK::Vector_<SimTK::SpatialVec> A_GB;
+  impl.matter.calcBodyAccelerationFromUDot(w.state, w.udot, A_GB);
+  angular_rad_s2.resize(impl.mobods.size());
+  linear_m_s2.resize(impl.mobods.size());
+  for (std::size_t b = 0; b < impl.mobods.size(); ++b) {
+    angular_rad_s2[b] = to_eigen(A_GB[impl.mobods[b]][0]);
+    linear_m_s2[b] = to_eigen(A_GB[impl.mobods[b]][1]);
+  }
+}
+
+void body_angular_velocities(const System& system, Workspace& ws,
+                             std::vector<Eigen::Vector3d>& angular_rad_s) {
+  const auto& impl = system.impl();
+  angular_rad_s.resize(impl.mobods.size());
+  for (std::size_t b = 0; b < impl.mobods.size(); ++b)
+    angular_rad_s[b] = to_eigen(
+        impl.matter.getMobilizedBody(impl.mobods[b]).getBodyAngularVelocity(ws.impl().state));
+}
+
+}  // namespace spineload::mb

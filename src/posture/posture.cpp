@@ -1,0 +1,198 @@
+#include "posture/posture.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <numbers>
+
+#include "common/errors.hpp"
+#include "io/yaml_util.hpp"
+#include "model/embedded_data.hpp"
+
+namespace spineload {
+
+namespace {
+
+constexpr double kDeg = std::numbers::pi / 180.0;
+
+struct Setting {
+  double value_deg = 0;
+  int line = 0;
+};
+using Settings = std::map<std::string, Setting>;
+
+void read_angles(const YAML::Node& node, const std::string& file, const std::string& field,
+                 const std::vector<std::string>& known, Settings& out) {
+  if (!node) return;
+  if (!node.IsMap()) throw InputError(file, yaml::line_of(node), field, "expected a mapping of name: degrees");
+  for (const auto& kv : node) {
+    const std::string name = kv.first.as<std::string>();
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string msg = "unknown name '" + name + "'";
+      const std::string guess = yaml::nearest(name, known);
+      if (!guess.empty()) msg += " (did you mean '" + guess + "'?)";
+      throw InputError(file, yaml::line_of(kv.first), field + "." + name, msg);
+    }
+    out[name] = {yaml::as_double(kv.second, file, field + "." + name), yaml::line_of(kv.second)};
+  }
+}
+
+Eigen::VectorXd resolve(const Model& model, const Settings& coords, const Settings& rhythms,
+                        const std::string& file, const std::string& field) {
+  Eigen::VectorXd q = Eigen::VectorXd::Zero(static_cast<int>(model.coordinates.size()));
+  std::vector<std::string> source(model.coordinates.size());
+  std::vector<int> line(model.coordinates.size(), 0);
+  for (const auto& [name, s] : coords) {
+    const int c = model.coordinate_index(name);
+    q[c] += s.value_deg * kDeg;
+    source[c] = "set to " + std::to_string(s.value_deg) + " deg";
+    line[c] = s.line;
+  }
+  for (const auto& [name, s] : rhythms) {
+    const Rhythm& r = model.rhythms[model.rhythm_index(name)];
+    const double v = s.value_deg * kDeg;
+    if (v < r.min_rad - 1e-12 || v > r.max_rad + 1e-12)
+      throw InputError(file, s.line, field + ".rhythms." + name,
+                       "driver " + std::to_string(s.value_deg) + " deg is outside its range " +
+                           std::to_string(r.min_rad / kDeg) + " to " + std::to_string(r.max_rad / kDeg) + " deg");
+    for (const auto& [c, ratio] : r.ratios) {
+      q[c] += ratio * v;
+      source[c] += (source[c].empty() ? "" : " plus ") + std::string("rhythm ") + name + " " +
+                   std::to_string(s.value_deg) + " deg";
+      if (line[c] == 0) line[c] = s.line;
+    }
+  }
+  for (std::size_t c = 0; c < model.coordinates.size(); ++c) {
+    const Coordinate& coord = model.coordinates[c];
+    if (q[c] < coord.min_rad - 1e-9 || q[c] > coord.max_rad + 1e-9) {
+      char buf[256];
+      std::snprintf(buf, sizeof buf, "impossible posture: %s = %.1f deg (%s) is outside its range %.0f to %.0f deg",
+                    coord.name.c_str(), q[c] / kDeg, source[c].c_str(), coord.min_rad / kDeg, coord.max_rad / kDeg);
+      throw InputError(file, line[c], field + "." + coord.name, buf);
+    }
+  }
+  return q;
+}
+
+Eigen::Vector3d hand_grip_point(const Model& model, int hand_body) {
+  // The grip is the hand's mass centre (de Leva's hand COM lies mid-palm).
+  return model.bodies[hand_body].com_m;
+}
+
+}  // namespace
+
+Posture parse_posture(const Model& model, const YAML::Node& root, const std::string& file) {
+  yaml::check_keys(root, {"name", "description", "support", "rhythms", "coordinates", "loads", "frames"}, file, "");
+  Posture p;
+  p.name = root["name"] ? yaml::as_string(root["name"], file, "name")
+                        : std::filesystem::path(file).stem().string();
+  if (root["description"]) p.description = yaml::as_string(root["description"], file, "description");
+  if (root["support"]) {
+    const std::string s = yaml::as_string(root["support"], file, "support");
+    if (s == "standing") p.support = Support::standing;
+    else if (s == "seated") p.support = Support::seated;
+    else throw InputError(file, yaml::line_of(root["support"]), "support", "expected 'standing' or 'seated', got '" + s + "'");
+  }
+  std::vector<std::string> coord_names, rhythm_names;
+  for (const auto& c : model.coordinates) coord_names.push_back(c.name);
+  for (const auto& r : model.rhythms) rhythm_names.push_back(r.name);
+
+  Settings base_coords, base_rhythms;
+  read_angles(root["coordinates"], file, "coordinates", coord_names, base_coords);
+  read_angles(root["rhythms"], file, "rhythms", rhythm_names, base_rhythms);
+
+  if (root["frames"]) {
+    const YAML::Node frames = root["frames"];
+    if (!frames.IsSequence() || frames.size() < 4)
+      throw InputError(file, yaml::line_of(frames), "frames", "a time series needs a list of at least 4 frames");
+    double last = -INFINITY;
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+      const std::string field = "frames[" + std::to_string(i) + "]";
+      yaml::check_keys(frames[i], {"time_s", "rhythms", "coordinates"}, file, field);
+      const double t = yaml::as_double(yaml::require(frames[i], "time_s", file, field), file, field + ".time_s");
+      if (t <= last) throw InputError(file, yaml::line_of(frames[i]["time_s"]), field + ".time_s", "times must increase");
+      last = t;
+      Settings coords = base_coords, rhythms = base_rhythms;
+      read_angles(frames[i]["coordinates"], file, field + ".coordinates", coord_names, coords);
+      read_angles(frames[i]["rhythms"], file, field + ".rhythms", rhythm_names, rhythms);
+      p.time_s.push_back(t);
+      p.q_rad.push_back(resolve(model, coords, rhythms, file, field));
+    }
+  } else {
+    p.time_s.push_back(0.0);
+    p.q_rad.push_back(resolve(model, base_coords, base_rhythms, file, "coordinates"));
+  }
+
+  if (root["loads"]) {
+    if (!root["loads"].IsSequence()) throw InputError(file, yaml::line_of(root["loads"]), "loads", "expected a list of loads");
+    std::size_t i = 0;
+    for (const auto& l : root["loads"]) {
+      const std::string field = "loads[" + std::to_string(i++) + "]";
+      const std::string type = yaml::as_string(yaml::require(l, "type", file, field), file, field + ".type");
+      const double g = -model.gravity_m_s2.y();
+      if (type == "hand_mass") {
+        yaml::check_keys(l, {"type", "mass_kg", "hands"}, file, field);
+        const double m = yaml::as_double(yaml::require(l, "mass_kg", file, field), file, field + ".mass_kg");
+        if (m < 0) throw InputError(file, yaml::line_of(l["mass_kg"]), field + ".mass_kg", "negative mass " + std::to_string(m) + " kg");
+        const std::string hands = l["hands"] ? yaml::as_string(l["hands"], file, field + ".hands") : "both";
+        std::vector<std::string> bodies;
+        if (hands == "both") bodies = {"hand_r", "hand_l"};
+        else if (hands == "right") bodies = {"hand_r"};
+        else if (hands == "left") bodies = {"hand_l"};
+        else throw InputError(file, yaml::line_of(l["hands"]), field + ".hands", "expected both, right or left");
+        for (const auto& name : bodies) {
+          const int b = model.body_index(name);
+          if (b < 0) throw InputError(file, yaml::line_of(l), field, "the model has no body '" + name + "'");
+          p.loads.push_back({"held mass " + name, b, hand_grip_point(model, b),
+                             Eigen::Vector3d(0, -m * g / bodies.size(), 0)});
+        }
+        p.held_mass_kg += m;
+      } else if (type == "force") {
+        yaml::check_keys(l, {"type", "body", "point_m", "force_N", "label"}, file, field);
+        const std::string body = yaml::as_string(yaml::require(l, "body", file, field), file, field + ".body");
+        const int b = model.body_index(body);
+        if (b < 0) {
+          std::vector<std::string> names;
+          for (const auto& bb : model.bodies) names.push_back(bb.name);
+          std::string msg = "unknown body '" + body + "'";
+          const std::string guess = yaml::nearest(body, names);
+          if (!guess.empty()) msg += " (did you mean '" + guess + "'?)";
+          throw InputError(file, yaml::line_of(l["body"]), field + ".body", msg);
+        }
+        ExternalLoad load;
+        load.label = l["label"] ? yaml::as_string(l["label"], file, field + ".label") : "force on " + body;
+        load.body = b;
+        load.point_m = l["point_m"] ? yaml::as_vector3(l["point_m"], file, field + ".point_m") : Eigen::Vector3d::Zero();
+        load.force_N = yaml::as_vector3(yaml::require(l, "force_N", file, field), file, field + ".force_N");
+        p.loads.push_back(load);
+      } else {
+        throw InputError(file, yaml::line_of(l["type"]), field + ".type", "unknown load type '" + type + "' (expected hand_mass or force)");
+      }
+    }
+  }
+  return p;
+}
+
+Posture parse_posture_text(const Model& model, const std::string& text, const std::string& file) {
+  return parse_posture(model, yaml::parse(text, file), file);
+}
+
+Posture load_posture_file(const Model& model, const std::string& path) {
+  return parse_posture_text(model, yaml::read_text_file(path), path);
+}
+
+std::vector<std::string> builtin_posture_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, text] : embedded::demo_postures()) names.emplace_back(name);
+  return names;
+}
+
+Posture builtin_posture(const Model& model, const std::string& name) {
+  for (const auto& [n, text] : embedded::demo_postures())
+    if (n == name) return parse_posture_text(model, std::string(text), "postures/" + name + ".yaml");
+  throw InputError("", 0, "posture", "no built-in posture '" + name + "'");
+}
+
+}  // namespace spineload

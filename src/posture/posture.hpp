@@ -1,0 +1,43 @@
+// Stage 2, posture: takes a posture file (YAML: coordinate angles in degrees, rhythm
+// drivers, support, external loads; one frame or a time series) and the Model; gives a
+// Posture with every coordinate resolved in radians and range-checked, and its loads.
+#pragma once
+#include <Eigen/Core>
+#include <string>
+#include <vector>
+
+#include "model/model.hpp"
+
+namespace YAML { class Node; }
+
+namespace spineload {
+
+// A force applied at a point fixed on a body (a held mass is one such force per hand).
+struct ExternalLoad {
+  std::string label;
+  int body = -1;
+  Eigen::Vector3d point_m = Eigen::Vector3d::Zero();  // body frame
+  Eigen::Vector3d force_N = Eigen::Vector3d::Zero();  // ground frame
+};
+
+struct Posture {
+  std::string name;
+  std::string description;
+  Support support = Support::standing;
+  std::vector<double> time_s;          // one entry for a static posture
+  std::vector<Eigen::VectorXd> q_rad;  // per frame, per model coordinate
+  std::vector<ExternalLoad> loads;     // constant over the frames
+  double held_mass_kg = 0;             // total mass held in the hands (for reports)
+  bool is_time_series() const { return time_s.size() > 1; }
+};
+
+// Parses a posture from a YAML node; `file` names the source in error messages.
+Posture parse_posture(const Model& model, const YAML::Node& root, const std::string& file);
+Posture parse_posture_text(const Model& model, const std::string& text, const std::string& file);
+Posture load_posture_file(const Model& model, const std::string& path);
+
+// Names of the built-in demo postures, and each one's YAML text (data/postures).
+std::vector<std::string> builtin_posture_names();
+Posture builtin_posture(const Model& model, const std::string& name);
+
+}  // namespace spineload
