@@ -14,6 +14,9 @@ namespace spineload {
 void forward_kinematics(const Model& model, Data& data, const Eigen::VectorXd& q_rad,
                         const Eigen::VectorXd& qdot_rad_s);
 
+// The system Jacobian (data.jacobian) from joint axes and centres; part of forward_kinematics.
+void joint_jacobian(const Model& model, Data& data);
+
 // Gravity and external loads on each body (data.applied).
 void apply_loads(const Model& model, Data& data, const std::vector<ExternalLoad>& loads);
 

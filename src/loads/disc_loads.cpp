@@ -33,13 +33,10 @@ void disc_loads(const Model& model, Data& data) {
     const int joint = model.spinal_joints[k];
     Eigen::Vector3d f_load, m_load;
     subtree_load(model, data, joint, f_load, m_load);
+    // Each crossing segment pulls its end above the joint towards the end below.
     Eigen::Vector3d f_muscle = Eigen::Vector3d::Zero();
-    for (std::size_t m = 0; m < model.muscles.size(); ++m) {
-      if (data.force_N[m] == 0) continue;
-      Eigen::Vector3d f, mom;
-      crossing_force(model, data, static_cast<int>(m), joint, f, mom);
-      f_muscle += data.force_N[m] * f;
-    }
+    for (const auto& c : model.joints[joint].crossings)
+      f_muscle += (c.sign * data.force_N[c.muscle]) * data.segment_dir[c.muscle][c.segment];
     // The joint pushes on the spine above with R so that everything on it balances.
     const Eigen::Vector3d reaction = -(f_load + f_muscle);
     const Eigen::Matrix3d frame = disc_frame(model, data, joint);

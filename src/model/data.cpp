@@ -9,6 +9,11 @@ Data::Data(const Model& model) : ws(*model.multibody) {
   q = u = udot = Eigen::VectorXd::Zero(nq);
   tau_Nm = passive_Nm = Eigen::VectorXd::Zero(nc);
   path_m.resize(nm);
+  segment_dir.resize(nm);
+  for (int m = 0; m < nm; ++m) {
+    path_m[m].resize(model.muscles[m].path.size());
+    segment_dir[m].resize(model.muscles[m].path.size() - 1);
+  }
   length_m = activation = force_N = Eigen::VectorXd::Zero(nm);
   moment_arm_m = Eigen::MatrixXd::Zero(nc, nm);
   reserve_Nm = Eigen::VectorXd::Zero(static_cast<int>(model.equilibrium_coordinates.size()));

@@ -46,6 +46,7 @@ struct Data {
   Eigen::VectorXd passive_Nm;                 // passive joint moment per coordinate
   // muscles
   std::vector<std::vector<Eigen::Vector3d>> path_m;  // path points in ground per muscle
+  std::vector<std::vector<Eigen::Vector3d>> segment_dir;  // unit vector of each path segment
   Eigen::VectorXd length_m;                   // per muscle
   Eigen::MatrixXd moment_arm_m;               // coordinates x muscles: generalised force per N
   // recruitment

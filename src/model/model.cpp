@@ -437,6 +437,20 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
   for (const auto& p : src.standing_support) model->standing_support.push_back(to_body(p));
   for (const auto& p : src.seated_support) model->seated_support.push_back(to_body(p));
 
+  // Topology used on every frame, computed once: the Jacobian columns that can be nonzero
+  // for each body, and the muscle segments that cross each joint.
+  for (int b = 0; b < nb; ++b)
+    for (int a = b; a >= 0; a = model->joints[a].parent_body)
+      for (int c : model->joints[a].coordinates) model->bodies[b].ancestor_q.push_back(model->coordinates[c].mb_index);
+  for (auto& joint : model->joints)
+    for (std::size_t m = 0; m < model->muscles.size(); ++m) {
+      const auto& path = model->muscles[m].path;
+      for (std::size_t k = 0; k + 1 < path.size(); ++k) {
+        const bool a = joint.in_subtree[path[k].body], b = joint.in_subtree[path[k + 1].body];
+        if (a != b) joint.crossings.push_back({static_cast<int>(m), static_cast<int>(k), a ? 1 : -1});
+      }
+    }
+
   for (std::size_t j = 0; j < model->joints.size(); ++j)
     if (model->joints[j].intervertebral) {
       model->spinal_joints.push_back(static_cast<int>(j));

@@ -18,6 +18,7 @@ struct Body {
   double mass_kg = 0;
   Eigen::Vector3d com_m = Eigen::Vector3d::Zero();          // in body frame
   Eigen::Vector3d inertia_kg_m2 = Eigen::Vector3d::Zero();  // principal, about COM, body axes
+  std::vector<int> ancestor_q;     // multibody q indices of the joints from ground to here
 };
 
 // Piecewise-linear passive moment: M = -k * q, k depending on the sign of q.
@@ -47,6 +48,12 @@ struct Joint {
   bool intervertebral = false;     // a spinal joint whose loads are reported
   double disc_tilt_rad = 0;        // disc mid-plane normal, tilted anteriorly from +Y
   std::vector<char> in_subtree;    // per body: 1 if the body lies above (distal to) this joint
+  // Muscle path segments that cross this joint: (muscle, segment k from point k to k+1,
+  // +1 when point k is the one above the joint, -1 when point k+1 is).
+  struct Crossing {
+    int muscle, segment, sign;
+  };
+  std::vector<Crossing> crossings;
 };
 
 // A driver angle spread over coordinates by fixed ratios (spinal rhythm).

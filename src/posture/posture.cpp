@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <numbers>
@@ -39,28 +40,39 @@ void read_angles(const YAML::Node& node, const std::string& file, const std::str
   }
 }
 
+std::string fmt_deg(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// `field` names the frame ("frames[3]") or is empty for a single posture.
 Eigen::VectorXd resolve(const Model& model, const Settings& coords, const Settings& rhythms,
                         const std::string& file, const std::string& field) {
+  const std::string prefix = field.empty() ? "" : field + ".";
   Eigen::VectorXd q = Eigen::VectorXd::Zero(static_cast<int>(model.coordinates.size()));
   std::vector<std::string> source(model.coordinates.size());
   std::vector<int> line(model.coordinates.size(), 0);
   for (const auto& [name, s] : coords) {
     const int c = model.coordinate_index(name);
     q[c] += s.value_deg * kDeg;
-    source[c] = "set to " + std::to_string(s.value_deg) + " deg";
+    source[c] = "set to " + fmt_deg(s.value_deg) + " deg";
     line[c] = s.line;
   }
   for (const auto& [name, s] : rhythms) {
     const Rhythm& r = model.rhythms[model.rhythm_index(name)];
     const double v = s.value_deg * kDeg;
     if (v < r.min_rad - 1e-12 || v > r.max_rad + 1e-12)
-      throw InputError(file, s.line, field + ".rhythms." + name,
-                       "driver " + std::to_string(s.value_deg) + " deg is outside its range " +
-                           std::to_string(r.min_rad / kDeg) + " to " + std::to_string(r.max_rad / kDeg) + " deg");
+    {
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "impossible posture: driver %g deg is outside its range %g to %g deg",
+                    s.value_deg, r.min_rad / kDeg, r.max_rad / kDeg);
+      throw InputError(file, s.line, prefix + "rhythms." + name, buf);
+    }
     for (const auto& [c, ratio] : r.ratios) {
       q[c] += ratio * v;
       source[c] += (source[c].empty() ? "" : " plus ") + std::string("rhythm ") + name + " " +
-                   std::to_string(s.value_deg) + " deg";
+                   fmt_deg(s.value_deg) + " deg";
       if (line[c] == 0) line[c] = s.line;
     }
   }
@@ -70,7 +82,7 @@ Eigen::VectorXd resolve(const Model& model, const Settings& coords, const Settin
       char buf[256];
       std::snprintf(buf, sizeof buf, "impossible posture: %s = %.1f deg (%s) is outside its range %.0f to %.0f deg",
                     coord.name.c_str(), q[c] / kDeg, source[c].c_str(), coord.min_rad / kDeg, coord.max_rad / kDeg);
-      throw InputError(file, line[c], field + "." + coord.name, buf);
+      throw InputError(file, line[c], prefix + "coordinates." + coord.name, buf);
     }
   }
   return q;
@@ -122,7 +134,7 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
     }
   } else {
     p.time_s.push_back(0.0);
-    p.q_rad.push_back(resolve(model, base_coords, base_rhythms, file, "coordinates"));
+    p.q_rad.push_back(resolve(model, base_coords, base_rhythms, file, ""));
   }
 
   if (root["loads"]) {

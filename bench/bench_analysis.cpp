@@ -1,0 +1,83 @@
+// Speed of one posture analysis on the default model, after the model is built, per
+// solver; and of the pieces. Run: ./build/release/bench/spineload_bench
+#include <benchmark/benchmark.h>
+
+#include "analysis/analyze.hpp"
+#include "dynamics/dynamics.hpp"
+#include "muscles/muscle_geometry.hpp"
+#include "recruitment/recruitment.hpp"
+
+namespace {
+
+using namespace spineload;
+
+const Model& model() {
+  static const auto m = [] {
+    const auto src = default_model_source();
+    return build_model(*src, default_height_m(*src), default_mass_kg(*src));
+  }();
+  return *m;
+}
+
+void BM_AnalyzePosture(benchmark::State& state, SolverKind solver, const char* name) {
+  const Model& m = model();
+  Data data(m);
+  const Posture p = builtin_posture(m, name);
+  RecruitmentOptions o;
+  o.solver = solver;
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(static_cast<int>(m.coordinates.size()));
+  for (auto _ : state) {
+    data.dual_warm_start.resize(0);  // cold start: every posture solved from scratch
+    analyze_frame(m, data, p, p.q_rad[0], zero, zero, o);
+    benchmark::DoNotOptimize(data.disc[0].compression_N);
+  }
+  state.counters["iterations"] = data.solver_iterations;
+}
+BENCHMARK_CAPTURE(BM_AnalyzePosture, fast_standing, SolverKind::fast, "standing_relaxed")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_AnalyzePosture, fast_flexed_60, SolverKind::fast, "trunk_flexed_60")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_AnalyzePosture, fast_holding_60cm, SolverKind::fast, "holding_5kg_60cm")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_AnalyzePosture, ipopt_standing, SolverKind::ipopt, "standing_relaxed")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_AnalyzePosture, ipopt_flexed_60, SolverKind::ipopt, "trunk_flexed_60")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_AnalyzePosture, ipopt_holding_60cm, SolverKind::ipopt, "holding_5kg_60cm")->Unit(benchmark::kMicrosecond);
+
+// The stages before recruitment: kinematics, Jacobian, inverse dynamics, muscle geometry.
+void BM_KinematicsDynamicsGeometry(benchmark::State& state) {
+  const Model& m = model();
+  Data data(m);
+  const Posture p = builtin_posture(m, "trunk_flexed_60");
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(static_cast<int>(m.coordinates.size()));
+  for (auto _ : state) {
+    forward_kinematics(m, data, p.q_rad[0], zero);
+    apply_loads(m, data, p.loads);
+    inverse_dynamics(m, data, zero);
+    muscle_geometry(m, data);
+    benchmark::DoNotOptimize(data.moment_arm_m(0, 0));
+  }
+}
+BENCHMARK(BM_KinematicsDynamicsGeometry)->Unit(benchmark::kMicrosecond);
+
+void BM_Recruitment(benchmark::State& state, SolverKind solver) {
+  const Model& m = model();
+  Data data(m);
+  const Posture p = builtin_posture(m, "trunk_flexed_60");
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(static_cast<int>(m.coordinates.size()));
+  RecruitmentOptions o;
+  analyze_frame(m, data, p, p.q_rad[0], zero, zero, o);
+  const SeparableProblem problem = recruitment_problem(m, data, o);
+  for (auto _ : state) {
+    const SolveResult r = solver == SolverKind::fast ? solve_fast(problem, nullptr) : solve_ipopt(problem);
+    benchmark::DoNotOptimize(r.objective);
+  }
+}
+BENCHMARK_CAPTURE(BM_Recruitment, fast, SolverKind::fast)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Recruitment, ipopt, SolverKind::ipopt)->Unit(benchmark::kMicrosecond);
+
+void BM_BuildModel(benchmark::State& state) {
+  const auto src = default_model_source();
+  for (auto _ : state) benchmark::DoNotOptimize(build_model(*src, 1.65, 62));
+}
+BENCHMARK(BM_BuildModel)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

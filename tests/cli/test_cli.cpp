@@ -1,0 +1,91 @@
+// End-to-end tests of the spineload binary: exit codes, output files, error messages.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "test_support.hpp"
+
+namespace spineload {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code;
+  std::string output;  // stdout and stderr
+};
+
+CliRun run(const std::string& args) {
+  const std::string cmd = std::string(SPINELOAD_CLI) + " " + args + " 2>&1";
+  CliRun r{0, ""};
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  while (fgets(buf.data(), buf.size(), pipe)) r.output += buf.data();
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("spineload_cli_" + name);
+  fs::remove_all(dir);
+  return dir;
+}
+
+TEST(Cli, DemoPrintsEveryPostureWithASummary) {
+  const CliRun r = run("demo");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (const char* p : {"standing_relaxed", "sitting_upright", "sitting_slouched", "trunk_flexed_30", "trunk_flexed_60",
+                        "holding_5kg_30cm", "holding_5kg_60cm"})
+    EXPECT_NE(r.output.find("== " + std::string(p)), std::string::npos) << p;
+  EXPECT_NE(r.output.find("NIOSH action limit"), std::string::npos);
+  EXPECT_NE(r.output.find("not a diagnosis"), std::string::npos);
+}
+
+TEST(Cli, AnalyzeWritesCsvJsonAndStoForASeries) {
+  const fs::path dir = fresh_dir("series");
+  const CliRun r = run("analyze " + test::source_path("examples/bend_and_return.yaml") + " -o " + dir.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (const char* f : {"bend_and_return_disc_loads.csv", "bend_and_return_muscles.csv", "bend_and_return.json",
+                        "bend_and_return_disc_loads.sto", "bend_and_return_muscle_forces.sto"})
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+  fs::remove_all(dir);
+}
+
+TEST(Cli, BadPostureExitsTwoNamingFileLineAndFieldAndWritesNothing) {
+  const fs::path dir = fresh_dir("bad");
+  const fs::path input = fs::temp_directory_path() / "spineload_bad_posture.yaml";
+  std::ofstream(input) << "name: bad\ncoordinates:\n  L4_L5_flexion: 3\n  L3_L4_flexon: 2\n";
+  const CliRun r = run("analyze " + input.string() + " -o " + dir.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find(input.string() + ":4: field 'coordinates.L3_L4_flexon'"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir));
+}
+
+TEST(Cli, ImpossiblePostureExitsTwo) {
+  const fs::path input = fs::temp_directory_path() / "spineload_impossible.yaml";
+  std::ofstream(input) << "rhythms:\n  trunk_flexion: 200\n";
+  const CliRun r = run("analyze " + input.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find(":2: field 'rhythms.trunk_flexion'"), std::string::npos) << r.output;
+}
+
+TEST(Cli, MissingFileExitsTwo) {
+  const CliRun r = run("analyze /nonexistent/posture.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("cannot open file"), std::string::npos);
+}
+
+TEST(Cli, ModelInfoListsBodiesCoordinatesAndMuscles) {
+  const CliRun r = run("model info --height 1.70 --mass 65");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("height 1.700 m, mass 65.0 kg"), std::string::npos);
+  EXPECT_NE(r.output.find("L4_L5_flexion"), std::string::npos);
+  EXPECT_NE(r.output.find("LTpt_lower_r"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace spineload

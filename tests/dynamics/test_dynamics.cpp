@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include "dynamics/dynamics.hpp"
+#include "loads/disc_loads.hpp"
+#include "multibody/system.hpp"
+#include "test_support.hpp"
+
+namespace spineload {
+namespace {
+
+void run_static(const Model& m, Data& d, const Posture& p) {
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(static_cast<int>(m.coordinates.size()));
+  forward_kinematics(m, d, p.q_rad[0], zero);
+  apply_loads(m, d, p.loads);
+  inverse_dynamics(m, d, zero);
+  passive_moments(m, d);
+}
+
+TEST(Dynamics, OneJointHoldsTheTrunkWeightTimesItsLever) {
+  // Trunk 50 kg with its COM 0.1 m in front of the joint: 50 * 9.80665 * 0.1 N m of
+  // extension must be supplied (the flexion coordinate's generalised force is negative).
+  const auto m = test::test_model("one_joint");
+  Data d(*m);
+  run_static(*m, d, parse_posture_text(*m, "name: upright\n", "p.yaml"));
+  EXPECT_NEAR(d.tau_Nm[m->coordinate_index("J_flexion")], -49.03325, 1e-9);
+  EXPECT_NEAR(d.tau_Nm[m->coordinate_index("J_lateral_bending")], 0.0, 1e-9);
+}
+
+TEST(Dynamics, SimbodyInverseDynamicsMatchesTheSubtreeMomentAtEverySpinalLevel) {
+  // Two independent computations: Simbody's residual forces, and the moment of every load
+  // above a joint about its centre projected on the coordinate's axis.
+  const Model& m = test::default_model();
+  Data d(m);
+  run_static(m, d, builtin_posture(m, "holding_5kg_30cm"));
+  for (int j : m.spinal_joints) {
+    Eigen::Vector3d f, mom;
+    subtree_load(m, d, j, f, mom);
+    for (int c : m.joints[j].coordinates) {
+      const Eigen::Vector3d axis = d.jacobian.block(6 * m.joints[j].child_body, m.coordinates[c].mb_index, 3, 1);
+      EXPECT_NEAR(d.tau_Nm[c], -axis.dot(mom), 1e-9) << m.coordinates[c].name;
+    }
+  }
+}
+
+TEST(Dynamics, JointJacobianMatchesSimbodysSystemJacobian) {
+  const Model& m = test::default_model();
+  Data d(m);
+  run_static(m, d, parse_posture_text(m, "rhythms: {trunk_flexion: 35, trunk_lateral_bending: 10, trunk_axial_rotation: 15}\n"
+                                         "coordinates: {shoulder_r_flexion: 70, shoulder_r_abduction: 20, elbow_l_flexion: 45}\n",
+                                      "p.yaml"));
+  Eigen::MatrixXd reference;
+  mb::system_jacobian(*m.multibody, d.ws, reference);
+  EXPECT_LT((d.jacobian - reference).cwiseAbs().maxCoeff(), 1e-12);
+}
+
+TEST(Dynamics, PassiveMomentResistsRotation) {
+  const auto m = test::test_model("one_joint");
+  Data d(*m);
+  run_static(*m, d, parse_posture_text(*m, "coordinates: {J_flexion: 10}\n", "p.yaml"));
+  EXPECT_NEAR(d.passive_Nm[m->coordinate_index("J_flexion")], -5.0, 1e-9);  // 0.5 N m/deg * 10 deg
+}
+
+TEST(Dynamics, CentreOfMassOverTheFeetInRelaxedStanding) {
+  const auto m = test::test_model("one_joint");
+  Data d(*m);
+  run_static(*m, d, parse_posture_text(*m, "name: upright\n", "p.yaml"));
+  balance(*m, d, Support::standing);
+  // COM x = (5 * 0 + 50 * 0.1) / 55; support rectangle x in [-0.2, 0.2], z in [-0.1, 0.1].
+  EXPECT_NEAR(d.balance.com_m.x(), 5.0 / 55.0, 1e-12);
+  EXPECT_TRUE(d.balance.com_over_support);
+  EXPECT_NEAR(d.balance.margin_m, 0.1, 1e-12);
+}
+
+TEST(Dynamics, LeaningFarForwardPutsTheCentreOfMassOutsideTheFeet) {
+  const auto m = test::test_model("one_joint");
+  Data d(*m);
+  run_static(*m, d, parse_posture_text(*m, "coordinates: {base_tilt: 60}\n", "p.yaml"));
+  balance(*m, d, Support::standing);
+  EXPECT_FALSE(d.balance.com_over_support);
+  EXPECT_LT(d.balance.margin_m, 0);
+}
+
+}  // namespace
+}  // namespace spineload

@@ -1,0 +1,89 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "loads/disc_loads.hpp"
+#include "test_support.hpp"
+
+namespace spineload {
+namespace {
+
+TEST(DiscLoads, OneJointCompressionIsWeightPlusMuscleForce) {
+  // 50 kg trunk (490.3325 N) plus the 980.665 N extensor, both vertical: 1470.9975 N of
+  // compression, no shear, 49.03325 N m of flexion load moment.
+  const auto m = test::test_model("one_joint");
+  const DiscLoad& d = test::analyze_text(*m, "name: upright\n").frames[0].disc[0];
+  EXPECT_NEAR(d.compression_N, 1470.9975, 1e-6);
+  EXPECT_NEAR(d.shear_ap_N, 0.0, 1e-9);
+  EXPECT_NEAR(d.shear_lateral_N, 0.0, 1e-9);
+  EXPECT_NEAR(d.flexion_moment_Nm, 49.03325, 1e-9);
+  EXPECT_NEAR(d.lateral_moment_Nm, 0.0, 1e-9);
+}
+
+TEST(DiscLoads, WeakJointStillReportsFiniteLoadsWithTheMuscleSaturated) {
+  const auto m = test::test_model("weak_joint");
+  const DiscLoad& d = test::analyze_text(*m, "name: upright\n").frames[0].disc[0];
+  EXPECT_NEAR(d.compression_N, 490.3325 + 60.0, 1e-3);
+}
+
+TEST(DiscLoads, LeaningShearsTheDiscForward) {
+  // Base 10 deg and joint 10 deg forward: the disc mid-plane is turned 15 deg, so the
+  // trunk's weight has 490.3325 * sin(15 deg) along it, pushing the upper side anteriorly;
+  // the muscle adds its force times the direction cosine of its line on the same axis.
+  const auto m = test::test_model("one_joint");
+  Data d(*m);
+  const Posture p = parse_posture_text(*m, "rhythms: {lean: 20}\n", "p.yaml");
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(static_cast<int>(m->coordinates.size()));
+  analyze_frame(*m, d, p, p.q_rad[0], zero, zero, {});
+  const double tilt = 15 * M_PI / 180;
+  const Eigen::Vector3d anterior(std::cos(tilt), -std::sin(tilt), 0);
+  const Eigen::Vector3d pull = (d.path_m[0][0] - d.path_m[0][1]).normalized();  // on the trunk, towards the base
+  const double expected = 490.3325 * std::sin(tilt) + d.force_N[0] * pull.dot(anterior);
+  EXPECT_NEAR(d.disc[0].shear_ap_N, expected, 1e-6);
+  EXPECT_NEAR(d.passive_Nm[m->coordinate_index("J_flexion")], -5.0, 1e-9);
+  EXPECT_GT(d.disc[0].shear_ap_N, 0.0);
+}
+
+TEST(DiscLoads, SymmetricStandingHasNoLateralLoadAndEqualSides) {
+  const Model& m = test::default_model();
+  const FrameResult f = test::analyze_text(m, "name: standing\n").frames[0];
+  for (const auto& d : f.disc) {
+    EXPECT_NEAR(d.shear_lateral_N, 0.0, 1e-6);
+    EXPECT_NEAR(d.lateral_moment_Nm, 0.0, 1e-9);
+    EXPECT_NEAR(d.torsion_moment_Nm, 0.0, 1e-9);
+  }
+  for (std::size_t k = 0; k + 1 < m.muscles.size(); k += 2) {
+    ASSERT_EQ(m.muscles[k].name.substr(0, m.muscles[k].name.size() - 2),
+              m.muscles[k + 1].name.substr(0, m.muscles[k + 1].name.size() - 2));
+    EXPECT_NEAR(f.force_N[k], f.force_N[k + 1], 1e-6) << m.muscles[k].name;
+  }
+}
+
+TEST(DiscLoads, LeftAndRightBendingMirrorEachOther) {
+  const Model& m = test::default_model();
+  const FrameResult right = test::analyze_text(m, "rhythms: {trunk_lateral_bending: 15}\n").frames[0];
+  const FrameResult left = test::analyze_text(m, "rhythms: {trunk_lateral_bending: -15}\n").frames[0];
+  for (std::size_t k = 0; k < right.disc.size(); ++k) {
+    EXPECT_NEAR(right.disc[k].compression_N, left.disc[k].compression_N, 1e-6);
+    EXPECT_NEAR(right.disc[k].shear_lateral_N, -left.disc[k].shear_lateral_N, 1e-6);
+    EXPECT_NEAR(right.disc[k].lateral_moment_Nm, -left.disc[k].lateral_moment_Nm, 1e-9);
+  }
+  EXPECT_GT(right.disc[1].lateral_moment_Nm, 1.0);  // bending right loads L4/L5 to the right
+  for (std::size_t k = 0; k + 1 < m.muscles.size(); k += 2) EXPECT_NEAR(right.force_N[k], left.force_N[k + 1], 1e-6);
+}
+
+TEST(DiscLoads, FlexionAndAHeldMassRaiseLumbarCompression) {
+  const Model& m = test::default_model();
+  Data d(m);
+  auto l5s1 = [&](const std::string& name) {
+    return analyze_posture(m, d, builtin_posture(m, name), {}).frames[0].disc[0].compression_N;
+  };
+  const double standing = l5s1("standing_relaxed");
+  EXPECT_GT(l5s1("trunk_flexed_30"), standing);
+  EXPECT_GT(l5s1("trunk_flexed_60"), l5s1("trunk_flexed_30"));
+  EXPECT_GT(l5s1("holding_5kg_60cm"), l5s1("holding_5kg_30cm"));
+  EXPECT_GT(l5s1("holding_5kg_30cm"), standing);
+}
+
+}  // namespace
+}  // namespace spineload

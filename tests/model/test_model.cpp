@@ -1,0 +1,129 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "common/errors.hpp"
+#include "model/model.hpp"
+#include "multibody/system.hpp"
+#include "test_support.hpp"
+
+namespace spineload {
+namespace {
+
+TEST(Model, DefaultModelHasTheBodiesAndSpinalLevelsOfTheIssue) {
+  const Model& m = test::default_model();
+  for (const char* b : {"pelvis", "L5", "L4", "L3", "L2", "L1", "lower_thorax", "upper_thorax", "neck", "head",
+                        "upper_arm_r", "forearm_l", "hand_r", "thigh_l", "shank_r", "foot_l"})
+    EXPECT_GE(m.body_index(b), 0) << b;
+  std::vector<std::string> levels;
+  for (int j : m.spinal_joints) levels.push_back(m.joints[j].name);
+  const std::vector<std::string> expected{"L5_S1", "L4_L5", "L3_L4", "L2_L3", "L1_L2", "T12_L1", "T6_T7", "C7_T1", "C0_C1"};
+  EXPECT_EQ(levels, expected);
+  EXPECT_EQ(m.equilibrium_coordinates.size(), 27u);  // three rotations at each of nine levels
+}
+
+TEST(Model, SegmentMassesSumToTheSubjectMass) {
+  const auto src = default_model_source();
+  for (double mass : {50.0, 62.0, 95.0}) {
+    const auto m = build_model(*src, 1.65, mass);
+    EXPECT_NEAR(m->total_mass_kg(), mass, 1e-9);
+  }
+}
+
+TEST(Model, TrunkMassFollowsDeLevaFemaleFraction) {
+  // de Leva 1996 female trunk 0.4257 of body mass, split here over pelvis, L5-L1 and thorax.
+  const Model& m = test::default_model();
+  double trunk = 0;
+  for (const char* b : {"pelvis", "L5", "L4", "L3", "L2", "L1", "lower_thorax", "upper_thorax"})
+    trunk += m.bodies[m.body_index(b)].mass_kg;
+  EXPECT_NEAR(trunk / m.mass_kg, 0.4257 / 0.9999, 1e-3);
+  // Fractions are renormalised by their sum in the data file (0.99989), hence 1e-5.
+  EXPECT_NEAR(m.bodies[m.body_index("thigh_r")].mass_kg / m.mass_kg, 0.1478, 1e-5 + 0.1478 * 2e-4);
+}
+
+TEST(Model, LengthsScaleWithHeightAndForcesWithMassOverHeight) {
+  const auto src = default_model_source();
+  const auto a = build_model(*src, 1.60, 60);
+  const auto b = build_model(*src, 1.80, 60);
+  const int j = a->joint_index("T12_L1");
+  EXPECT_NEAR(b->joints[j].location_in_parent_m.norm() / a->joints[j].location_in_parent_m.norm(), 1.8 / 1.6, 1e-12);
+  const int m = a->muscle_index("LTpt_lower_r");
+  EXPECT_NEAR(b->muscles[m].max_force_N() / a->muscles[m].max_force_N(), 1.6 / 1.8, 1e-12);
+}
+
+TEST(Model, LeftAndRightSidesMirrorEachOther) {
+  const Model& m = test::default_model();
+  for (std::size_t i = 0; i < m.muscles.size(); ++i) {
+    const std::string& name = m.muscles[i].name;
+    if (name.size() < 2 || name.substr(name.size() - 2) != "_r") continue;
+    const int l = m.muscle_index(name.substr(0, name.size() - 2) + "_l");
+    ASSERT_GE(l, 0) << name;
+    EXPECT_DOUBLE_EQ(m.muscles[i].max_force_N(), m.muscles[l].max_force_N());
+    for (std::size_t k = 0; k < m.muscles[i].path.size(); ++k)
+      EXPECT_NEAR(m.muscles[i].path[k].location_m.z(), -m.muscles[l].path[k].location_m.z(), 1e-12);
+  }
+}
+
+TEST(Model, RhythmRatiosOfTrunkFlexionSumToOneAcrossPelvisAndSpine) {
+  const Model& m = test::default_model();
+  const Rhythm& r = m.rhythms[m.rhythm_index("trunk_flexion")];
+  double sum = 0;
+  for (const auto& [c, ratio] : r.ratios)
+    if (m.coordinates[c].name.rfind("hip_", 0) != 0) sum += ratio;
+  EXPECT_NEAR(sum, 1.0, 1e-12);
+}
+
+TEST(Model, MalformedModelFileNamesFileAndLine) {
+  try {
+    parse_model_source("name: x\nbodies: [\n  - oops", "bad.yaml", "", "m.yaml");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "bad.yaml");
+    EXPECT_GT(e.line(), 0);
+  }
+}
+
+std::string one_joint_text(const std::string& file) {
+  std::ifstream in(test::source_path("tests/data/one_joint/" + file));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int line_containing(const std::string& text, const std::string& needle) {
+  std::istringstream in(text);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n)
+    if (line.find(needle) != std::string::npos) return n;
+  return -1;
+}
+
+TEST(Model, MisspeltModelFieldIsRejectedWithASuggestion) {
+  std::string text = one_joint_text("model.yaml");
+  text.replace(text.find("mass_fraction: 10.0"), 13, "mass_fracton");
+  try {
+    parse_model_source(text, "model.yaml", one_joint_text("muscles.yaml"), "muscles.yaml");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), line_containing(text, "mass_fracton"));
+    EXPECT_NE(e.field().find("mass_fracton"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("did you mean 'mass_fraction'"), std::string::npos);
+  }
+}
+
+TEST(Model, NegativeSegmentMassIsRejected) {
+  std::string text = one_joint_text("model.yaml");
+  text.replace(text.find("mass_fraction: 10.0"), 19, "mass_fraction: -2.0");
+  EXPECT_THROW(parse_model_source(text, "model.yaml", one_joint_text("muscles.yaml"), "muscles.yaml"), InputError);
+}
+
+TEST(Model, ImplausibleSubjectIsRejected) {
+  const auto src = default_model_source();
+  EXPECT_THROW(build_model(*src, 0.5, 60), InputError);
+  EXPECT_THROW(build_model(*src, 1.65, -3), InputError);
+}
+
+}  // namespace
+}  // namespace spineload

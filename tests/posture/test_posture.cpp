@@ -1,0 +1,111 @@
+#include <gtest/gtest.h>
+
+#include <numbers>
+
+#include "common/errors.hpp"
+#include "posture/posture.hpp"
+#include "test_support.hpp"
+
+namespace spineload {
+namespace {
+
+constexpr double kDeg = std::numbers::pi / 180;
+
+InputError parse_error(const std::string& yaml) {
+  try {
+    parse_posture_text(test::default_model(), yaml, "p.yaml");
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected an InputError for:\n" << yaml;
+  return InputError("", 0, "", "");
+}
+
+TEST(Posture, RhythmSpreadsTrunkFlexionByItsRatios) {
+  const Model& m = test::default_model();
+  const Posture p = parse_posture_text(m, "rhythms: {trunk_flexion: 40}\n", "p.yaml");
+  EXPECT_NEAR(p.q_rad[0][m.coordinate_index("pelvis_tilt")], 0.40 * 40 * kDeg, 1e-12);
+  EXPECT_NEAR(p.q_rad[0][m.coordinate_index("L4_L5_flexion")], 0.121 * 40 * kDeg, 1e-12);
+  EXPECT_NEAR(p.q_rad[0][m.coordinate_index("hip_r_flexion")], 0.40 * 40 * kDeg, 1e-12);
+}
+
+TEST(Posture, CoordinatesAddToTheRhythm) {
+  const Model& m = test::default_model();
+  const Posture p = parse_posture_text(m, "rhythms: {trunk_flexion: 20}\ncoordinates: {L4_L5_flexion: 2}\n", "p.yaml");
+  EXPECT_NEAR(p.q_rad[0][m.coordinate_index("L4_L5_flexion")], (0.121 * 20 + 2) * kDeg, 1e-12);
+}
+
+TEST(Posture, HandMassSplitsBetweenBothHands) {
+  const Posture p = parse_posture_text(test::default_model(), "loads:\n  - {type: hand_mass, mass_kg: 5}\n", "p.yaml");
+  ASSERT_EQ(p.loads.size(), 2u);
+  EXPECT_NEAR(p.loads[0].force_N.y(), -2.5 * 9.80665, 1e-12);
+  EXPECT_NEAR(p.held_mass_kg, 5.0, 1e-12);
+}
+
+TEST(Posture, MalformedYamlNamesTheLine) {
+  const InputError e = parse_error("name: x\ncoordinates: {L4_L5_flexion: 3\nsupport: standing\n");
+  EXPECT_EQ(e.file(), "p.yaml");
+  EXPECT_GE(e.line(), 2);
+}
+
+TEST(Posture, MisspeltFieldGetsASuggestion) {
+  const InputError e = parse_error("name: x\ncoordinatez: {L4_L5_flexion: 3}\n");
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_EQ(e.field(), "coordinatez");
+  EXPECT_NE(std::string(e.what()).find("did you mean 'coordinates'"), std::string::npos);
+}
+
+TEST(Posture, UnknownCoordinateIsNamed) {
+  const InputError e = parse_error("coordinates:\n  L4_L5_flexon: 3\n");
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_EQ(e.field(), "coordinates.L4_L5_flexon");
+  EXPECT_NE(std::string(e.what()).find("L4_L5_flexion"), std::string::npos);
+}
+
+TEST(Posture, CoordinateOutsideItsRangeIsAnImpossiblePosture) {
+  const InputError e = parse_error("name: x\ncoordinates:\n  L4_L5_flexion: 40\n");
+  EXPECT_EQ(e.line(), 3);
+  EXPECT_NE(std::string(e.what()).find("impossible posture"), std::string::npos);
+  EXPECT_NE(std::string(e.what()).find("L4_L5_flexion"), std::string::npos);
+}
+
+TEST(Posture, RhythmPushingALevelPastItsRangeIsReported) {
+  // trunk_flexion 100 puts 12.1 deg on L4/L5 (range 12) plus 3 set directly.
+  const InputError e = parse_error("rhythms: {trunk_flexion: 100}\ncoordinates: {L4_L5_flexion: 3}\n");
+  EXPECT_NE(std::string(e.what()).find("L4_L5_flexion"), std::string::npos);
+  EXPECT_NE(std::string(e.what()).find("rhythm trunk_flexion"), std::string::npos);
+}
+
+TEST(Posture, NegativeMassIsRejected) {
+  const InputError e = parse_error("loads:\n  - {type: hand_mass, mass_kg: -5}\n");
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_EQ(e.field(), "loads[0].mass_kg");
+  EXPECT_NE(std::string(e.what()).find("negative mass"), std::string::npos);
+}
+
+TEST(Posture, UnknownBodyIsRejected) {
+  const InputError e = parse_error("loads:\n  - {type: force, body: upper_thorx, force_N: [0, -10, 0]}\n");
+  EXPECT_EQ(e.field(), "loads[0].body");
+  EXPECT_NE(std::string(e.what()).find("did you mean 'upper_thorax'"), std::string::npos);
+}
+
+TEST(Posture, NonNumericAngleIsRejected) {
+  const InputError e = parse_error("coordinates:\n  L4_L5_flexion: lots\n");
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_NE(std::string(e.what()).find("expected a number"), std::string::npos);
+}
+
+TEST(Posture, TimeSeriesNeedsIncreasingTimes) {
+  const InputError e = parse_error(
+      "frames:\n  - {time_s: 0}\n  - {time_s: 0.1}\n  - {time_s: 0.1}\n  - {time_s: 0.3}\n");
+  EXPECT_EQ(e.field(), "frames[2].time_s");
+}
+
+TEST(Posture, BuiltinDemoPosturesAllParse) {
+  const auto names = builtin_posture_names();
+  EXPECT_EQ(names.size(), 7u);
+  for (const auto& n : names) EXPECT_NO_THROW(builtin_posture(test::default_model(), n)) << n;
+}
+
+}  // namespace
+}  // namespace spineload

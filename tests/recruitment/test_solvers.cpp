@@ -1,0 +1,121 @@
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "analysis/analyze.hpp"
+#include "common/errors.hpp"
+#include "io/yaml_util.hpp"
+#include "recruitment/recruitment.hpp"
+#include "test_support.hpp"
+
+namespace spineload {
+namespace {
+
+// Objective within 1e-6 relative; each activation within 1e-3, i.e. each muscle force
+// within 0.1 % of its maximum force (the first `activations` variables).
+void expect_same_optimum(const SeparableProblem& p, const SolveResult& fast, const SolveResult& ref,
+                         int activations, const std::string& what) {
+  ASSERT_TRUE(fast.converged) << what;
+  ASSERT_TRUE(ref.converged) << what;
+  EXPECT_LE(std::abs(fast.objective - ref.objective), 1e-6 * std::max(1e-12, std::abs(ref.objective))) << what;
+  for (int i = 0; i < activations; ++i) EXPECT_LE(std::abs(fast.x[i] - ref.x[i]), 1e-3) << what << " variable " << i;
+  EXPECT_LE((p.A * fast.x - p.b).lpNorm<Eigen::Infinity>(), 1e-6 * (1 + p.b.lpNorm<Eigen::Infinity>())) << what;
+}
+
+TEST(Recruitment, OneJointExtensorCarriesTheLoadMomentOverItsLever) {
+  // 49.03325 N m over a 0.05 m moment arm: 980.665 N, activation 980.665 / 6000.
+  const auto m = test::test_model("one_joint");
+  const PostureResult r = test::analyze_text(*m, "name: upright\n");
+  EXPECT_NEAR(r.frames[0].force_N[0], 980.665, 1e-6);
+  EXPECT_NEAR(r.frames[0].activation[0], 980.665 / 6000.0, 1e-9);
+  EXPECT_EQ(r.frames[0].status, RecruitmentStatus::ok);
+  EXPECT_LT(r.frames[0].reserve_Nm.lpNorm<Eigen::Infinity>(), 1e-6);
+}
+
+TEST(Recruitment, WeakMuscleSaturatesAndTheReserveTakesTheRest) {
+  // Maximum force 60 N gives 3 N m; the remaining 46.03325 N m of extension is reserve.
+  const auto m = test::test_model("weak_joint");
+  for (SolverKind s : {SolverKind::fast, SolverKind::ipopt}) {
+    RecruitmentOptions o;
+    o.solver = s;
+    const PostureResult r = test::analyze_text(*m, "name: upright\n", o);
+    const FrameResult& f = r.frames[0];
+    EXPECT_NEAR(f.activation[0], 1.0, 1e-6);
+    EXPECT_NEAR(f.reserve_Nm[0], -46.03325, 1e-3);
+    EXPECT_EQ(f.status, RecruitmentStatus::beyond_muscle_capacity);
+    EXPECT_TRUE(f.force_N.allFinite());
+  }
+}
+
+TEST(Recruitment, NoLoadGivesNoMuscleForce) {
+  std::string text = yaml::read_text_file(test::source_path("tests/data/one_joint/model.yaml"));
+  text.replace(text.find("gravity_m_s2: [0, -9.80665, 0]"), 30, "gravity_m_s2: [0, 0, 0]");
+  const auto src = parse_model_source(text, "model.yaml",
+                                      yaml::read_text_file(test::source_path("tests/data/one_joint/muscles.yaml")),
+                                      "muscles.yaml");
+  const auto m = build_model(*src, 1.7, 55);
+  const PostureResult r = test::analyze_text(*m, "name: floating\n");
+  EXPECT_EQ(r.frames[0].force_N[0], 0.0);
+  EXPECT_NEAR(r.frames[0].disc[0].compression_N, 0.0, 1e-12);
+}
+
+class DemoPostures : public ::testing::TestWithParam<std::tuple<std::string, Objective>> {};
+
+TEST_P(DemoPostures, FastSolverReachesTheIpoptOptimum) {
+  const auto& [name, objective] = GetParam();
+  const Model& m = test::default_model();
+  Data d(m);
+  const Posture p = builtin_posture(m, name);
+  RecruitmentOptions o;
+  o.objective = objective;
+  analyze_frame(m, d, p, p.q_rad[0], Eigen::VectorXd::Zero(p.q_rad[0].size()),
+                Eigen::VectorXd::Zero(p.q_rad[0].size()), o);
+  const SeparableProblem problem = recruitment_problem(m, d, o);
+  expect_same_optimum(problem, solve_fast(problem, nullptr), solve_ipopt(problem), static_cast<int>(m.muscles.size()),
+                      name);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllDemoPostures, DemoPostures,
+    ::testing::Combine(::testing::Values("standing_relaxed", "sitting_upright", "sitting_slouched", "trunk_flexed_30",
+                                         "trunk_flexed_60", "holding_5kg_30cm", "holding_5kg_60cm"),
+                       ::testing::Values(Objective::activation_squared, Objective::stress_cubed)));
+
+TEST(FastSolver, MatchesIpoptOnRandomBoundedProblems) {
+  std::mt19937 rng(42);
+  std::normal_distribution<double> normal;
+  for (int trial = 0; trial < 20; ++trial) {
+    SeparableProblem p;
+    const int n = 30, m = 6, reserves = m;
+    p.A = Eigen::MatrixXd::Zero(m, n + reserves);
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j) p.A(i, j) = 20 * normal(rng);
+    p.A.rightCols(reserves).setIdentity();
+    p.b = Eigen::VectorXd::NullaryExpr(m, [&] { return 30 * normal(rng); });
+    p.weight = Eigen::VectorXd::Ones(n + reserves);
+    p.weight.tail(reserves).setConstant(1e4);
+    p.lower = Eigen::VectorXd::Zero(n + reserves);
+    p.upper = Eigen::VectorXd::Ones(n + reserves);
+    p.lower.tail(reserves).setConstant(-INFINITY);
+    p.upper.tail(reserves).setConstant(INFINITY);
+    p.power = Eigen::VectorXi::Constant(n + reserves, 2);
+    if (trial % 2) p.power.head(n).setConstant(3);
+    expect_same_optimum(p, solve_fast(p, nullptr), solve_ipopt(p), n, "trial " + std::to_string(trial));
+  }
+}
+
+TEST(FastSolver, WarmStartGivesTheSameAnswer) {
+  const Model& m = test::default_model();
+  Data d(m);
+  const Posture p = builtin_posture(m, "trunk_flexed_30");
+  RecruitmentOptions o;
+  analyze_frame(m, d, p, p.q_rad[0], Eigen::VectorXd::Zero(p.q_rad[0].size()), Eigen::VectorXd::Zero(p.q_rad[0].size()), o);
+  const SeparableProblem problem = recruitment_problem(m, d, o);
+  const SolveResult cold = solve_fast(problem, nullptr);
+  const SolveResult warm = solve_fast(problem, &cold.lambda);
+  EXPECT_LE(warm.iterations, 1);
+  EXPECT_LE((cold.x - warm.x).lpNorm<Eigen::Infinity>(), 1e-9);
+}
+
+}  // namespace
+}  // namespace spineload

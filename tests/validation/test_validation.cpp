@@ -1,0 +1,40 @@
+// Validation against Wilke et al. 1999 in vivo L4/L5 disc pressure. The measurements live
+// in ../shared/validation (not part of the repository): the test skips when absent.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "test_support.hpp"
+#include "validation/validate.hpp"
+
+namespace spineload {
+namespace {
+
+const ValidationRow& row(const ValidationReport& r, const std::string& posture) {
+  for (const auto& x : r.rows)
+    if (x.posture == posture) return x;
+  throw std::runtime_error("no row " + posture);
+}
+
+TEST(Validation, WilkeDiscPressureRatios) {
+  const std::string csv = test::source_path("../shared/validation/wilke1999_l4l5_idp.csv");
+  if (!std::filesystem::exists(csv)) GTEST_SKIP() << "../shared/validation is absent";
+  const ValidationReport r = run_wilke_validation(*default_model_source(), csv, {});
+  EXPECT_NEAR(row(r, "standing_relaxed").model_ratio, 1.0, 1e-12);
+  // Agreement (docs/validation.md): bending forward within the 25 % tolerance.
+  EXPECT_TRUE(row(r, "standing_flexed_forward").within_tolerance);
+  EXPECT_GT(row(r, "standing_flexed_forward").model_ratio, 1.5);
+  // Documented disagreements, pinned so that a change to the model shows up here and the
+  // docs are revisited: unsupported sitting above standing (Wilke: 0.92) and seated
+  // maximal flexion far above the measured 1.66.
+  EXPECT_FALSE(row(r, "sitting_unsupported").within_tolerance);
+  EXPECT_GT(row(r, "sitting_unsupported").model_ratio, 1.0);
+  EXPECT_FALSE(row(r, "sitting_max_flexion").within_tolerance);
+  EXPECT_FALSE(r.ordering_matches);
+  // Postures the model cannot represent are reported as skipped, not silently dropped.
+  EXPECT_TRUE(row(r, "lying_prone").skipped);
+  EXPECT_TRUE(row(r, "sitting_nonchalant").skipped);
+}
+
+}  // namespace
+}  // namespace spineload
