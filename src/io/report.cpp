@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <map>
 #include <numbers>
 
@@ -12,15 +13,21 @@ namespace spineload {
 namespace {
 constexpr double kRadToDeg = 180.0 / std::numbers::pi;
 
+// Rounds for display without printing "-0".
+double shown(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale + 0.0;
+}
+
 std::string frame_report(const Model& model, const FrameResult& f) {
   std::string s;
   s += fmt::format("  {:<7} {:>13} {:>11} {:>12} {:>10} {:>10} {:>11}\n", "level", "compression_N",
                    "shear_ap_N", "shear_lat_N", "flex_Nm", "lat_Nm", "torsion_Nm");
   for (auto it = f.disc.rbegin(); it != f.disc.rend(); ++it)
     s += fmt::format("  {:<7} {:>13.0f} {:>11.0f} {:>12.0f} {:>10.1f} {:>10.1f} {:>11.1f}\n",
-                     model.joints[it->joint].name, it->compression_N, it->shear_ap_N,
-                     it->shear_lateral_N, it->flexion_moment_Nm, it->lateral_moment_Nm,
-                     it->torsion_moment_Nm);
+                     model.joints[it->joint].name, shown(it->compression_N, 0), shown(it->shear_ap_N, 0),
+                     shown(it->shear_lateral_N, 0), shown(it->flexion_moment_Nm, 1),
+                     shown(it->lateral_moment_Nm, 1), shown(it->torsion_moment_Nm, 1));
   // Muscle forces as right/left pairs, only those carrying load.
   s += fmt::format("  {:<14} {:>9} {:>9}   (muscle forces, N; others zero)\n", "muscle", "right", "left");
   std::map<std::string, std::pair<double, double>> pairs;
