@@ -1,8 +1,10 @@
 // spineload command line: a thin layer over the engine library. Exit codes: 0 success,
-// 2 bad input (nothing written), 3 a numerical failure (nothing written), 1 otherwise.
+// 2 bad input (nothing written), 3 a numerical failure (nothing written), 4 the muscles
+// cannot hold the load (results written in full, with the reserves and the flag), 1 otherwise.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cmath>
 #include <iostream>
 
 #include "analysis/analyze.hpp"
@@ -38,6 +40,25 @@ RecruitmentOptions recruitment_options(const std::string& solver, const std::str
   r.solver = solver == "ipopt" ? SolverKind::ipopt : SolverKind::fast;
   r.objective = objective == "stress3" ? Objective::stress_cubed : Objective::activation_squared;
   return r;
+}
+
+// Empty when every frame is held by the muscles; else which frames and reserves.
+std::string capacity_message(const Model& model, const PostureResult& r) {
+  std::string msg;
+  int frames = 0;
+  for (const auto& f : r.frames) {
+    if (f.status == RecruitmentStatus::ok) continue;
+    if (f.status == RecruitmentStatus::solver_failed)
+      return fmt::format("posture '{}': muscle recruitment failed at t = {:.3f} s", r.name, f.time_s);
+    if (frames++ == 0) {
+      msg = fmt::format("posture '{}' is beyond muscle capacity at t = {:.3f} s; reserve moments:", r.name, f.time_s);
+      for (std::size_t k = 0; k < model.equilibrium_coordinates.size(); ++k)
+        if (std::abs(f.reserve_Nm[k]) > 0.05)
+          msg += fmt::format(" {} {:.1f} N m", model.coordinates[model.equilibrium_coordinates[k]].name, f.reserve_Nm[k]);
+    }
+  }
+  if (frames > 1) msg += fmt::format(" (and {} more frames)", frames - 1);
+  return msg;
 }
 
 }  // namespace
@@ -105,6 +126,11 @@ int main(int argc, char** argv) {
         const auto files = render_results(*model, r, fmts);
         write_files_atomically(out_dir, files);
         for (const auto& [name, _] : files) fmt::print("wrote {}/{}\n", out_dir, name);
+      }
+      const std::string beyond = capacity_message(*model, r);
+      if (!beyond.empty()) {
+        std::cerr << posture_file << ": " << beyond << "\n";
+        return 4;
       }
     } else if (*info) {
       fmt::print("{}", format_model_info(*make_model(model_opts)));

@@ -56,13 +56,15 @@ std::string frame_report(const Model& model, const FrameResult& f) {
   if (f.status == RecruitmentStatus::beyond_muscle_capacity) {
     s += "; BEYOND MUSCLE CAPACITY, reserve moments:";
     for (std::size_t k = 0; k < model.equilibrium_coordinates.size(); ++k)
-      if (std::abs(f.reserve_Nm[k]) > 0.01)
+      if (std::abs(f.reserve_Nm[k]) > 0.05)
         s += fmt::format(" {} {:.1f} N m", model.coordinates[model.equilibrium_coordinates[k]].name,
                          f.reserve_Nm[k]);
   } else if (f.status == RecruitmentStatus::solver_failed) {
     s += "; muscle recruitment FAILED (no muscle forces)";
   } else {
-    s += "; muscles hold the load";
+    const double reserve = f.reserve_Nm.size() ? f.reserve_Nm.lpNorm<Eigen::Infinity>() : 0.0;
+    s += reserve > 0.05 ? fmt::format("; muscles hold the load (largest reserve {:.1f} N m)", reserve)
+                        : std::string("; muscles hold the load");
   }
   return s + "\n";
 }

@@ -32,11 +32,11 @@ std::string sto(const std::string& name, const std::vector<std::string>& columns
   std::string s = fmt::format("{}\nversion=1\nnRows={}\nnColumns={}\ninDegrees=no\nendheader\n", name,
                               rows.size(), columns.size() + 1);
   s += "time";
-  for (const auto& c : columns) s += "\t" + c;
+  for (const auto& c : columns) s.append("\t").append(c);
   s += "\n";
   for (const auto& row : rows) {
     s += num(row[0]);
-    for (std::size_t i = 1; i < row.size(); ++i) s += "\t" + num(row[i]);
+    for (std::size_t i = 1; i < row.size(); ++i) s.append("\t").append(num(row[i]));
     s += "\n";
   }
   return s;

@@ -91,3 +91,33 @@ TEST(Analyze, SameInputGivesBitIdenticalOutput) {
 
 }  // namespace
 }  // namespace spineload
+
+#include <thread>
+
+namespace spineload {
+namespace {
+
+TEST(Analyze, ThreadsSharingOneModelGiveTheSerialResults) {
+  const Model& m = test::default_model();
+  const std::vector<std::string> names = builtin_posture_names();
+  std::vector<PostureResult> serial, parallel(names.size());
+  {
+    Data d(m);
+    for (const auto& n : names) serial.push_back(analyze_posture(m, d, builtin_posture(m, n), {}));
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t)
+    threads.emplace_back([&, t] {
+      Data d(m);  // one workspace per thread; the Model is shared and never written
+      for (std::size_t k = t; k < names.size(); k += 2) parallel[k] = analyze_posture(m, d, builtin_posture(m, names[k]), {});
+    });
+  for (auto& th : threads) th.join();
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    EXPECT_EQ(serial[k].frames[0].force_N, parallel[k].frames[0].force_N) << names[k];
+    for (std::size_t l = 0; l < serial[k].frames[0].disc.size(); ++l)
+      EXPECT_EQ(serial[k].frames[0].disc[l].compression_N, parallel[k].frames[0].disc[l].compression_N);
+  }
+}
+
+}  // namespace
+}  // namespace spineload

@@ -73,6 +73,20 @@ TEST(Cli, ImpossiblePostureExitsTwo) {
   EXPECT_NE(r.output.find(":2: field 'rhythms.trunk_flexion'"), std::string::npos) << r.output;
 }
 
+TEST(Cli, LoadTheMusclesCannotHoldExitsFourWithResultsAndReserves) {
+  const fs::path dir = fresh_dir("beyond");
+  const fs::path input = fs::temp_directory_path() / "spineload_beyond.yaml";
+  std::ofstream(input) << "name: heavy\nrhythms: {trunk_flexion: 60}\n"
+                          "coordinates: {shoulder_r_flexion: 60, shoulder_l_flexion: 60}\n"
+                          "loads:\n  - {type: hand_mass, mass_kg: 80}\n";
+  const CliRun r = run("analyze " + input.string() + " -o " + dir.string());
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.output.find("beyond muscle capacity"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("reserve moments: "), std::string::npos);
+  EXPECT_TRUE(fs::exists(dir / "heavy.json"));
+  fs::remove_all(dir);
+}
+
 TEST(Cli, MissingFileExitsTwo) {
   const CliRun r = run("analyze /nonexistent/posture.yaml");
   EXPECT_EQ(r.exit_code, 2);

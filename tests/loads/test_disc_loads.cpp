@@ -12,7 +12,7 @@ TEST(DiscLoads, OneJointCompressionIsWeightPlusMuscleForce) {
   // 50 kg trunk (490.3325 N) plus the 980.665 N extensor, both vertical: 1470.9975 N of
   // compression, no shear, 49.03325 N m of flexion load moment.
   const auto m = test::test_model("one_joint");
-  const DiscLoad& d = test::analyze_text(*m, "name: upright\n").frames[0].disc[0];
+  const DiscLoad d = test::analyze_text(*m, "name: upright\n").frames[0].disc[0];
   EXPECT_NEAR(d.compression_N, 1470.9975, 1e-6);
   EXPECT_NEAR(d.shear_ap_N, 0.0, 1e-9);
   EXPECT_NEAR(d.shear_lateral_N, 0.0, 1e-9);
@@ -22,7 +22,7 @@ TEST(DiscLoads, OneJointCompressionIsWeightPlusMuscleForce) {
 
 TEST(DiscLoads, WeakJointStillReportsFiniteLoadsWithTheMuscleSaturated) {
   const auto m = test::test_model("weak_joint");
-  const DiscLoad& d = test::analyze_text(*m, "name: upright\n").frames[0].disc[0];
+  const DiscLoad d = test::analyze_text(*m, "name: upright\n").frames[0].disc[0];
   EXPECT_NEAR(d.compression_N, 490.3325 + 60.0, 1e-3);
 }
 
