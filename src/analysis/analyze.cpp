@@ -69,23 +69,27 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
     check_finite(result.frames.back(), posture.name);
     return result;
   }
-  // Rates and accelerations from a natural cubic spline of each coordinate.
+  // Rates and accelerations from a natural cubic spline of each coordinate, smoothed when
+  // the posture asks for it (the cut-off uses the mean frame interval).
+  const double dt = (posture.time_s.back() - posture.time_s.front()) / (posture.time_s.size() - 1);
+  const double lambda = posture.smoothing_hz > 0 ? smoothing_lambda(posture.smoothing_hz, dt) : 0.0;
   std::vector<CubicSpline> splines;
   for (int c = 0; c < nc; ++c) {
     std::vector<double> y;
     for (const auto& q : posture.q_rad) y.push_back(q[c]);
-    splines.emplace_back(posture.time_s, y);
+    splines.emplace_back(posture.time_s, smoothing_spline_values(posture.time_s, y, lambda));
   }
-  Eigen::VectorXd qd(nc), qdd(nc);
+  Eigen::VectorXd q(nc), qd(nc), qdd(nc);
   for (std::size_t k = 0; k < posture.time_s.size(); ++k) {
     const double t = posture.time_s[k];
     for (int c = 0; c < nc; ++c) {
+      q[c] = splines[c].value(t);
       qd[c] = splines[c].first_derivative(t);
       qdd[c] = splines[c].second_derivative(t);
     }
-    analyze_frame(model, data, posture, posture.q_rad[k], qd, qdd, options);
+    analyze_frame(model, data, posture, q, qd, qdd, options);
     result.frames.push_back(snapshot(data, t));
-    result.frames.back().q_rad = posture.q_rad[k];
+    result.frames.back().q_rad = q;
     check_finite(result.frames.back(), posture.name);
   }
   return result;

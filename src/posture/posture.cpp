@@ -96,7 +96,8 @@ Eigen::Vector3d hand_grip_point(const Model& model, int hand_body) {
 }  // namespace
 
 Posture parse_posture(const Model& model, const YAML::Node& root, const std::string& file) {
-  yaml::check_keys(root, {"name", "description", "support", "rhythms", "coordinates", "loads", "frames"}, file, "");
+  yaml::check_keys(root, {"name", "description", "support", "rhythms", "coordinates", "loads", "frames", "smoothing_hz"},
+                   file, "");
   Posture p;
   p.name = root["name"] ? yaml::as_string(root["name"], file, "name")
                         : std::filesystem::path(file).stem().string();
@@ -137,6 +138,12 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
     p.q_rad.push_back(resolve(model, base_coords, base_rhythms, file, ""));
   }
 
+  if (root["smoothing_hz"]) {
+    p.smoothing_hz = yaml::as_double(root["smoothing_hz"], file, "smoothing_hz");
+    if (p.smoothing_hz < 0) throw InputError(file, yaml::line_of(root["smoothing_hz"]), "smoothing_hz", "must not be negative");
+    if (!p.is_time_series())
+      throw InputError(file, yaml::line_of(root["smoothing_hz"]), "smoothing_hz", "only a time series (frames) can be smoothed");
+  }
   if (root["loads"]) {
     if (!root["loads"].IsSequence()) throw InputError(file, yaml::line_of(root["loads"]), "loads", "expected a list of loads");
     std::size_t i = 0;

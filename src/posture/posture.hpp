@@ -28,6 +28,7 @@ struct Posture {
   std::vector<Eigen::VectorXd> q_rad;  // per frame, per model coordinate
   std::vector<ExternalLoad> loads;     // constant over the frames
   double held_mass_kg = 0;             // total mass held in the hands (for reports)
+  double smoothing_hz = 0;             // series: smoothing-spline cut-off; 0 interpolates
   bool is_time_series() const { return time_s.size() > 1; }
 };
 

@@ -121,3 +121,50 @@ TEST(Analyze, ThreadsSharingOneModelGiveTheSerialResults) {
 
 }  // namespace
 }  // namespace spineload
+
+namespace spineload {
+namespace {
+
+TEST(Spline, SmoothingKeepsASlowSineAndRemovesAFastOne) {
+  // 6 Hz cut-off at 100 samples per second: a 1 Hz sine keeps over 99 % of its amplitude,
+  // a 30 Hz one keeps under 5 % (response 1 / (1 + (f / 6)^4)).
+  std::vector<double> t, slow, fast;
+  for (int k = 0; k <= 400; ++k) {
+    t.push_back(0.01 * k);
+    slow.push_back(std::sin(2 * M_PI * 1 * t.back()));
+    fast.push_back(std::sin(2 * M_PI * 30 * t.back() + 0.3));
+  }
+  const double lambda = smoothing_lambda(6, 0.01);
+  const auto s = smoothing_spline_values(t, slow, lambda);
+  const auto f = smoothing_spline_values(t, fast, lambda);
+  double slow_err = 0, fast_amp = 0;
+  for (int k = 100; k <= 300; ++k) {
+    slow_err = std::max(slow_err, std::abs(s[k] - slow[k]));
+    fast_amp = std::max(fast_amp, std::abs(f[k]));
+  }
+  EXPECT_LT(slow_err, 0.01);
+  EXPECT_LT(fast_amp, 0.05);
+  EXPECT_EQ(smoothing_spline_values(t, slow, 0.0), slow);
+}
+
+TEST(Analyze, SmoothingRemovesJitterFromTheInertialLoads) {
+  const Model& m = test::default_model();
+  std::string noisy = "name: jitter\nsmoothing_hz: 4\nframes:\n", raw = "name: jitter\nframes:\n";
+  for (int k = 0; k <= 60; ++k) {
+    const std::string frame = "  - {time_s: " + std::to_string(0.02 * k) + ", rhythms: {trunk_flexion: " +
+                              std::to_string(20 + (k % 2 ? 0.5 : -0.5)) + "}}\n";
+    noisy += frame;
+    raw += frame;
+  }
+  const PostureResult smooth = test::analyze_text(m, noisy);
+  const PostureResult rough = test::analyze_text(m, raw);
+  double smooth_range = 0, rough_range = 0;
+  for (std::size_t k = 10; k < 50; ++k) {
+    smooth_range = std::max(smooth_range, std::abs(smooth.frames[k].disc[0].flexion_moment_Nm - smooth.frames[k + 1].disc[0].flexion_moment_Nm));
+    rough_range = std::max(rough_range, std::abs(rough.frames[k].disc[0].flexion_moment_Nm - rough.frames[k + 1].disc[0].flexion_moment_Nm));
+  }
+  EXPECT_LT(smooth_range, 0.1 * rough_range);
+}
+
+}  // namespace
+}  // namespace spineload
