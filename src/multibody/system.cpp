@@ -46,6 +46,7 @@ struct System::Impl {
 
 struct Workspace::Impl {
   SimTK::State state;
+  bool moving = true;  // realised through Velocity (u != 0); else only through Position
   SimTK::Vector_<SimTK::SpatialVec> body_forces;
   SimTK::Vector mobility_forces, udot, residual;
   SimTK::Matrix jacobian;
@@ -110,7 +111,9 @@ void set_state(const System& system, Workspace& ws, const Eigen::VectorXd& q,
     sq[i] = q[i];
     su[i] = u[i];
   }
-  system.impl().system.realize(s, SimTK::Stage::Velocity);
+  // At rest the velocity stage adds nothing but cost (7 us of 14 on the default model).
+  ws.impl().moving = u.squaredNorm() > 0;
+  system.impl().system.realize(s, ws.impl().moving ? SimTK::Stage::Velocity : SimTK::Stage::Position);
 }
 
 void body_poses(const System& system, Workspace& ws, std::vector<Eigen::Isometry3d>& poses) {
@@ -151,9 +154,16 @@ void inverse_dynamics(const System& system, Workspace& ws, const Eigen::VectorXd
     w.body_forces[impl.mobods[b]] =
         SimTK::SpatialVec(to_simtk(applied[b].moment_Nm), to_simtk(applied[b].force_N));
   w.mobility_forces.setToZero();
-  for (int i = 0; i < system.num_q(); ++i) w.udot[i] = udot[i];
-  impl.matter.calcResidualForceIgnoringConstraints(w.state, w.mobility_forces, w.body_forces,
-                                                   w.udot, w.residual);
+  if (!w.moving && udot.squaredNorm() == 0) {
+    // At rest M udot + c vanishes: the residual is -J^T applied (Position stage suffices).
+    impl.matter.multiplyBySystemJacobianTranspose(w.state, w.body_forces, w.residual);
+    w.residual *= -1;
+  } else {
+    if (!w.moving) impl.system.realize(w.state, SimTK::Stage::Velocity);
+    for (int i = 0; i < system.num_q(); ++i) w.udot[i] = udot[i];
+    impl.matter.calcResidualForceIgnoringConstraints(w.state, w.mobility_forces, w.body_forces,
+                                                     w.udot, w.residual);
+  }
   tau.resize(system.num_q());
   for (int i = 0; i < system.num_q(); ++i) tau[i] = w.residual[i];
 }
@@ -163,6 +173,7 @@ void body_accelerations(const System& system, Workspace& ws, const Eigen::Vector
                         std::vector<Eigen::Vector3d>& linear_m_s2) {
   const auto& impl = system.impl();
   auto& w = ws.impl();
+  if (!w.moving) impl.system.realize(w.state, SimTK::Stage::Velocity);
   for (int i = 0; i < system.num_q(); ++i) w.udot[i] = udot[i];
   SimTK::Vector_<SimTK::SpatialVec> A_GB;
   impl.matter.calcBodyAccelerationFromUDot(w.state, w.udot, A_GB);
@@ -177,6 +188,7 @@ void body_accelerations(const System& system, Workspace& ws, const Eigen::Vector
 void body_angular_velocities(const System& system, Workspace& ws,
                              std::vector<Eigen::Vector3d>& angular_rad_s) {
   const auto& impl = system.impl();
+  if (!ws.impl().moving) impl.system.realize(ws.impl().state, SimTK::Stage::Velocity);
   angular_rad_s.resize(impl.mobods.size());
   for (std::size_t b = 0; b < impl.mobods.size(); ++b)
     angular_rad_s[b] = to_eigen(

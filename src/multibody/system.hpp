@@ -64,7 +64,7 @@ class Workspace {
   std::unique_ptr<Impl> impl_;
 };
 
-// Sets q and u and realises positions and velocities.
+// Sets q and u and realises positions, and velocities when u is not zero.
 void set_state(const System& system, Workspace& ws, const Eigen::VectorXd& q,
                const Eigen::VectorXd& u);
 
