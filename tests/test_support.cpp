@@ -1,5 +1,9 @@
 #include "test_support.hpp"
 
+#include <gtest/gtest.h>
+
+#include "loads/disc_loads.hpp"
+
 namespace spineload::test {
 
 const Model& default_model() {
@@ -20,6 +24,18 @@ PostureResult analyze_text(const Model& model, const std::string& yaml,
   const Posture posture = parse_posture_text(model, yaml, "test.yaml");
   Data data(model);
   return analyze_posture(model, data, posture, options);
+}
+
+void expect_inverse_dynamics_matches_subtree_loads(const Model& model, const Data& data, double tolerance) {
+  for (int j : model.spinal_joints) {
+    Eigen::Vector3d force, moment;
+    subtree_load(model, data, j, force, moment);
+    for (int c : model.joints[j].coordinates) {
+      const Eigen::Vector3d axis =
+          data.jacobian.block(6 * model.joints[j].child_body, model.coordinates[c].mb_index, 3, 1);
+      EXPECT_NEAR(data.tau_Nm[c], -axis.dot(moment), tolerance) << model.coordinates[c].name;
+    }
+  }
 }
 
 }  // namespace spineload::test

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "analysis/analyze.hpp"
+#include "model/data.hpp"
 #include "model/model.hpp"
 
 namespace spineload::test {
@@ -20,5 +21,10 @@ std::shared_ptr<const Model> test_model(const std::string& name);
 // Analyses a posture given as YAML text on `model`.
 PostureResult analyze_text(const Model& model, const std::string& yaml,
                            const RecruitmentOptions& options = {});
+
+// Checks, at every spinal coordinate, that the generalised force from Simbody's inverse
+// dynamics equals the moment of all loads above the joint projected on the coordinate's
+// axis (two independent routes to the same number).
+void expect_inverse_dynamics_matches_subtree_loads(const Model& model, const Data& data, double tolerance);
 
 }  // namespace spineload::test

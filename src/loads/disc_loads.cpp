@@ -34,9 +34,14 @@ void disc_loads(const Model& model, Data& data) {
     Eigen::Vector3d f_load, m_load;
     subtree_load(model, data, joint, f_load, m_load);
     // Each crossing segment pulls its end above the joint towards the end below.
-    Eigen::Vector3d f_muscle = Eigen::Vector3d::Zero();
-    for (const auto& c : model.joints[joint].crossings)
-      f_muscle += (c.sign * data.force_N[c.muscle]) * data.segment_dir[c.muscle][c.segment];
+    const Eigen::Vector3d centre = data.pose[model.joints[joint].child_body].translation();
+    Eigen::Vector3d f_muscle = Eigen::Vector3d::Zero(), m_muscle = Eigen::Vector3d::Zero();
+    for (const auto& c : model.joints[joint].crossings) {
+      const Eigen::Vector3d f = (c.sign * data.force_N[c.muscle]) * data.segment_dir[c.muscle][c.segment];
+      const Eigen::Vector3d& at = data.path_m[c.muscle][c.sign > 0 ? c.segment : c.segment + 1];
+      f_muscle += f;
+      m_muscle += (at - centre).cross(f);
+    }
     // The joint pushes on the spine above with R so that everything on it balances.
     const Eigen::Vector3d reaction = -(f_load + f_muscle);
     const Eigen::Matrix3d frame = disc_frame(model, data, joint);
@@ -51,6 +56,10 @@ void disc_loads(const Model& model, Data& data) {
     out.flexion_moment_Nm = -m_load.dot(right);
     out.lateral_moment_Nm = m_load.dot(anterior);
     out.torsion_moment_Nm = -m_load.dot(normal);
+    const Eigen::Vector3d m_joint = -(m_load + m_muscle);
+    out.joint_flexion_moment_Nm = -m_joint.dot(right);
+    out.joint_lateral_moment_Nm = m_joint.dot(anterior);
+    out.joint_torsion_moment_Nm = -m_joint.dot(normal);
   }
 }
 

@@ -1,6 +1,7 @@
 // Stage 6, loads: takes body loads (applied, inertial) and muscle forces; gives the
 // reaction at every intervertebral joint in its disc's mid-plane frame: compression,
-// antero-posterior and lateral shear, and the load moments the spine above carries.
+// antero-posterior and lateral shear, the load moments the spine above carries, and the
+// part of them the joint itself transmits (the rest is the muscles').
 #pragma once
 #include <Eigen/Geometry>
 

@@ -21,6 +21,11 @@ struct DiscLoad {
   double flexion_moment_Nm = 0; // load moment on the spine above; positive flexes it
   double lateral_moment_Nm = 0; // positive bends her to the right
   double torsion_moment_Nm = 0; // positive turns her to the right
+  // Moment the joint itself transmits (discs, ligaments, facets: the passive moments and any
+  // reserve), same axes and signs; the muscles carry the rest of the load moment.
+  double joint_flexion_moment_Nm = 0;
+  double joint_lateral_moment_Nm = 0;
+  double joint_torsion_moment_Nm = 0;
 };
 
 struct Balance {

@@ -57,14 +57,7 @@ TEST(Analyze, MovingTrunkAddsInertialLoadsConsistentWithSimbody) {
                                   std::abs(r.frames[k].disc[0].flexion_moment_Nm - still.frames[k].disc[0].flexion_moment_Nm));
   EXPECT_GT(largest_difference, 1.0);  // 15 deg at 2 Hz is felt at L5/S1
   // Last frame left in Data: check the two inverse-dynamics routes agree.
-  for (int j : m.spinal_joints) {
-    Eigen::Vector3d f, mom;
-    subtree_load(m, d, j, f, mom);
-    for (int c : m.joints[j].coordinates) {
-      const Eigen::Vector3d axis = d.jacobian.block(6 * m.joints[j].child_body, m.coordinates[c].mb_index, 3, 1);
-      EXPECT_NEAR(d.tau_Nm[c], -axis.dot(mom), 1e-6) << m.coordinates[c].name;
-    }
-  }
+  test::expect_inverse_dynamics_matches_subtree_loads(m, d, 1e-6);
 }
 
 TEST(Analyze, ExtremeLoadIsFlaggedNeverNaN) {

@@ -32,14 +32,7 @@ TEST(Dynamics, SimbodyInverseDynamicsMatchesTheSubtreeMomentAtEverySpinalLevel) 
   const Model& m = test::default_model();
   Data d(m);
   run_static(m, d, builtin_posture(m, "holding_5kg_30cm"));
-  for (int j : m.spinal_joints) {
-    Eigen::Vector3d f, mom;
-    subtree_load(m, d, j, f, mom);
-    for (int c : m.joints[j].coordinates) {
-      const Eigen::Vector3d axis = d.jacobian.block(6 * m.joints[j].child_body, m.coordinates[c].mb_index, 3, 1);
-      EXPECT_NEAR(d.tau_Nm[c], -axis.dot(mom), 1e-9) << m.coordinates[c].name;
-    }
-  }
+  test::expect_inverse_dynamics_matches_subtree_loads(m, d, 1e-9);
 }
 
 TEST(Dynamics, JointJacobianMatchesSimbodysSystemJacobian) {

@@ -18,12 +18,15 @@ TEST(DiscLoads, OneJointCompressionIsWeightPlusMuscleForce) {
   EXPECT_NEAR(d.shear_lateral_N, 0.0, 1e-9);
   EXPECT_NEAR(d.flexion_moment_Nm, 49.03325, 1e-9);
   EXPECT_NEAR(d.lateral_moment_Nm, 0.0, 1e-9);
+  EXPECT_NEAR(d.joint_flexion_moment_Nm, 0.0, 1e-6);  // no rotation, no passive moment
 }
 
 TEST(DiscLoads, WeakJointStillReportsFiniteLoadsWithTheMuscleSaturated) {
   const auto m = test::test_model("weak_joint");
   const DiscLoad d = test::analyze_text(*m, "name: upright\n").frames[0].disc[0];
   EXPECT_NEAR(d.compression_N, 490.3325 + 60.0, 1e-3);
+  // What the saturated muscle (3 N m) cannot carry the joint does, as reserve: 46.03 N m.
+  EXPECT_NEAR(d.joint_flexion_moment_Nm, -46.03325, 1e-3);
 }
 
 TEST(DiscLoads, LeaningShearsTheDiscForward) {
@@ -42,6 +45,10 @@ TEST(DiscLoads, LeaningShearsTheDiscForward) {
   EXPECT_NEAR(d.disc[0].shear_ap_N, expected, 1e-6);
   EXPECT_NEAR(d.passive_Nm[m->coordinate_index("J_flexion")], -5.0, 1e-9);
   EXPECT_GT(d.disc[0].shear_ap_N, 0.0);
+  // The joint itself carries only the passive 5 N m of extension (0.5 N m/deg x 10 deg):
+  // the muscle balances the rest of the load moment.
+  EXPECT_NEAR(d.disc[0].joint_flexion_moment_Nm, -5.0, 1e-6);
+  EXPECT_NEAR(d.disc[0].joint_lateral_moment_Nm, 0.0, 1e-9);
 }
 
 TEST(DiscLoads, SymmetricStandingHasNoLateralLoadAndEqualSides) {
