@@ -12,6 +12,8 @@ void analyze_frame(const Model& model, Data& data, const Posture& posture,
                    const Eigen::VectorXd& qddot, const RecruitmentOptions& options) {
   forward_kinematics(model, data, q, qdot);
   apply_loads(model, data, posture.loads);
+  data.contacts = posture.contacts;
+  data.contact_force_N = Eigen::VectorXd::Zero(static_cast<int>(posture.contacts.size()));
   inverse_dynamics(model, data, qddot);
   passive_moments(model, data);
   muscle_geometry(model, data);
@@ -30,6 +32,7 @@ FrameResult snapshot(const Data& data, double t) {
   f.activation = data.activation;
   f.force_N = data.force_N;
   f.reserve_Nm = data.reserve_Nm;
+  f.contact_force_N = data.contact_force_N;
   f.disc = data.disc;
   f.balance = data.balance;
   f.status = data.status;
@@ -59,6 +62,7 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
   result.description = posture.description;
   result.support = posture.support;
   result.held_mass_kg = posture.held_mass_kg;
+  for (const auto& c : posture.contacts) result.contact_labels.push_back(c.label);
   const int nc = static_cast<int>(model.coordinates.size());
   data.dual_warm_start.resize(0);
   if (!posture.is_time_series()) {

@@ -16,6 +16,7 @@ struct FrameResult {
   Eigen::VectorXd q_rad, tau_Nm, passive_Nm;  // per coordinate
   Eigen::VectorXd activation, force_N;        // per muscle
   Eigen::VectorXd reserve_Nm;                 // per equilibrium coordinate
+  Eigen::VectorXd contact_force_N;            // per posture contact (backrest)
   std::vector<DiscLoad> disc;                 // per spinal joint, bottom to top
   Balance balance;
   RecruitmentStatus status = RecruitmentStatus::ok;
@@ -27,6 +28,7 @@ struct PostureResult {
   std::string name, description;
   Support support = Support::standing;
   double held_mass_kg = 0;
+  std::vector<std::string> contact_labels;
   std::vector<FrameResult> frames;
 };
 

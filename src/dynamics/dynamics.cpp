@@ -132,6 +132,11 @@ void balance(const Model& model, Data& data, Support support) {
     const Eigen::Vector3d w = world_point(data, p.body, p.location_m);
     ground.emplace_back(w.x(), w.z());
   }
+  // A backrest she leans on widens the base of support to where it touches her.
+  for (const auto& c : data.contacts) {
+    const Eigen::Vector3d w = world_point(data, c.body, c.point_m);
+    ground.emplace_back(w.x(), w.z());
+  }
   const auto hull = convex_hull(ground);
   // Signed distance to the hull boundary (counter-clockwise polygon: inside = left of edges).
   const Eigen::Vector2d c(com.x(), com.z());

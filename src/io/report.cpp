@@ -19,7 +19,7 @@ double shown(double v, int decimals) {
   return std::round(v * scale) / scale + 0.0;
 }
 
-std::string frame_report(const Model& model, const FrameResult& f) {
+std::string frame_report(const Model& model, const PostureResult& r, const FrameResult& f) {
   std::string s;
   s += fmt::format("  {:<7} {:>13} {:>11} {:>12} {:>10} {:>10} {:>11}\n", "level", "compression_N",
                    "shear_ap_N", "shear_lat_N", "flex_Nm", "lat_Nm", "torsion_Nm");
@@ -40,8 +40,8 @@ std::string frame_report(const Model& model, const FrameResult& f) {
     (left ? pairs[base].second : pairs[base].first) += f.force_N[m];
   }
   for (const auto& base : order) {
-    const auto [r, l] = pairs[base];
-    if (r >= 0.5 || l >= 0.5) s += fmt::format("  {:<14} {:>9.0f} {:>9.0f}\n", base, r, l);
+    const auto [right, left] = pairs[base];
+    if (right >= 0.5 || left >= 0.5) s += fmt::format("  {:<14} {:>9.0f} {:>9.0f}\n", base, right, left);
   }
   const DiscLoad* top = &f.disc.front();
   for (const auto& d : f.disc)
@@ -51,6 +51,8 @@ std::string frame_report(const Model& model, const FrameResult& f) {
                    "NIOSH action limit ({:.0f} N)",
                    model.joints[top->joint].name, top->compression_N, l5s1.compression_N,
                    100 * l5s1.compression_N / kNioshActionLimit_N, kNioshActionLimit_N);
+  for (int k = 0; k < f.contact_force_N.size(); ++k)
+    s += fmt::format("; {} {:.0f} N", r.contact_labels[k], f.contact_force_N[k]);
   s += fmt::format("; centre of mass {} the base of support ({:+.3f} m)",
                    f.balance.com_over_support ? "over" : "NOT over", f.balance.margin_m);
   if (f.status == RecruitmentStatus::beyond_muscle_capacity) {
@@ -73,7 +75,7 @@ std::string frame_report(const Model& model, const FrameResult& f) {
 
 std::string format_posture_report(const Model& model, const PostureResult& result) {
   std::string s = fmt::format("== {}: {}\n", result.name, result.description);
-  if (result.frames.size() == 1) return s + frame_report(model, result.frames.front());
+  if (result.frames.size() == 1) return s + frame_report(model, result, result.frames.front());
   // A series: the frame with the highest L5/S1 compression.
   std::size_t peak = 0;
   for (std::size_t k = 0; k < result.frames.size(); ++k)
@@ -81,7 +83,7 @@ std::string format_posture_report(const Model& model, const PostureResult& resul
   s += fmt::format("  {} frames from {:.3f} to {:.3f} s; peak L5/S1 compression at t = {:.3f} s:\n",
                    result.frames.size(), result.frames.front().time_s, result.frames.back().time_s,
                    result.frames[peak].time_s);
-  return s + frame_report(model, result.frames[peak]);
+  return s + frame_report(model, result, result.frames[peak]);
 }
 
 std::string format_model_info(const Model& model) {

@@ -101,6 +101,10 @@ nlohmann::json results_json(const Model& model, const PostureResult& r) {
       if (std::abs(f.reserve_Nm[k]) > 1e-3)
         reserves[model.coordinates[model.equilibrium_coordinates[k]].name] = f.reserve_Nm[k];
     fr["reserve_moments_Nm"] = reserves;
+    json contacts = json::array();
+    for (int k = 0; k < f.contact_force_N.size(); ++k)
+      contacts.push_back({{"support", r.contact_labels[k]}, {"force_N", f.contact_force_N[k]}});
+    fr["contacts"] = contacts;
     fr["balance"] = {{"com_m", {f.balance.com_m.x(), f.balance.com_m.y(), f.balance.com_m.z()}},
                      {"com_over_support", f.balance.com_over_support},
                      {"margin_m", f.balance.margin_m}};

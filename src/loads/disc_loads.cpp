@@ -26,6 +26,14 @@ void subtree_load(const Model& model, const Data& data, int joint, Eigen::Vector
     force_N += f;
     moment_Nm += data.applied[b].moment_Nm + data.inertial[b].moment_Nm + r.cross(f);
   }
+  // Supports found by the recruitment stage (a backrest) push like external loads.
+  for (std::size_t k = 0; k < data.contacts.size() && k < static_cast<std::size_t>(data.contact_force_N.size()); ++k) {
+    const Contact& c = data.contacts[k];
+    if (!j.in_subtree[c.body]) continue;
+    const Eigen::Vector3d f = data.contact_force_N[k] * c.normal;
+    force_N += f;
+    moment_Nm += (data.pose[c.body] * c.point_m - centre).cross(f);
+  }
 }
 
 void disc_loads(const Model& model, Data& data) {

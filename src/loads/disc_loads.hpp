@@ -16,8 +16,9 @@ void disc_loads(const Model& model, Data& data);
 // below and the one above, which coincide in relaxed standing.
 Eigen::Matrix3d disc_frame(const Model& model, const Data& data, int joint);
 
-// Sum of applied and inertial loads on the bodies above a joint: force and moment about
-// the joint centre, in ground.
+// Sum of applied, inertial and contact (backrest) loads on the bodies above a joint:
+// force and moment about the joint centre, in ground. Contact forces are those of the last
+// recruitment (zero before it).
 void subtree_load(const Model& model, const Data& data, int joint, Eigen::Vector3d& force_N,
                   Eigen::Vector3d& moment_Nm);
 

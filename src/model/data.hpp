@@ -9,6 +9,7 @@
 
 #include "model/model.hpp"
 #include "multibody/system.hpp"
+#include "posture/posture.hpp"
 
 namespace spineload {
 
@@ -55,6 +56,8 @@ struct Data {
   Eigen::VectorXd length_m;                   // per muscle
   Eigen::MatrixXd moment_arm_m;               // coordinates x muscles: generalised force per N
   // recruitment
+  std::vector<Contact> contacts;              // supports that push (set from the posture)
+  Eigen::VectorXd contact_force_N;            // per contact, along its normal (>= 0)
   Eigen::VectorXd activation, force_N;        // per muscle
   Eigen::VectorXd reserve_Nm;                 // per equilibrium coordinate
   RecruitmentStatus status = RecruitmentStatus::ok;

@@ -47,7 +47,7 @@ PassiveStiffness parse_direction(const YAML::Node& n, const std::string& file,
 
 void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSource& src) {
   yaml::check_keys(root, {"name", "reference_subject", "default_subject", "gravity_m_s2", "bodies",
-                          "stiffness_sets", "joints", "rhythms", "supports"},
+                          "stiffness_sets", "joints", "rhythms", "supports", "backrest_contacts"},
                    file, "");
   src.name = yaml::as_string(yaml::require(root, "name", file, ""), file, "name");
   const auto ref = yaml::require(root, "reference_subject", file, "");
@@ -195,6 +195,9 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
       }
     }
   }
+  if (root["backrest_contacts"])
+    for (const auto& p : root["backrest_contacts"])
+      src.backrest_contacts.push_back(resolve_point(p.as<std::string>(), p, "backrest_contacts"));
 }
 
 void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSource& src) {
@@ -436,6 +439,7 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
   }
   for (const auto& p : src.standing_support) model->standing_support.push_back(to_body(p));
   for (const auto& p : src.seated_support) model->seated_support.push_back(to_body(p));
+  for (const auto& p : src.backrest_contacts) model->backrest_contacts.push_back(to_body(p));
 
   // Topology used on every frame, computed once: the Jacobian columns that can be nonzero
   // for each body, and the muscle segments that cross each joint.

@@ -90,6 +90,7 @@ struct Model {
   std::vector<Rhythm> rhythms;
   std::vector<Muscle> muscles;
   std::vector<PathPoint> standing_support, seated_support;
+  std::vector<PathPoint> backrest_contacts;  // points of her back a backrest can push on
   std::vector<int> spinal_joints;            // intervertebral joints, bottom to top
   std::vector<int> equilibrium_coordinates;  // coordinates of spinal joints (muscle-balanced)
   std::shared_ptr<const mb::System> multibody;

@@ -56,7 +56,7 @@ struct ModelSource {
   std::vector<JointSrc> joints;
   std::vector<RhythmSrc> rhythms;
   std::vector<MuscleSrc> muscles;
-  std::vector<PointSrc> standing_support, seated_support;
+  std::vector<PointSrc> standing_support, seated_support, backrest_contacts;
 };
 
 }  // namespace spineload

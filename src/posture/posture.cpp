@@ -96,7 +96,8 @@ Eigen::Vector3d hand_grip_point(const Model& model, int hand_body) {
 }  // namespace
 
 Posture parse_posture(const Model& model, const YAML::Node& root, const std::string& file) {
-  yaml::check_keys(root, {"name", "description", "support", "rhythms", "coordinates", "loads", "frames", "smoothing_hz"},
+  yaml::check_keys(root, {"name", "description", "support", "backrest", "rhythms", "coordinates", "loads", "frames",
+                          "smoothing_hz"},
                    file, "");
   Posture p;
   p.name = root["name"] ? yaml::as_string(root["name"], file, "name")
@@ -107,6 +108,23 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
     if (s == "standing") p.support = Support::standing;
     else if (s == "seated") p.support = Support::seated;
     else throw InputError(file, yaml::line_of(root["support"]), "support", "expected 'standing' or 'seated', got '" + s + "'");
+  }
+  if (root["backrest"]) {
+    const YAML::Node b = root["backrest"];
+    yaml::check_keys(b, {"inclination_deg"}, file, "backrest");
+    if (p.support != Support::seated)
+      throw InputError(file, yaml::line_of(b), "backrest", "a backrest needs support: seated");
+    const double incl = yaml::as_double(yaml::require(b, "inclination_deg", file, "backrest"), file,
+                                        "backrest.inclination_deg");
+    if (incl < 0 || incl > 60)
+      throw InputError(file, yaml::line_of(b["inclination_deg"]), "backrest.inclination_deg",
+                       "expected 0 (vertical) to 60 deg of recline");
+    if (model.backrest_contacts.empty())
+      throw InputError(file, yaml::line_of(b), "backrest", "the model defines no backrest contact points");
+    // The backrest leans back by `incl`; it pushes along its normal, forwards and upwards.
+    const Eigen::Vector3d normal(std::cos(incl * kDeg), std::sin(incl * kDeg), 0);
+    for (const auto& c : model.backrest_contacts)
+      p.contacts.push_back({"backrest on " + model.bodies[c.body].name, c.body, c.location_m, normal});
   }
   std::vector<std::string> coord_names, rhythm_names;
   for (const auto& c : model.coordinates) coord_names.push_back(c.name);

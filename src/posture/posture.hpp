@@ -20,6 +20,15 @@ struct ExternalLoad {
   Eigen::Vector3d force_N = Eigen::Vector3d::Zero();  // ground frame
 };
 
+// A support that can only push, along a fixed direction, at a point fixed on a body (a
+// backrest on her back). Its force is found with the muscle forces (recruitment stage).
+struct Contact {
+  std::string label;
+  int body = -1;
+  Eigen::Vector3d point_m = Eigen::Vector3d::Zero();   // body frame
+  Eigen::Vector3d normal = Eigen::Vector3d::UnitX();   // ground frame, unit, direction of push
+};
+
 struct Posture {
   std::string name;
   std::string description;
@@ -27,6 +36,7 @@ struct Posture {
   std::vector<double> time_s;          // one entry for a static posture
   std::vector<Eigen::VectorXd> q_rad;  // per frame, per model coordinate
   std::vector<ExternalLoad> loads;     // constant over the frames
+  std::vector<Contact> contacts;       // a backrest, when the posture has one
   double held_mass_kg = 0;             // total mass held in the hands (for reports)
   double smoothing_hz = 0;             // series: smoothing-spline cut-off; 0 interpolates
   bool is_time_series() const { return time_s.size() > 1; }

@@ -8,23 +8,42 @@ namespace spineload {
 SeparableProblem recruitment_problem(const Model& model, const Data& data,
                                      const RecruitmentOptions& options) {
   const int nm = static_cast<int>(model.muscles.size());
+  const int nk = static_cast<int>(data.contacts.size());
   const int ne = static_cast<int>(model.equilibrium_coordinates.size());
+  const int n = nm + nk + ne;  // variables: activations, contact forces, reserves
   SeparableProblem p;
-  p.A = Eigen::MatrixXd::Zero(ne, nm + ne);
+  p.A = Eigen::MatrixXd::Zero(ne, n);
   p.b.resize(ne);
+  // Generalised force of one newton at each contact: J_w^T (r x n) + J_v^T n.
+  Eigen::MatrixXd contact_g(model.multibody->num_q(), nk);
+  for (int k = 0; k < nk; ++k) {
+    const Contact& ct = data.contacts[k];
+    const Eigen::Vector3d r = data.pose[ct.body].linear() * ct.point_m;
+    contact_g.col(k) = data.jacobian.middleRows(6 * ct.body, 3).transpose() * r.cross(ct.normal) +
+                       data.jacobian.middleRows(6 * ct.body + 3, 3).transpose() * ct.normal;
+  }
   for (int r = 0; r < ne; ++r) {
     const int c = model.equilibrium_coordinates[r];
     for (int m = 0; m < nm; ++m)
       p.A(r, m) = data.moment_arm_m(c, m) * model.muscles[m].max_force_N();
-    p.A(r, nm + r) = 1.0;
-    // muscles + passive + reserve = required generalised force
+    for (int k = 0; k < nk; ++k) p.A(r, nm + k) = contact_g(model.coordinates[c].mb_index, k);
+    p.A(r, nm + nk + r) = 1.0;
+    // muscles + contacts + passive + reserve = required generalised force
     p.b[r] = data.tau_Nm[c] - data.passive_Nm[c];
   }
   const double inf = std::numeric_limits<double>::infinity();
-  p.weight.resize(nm + ne);
-  p.lower.resize(nm + ne);
-  p.upper.resize(nm + ne);
-  p.power.resize(nm + ne);
+  p.weight.resize(n);
+  p.lower.resize(n);
+  p.upper.resize(n);
+  p.power.resize(n);
+  for (int k = 0; k < nk; ++k) {
+    // A contact pushes only; its tiny cost keeps the problem strictly convex without
+    // making her hold herself up when a backrest can (500 N costs 2.5e-3).
+    p.lower[nm + k] = 0;
+    p.upper[nm + k] = inf;
+    p.power[nm + k] = 2;
+    p.weight[nm + k] = 1e-8;
+  }
   for (int m = 0; m < nm; ++m) {
     p.lower[m] = 0;
     p.upper[m] = 1;
@@ -38,10 +57,10 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
     }
   }
   for (int r = 0; r < ne; ++r) {
-    p.lower[nm + r] = -inf;
-    p.upper[nm + r] = inf;
-    p.power[nm + r] = 2;
-    p.weight[nm + r] = options.reserve_weight;
+    p.lower[nm + nk + r] = -inf;
+    p.upper[nm + nk + r] = inf;
+    p.power[nm + nk + r] = 2;
+    p.weight[nm + nk + r] = options.reserve_weight;
   }
   return p;
 }
@@ -52,6 +71,7 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
                             ? solve_fast(p, data.dual_warm_start.size() ? &data.dual_warm_start : nullptr)
                             : solve_ipopt(p);
   const int nm = static_cast<int>(model.muscles.size());
+  const int nk = static_cast<int>(data.contacts.size());
   data.solver_iterations = r.iterations;
   data.objective = r.objective;
   if (!r.converged || !r.x.allFinite()) {
@@ -59,9 +79,11 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
     data.activation.setZero();
     data.force_N.setZero();
     data.reserve_Nm.setZero();
+    data.contact_force_N = Eigen::VectorXd::Zero(nk);
     data.dual_warm_start.resize(0);
     return;
   }
+  data.contact_force_N = r.x.segment(nm, nk);
   data.dual_warm_start = r.lambda;
   data.activation = r.x.head(nm);
   for (int m = 0; m < nm; ++m) data.force_N[m] = data.activation[m] * model.muscles[m].max_force_N();

@@ -51,6 +51,24 @@ TEST(DiscLoads, LeaningShearsTheDiscForward) {
   EXPECT_NEAR(d.disc[0].joint_lateral_moment_Nm, 0.0, 1e-9);
 }
 
+TEST(DiscLoads, BackrestHoldsATrunkLeaningBack) {
+  // Trunk leaning back 20 deg: its weight (490.3325 N) acts 0.07704 m behind the joint,
+  // 37.776 N m of extension; the joint's passive stiffness gives back 10 N m (0.5 N m/deg);
+  // the extensor cannot help, so the backrest (normal at 20 deg, lever 0.2000 m about the
+  // joint) pushes 27.776 / 0.2 = 138.88 N and no reserve is needed.
+  const auto m = test::test_model("one_joint");
+  const FrameResult f = test::analyze_text(*m, "support: seated\nbackrest: {inclination_deg: 20}\n"
+                                                "coordinates: {J_flexion: -20}\n").frames[0];
+  ASSERT_EQ(f.contact_force_N.size(), 1);
+  EXPECT_NEAR(f.contact_force_N[0], 138.88, 0.01);
+  EXPECT_NEAR(f.force_N[0], 0.0, 1e-6);
+  EXPECT_EQ(f.status, RecruitmentStatus::ok);
+  // Without the backrest the same posture needs a flexion reserve of 27.776 N m.
+  const FrameResult alone = test::analyze_text(*m, "support: seated\ncoordinates: {J_flexion: -20}\n").frames[0];
+  EXPECT_NEAR(alone.reserve_Nm[0], 27.776, 0.01);
+  EXPECT_EQ(alone.status, RecruitmentStatus::beyond_muscle_capacity);
+}
+
 TEST(DiscLoads, SymmetricStandingHasNoLateralLoadAndEqualSides) {
   const Model& m = test::default_model();
   const FrameResult f = test::analyze_text(m, "name: standing\n").frames[0];

@@ -101,6 +101,14 @@ TEST(Posture, TimeSeriesNeedsIncreasingTimes) {
   EXPECT_EQ(e.field(), "frames[2].time_s");
 }
 
+TEST(Posture, BackrestNeedsASeatAndAPlausibleRecline) {
+  EXPECT_EQ(parse_error("backrest: {inclination_deg: 20}\n").field(), "backrest");
+  EXPECT_EQ(parse_error("support: seated\nbackrest: {inclination_deg: 80}\n").field(), "backrest.inclination_deg");
+  const Posture p = parse_posture_text(test::default_model(), "support: seated\nbackrest: {inclination_deg: 0}\n", "p.yaml");
+  ASSERT_EQ(p.contacts.size(), 2u);
+  EXPECT_NEAR(p.contacts[0].normal.x(), 1.0, 1e-12);
+}
+
 TEST(Posture, BuiltinDemoPosturesAllParse) {
   const auto names = builtin_posture_names();
   EXPECT_EQ(names.size(), 7u);

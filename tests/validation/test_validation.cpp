@@ -31,9 +31,14 @@ TEST(Validation, WilkeDiscPressureRatios) {
   EXPECT_GT(row(r, "sitting_unsupported").model_ratio, 1.0);
   EXPECT_FALSE(row(r, "sitting_max_flexion").within_tolerance);
   EXPECT_FALSE(r.ordering_matches);
+  // Slouched against a backrest: below standing and below upright sitting, as measured,
+  // but less so (0.83 against 0.60).
+  EXPECT_LT(row(r, "sitting_nonchalant").model_ratio, 1.0);
+  EXPECT_LT(row(r, "sitting_nonchalant").model_ratio, row(r, "sitting_unsupported").model_ratio);
+  EXPECT_FALSE(row(r, "sitting_nonchalant").within_tolerance);
   // Postures the model cannot represent are reported as skipped, not silently dropped.
   EXPECT_TRUE(row(r, "lying_prone").skipped);
-  EXPECT_TRUE(row(r, "sitting_nonchalant").skipped);
+  EXPECT_TRUE(row(r, "lying_lateral").skipped);
 }
 
 }  // namespace
