@@ -81,6 +81,20 @@ INSTANTIATE_TEST_SUITE_P(
                                          "trunk_flexed_60", "holding_5kg_30cm", "holding_5kg_60cm"),
                        ::testing::Values(Objective::activation_squared, Objective::stress_cubed)));
 
+TEST(FastSolver, MatchesIpoptWithABackrestContact) {
+  const Model& m = test::default_model();
+  Data d(m);
+  const Posture p = parse_posture_text(m, yaml::read_text_file(test::source_path("data/validation/sitting_nonchalant.yaml")),
+                                       "sitting_nonchalant.yaml");
+  RecruitmentOptions o;
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(p.q_rad[0].size());
+  analyze_frame(m, d, p, p.q_rad[0], zero, zero, o);
+  EXPECT_GT(d.contact_force_N.sum(), 50.0);
+  const SeparableProblem problem = recruitment_problem(m, d, o);
+  expect_same_optimum(problem, solve_fast(problem, nullptr), solve_ipopt(problem), static_cast<int>(m.muscles.size()),
+                      "backrest");
+}
+
 TEST(FastSolver, MatchesIpoptOnRandomBoundedProblems) {
   std::mt19937 rng(42);
   std::normal_distribution<double> normal;
