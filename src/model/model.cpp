@@ -30,9 +30,31 @@ Eigen::Vector3d mirror_point(const Eigen::Vector3d& p) { return {p.x(), p.y(), -
 // -M a with M = diag(1, 1, -1), which keeps every joint's coordinate meaning on both sides.
 Eigen::Vector3d mirror_axis(const Eigen::Vector3d& a) { return {-a.x(), -a.y(), a.z()}; }
 
-struct Ctx {
-  const std::string& file;
-};
+// The left twin of a right-side body, joint or muscle described in the data.
+ModelSource::BodySrc mirrored(ModelSource::BodySrc b) {
+  b.name = mirror_name(b.name);
+  b.com_m = mirror_point(b.com_m);
+  for (auto& [name, p] : b.landmarks) p = mirror_point(p);
+  return b;
+}
+ModelSource::JointSrc mirrored(ModelSource::JointSrc j) {
+  j.name = mirror_name(j.name);
+  j.parent = mirror_name(j.parent);
+  j.child = mirror_name(j.child);
+  j.centre_m = mirror_point(j.centre_m);
+  for (auto& c : j.coordinates) {
+    c.name = mirror_name(c.name);
+    c.axis = mirror_axis(c.axis);
+  }
+  return j;
+}
+ModelSource::MuscleSrc mirrored(ModelSource::MuscleSrc m) {
+  for (auto& p : m.path) {
+    p.body = mirror_name(p.body);
+    p.location_m = mirror_point(p.location_m);
+  }
+  return m;
+}
 
 PassiveStiffness parse_direction(const YAML::Node& n, const std::string& file,
                                  const std::string& field) {
@@ -81,12 +103,8 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     const bool mirror = b["mirror"] && yaml::as_bool(b["mirror"], file, ctx + ".mirror");
     src.bodies.push_back(body);
     if (mirror) {
-      ModelSource::BodySrc left = body;
-      left.name = mirror_name(body.name);
-      left.com_m = mirror_point(body.com_m);
-      for (auto& [k, p] : left.landmarks) p = mirror_point(p);
-      names.insert(left.name);
-      src.bodies.push_back(left);
+      src.bodies.push_back(mirrored(body));
+      names.insert(src.bodies.back().name);
     }
   }
 
@@ -143,18 +161,7 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
       throw InputError(file, yaml::line_of(j), ctx + ".coordinates", "a joint has 1 or 3 rotational coordinates");
     const bool mirror = j["mirror"] && yaml::as_bool(j["mirror"], file, ctx + ".mirror");
     src.joints.push_back(joint);
-    if (mirror) {
-      ModelSource::JointSrc left = joint;
-      left.name = mirror_name(joint.name);
-      left.parent = mirror_name(joint.parent);
-      left.child = mirror_name(joint.child);
-      left.centre_m = mirror_point(joint.centre_m);
-      for (auto& c : left.coordinates) {
-        c.name = mirror_name(c.name);
-        c.axis = mirror_axis(c.axis);
-      }
-      src.joints.push_back(left);
-    }
+    if (mirror) src.joints.push_back(mirrored(joint));
   }
 
   if (root["rhythms"])
@@ -231,13 +238,9 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
     if (muscle.path.size() < 2) throw InputError(file, yaml::line_of(m), ctx + ".path", "a muscle path needs at least two points");
     const bool both = m["both_sides"] && yaml::as_bool(m["both_sides"], file, ctx + ".both_sides");
     if (both) {
-      ModelSource::MuscleSrc left = muscle;
+      ModelSource::MuscleSrc left = mirrored(muscle);
       muscle.name += "_r";
       left.name += "_l";
-      for (auto& p : left.path) {
-        p.body = mirror_name(p.body);
-        p.location_m = mirror_point(p.location_m);
-      }
       src.muscles.push_back(muscle);
       src.muscles.push_back(left);
     } else {
