@@ -21,14 +21,15 @@ double shown(double v, int decimals) {
 
 std::string frame_report(const Model& model, const PostureResult& r, const FrameResult& f) {
   std::string s;
-  s += fmt::format("  {:<7} {:>13} {:>11} {:>12} {:>10} {:>10} {:>11}\n", "level", "compression_N",
-                   "shear_ap_N", "shear_lat_N", "flex_Nm", "lat_Nm", "torsion_Nm");
+  s += fmt::format("  {:<7} {:>13} {:>11} {:>12} {:>10} {:>10} {:>11} {:>7}\n", "level", "compression_N",
+                   "shear_ap_N", "shear_lat_N", "flex_Nm", "lat_Nm", "torsion_Nm", "risk");
   for (auto it = f.disc.rbegin(); it != f.disc.rend(); ++it)
-    s += fmt::format("  {:<7} {:>13.0f} {:>11.0f} {:>12.0f} {:>10.1f} {:>10.1f} {:>11.1f}\n",
+    s += fmt::format("  {:<7} {:>13.0f} {:>11.0f} {:>12.0f} {:>10.1f} {:>10.1f} {:>11.1f} {:>7.2f}\n",
                      model.joints[it->joint].name, shown(it->compression_N, 0), shown(it->shear_ap_N, 0),
                      shown(it->shear_lateral_N, 0), shown(it->flexion_moment_Nm, 1),
-                     shown(it->lateral_moment_Nm, 1), shown(it->torsion_moment_Nm, 1));
+                     shown(it->lateral_moment_Nm, 1), shown(it->torsion_moment_Nm, 1), shown(it->factor_of_risk, 2));
   // Muscle forces as right/left pairs, only those carrying load.
+  s += "  (risk: factor of risk, compression / vertebral compressive strength)\n";
   s += fmt::format("  {:<14} {:>9} {:>9}   (muscle forces, N; others zero)\n", "muscle", "right", "left");
   std::map<std::string, std::pair<double, double>> pairs;
   std::vector<std::string> order;

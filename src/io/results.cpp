@@ -83,7 +83,9 @@ nlohmann::json results_json(const Model& model, const PostureResult& r) {
                         {"torsion_moment_Nm", d.torsion_moment_Nm},
                         {"joint_flexion_moment_Nm", d.joint_flexion_moment_Nm},
                         {"joint_lateral_moment_Nm", d.joint_lateral_moment_Nm},
-                        {"joint_torsion_moment_Nm", d.joint_torsion_moment_Nm}});
+                        {"joint_torsion_moment_Nm", d.joint_torsion_moment_Nm},
+                        {"vertebral_strength_N", model.vertebral_strength_N[&d - f.disc.data()]},
+                        {"factor_of_risk", d.factor_of_risk}});
     fr["levels"] = levels;
     json muscles = json::array();
     for (std::size_t m = 0; m < model.muscles.size(); ++m)
@@ -131,16 +133,16 @@ std::map<std::string, std::string> render_results(const Model& model, const Post
   if (formats.count(Format::csv)) {
     std::string levels =
         "time_s,level,compression_N,shear_ap_N,shear_lateral_N,flexion_moment_Nm,lateral_moment_Nm,torsion_moment_Nm,"
-        "joint_flexion_moment_Nm,joint_lateral_moment_Nm,joint_torsion_moment_Nm\n";
+        "joint_flexion_moment_Nm,joint_lateral_moment_Nm,joint_torsion_moment_Nm,factor_of_risk\n";
     std::string muscles = "time_s,muscle,group,force_N,activation,max_force_N\n";
     std::string joints = "time_s,coordinate,angle_deg,net_moment_Nm,passive_moment_Nm,reserve_moment_Nm\n";
     for (const auto& f : r.frames) {
       for (const auto& d : f.disc)
-        levels += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", num(f.time_s), model.joints[d.joint].name,
+        levels += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", num(f.time_s), model.joints[d.joint].name,
                               num(d.compression_N), num(d.shear_ap_N), num(d.shear_lateral_N),
                               num(d.flexion_moment_Nm), num(d.lateral_moment_Nm), num(d.torsion_moment_Nm),
                               num(d.joint_flexion_moment_Nm), num(d.joint_lateral_moment_Nm),
-                              num(d.joint_torsion_moment_Nm));
+                              num(d.joint_torsion_moment_Nm), num(d.factor_of_risk));
       for (std::size_t m = 0; m < model.muscles.size(); ++m)
         muscles += fmt::format("{},{},{},{},{},{}\n", num(f.time_s), model.muscles[m].name,
                                model.muscles[m].group, num(f.force_N[m]), num(f.activation[m]),

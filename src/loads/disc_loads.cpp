@@ -68,6 +68,8 @@ void disc_loads(const Model& model, Data& data) {
     out.joint_flexion_moment_Nm = -m_joint.dot(right);
     out.joint_lateral_moment_Nm = m_joint.dot(anterior);
     out.joint_torsion_moment_Nm = -m_joint.dot(normal);
+    const double strength = k < model.vertebral_strength_N.size() ? model.vertebral_strength_N[k] : 0.0;
+    out.factor_of_risk = strength > 0 ? std::max(0.0, out.compression_N) / strength : 0.0;
   }
 }
 

@@ -27,6 +27,7 @@ struct DiscLoad {
   double joint_flexion_moment_Nm = 0;
   double joint_lateral_moment_Nm = 0;
   double joint_torsion_moment_Nm = 0;
+  double factor_of_risk = 0;    // compression / vertebral compressive strength (0 if unknown)
 };
 
 struct Balance {

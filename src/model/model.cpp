@@ -69,7 +69,7 @@ PassiveStiffness parse_direction(const YAML::Node& n, const std::string& file,
 
 void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSource& src) {
   yaml::check_keys(root, {"name", "reference_subject", "default_subject", "gravity_m_s2", "bodies",
-                          "stiffness_sets", "joints", "rhythms", "supports", "backrest_contacts"},
+                          "stiffness_sets", "joints", "rhythms", "supports", "backrest_contacts", "vertebral_strength"},
                    file, "");
   src.name = yaml::as_string(yaml::require(root, "name", file, ""), file, "name");
   const auto ref = yaml::require(root, "reference_subject", file, "");
@@ -78,6 +78,20 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
   const auto def = yaml::require(root, "default_subject", file, "");
   src.default_height_m = yaml::as_double(yaml::require(def, "height_m", file, "default_subject"), file, "default_subject.height_m");
   src.default_mass_kg = yaml::as_double(yaml::require(def, "mass_kg", file, "default_subject"), file, "default_subject.mass_kg");
+  if (def["age_years"]) src.default_age_years = yaml::as_double(def["age_years"], file, "default_subject.age_years");
+  if (root["vertebral_strength"]) {
+    const auto v = root["vertebral_strength"];
+    const std::string c = "vertebral_strength";
+    yaml::check_keys(v, {"reference_kN", "reference_age_years", "age_decline_kN_per_year", "reference_bmd_g_cm2", "source",
+                         "level_factors", "level_source"}, file, c);
+    src.strength.reference_kN = yaml::as_double(yaml::require(v, "reference_kN", file, c), file, c + ".reference_kN");
+    src.strength.reference_age_years = yaml::as_double(yaml::require(v, "reference_age_years", file, c), file, c + ".reference_age_years");
+    src.strength.age_decline_kN_per_year = yaml::as_double(yaml::require(v, "age_decline_kN_per_year", file, c), file, c + ".age_decline_kN_per_year");
+    src.strength.reference_bmd_g_cm2 = yaml::as_double(yaml::require(v, "reference_bmd_g_cm2", file, c), file, c + ".reference_bmd_g_cm2");
+    for (const auto& kv : yaml::require(v, "level_factors", file, c))
+      src.strength.level_factors[kv.first.as<std::string>()] =
+          yaml::as_double(kv.second, file, c + ".level_factors." + kv.first.as<std::string>());
+  }
   if (root["gravity_m_s2"]) src.gravity_m_s2 = yaml::as_vector3(root["gravity_m_s2"], file, "gravity_m_s2");
 
   std::set<std::string> names;
@@ -298,8 +312,35 @@ std::shared_ptr<const ModelSource> default_model_source() {
 
 double default_height_m(const ModelSource& s) { return s.default_height_m; }
 double default_mass_kg(const ModelSource& s) { return s.default_mass_kg; }
+double default_age_years(const ModelSource& s) { return s.default_age_years; }
 
-std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m, double mass_kg) {
+namespace {
+
+// Adds a point mass to a body (positions in the body frame): new mass centre, and the
+// principal inertia about it by the parallel-axis rule on each axis (products of inertia
+// dropped: the engine keeps principal moments only; quasi-static results do not use them).
+void add_point_mass(Body& body, double mass, const Eigen::Vector3d& at) {
+  const double total = body.mass_kg + mass;
+  const Eigen::Vector3d com = (body.mass_kg * body.com_m + mass * at) / total;
+  auto shift = [](const Eigen::Vector3d& d) { return Eigen::Vector3d(d.y() * d.y() + d.z() * d.z(),
+                                                                     d.x() * d.x() + d.z() * d.z(),
+                                                                     d.x() * d.x() + d.y() * d.y()); };
+  body.inertia_kg_m2 += body.mass_kg * shift(body.com_m - com) + mass * shift(at - com);
+  body.mass_kg = total;
+  body.com_m = com;
+}
+
+double factor_for(const std::vector<std::pair<std::string, double>>& list, const std::string& key) {
+  double f = 1;
+  for (const auto& [k, v] : list)
+    if (k == key) f *= v;
+  return f;
+}
+
+}  // namespace
+
+std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m, double mass_kg,
+                                         const ModelAdjustments& adj) {
   if (!(height_m >= 1.2 && height_m <= 2.2))
     throw InputError("", 0, "height_m", "height " + std::to_string(height_m) + " m is outside 1.2-2.2 m");
   if (!(mass_kg >= 30 && mass_kg <= 200))
@@ -392,6 +433,23 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
     model->joints.push_back(joint);
   }
 
+  for (const auto& added : adj.added_masses) {
+    const int b = model->body_index(added.body);
+    if (b < 0) throw InputError(where, 0, "added mass", "unknown body '" + added.body + "'");
+    if (!(added.mass_kg >= 0)) throw InputError(where, 0, "added mass", "negative added mass for " + added.label);
+    if (added.mass_kg == 0) continue;
+    add_point_mass(model->bodies[b], added.mass_kg, s * (added.location_m - origin_ref[b]));
+    specs[b].mass_kg = model->bodies[b].mass_kg;
+    specs[b].com_m = model->bodies[b].com_m;
+    specs[b].inertia_kg_m2 = model->bodies[b].inertia_kg_m2;
+  }
+  model->mass_kg = model->total_mass_kg();
+  for (auto& c : model->coordinates) {
+    const double f = adj.passive_stiffness_factor * factor_for(adj.joint_stiffness_factor, model->joints[c.joint].name);
+    c.stiffness.positive_Nm_per_rad *= f;
+    c.stiffness.negative_Nm_per_rad *= f;
+  }
+
   // Subtrees: body b lies above joint j when j's child is b or an ancestor of b.
   const int nb = static_cast<int>(model->bodies.size());
   for (auto& joint : model->joints) {
@@ -435,9 +493,19 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
     Muscle muscle;
     muscle.name = m.name;
     muscle.group = m.group;
-    muscle.pcsa_m2 = m.pcsa_cm2 * 1e-4 * pcsa_scale;
+    const std::string base = m.name.substr(0, m.name.size() - 2);
+    muscle.pcsa_m2 = m.pcsa_cm2 * 1e-4 * pcsa_scale * adj.trunk_strength_factor *
+                     factor_for(adj.group_capacity, m.group) * factor_for(adj.muscle_capacity, m.name) *
+                     factor_for(adj.muscle_capacity, base);
     muscle.max_stress_Pa = src.max_stress_Pa;
-    for (const auto& p : m.path) muscle.path.push_back(to_body(p));
+    const bool left = m.name.size() > 2 && m.name.compare(m.name.size() - 2, 2, "_l") == 0;
+    for (std::size_t k = 0; k < m.path.size(); ++k) {
+      ModelSource::PointSrc p = m.path[k];
+      if (k > 0 && k + 1 < m.path.size())
+        for (const auto& [group, shift] : adj.group_via_shift_m)
+          if (group == m.group) p.location_m += left ? mirror_point(shift) : shift;
+      muscle.path.push_back(to_body(p));
+    }
     model->muscles.push_back(muscle);
   }
   for (const auto& p : src.standing_support) model->standing_support.push_back(to_body(p));
@@ -463,6 +531,18 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
       model->spinal_joints.push_back(static_cast<int>(j));
       for (int c : model->joints[j].coordinates) model->equilibrium_coordinates.push_back(c);
     }
+  // Vertebral strength at each spinal joint: density x area (Brinckmann 1989), less age.
+  model->age_years = adj.age_years >= 0 ? adj.age_years : src.default_age_years;
+  model->lumbar_bmd_g_cm2 = adj.lumbar_bmd_g_cm2 > 0 ? adj.lumbar_bmd_g_cm2 : src.strength.reference_bmd_g_cm2;
+  const double base_kN =
+      src.strength.reference_kN -
+      src.strength.age_decline_kN_per_year * std::max(0.0, model->age_years - src.strength.reference_age_years);
+  for (int j : model->spinal_joints) {
+    const auto it = src.strength.level_factors.find(model->joints[j].name);
+    const double level = it == src.strength.level_factors.end() ? 0.0 : it->second;
+    model->vertebral_strength_N.push_back(1e3 * std::max(0.0, base_kN) * level * model->lumbar_bmd_g_cm2 /
+                                          src.strength.reference_bmd_g_cm2);
+  }
   return model;
 }
 

@@ -79,6 +79,29 @@ struct Muscle {
 
 enum class Support { standing, seated };
 
+// Changes a subject makes to the reference model (subject stage): added masses, muscle
+// capacities and paths, passive stiffness, bone. Positions are in the reference subject's
+// relaxed-standing ground frame, like the data files, and scale with height.
+struct AddedMass {
+  std::string label;
+  std::string body;
+  double mass_kg = 0;
+  Eigen::Vector3d location_m = Eigen::Vector3d::Zero();
+};
+
+struct ModelAdjustments {
+  std::vector<AddedMass> added_masses;
+  std::vector<std::pair<std::string, double>> group_capacity;   // muscle group -> factor
+  std::vector<std::pair<std::string, double>> muscle_capacity;  // muscle name -> factor
+  // Muscle group -> shift of its via points (right side; mirrored on the left).
+  std::vector<std::pair<std::string, Eigen::Vector3d>> group_via_shift_m;
+  double passive_stiffness_factor = 1;
+  std::vector<std::pair<std::string, double>> joint_stiffness_factor;  // joint -> factor
+  double trunk_strength_factor = 1;  // every muscle
+  double age_years = -1;             // -1: the model's default subject
+  double lumbar_bmd_g_cm2 = -1;      // -1: the reference density
+};
+
 struct Model {
   std::string name;
   double height_m = 0;
@@ -92,6 +115,9 @@ struct Model {
   std::vector<PathPoint> standing_support, seated_support;
   std::vector<PathPoint> backrest_contacts;  // points of her back a backrest can push on
   std::vector<int> spinal_joints;            // intervertebral joints, bottom to top
+  std::vector<double> vertebral_strength_N;  // per spinal joint, for the factor of risk
+  double age_years = 0;
+  double lumbar_bmd_g_cm2 = 0;
   std::vector<int> equilibrium_coordinates;  // coordinates of spinal joints (muscle-balanced)
   std::shared_ptr<const mb::System> multibody;
 
@@ -120,10 +146,12 @@ std::shared_ptr<const ModelSource> default_model_source();
 
 // Scales the reference model to a subject and builds its multibody system.
 // Throws InputError for a height or mass outside plausible adult ranges.
+// `mass_kg` is the body mass before any added mass (pre-pregnancy for a subject).
 std::shared_ptr<const Model> build_model(const ModelSource& source, double height_m,
-                                         double mass_kg);
+                                         double mass_kg, const ModelAdjustments& adjustments = {});
 
 double default_height_m(const ModelSource& source);
 double default_mass_kg(const ModelSource& source);
+double default_age_years(const ModelSource& source);
 
 }  // namespace spineload

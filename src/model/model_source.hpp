@@ -49,7 +49,11 @@ struct ModelSource {
 
   std::string name;
   double reference_height_m = 0, reference_mass_kg = 0;
-  double default_height_m = 0, default_mass_kg = 0;
+  double default_height_m = 0, default_mass_kg = 0, default_age_years = 30;
+  struct StrengthSrc {
+    double reference_kN = 0, reference_age_years = 20, age_decline_kN_per_year = 0, reference_bmd_g_cm2 = 1;
+    std::map<std::string, double> level_factors;
+  } strength;
   Eigen::Vector3d gravity_m_s2 = Eigen::Vector3d(0, -9.80665, 0);
   double max_stress_Pa = 0;
   std::vector<BodySrc> bodies;
