@@ -29,6 +29,7 @@ struct PostureResult {
   Support support = Support::standing;
   double held_mass_kg = 0;
   std::vector<std::string> contact_labels;
+  std::vector<std::string> notes;  // who and when it was computed for, assumptions in force
   std::vector<FrameResult> frames;
 };
 

@@ -11,6 +11,7 @@
 #include "common/errors.hpp"
 #include "io/report.hpp"
 #include "io/results.hpp"
+#include "subject/timeline.hpp"
 #include "validation/validate.hpp"
 
 namespace {
@@ -85,6 +86,8 @@ int main(int argc, char** argv) {
   analyze->add_option("posture", posture_file, "posture YAML file")->required();
   analyze->add_option("-o,--output", out_dir, "folder for CSV/JSON/STO results");
   analyze->add_option("--format", formats, "comma-separated: csv,json,sto");
+  std::string subject_file;
+  analyze->add_option("--subject", subject_file, "subject file: who she is and her stage of pregnancy or postpartum");
   add_model_options(analyze, model_opts);
   add_solver(analyze);
 
@@ -92,6 +95,17 @@ int main(int argc, char** argv) {
   model_cmd->require_subcommand(1);
   auto* info = model_cmd->add_subcommand("info", "bodies, coordinates and ranges, muscles");
   add_model_options(info, model_opts);
+
+  std::string timeline_subject, timeline_posture = "standing", from = "pregnant:0", to = "postpartum:52", step = "2w";
+  auto* timeline = app.add_subcommand("timeline", "a posture's loads and capacity across pregnancy and the postpartum year");
+  timeline->add_option("--subject", timeline_subject, "subject file")->required();
+  timeline->add_option("--posture", timeline_posture,
+                       "built-in posture (standing, sitting, or any name `demo` shows) or a posture file");
+  timeline->add_option("--from", from, "first stage, pregnant:WEEK or postpartum:WEEK");
+  timeline->add_option("--to", to, "last stage");
+  timeline->add_option("--step", step, "weeks between stages, e.g. 2w");
+  timeline->add_option("-o,--output", out_dir, "folder for timeline.csv");
+  add_solver(timeline);
 
   std::string data_csv;
   auto* validate = app.add_subcommand("validate", "compare with in vivo L4/L5 disc pressure (Wilke 1999)");
@@ -116,12 +130,42 @@ int main(int argc, char** argv) {
         fmt::print("{}\n", format_posture_report(*model, r));
       }
     } else if (*analyze) {
-      const auto model = make_model(model_opts);
       const std::set<Format> fmts = parse_formats(formats);
-      const Posture posture = load_posture_file(*model, posture_file);
+      std::shared_ptr<const Model> model;
+      Posture posture;
+      std::vector<std::string> notes;
+      if (subject_file.empty()) {
+        model = make_model(model_opts);
+        posture = load_posture_file(*model, posture_file);
+      } else {
+        if (model_opts.height_m > 0 || model_opts.mass_kg > 0)
+          throw InputError("", 0, "--height/--mass", "with --subject, height and mass come from the subject file");
+        const Subject subject = load_subject_file(subject_file);
+        if (!subject.stage)
+          throw InputError(subject_file, 0, "stage", "analyze needs the subject's stage (pregnant or postpartum) and week");
+        const auto source = model_opts.directory.empty() ? default_model_source() : load_model_source(model_opts.directory);
+        const auto data = default_subject_data();
+        const SubjectState state = subject_state(*data, subject);
+        model = build_model(*source, subject.height_m, subject.pre_pregnancy_mass_kg,
+                            subject_adjustments(*source, *data, subject, state));
+        posture = load_posture_file(*model, posture_file);
+        notes = subject_notes(*data, subject, state);
+        if (subject.posture_adaptation) {
+          ModelAdjustments plain;
+          plain.age_years = subject.age_years;
+          const auto reference = build_model(*source, subject.height_m, subject.pre_pregnancy_mass_kg, plain);
+          std::vector<double> ext;
+          posture = adapt_posture(*model, *reference, posture, *data, &ext);
+          notes.push_back(fmt::format("posture adapted: lumbar spine extended {:.1f} deg to keep her upper body over her hips",
+                                      ext.empty() ? 0.0 : ext.front()));
+        }
+      }
       Data data(*model);
-      const PostureResult r = analyze_posture(*model, data, posture, ropts);
-      fmt::print("{}\n{}", kMechanicsNotice, format_posture_report(*model, r));
+      PostureResult r = analyze_posture(*model, data, posture, ropts);
+      r.notes = notes;
+      fmt::print("{}\n", kMechanicsNotice);
+      for (const auto& n : notes) fmt::print("{}\n", n);
+      fmt::print("{}", format_posture_report(*model, r));
       if (!out_dir.empty()) {
         const auto files = render_results(*model, r, fmts);
         write_files_atomically(out_dir, files);
@@ -131,6 +175,25 @@ int main(int argc, char** argv) {
       if (!beyond.empty()) {
         std::cerr << posture_file << ": " << beyond << "\n";
         return 4;
+      }
+    } else if (*timeline) {
+      const Subject subject = load_subject_file(timeline_subject);
+      const auto source = model_opts.directory.empty() ? default_model_source() : load_model_source(model_opts.directory);
+      const auto data = default_subject_data();
+      const auto base = build_model(*source, subject.height_m, subject.pre_pregnancy_mass_kg);
+      const std::string alias = timeline_posture == "standing" ? "standing_relaxed"
+                                : timeline_posture == "sitting" ? "sitting_upright"
+                                                                : timeline_posture;
+      const auto names = builtin_posture_names();
+      const Posture posture = std::find(names.begin(), names.end(), alias) != names.end()
+                                  ? builtin_posture(*base, alias)
+                                  : load_posture_file(*base, timeline_posture);
+      const auto points = stage_range(from, to, step, subject.delivery_week);
+      const auto rows = run_timeline(*source, *data, subject, posture, points, ropts);
+      fmt::print("{}\n{}", kMechanicsNotice, format_timeline(subject, posture.name, rows, *base));
+      if (!out_dir.empty()) {
+        write_files_atomically(out_dir, {{"timeline.csv", timeline_csv(rows, *base)}});
+        fmt::print("wrote {}/timeline.csv\n", out_dir);
       }
     } else if (*info) {
       fmt::print("{}", format_model_info(*make_model(model_opts)));

@@ -65,7 +65,9 @@ nlohmann::json results_json(const Model& model, const PostureResult& r) {
   j["posture"] = {{"name", r.name}, {"description", r.description},
                   {"support", r.support == Support::standing ? "standing" : "seated"},
                   {"held_mass_kg", r.held_mass_kg}};
-  j["model"] = {{"name", model.name}, {"height_m", model.height_m}, {"mass_kg", model.mass_kg}};
+  j["model"] = {{"name", model.name}, {"height_m", model.height_m}, {"mass_kg", model.mass_kg},
+                {"age_years", model.age_years}, {"lumbar_bmd_g_cm2", model.lumbar_bmd_g_cm2}};
+  j["notes"] = r.notes;
   j["units"] = {{"force", "N"}, {"moment", "N m"}, {"angle", "deg"}, {"length", "m"}};
   json frames = json::array();
   for (const auto& f : r.frames) {

@@ -1,0 +1,39 @@
+// A posture's loads and capacity ratios across stages of pregnancy and the postpartum year.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "analysis/analyze.hpp"
+#include "subject/subject.hpp"
+
+namespace spineload {
+
+struct StagePoint {
+  Stage stage = Stage::pregnant;
+  double week = 0;
+};
+
+// Stages from `from` to `to` ("pregnant:0", "postpartum:52") every `step` ("2w" or "2"),
+// passing delivery at the subject's delivery week (both "pregnant:<delivery week>" and
+// "postpartum:0" are included). Throws InputError naming the option.
+std::vector<StagePoint> stage_range(const std::string& from, const std::string& to, const std::string& step,
+                                    double delivery_week);
+
+struct TimelineRow {
+  StagePoint point;
+  SubjectState state;
+  double mass_kg = 0;
+  double lumbar_extension_deg = 0;  // posture adaptation applied
+  PostureResult result;
+};
+
+// Runs `posture` (parsed on any model of the same family) at every stage.
+std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectData& data, const Subject& subject,
+                                      const Posture& posture, const std::vector<StagePoint>& points,
+                                      const RecruitmentOptions& options);
+
+std::string format_timeline(const Subject& subject, const std::string& posture_name,
+                            const std::vector<TimelineRow>& rows, const Model& any_model);
+std::string timeline_csv(const std::vector<TimelineRow>& rows, const Model& any_model);
+
+}  // namespace spineload
