@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/errors.hpp"
@@ -54,23 +55,22 @@ std::vector<StagePoint> stage_range(const std::string& from, const std::string& 
     throw InputError("", 0, "--from", fmt::format("week {} is after delivery at week {}", a.week, delivery_week));
   const double start = ordinal(a, delivery_week), end = ordinal(b, delivery_week);
   if (end < start) throw InputError("", 0, "--to", "the end comes before the start");
+  // Times on one axis (weeks since the start of pregnancy), every step plus delivery and
+  // the end; delivery appears on both sides, as the last pregnant week and postpartum 0.
+  std::vector<double> times;
+  for (int k = 0; start + k * dw <= end + 1e-9; ++k) times.push_back(start + k * dw);
+  const bool crosses = a.stage == Stage::pregnant && b.stage == Stage::postpartum;
+  if (crosses) times.push_back(delivery_week);
+  times.push_back(end);
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end(), [](double x, double y) { return std::abs(x - y) < 1e-9; }),
+              times.end());
   std::vector<StagePoint> points;
-  for (int k = 0;; ++k) {
-    const double t = start + k * dw;
-    if (t > end + 1e-9) break;
-    if (t <= delivery_week + 1e-9 && a.stage == Stage::pregnant) {
-      points.push_back({Stage::pregnant, t});
-    } else {
-      // Delivery itself appears on both sides once: the last pregnant week and postpartum 0.
-      if (a.stage == Stage::pregnant && (points.empty() || points.back().stage == Stage::pregnant)) {
-        if (points.empty() || points.back().week < delivery_week) points.push_back({Stage::pregnant, delivery_week});
-        points.push_back({Stage::postpartum, 0});
-        if (t - delivery_week < 1e-9) continue;
-      }
-      points.push_back({Stage::postpartum, t - delivery_week});
-    }
+  for (double t : times) {
+    if (a.stage == Stage::pregnant && t <= delivery_week + 1e-9) points.push_back({Stage::pregnant, t});
+    if (a.stage == Stage::postpartum || t > delivery_week + 1e-9 || (crosses && std::abs(t - delivery_week) < 1e-9))
+      points.push_back({Stage::postpartum, std::max(0.0, t - delivery_week)});
   }
-  if (points.empty() || ordinal(points.back(), delivery_week) < end - 1e-9) points.push_back(b);
   return points;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "test_support.hpp"
 
@@ -85,6 +86,48 @@ TEST(Cli, LoadTheMusclesCannotHoldExitsFourWithResultsAndReserves) {
   EXPECT_NE(r.output.find("reserve moments: "), std::string::npos);
   EXPECT_TRUE(fs::exists(dir / "heavy.json"));
   fs::remove_all(dir);
+}
+
+TEST(Cli, AnalyzeWithASubjectNamesHerAndHerStage) {
+  const fs::path dir = fresh_dir("subject");
+  const CliRun r = run("analyze " + test::source_path("data/postures/standing_relaxed.yaml") + " --subject " +
+                       test::source_path("examples/subject.yaml") + " -o " + dir.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("subject example: postpartum week 12"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("calcium 900 mg/day"), std::string::npos) << r.output;
+  std::ifstream json(dir / "standing_relaxed.json");
+  std::stringstream ss;
+  ss << json.rdbuf();
+  EXPECT_NE(ss.str().find("postpartum week 12"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, TimelinePrintsAndWritesEveryStage) {
+  const fs::path dir = fresh_dir("timeline");
+  const fs::path subject = fs::temp_directory_path() / "spineload_timeline_subject.yaml";
+  std::ofstream(subject) << "name: t\nbreastfeeding: {active: true, weaning_week: 20}\n";
+  const CliRun r = run("timeline --subject " + subject.string() +
+                       " --posture standing --from pregnant:30 --to postpartum:4 --step 5w -o " + dir.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (const char* stage : {"pregnant:30 ", "pregnant:35 ", "pregnant:40 ", "postpartum:0 ", "postpartum:4 "})
+    EXPECT_NE(r.output.find(stage), std::string::npos) << stage;
+  std::ifstream csv(dir / "timeline.csv");
+  std::string line;
+  int lines = 0;
+  while (std::getline(csv, line)) ++lines;
+  EXPECT_EQ(lines, 1 + 5);  // header and pregnant 30, 35, 40, postpartum 0, 4
+  fs::remove_all(dir);
+}
+
+TEST(Cli, InvalidSubjectExitsTwoAndWritesNothing) {
+  const fs::path dir = fresh_dir("bad_subject");
+  const fs::path subject = fs::temp_directory_path() / "spineload_bad_subject.yaml";
+  std::ofstream(subject) << "stage: pregnant\nweek: 44\n";
+  const CliRun r = run("analyze " + test::source_path("data/postures/standing_relaxed.yaml") + " --subject " +
+                       subject.string() + " -o " + dir.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find(subject.string() + ":2: field 'week'"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir));
 }
 
 TEST(Cli, MissingFileExitsTwo) {
