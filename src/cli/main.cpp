@@ -163,6 +163,11 @@ int main(int argc, char** argv) {
       Data data(*model);
       PostureResult r = analyze_posture(*model, data, posture, ropts);
       r.notes = notes;
+      if (!subject_file.empty()) {
+        const Subject subject = load_subject_file(subject_file);
+        r.subject = subject.name;
+        r.stage = subject_state(*default_subject_data(), subject).stage_label;
+      }
       fmt::print("{}\n", kMechanicsNotice);
       for (const auto& n : notes) fmt::print("{}\n", n);
       fmt::print("{}", format_posture_report(*model, r));
@@ -192,7 +197,7 @@ int main(int argc, char** argv) {
       const auto rows = run_timeline(*source, *data, subject, posture, points, ropts);
       fmt::print("{}\n{}", kMechanicsNotice, format_timeline(subject, posture.name, rows, *base));
       if (!out_dir.empty()) {
-        write_files_atomically(out_dir, {{"timeline.csv", timeline_csv(rows, *base)}});
+        write_files_atomically(out_dir, {{"timeline.csv", timeline_csv(rows, *base, subject.name)}});
         fmt::print("wrote {}/timeline.csv\n", out_dir);
       }
     } else if (*info) {

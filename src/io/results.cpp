@@ -68,6 +68,7 @@ nlohmann::json results_json(const Model& model, const PostureResult& r) {
   j["model"] = {{"name", model.name}, {"height_m", model.height_m}, {"mass_kg", model.mass_kg},
                 {"age_years", model.age_years}, {"lumbar_bmd_g_cm2", model.lumbar_bmd_g_cm2}};
   j["notes"] = r.notes;
+  j["subject"] = {{"name", r.subject}, {"stage", r.stage}};
   j["units"] = {{"force", "N"}, {"moment", "N m"}, {"angle", "deg"}, {"length", "m"}};
   json frames = json::array();
   for (const auto& f : r.frames) {
@@ -133,27 +134,29 @@ std::map<std::string, std::string> render_results(const Model& model, const Post
   std::map<std::string, std::string> files;
   const std::string& n = r.name;
   if (formats.count(Format::csv)) {
+    // Every row names the subject and stage it was computed for.
+    const std::string who = r.subject + "," + r.stage + ",";
     std::string levels =
-        "time_s,level,compression_N,shear_ap_N,shear_lateral_N,flexion_moment_Nm,lateral_moment_Nm,torsion_moment_Nm,"
+        "subject,stage,time_s,level,compression_N,shear_ap_N,shear_lateral_N,flexion_moment_Nm,lateral_moment_Nm,torsion_moment_Nm,"
         "joint_flexion_moment_Nm,joint_lateral_moment_Nm,joint_torsion_moment_Nm,factor_of_risk\n";
-    std::string muscles = "time_s,muscle,group,force_N,activation,max_force_N\n";
-    std::string joints = "time_s,coordinate,angle_deg,net_moment_Nm,passive_moment_Nm,reserve_moment_Nm\n";
+    std::string muscles = "subject,stage,time_s,muscle,group,force_N,activation,max_force_N\n";
+    std::string joints = "subject,stage,time_s,coordinate,angle_deg,net_moment_Nm,passive_moment_Nm,reserve_moment_Nm\n";
     for (const auto& f : r.frames) {
       for (const auto& d : f.disc)
-        levels += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", num(f.time_s), model.joints[d.joint].name,
+        levels += who + fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", num(f.time_s), model.joints[d.joint].name,
                               num(d.compression_N), num(d.shear_ap_N), num(d.shear_lateral_N),
                               num(d.flexion_moment_Nm), num(d.lateral_moment_Nm), num(d.torsion_moment_Nm),
                               num(d.joint_flexion_moment_Nm), num(d.joint_lateral_moment_Nm),
                               num(d.joint_torsion_moment_Nm), num(d.factor_of_risk));
       for (std::size_t m = 0; m < model.muscles.size(); ++m)
-        muscles += fmt::format("{},{},{},{},{},{}\n", num(f.time_s), model.muscles[m].name,
+        muscles += who + fmt::format("{},{},{},{},{},{}\n", num(f.time_s), model.muscles[m].name,
                                model.muscles[m].group, num(f.force_N[m]), num(f.activation[m]),
                                num(model.muscles[m].max_force_N()));
       for (std::size_t c = 0; c < model.coordinates.size(); ++c) {
         double reserve = 0;
         for (std::size_t k = 0; k < model.equilibrium_coordinates.size(); ++k)
           if (model.equilibrium_coordinates[k] == static_cast<int>(c)) reserve = f.reserve_Nm[k];
-        joints += fmt::format("{},{},{},{},{},{}\n", num(f.time_s), model.coordinates[c].name,
+        joints += who + fmt::format("{},{},{},{},{},{}\n", num(f.time_s), model.coordinates[c].name,
                               num(f.q_rad[c] * kRadToDeg), num(f.tau_Nm[c]), num(f.passive_Nm[c]), num(reserve));
       }
     }

@@ -316,16 +316,16 @@ double default_age_years(const ModelSource& s) { return s.default_age_years; }
 
 namespace {
 
-// Adds a point mass to a body (positions in the body frame): new mass centre, and the
+// Adds a mass (with its own principal inertia) to a body (positions in the body frame): new mass centre, and the
 // principal inertia about it by the parallel-axis rule on each axis (products of inertia
 // dropped: the engine keeps principal moments only; quasi-static results do not use them).
-void add_point_mass(Body& body, double mass, const Eigen::Vector3d& at) {
+void add_point_mass(Body& body, double mass, const Eigen::Vector3d& at, const Eigen::Vector3d& own_inertia) {
   const double total = body.mass_kg + mass;
   const Eigen::Vector3d com = (body.mass_kg * body.com_m + mass * at) / total;
   auto shift = [](const Eigen::Vector3d& d) { return Eigen::Vector3d(d.y() * d.y() + d.z() * d.z(),
                                                                      d.x() * d.x() + d.z() * d.z(),
                                                                      d.x() * d.x() + d.y() * d.y()); };
-  body.inertia_kg_m2 += body.mass_kg * shift(body.com_m - com) + mass * shift(at - com);
+  body.inertia_kg_m2 += body.mass_kg * shift(body.com_m - com) + mass * shift(at - com) + own_inertia;
   body.mass_kg = total;
   body.com_m = com;
 }
@@ -438,7 +438,8 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
     if (b < 0) throw InputError(where, 0, "added mass", "unknown body '" + added.body + "'");
     if (!(added.mass_kg >= 0)) throw InputError(where, 0, "added mass", "negative added mass for " + added.label);
     if (added.mass_kg == 0) continue;
-    add_point_mass(model->bodies[b], added.mass_kg, s * (added.location_m - origin_ref[b]));
+    add_point_mass(model->bodies[b], added.mass_kg, s * (added.location_m - origin_ref[b]),
+                   added.mass_kg * (s * added.radii_of_gyration_m).cwiseAbs2());
     specs[b].mass_kg = model->bodies[b].mass_kg;
     specs[b].com_m = model->bodies[b].com_m;
     specs[b].inertia_kg_m2 = model->bodies[b].inertia_kg_m2;

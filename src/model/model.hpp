@@ -87,6 +87,7 @@ struct AddedMass {
   std::string body;
   double mass_kg = 0;
   Eigen::Vector3d location_m = Eigen::Vector3d::Zero();
+  Eigen::Vector3d radii_of_gyration_m = Eigen::Vector3d::Zero();  // its own inertia, ground axes
 };
 
 struct ModelAdjustments {

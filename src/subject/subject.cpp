@@ -67,6 +67,8 @@ std::shared_ptr<const SubjectData> parse_subject_data(const std::string& text, c
   d->breasts_m = yaml::as_vector3(yaml::require(pl, "breasts_m", file, "placement"), file, "placement.breasts_m");
   d->uterus_forward_growth = num(pl, "uterus_forward_growth", file, "placement");
   d->uterus_components = strings(pl, "uterus_components", file, "placement");
+  d->uterus_depth_ratio = num(pl, "uterus_depth_per_fundal_height", file, "placement");
+  d->uterus_width_ratio = num(pl, "uterus_width_per_fundal_height", file, "placement");
   d->distributed_components = strings(pl, "distributed_components", file, "placement");
   const auto fat = yaml::require(pl, "fat_share", file, "placement");
   d->fat_trunk = num(fat, "trunk", file, "placement.fat_share");
@@ -334,8 +336,13 @@ ModelAdjustments subject_adjustments(const ModelSource& src, const SubjectData& 
       const double lo = std::max(bottom, joint_height(src, d.trunk_bodies[k]));
       const double hi = std::min(top, joint_height(src, d.trunk_bodies[k + 1]));
       if (hi <= lo) continue;
-      adj.added_masses.push_back({"uterus and contents", d.trunk_bodies[k], uterus_kg * (hi - lo) / (top - bottom),
-                                  Eigen::Vector3d(d.symphysis_m.x() + forward, 0.5 * (lo + hi), 0)});
+      // Each slice an elliptical slab: height h, depth D, width W.
+      const double h = hi - lo, depth = d.uterus_depth_ratio * fh_m, width = d.uterus_width_ratio * fh_m;
+      const Eigen::Vector3d r2(h * h / 12 + width * width / 16, (depth * depth + width * width) / 16,
+                               h * h / 12 + depth * depth / 16);
+      adj.added_masses.push_back({"uterus and contents", d.trunk_bodies[k], uterus_kg * h / (top - bottom),
+                                  Eigen::Vector3d(d.symphysis_m.x() + forward, 0.5 * (lo + hi), 0),
+                                  r2.cwiseSqrt()});
     }
   }
   // Abdominal wall: weaker, pushed forward by the uterus, rectus separated at the midline.

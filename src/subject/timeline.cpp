@@ -161,15 +161,15 @@ std::string format_timeline(const Subject& subject, const std::string& posture_n
   return out;
 }
 
-std::string timeline_csv(const std::vector<TimelineRow>& rows, const Model& m) {
+std::string timeline_csv(const std::vector<TimelineRow>& rows, const Model& m, const std::string& subject) {
   std::string out =
-      "stage,week,mass_kg,gain_kg,lumbar_extension_deg,L5_S1_compression_N,L4_L5_compression_N,highest_level,"
+      "subject,stage,week,mass_kg,gain_kg,lumbar_extension_deg,L5_S1_compression_N,L4_L5_compression_N,highest_level,"
       "highest_compression_N,L5_S1_percent_of_NIOSH_action_limit,L5_S1_factor_of_risk,max_lumbar_factor_of_risk,"
       "max_factor_of_risk_level,lumbar_bmd_g_cm2,bmd_change_percent,lactation_months,abdominal_capacity_factor,"
       "inter_rectus_distance_cm,stiffness_factor,status\n";
   for (const auto& row : rows) {
     const Summary s = summarise(row, m);
-    out += fmt::format("{},{:g},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{},{:.4f},{:.4f},{:.5f},{:.5f},{},{:.5f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{}\n",
+    out += subject + "," + fmt::format("{},{:g},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{},{:.4f},{:.4f},{:.5f},{:.5f},{},{:.5f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{}\n",
                        row.point.stage == Stage::pregnant ? "pregnant" : "postpartum", row.point.week, row.mass_kg,
                        row.state.gain_kg, row.lumbar_extension_deg, s.l5s1, s.l4l5, s.top_level, s.top,
                        100 * s.l5s1 / kNioshActionLimit_N, s.l5s1_risk, s.top_risk, s.top_risk_level,

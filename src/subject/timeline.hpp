@@ -34,6 +34,6 @@ std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectDa
 
 std::string format_timeline(const Subject& subject, const std::string& posture_name,
                             const std::vector<TimelineRow>& rows, const Model& any_model);
-std::string timeline_csv(const std::vector<TimelineRow>& rows, const Model& any_model);
+std::string timeline_csv(const std::vector<TimelineRow>& rows, const Model& any_model, const std::string& subject);
 
 }  // namespace spineload
