@@ -198,8 +198,15 @@ Subject parse_subject_text(const std::string& text, const std::string& file) {
   }
   if (root["breastfeeding"]) {
     const YAML::Node b = root["breastfeeding"];
-    yaml::check_keys(b, {"active", "weaning_week"}, file, "breastfeeding");
+    yaml::check_keys(b, {"active", "months_so_far", "weaning_week"}, file, "breastfeeding");
     s.breastfeeding = yaml::as_bool(yaml::require(b, "active", file, "breastfeeding"), file, "breastfeeding.active");
+    if (b["months_so_far"]) {
+      s.months_so_far = yaml::as_double(b["months_so_far"], file, "breastfeeding.months_so_far");
+      const double since_delivery = s.stage && *s.stage == Stage::postpartum ? s.week / kWeeksPerMonth : 0.0;
+      if (s.months_so_far < 0 || s.months_so_far > since_delivery + 1e-9)
+        throw InputError(file, yaml::line_of(b["months_so_far"]), "breastfeeding.months_so_far",
+                         fmt::format("expected 0 to {:.1f} months (the time since delivery at her stage)", since_delivery));
+    }
     if (b["weaning_week"]) {
       s.weaning_week = yaml::as_double(b["weaning_week"], file, "breastfeeding.weaning_week");
       if (s.weaning_week < 0 || s.weaning_week > 156)
@@ -217,6 +224,7 @@ Subject at_stage(const Subject& subject, Stage stage, double week) {
   Subject s = subject;
   s.stage = stage;
   s.week = week;
+  s.months_so_far = -1;  // at another stage the months follow from the weeks
   return s;
 }
 
@@ -262,7 +270,9 @@ SubjectState subject_state(const SubjectData& d, const Subject& s) {
       st.abdominal_capacity_factor *=
           d.caesarean_factor + (1 - d.caesarean_factor) * std::min(1.0, w / d.caesarean_weeks);
     st.relaxin_relative = d.relaxin_pp.at(w);
-    st.lactation_months = s.breastfeeding ? std::min(w, s.weaning_week) / kWeeksPerMonth : 0;
+    st.lactation_months = !s.breastfeeding         ? 0.0
+                          : s.months_so_far >= 0 ? s.months_so_far
+                                                 : std::min(w, s.weaning_week) / kWeeksPerMonth;
     const double recovery = s.neuraxial_recovery_weeks >= 0 ? s.neuraxial_recovery_weeks : d.neuraxial_weeks;
     st.neuraxial_active = s.neuraxial != "none" && w < recovery;
   }

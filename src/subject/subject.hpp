@@ -30,6 +30,7 @@ struct Subject {
   double neuraxial_recovery_weeks = -1;  // -1: the data file's default
   bool breastfeeding = true;
   double weaning_week = 26;          // weeks after delivery
+  double months_so_far = -1;         // lactation months at her stage; -1: since delivery (timelines always derive it)
   double lumbar_bmd_g_cm2 = -1;      // -1: from t_score, else the young-adult mean
   double t_score = 0;
   double calcium_mg_per_day = -1;    // -1: not given

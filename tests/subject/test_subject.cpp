@@ -172,7 +172,8 @@ TEST(SubjectAbdomen, RectusMovesForwardAndApart) {
 }
 
 TEST(SubjectLaxity, StiffnessFollowsTheRelaxinProfile) {
-  const Model& plain = *model_at(woman(Stage::pregnant, 0));
+  const auto plain_model = model_at(woman(Stage::pregnant, 0));
+  const Model& plain = *plain_model;
   const int c = plain.coordinate_index("L4_L5_flexion");
   const double k0 = plain.coordinates[c].stiffness.positive_Nm_per_rad;
   EXPECT_NEAR(model_at(woman(Stage::pregnant, 12))->coordinates[c].stiffness.positive_Nm_per_rad / k0, 0.8, 1e-9);
@@ -281,6 +282,14 @@ TEST(SubjectFile, InvalidFilesNameTheField) {
   EXPECT_NE(std::string(typo.what()).find("did you mean 'height_m'"), std::string::npos);
   EXPECT_EQ(subject_error("stage: nursing\n").field(), "stage");
   EXPECT_EQ(subject_error("neuraxial: {type: epidural, level: C5_C6}\n").field(), "neuraxial.level");
+}
+
+TEST(SubjectFile, MonthsOfBreastfeedingCannotExceedTheTimeSinceDelivery) {
+  EXPECT_EQ(subject_error("stage: postpartum\nweek: 8\nbreastfeeding: {active: true, months_so_far: 3}\n").field(),
+            "breastfeeding.months_so_far");
+  const Subject s = parse_subject_text("stage: postpartum\nweek: 20\nbreastfeeding: {active: true, months_so_far: 2}\n", "s.yaml");
+  EXPECT_NEAR(subject_state(data(), s).lactation_months, 2.0, 1e-12);
+  EXPECT_NEAR(subject_state(data(), s).bmd_change_percent, -1.6, 1e-9);  // 0.8 %/month x 2
 }
 
 TEST(SubjectFile, ExampleParsesWithEveryField) {
