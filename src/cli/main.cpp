@@ -12,6 +12,7 @@
 #include "io/report.hpp"
 #include "io/results.hpp"
 #include "subject/timeline.hpp"
+#include "tasks/posture_prediction.hpp"
 #include "validation/validate.hpp"
 
 namespace {
@@ -136,7 +137,7 @@ int main(int argc, char** argv) {
       std::vector<std::string> notes;
       if (subject_file.empty()) {
         model = make_model(model_opts);
-        posture = load_posture_file(*model, posture_file);
+        posture = resolve_prediction(*model, load_posture_file(*model, posture_file));
       } else {
         if (model_opts.height_m > 0 || model_opts.mass_kg > 0)
           throw InputError("", 0, "--height/--mass", "with --subject, height and mass come from the subject file");
@@ -150,7 +151,9 @@ int main(int argc, char** argv) {
                             subject_adjustments(*source, *data, subject, state));
         posture = load_posture_file(*model, posture_file);
         notes = subject_notes(*data, subject, state);
-        if (subject.posture_adaptation) {
+        if (posture.prediction) {
+          posture = resolve_prediction(*model, posture);  // her own body finds its balance
+        } else if (subject.posture_adaptation) {
           ModelAdjustments plain;
           plain.age_years = subject.age_years;
           const auto reference = build_model(*source, subject.height_m, subject.pre_pregnancy_mass_kg, plain);

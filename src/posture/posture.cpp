@@ -97,7 +97,7 @@ Eigen::Vector3d hand_grip_point(const Model& model, int hand_body) {
 
 Posture parse_posture(const Model& model, const YAML::Node& root, const std::string& file) {
   yaml::check_keys(root, {"name", "description", "support", "backrest", "rhythms", "coordinates", "loads", "frames",
-                          "smoothing_hz"},
+                          "smoothing_hz", "predict"},
                    file, "");
   Posture p;
   p.name = root["name"] ? yaml::as_string(root["name"], file, "name")
@@ -156,6 +156,26 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
     p.q_rad.push_back(resolve(model, base_coords, base_rhythms, file, ""));
   }
 
+  if (root["predict"]) {
+    const YAML::Node n = root["predict"];
+    yaml::check_keys(n, {"hands_forward_m", "hands_height_m", "strategy", "look_at_hands"}, file, "predict");
+    PredictionRequest r;
+    r.hands_forward_m = yaml::as_double(yaml::require(n, "hands_forward_m", file, "predict"), file, "predict.hands_forward_m");
+    r.hands_height_m = yaml::as_double(yaml::require(n, "hands_height_m", file, "predict"), file, "predict.hands_height_m");
+    if (r.hands_height_m < 0 || r.hands_height_m > 2.5)
+      throw InputError(file, yaml::line_of(n["hands_height_m"]), "predict.hands_height_m", "expected 0 to 2.5 m above the floor");
+    if (n["strategy"]) {
+      const std::string st = yaml::as_string(n["strategy"], file, "predict.strategy");
+      if (st == "stoop") r.strategy = LiftStrategy::stoop;
+      else if (st == "semi_squat") r.strategy = LiftStrategy::semi_squat;
+      else if (st == "squat") r.strategy = LiftStrategy::squat;
+      else throw InputError(file, yaml::line_of(n["strategy"]), "predict.strategy", "expected stoop, semi_squat or squat, got '" + st + "'");
+    }
+    if (n["look_at_hands"]) r.look_at_hands = yaml::as_bool(n["look_at_hands"], file, "predict.look_at_hands");
+    if (p.support != Support::standing || p.is_time_series())
+      throw InputError(file, yaml::line_of(n), "predict", "prediction is for a single standing posture");
+    p.prediction = r;
+  }
   if (root["smoothing_hz"]) {
     p.smoothing_hz = yaml::as_double(root["smoothing_hz"], file, "smoothing_hz");
     if (p.smoothing_hz < 0) throw InputError(file, yaml::line_of(root["smoothing_hz"]), "smoothing_hz", "must not be negative");

@@ -3,6 +3,7 @@
 // Posture with every coordinate resolved in radians and range-checked, and its loads.
 #pragma once
 #include <Eigen/Core>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,17 @@ struct Contact {
   Eigen::Vector3d normal = Eigen::Vector3d::UnitX();   // ground frame, unit, direction of push
 };
 
+enum class LiftStrategy { stoop, semi_squat, squat };
+
+// A posture given by where the hands must be instead of joint angles (solved by the
+// tasks stage, tasks/posture_prediction.hpp).
+struct PredictionRequest {
+  double hands_forward_m = 0.3;  // grip ahead of the midpoint between the ankle joints
+  double hands_height_m = 1.0;   // grip above the floor
+  LiftStrategy strategy = LiftStrategy::stoop;
+  bool look_at_hands = true;     // gaze at the grip point (head and neck flexion)
+};
+
 struct Posture {
   std::string name;
   std::string description;
@@ -39,6 +51,7 @@ struct Posture {
   std::vector<Contact> contacts;       // a backrest, when the posture has one
   double held_mass_kg = 0;             // total mass held in the hands (for reports)
   double smoothing_hz = 0;             // series: smoothing-spline cut-off; 0 interpolates
+  std::optional<PredictionRequest> prediction;  // `predict:` block; angles added to the prediction
   bool is_time_series() const { return time_s.size() > 1; }
 };
 

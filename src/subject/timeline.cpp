@@ -7,6 +7,7 @@
 
 #include "common/errors.hpp"
 #include "loads/disc_loads.hpp"
+#include "tasks/posture_prediction.hpp"
 
 namespace spineload {
 
@@ -93,7 +94,10 @@ std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectDa
                                    subject_adjustments(source, data, s, row.state));
     row.mass_kg = model->mass_kg;
     std::vector<double> ext;
-    const Posture used = s.posture_adaptation ? adapt_posture(*model, *reference, posture, data, &ext) : posture;
+    // A predicted posture is solved on her body at this stage; a given one is adapted.
+    const Posture used = posture.prediction      ? resolve_prediction(*model, posture)
+                         : s.posture_adaptation ? adapt_posture(*model, *reference, posture, data, &ext)
+                                                : posture;
     row.lumbar_extension_deg = ext.empty() ? 0.0 : ext.front();
     Data d(*model);
     row.result = analyze_posture(*model, d, used, options);

@@ -1,0 +1,242 @@
+#include "tasks/posture_prediction.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fmt/format.h>
+#include <numbers>
+
+#include "common/errors.hpp"
+#include "dynamics/dynamics.hpp"
+#include "model/data.hpp"
+
+namespace spineload {
+
+namespace {
+
+constexpr double kDeg = std::numbers::pi / 180.0;
+// Trunk flexion, knee flexion, shoulder flexion (from hanging), elbow flexion, and the lean
+// of the legs that moves the hips back over the feet (deg).
+constexpr int kN = 5;
+using Vec = std::array<double, kN>;
+
+// Comfortable-range scales of the prior [E]: a deviation of one scale costs 1.
+constexpr Vec kScale{45, 60, 60, 60, 15};
+
+struct Evaluator {
+  const Model& model;
+  const Posture& base;
+  const PredictionRequest& req;
+  Data data;
+  int c_trunk_rhythm, c_knee_r, c_knee_l, c_hip_r, c_hip_l, c_ankle_r, c_ankle_l, c_sh_r, c_sh_l, c_el_r, c_el_l;
+  int b_hand_r, b_hand_l, b_foot_r, b_foot_l;
+  int evaluations = 0;
+
+  Evaluator(const Model& m, const Posture& p, const PredictionRequest& r) : model(m), base(p), req(r), data(m) {
+    auto coord = [&](const char* n) {
+      const int c = m.coordinate_index(n);
+      if (c < 0) throw InputError("", 0, "predict", std::string("the model has no coordinate ") + n);
+      return c;
+    };
+    c_trunk_rhythm = m.rhythm_index("trunk_flexion");
+    if (c_trunk_rhythm < 0) throw InputError("", 0, "predict", "the model has no trunk_flexion rhythm");
+    c_knee_r = coord("knee_r_flexion"), c_knee_l = coord("knee_l_flexion");
+    c_hip_r = coord("hip_r_flexion"), c_hip_l = coord("hip_l_flexion");
+    c_ankle_r = coord("ankle_r_dorsiflexion"), c_ankle_l = coord("ankle_l_dorsiflexion");
+    c_sh_r = coord("shoulder_r_flexion"), c_sh_l = coord("shoulder_l_flexion");
+    c_el_r = coord("elbow_r_flexion"), c_el_l = coord("elbow_l_flexion");
+    b_hand_r = m.body_index("hand_r"), b_hand_l = m.body_index("hand_l");
+    b_foot_r = m.body_index("foot_r"), b_foot_l = m.body_index("foot_l");
+  }
+
+  // Thigh inclination per degree of knee flexion: the knee bends, the thigh and shank share
+  // it so the feet stay flat and the hips stay over them [E].
+  double thigh_share() const { return 0.5; }
+
+  Eigen::VectorXd coordinates(const Vec& x) const {
+    Eigen::VectorXd q = base.q_rad[0];
+    const Rhythm& r = model.rhythms[c_trunk_rhythm];
+    for (const auto& [c, ratio] : r.ratios) q[c] += ratio * x[0] * kDeg;
+    // The leg lean turns thigh and shank forward together (hips back over the feet).
+    const double thigh = thigh_share() * x[1] + x[4];
+    for (int c : {c_hip_r, c_hip_l}) q[c] += thigh * kDeg;
+    for (int c : {c_knee_r, c_knee_l}) q[c] = x[1] * kDeg;
+    for (int c : {c_ankle_r, c_ankle_l}) q[c] = (x[1] - thigh) * kDeg;  // foot flat on the floor
+    // Arms: shoulder flexion measured from hanging in the ground frame, so add the trunk's.
+    for (int c : {c_sh_r, c_sh_l}) q[c] = (x[2] + x[0]) * kDeg;
+    for (int c : {c_el_r, c_el_l}) q[c] = x[3] * kDeg;
+    return q;
+  }
+
+  bool in_range(const Eigen::VectorXd& q) const {
+    for (std::size_t c = 0; c < model.coordinates.size(); ++c)
+      if (q[c] < model.coordinates[c].min_rad - 1e-12 || q[c] > model.coordinates[c].max_rad + 1e-12) return false;
+    const Rhythm& r = model.rhythms[c_trunk_rhythm];
+    (void)r;
+    return true;
+  }
+
+  struct Outcome {
+    double hand_error_m, margin_m, cost;
+    Eigen::Vector3d grip;
+  };
+
+  Outcome evaluate(const Vec& x) {
+    ++evaluations;
+    const Eigen::VectorXd q = coordinates(x);
+    const Eigen::VectorXd zero = Eigen::VectorXd::Zero(q.size());
+    forward_kinematics(model, data, q, zero);
+    balance(model, data, Support::standing);
+    const Eigen::Vector3d grip = 0.5 * (world_point(data, b_hand_r, model.bodies[b_hand_r].com_m) +
+                                        world_point(data, b_hand_l, model.bodies[b_hand_l].com_m));
+    const Eigen::Vector3d ankles = 0.5 * (data.pose[b_foot_r].translation() + data.pose[b_foot_l].translation());
+    // The floor: the lowest support point (the soles).
+    double floor = INFINITY;
+    for (const auto& p : model.standing_support) floor = std::min(floor, world_point(data, p.body, p.location_m).y());
+    const Eigen::Vector2d target(ankles.x() + req.hands_forward_m, floor + req.hands_height_m);
+    const double err = (Eigen::Vector2d(grip.x(), grip.y()) - target).norm();
+    double prior = 0;
+    for (int i = 0; i < kN; ++i) prior += (x[i] / kScale[i]) * (x[i] / kScale[i]);
+    const double balance_short = std::max(0.0, 0.02 - data.balance.margin_m);  // keep 2 cm inside
+    double cost = 1e4 * err * err / 1e-4 + prior + 1e4 * balance_short * balance_short / 1e-4;
+    if (!in_range(q)) cost += 1e12;
+    return {err, data.balance.margin_m, cost, grip};
+  }
+};
+
+// Strategy bounds on the knee (deg) [E]: stoop keeps the knees nearly straight.
+std::pair<double, double> knee_bounds(LiftStrategy s) {
+  switch (s) {
+    case LiftStrategy::stoop: return {0, 15};
+    case LiftStrategy::semi_squat: return {30, 70};
+    case LiftStrategy::squat: return {90, 140};
+  }
+  return {0, 140};
+}
+
+// Nelder-Mead simplex with the knee clamped to the strategy's band.
+Vec nelder_mead(Evaluator& ev, Vec start, const std::pair<double, double>& knee, int max_evals) {
+  auto clamp = [&](Vec v) {
+    v[1] = std::clamp(v[1], knee.first, knee.second);
+    return v;
+  };
+  std::array<Vec, kN + 1> simplex;
+  std::array<double, kN + 1> f;
+  simplex[0] = clamp(start);
+  for (int i = 0; i < kN; ++i) {
+    simplex[i + 1] = simplex[0];
+    simplex[i + 1][i] += 10;
+    simplex[i + 1] = clamp(simplex[i + 1]);
+  }
+  for (int i = 0; i <= kN; ++i) f[i] = ev.evaluate(simplex[i]).cost;
+  while (ev.evaluations < max_evals) {
+    std::array<int, kN + 1> order;
+    for (int i = 0; i <= kN; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return f[a] < f[b] || (f[a] == f[b] && a < b); });
+    const int best = order[0], worst = order[kN], second = order[kN - 1];
+    if (std::abs(f[worst] - f[best]) < 1e-10 * (1 + std::abs(f[best]))) break;
+    Vec centroid{};
+    for (int i = 0; i <= kN; ++i)
+      if (i != worst)
+        for (int j = 0; j < kN; ++j) centroid[j] += simplex[i][j] / kN;
+    auto along = [&](double t) {
+      Vec v;
+      for (int j = 0; j < kN; ++j) v[j] = centroid[j] + t * (simplex[worst][j] - centroid[j]);
+      return clamp(v);
+    };
+    const Vec reflected = along(-1);
+    const double fr = ev.evaluate(reflected).cost;
+    if (fr < f[best]) {
+      const Vec expanded = along(-2);
+      const double fe = ev.evaluate(expanded).cost;
+      if (fe < fr) simplex[worst] = expanded, f[worst] = fe;
+      else simplex[worst] = reflected, f[worst] = fr;
+    } else if (fr < f[second]) {
+      simplex[worst] = reflected, f[worst] = fr;
+    } else {
+      const Vec contracted = fr < f[worst] ? along(-0.5) : along(0.5);
+      const double fc = ev.evaluate(contracted).cost;
+      if (fc < std::min(fr, f[worst])) {
+        simplex[worst] = contracted, f[worst] = fc;
+      } else {
+        for (int i = 0; i <= kN; ++i)
+          if (i != best) {
+            for (int j = 0; j < kN; ++j) simplex[i][j] = simplex[best][j] + 0.5 * (simplex[i][j] - simplex[best][j]);
+            simplex[i] = clamp(simplex[i]);
+            f[i] = ev.evaluate(simplex[i]).cost;
+          }
+      }
+    }
+  }
+  int best = 0;
+  for (int i = 1; i <= kN; ++i)
+    if (f[i] < f[best]) best = i;
+  return simplex[best];
+}
+
+}  // namespace
+
+PredictionResult predict_posture(const Model& model, const Posture& base, const PredictionRequest& req) {
+  if (base.support != Support::standing)
+    throw InputError("", 0, "predict", "posture prediction handles standing tasks (support: standing)");
+  if (base.is_time_series()) throw InputError("", 0, "predict", "prediction gives one posture, not a time series");
+  Evaluator ev(model, base, req);
+  const auto knee = knee_bounds(req.strategy);
+  // Restarts from a few fixed starts keep the search deterministic and out of poor basins.
+  Vec best{};
+  double best_cost = INFINITY;
+  for (const Vec& start : {Vec{20, knee.first, 30, 30, 0}, Vec{50, 0.5 * (knee.first + knee.second), 10, 10, 5},
+                           Vec{5, knee.second, 60, 60, 0}}) {
+    Vec x = nelder_mead(ev, start, knee, ev.evaluations + 1500);
+    x = nelder_mead(ev, x, knee, ev.evaluations + 800);  // restart at the optimum to escape collapse
+    const double c = ev.evaluate(x).cost;
+    if (c < best_cost) best_cost = c, best = x;
+  }
+  const auto out = ev.evaluate(best);
+  PredictionResult result;
+  result.posture = base;
+  result.posture.q_rad[0] = ev.coordinates(best);
+  result.hand_error_m = out.hand_error_m;
+  result.balance_margin_m = out.margin_m;
+  if (out.hand_error_m > 0.01)
+    throw InputError("", 0, "predict.hands",
+                     fmt::format("the hands cannot reach {:.2f} m forward and {:.2f} m high with a {} strategy: the "
+                                 "nearest grip is {:.0f} mm away",
+                                 req.hands_forward_m, req.hands_height_m,
+                                 req.strategy == LiftStrategy::stoop ? "stoop" : req.strategy == LiftStrategy::squat ? "squat" : "semi-squat",
+                                 1000 * out.hand_error_m));
+  if (out.margin_m < 0)
+    throw InputError("", 0, "predict.balance",
+                     fmt::format("no posture reaches the target with her centre of mass over her feet ({:.0f} mm outside)",
+                                 -1000 * out.margin_m));
+  // Gaze: flex head and neck so the head's forward axis points at the grip [E: even split].
+  if (req.look_at_hands) {
+    const int head = model.body_index("head");
+    const int hr = model.rhythm_index("head_flexion");
+    if (head >= 0 && hr >= 0) {
+      Data d(model);
+      const Eigen::VectorXd zero = Eigen::VectorXd::Zero(result.posture.q_rad[0].size());
+      forward_kinematics(model, d, result.posture.q_rad[0], zero);
+      const Eigen::Vector3d eye = world_point(d, head, model.bodies[head].com_m);
+      const Eigen::Vector3d forward = d.pose[head].linear() * Eigen::Vector3d::UnitX();
+      const double now = std::atan2(-forward.y(), forward.x());            // head pitch down, rad
+      const double want = std::atan2(eye.y() - out.grip.y(), std::max(1e-3, out.grip.x() - eye.x()));
+      const Rhythm& r = model.rhythms[hr];
+      double flex = std::clamp(want - now, r.min_rad, r.max_rad);
+      for (const auto& [c, ratio] : r.ratios)
+        flex = std::clamp(flex, model.coordinates[c].min_rad / ratio, model.coordinates[c].max_rad / ratio);
+      for (const auto& [c, ratio] : r.ratios) result.posture.q_rad[0][c] += ratio * flex;
+    }
+  }
+  result.evaluations = ev.evaluations;
+  return result;
+}
+
+Posture resolve_prediction(const Model& model, const Posture& posture) {
+  if (!posture.prediction) return posture;
+  Posture predicted = predict_posture(model, posture, *posture.prediction).posture;
+  predicted.prediction.reset();
+  return predicted;
+}
+
+}  // namespace spineload

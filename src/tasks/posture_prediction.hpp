@@ -1,0 +1,31 @@
+// Stage tasks, posture prediction: from where her hands must be (relative to the point
+// between her ankles), the strategy (stoop, semi-squat, squat) and an optional gaze target,
+// finds a whole-body posture within joint ranges, with her centre of mass over her feet,
+// by minimising a comfort prior (squared joint deviations from relaxed standing, in ranges
+// of comfortable motion) plus penalties for missing the target or the balance limit.
+// Deterministic: a fixed start and a derivative-free simplex search.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "model/model.hpp"
+#include "posture/posture.hpp"
+
+namespace spineload {
+
+struct PredictionResult {
+  Posture posture;
+  double hand_error_m = 0;       // distance from the grip to the target
+  double balance_margin_m = 0;   // centre of mass inside the feet (positive) or outside
+  int evaluations = 0;
+};
+
+// Fills `base.q_rad[0]` (its loads and support are kept; support must be standing).
+// Throws InputError naming the constraint when the target is out of reach (over 1 cm off)
+// or balance cannot be kept.
+PredictionResult predict_posture(const Model& model, const Posture& base, const PredictionRequest& request);
+
+// The posture itself when it has no `predict` block; else the predicted one.
+Posture resolve_prediction(const Model& model, const Posture& posture);
+
+}  // namespace spineload

@@ -1,0 +1,112 @@
+#include <gtest/gtest.h>
+
+#include <numbers>
+
+#include "common/errors.hpp"
+#include "dynamics/dynamics.hpp"
+#include "tasks/posture_prediction.hpp"
+#include "test_support.hpp"
+
+namespace spineload {
+namespace {
+
+Posture holding(double kg) {
+  return parse_posture_text(test::default_model(),
+                            "name: p\nloads:\n  - {type: hand_mass, mass_kg: " + std::to_string(kg) + "}\n", "p.yaml");
+}
+
+// Grip position relative to the ankles and the floor, measured independently of the search.
+Eigen::Vector2d grip_relative_to_feet(const Model& m, const Posture& p) {
+  Data d(m);
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(p.q_rad[0].size());
+  forward_kinematics(m, d, p.q_rad[0], zero);
+  const int hr = m.body_index("hand_r"), hl = m.body_index("hand_l");
+  const Eigen::Vector3d grip = 0.5 * (world_point(d, hr, m.bodies[hr].com_m) + world_point(d, hl, m.bodies[hl].com_m));
+  const Eigen::Vector3d ankles =
+      0.5 * (d.pose[m.body_index("foot_r")].translation() + d.pose[m.body_index("foot_l")].translation());
+  double floor = 1e9;
+  for (const auto& s : m.standing_support) floor = std::min(floor, world_point(d, s.body, s.location_m).y());
+  return {grip.x() - ankles.x(), grip.y() - floor};
+}
+
+struct Case {
+  double forward, height;
+  LiftStrategy strategy;
+};
+
+class Prediction : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Prediction, ReachesTheTargetWithinACentimetreAndKeepsBalance) {
+  const Case c = GetParam();
+  const Model& m = test::default_model();
+  PredictionRequest r;
+  r.hands_forward_m = c.forward;
+  r.hands_height_m = c.height;
+  r.strategy = c.strategy;
+  const PredictionResult res = predict_posture(m, holding(6), r);
+  const Eigen::Vector2d grip = grip_relative_to_feet(m, res.posture);
+  EXPECT_NEAR(grip.x(), c.forward, 0.01);
+  EXPECT_NEAR(grip.y(), c.height, 0.01);
+  EXPECT_GE(res.balance_margin_m, 0.0);
+  const double knee = res.posture.q_rad[0][m.coordinate_index("knee_r_flexion")] * 180 / std::numbers::pi;
+  if (c.strategy == LiftStrategy::stoop) {
+    EXPECT_LE(knee, 15.0 + 1e-6);
+  }
+  if (c.strategy == LiftStrategy::squat) {
+    EXPECT_GE(knee, 90.0 - 1e-6);
+  }
+  // Every coordinate within its range.
+  for (std::size_t k = 0; k < m.coordinates.size(); ++k) {
+    EXPECT_GE(res.posture.q_rad[0][k], m.coordinates[k].min_rad - 1e-9) << m.coordinates[k].name;
+    EXPECT_LE(res.posture.q_rad[0][k], m.coordinates[k].max_rad + 1e-9) << m.coordinates[k].name;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Targets, Prediction,
+                         ::testing::Values(Case{0.30, 1.00, LiftStrategy::stoop}, Case{0.40, 0.50, LiftStrategy::stoop},
+                                           Case{0.35, 0.30, LiftStrategy::squat},
+                                           Case{0.35, 0.45, LiftStrategy::semi_squat},
+                                           Case{0.45, 0.90, LiftStrategy::stoop}));
+
+TEST(Prediction, SameTaskGivesTheSamePosture) {
+  PredictionRequest r;
+  r.hands_forward_m = 0.4;
+  r.hands_height_m = 0.6;
+  const PredictionResult a = predict_posture(test::default_model(), holding(5), r);
+  const PredictionResult b = predict_posture(test::default_model(), holding(5), r);
+  EXPECT_EQ(a.posture.q_rad[0], b.posture.q_rad[0]);
+}
+
+TEST(Prediction, OutOfReachNamesTheConstraint) {
+  PredictionRequest r;
+  r.hands_forward_m = 1.5;
+  r.hands_height_m = 0.1;
+  try {
+    predict_posture(test::default_model(), holding(5), r);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "predict.hands");
+    EXPECT_NE(std::string(e.what()).find("cannot reach 1.50 m forward"), std::string::npos);
+  }
+}
+
+TEST(Prediction, PostureFilesCanGiveHandTargetsInsteadOfAngles) {
+  const Model& m = test::default_model();
+  const Posture p = load_posture_file(m, test::source_path("examples/lift_from_crib.yaml"));
+  ASSERT_TRUE(p.prediction.has_value());
+  EXPECT_EQ(p.prediction->strategy, LiftStrategy::stoop);
+  const Posture solved = resolve_prediction(m, p);
+  EXPECT_FALSE(solved.prediction.has_value());
+  const Eigen::Vector2d grip = grip_relative_to_feet(m, solved);
+  EXPECT_NEAR(grip.x(), 0.40, 0.01);
+  EXPECT_NEAR(grip.y(), 0.45, 0.01);
+  try {
+    parse_posture_text(m, "predict: {hands_forward_m: 0.4, hands_height_m: 0.5, strategy: crouch}\n", "p.yaml");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "predict.strategy");
+  }
+}
+
+}  // namespace
+}  // namespace spineload
