@@ -30,6 +30,11 @@ void passive_moments(const Model& model, Data& data);
 // Centre of mass and whether its ground projection lies in the support polygon.
 void balance(const Model& model, Data& data, Support support);
 
+// Horizontal distance (along X) of the centre of mass of everything above the hips (head,
+// arms, trunk, pelvis) ahead of the root body's origin (the hip joint centres), after
+// forward_kinematics.
+double upper_body_com_ahead_of_hips_m(const Model& model, const Data& data);
+
 // A point fixed on a body, in ground.
 inline Eigen::Vector3d world_point(const Data& data, int body, const Eigen::Vector3d& p) {
   return data.pose[body] * p;

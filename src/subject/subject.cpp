@@ -385,19 +385,9 @@ std::shared_ptr<const Model> build_subject_model(const ModelSource& source, cons
 
 namespace {
 
-// Centre of mass of everything above the hips (head, arms, trunk, pelvis), horizontal
-// distance in front of the hip joint centres.
 double upper_body_com_x(const Model& m, Data& data, const Eigen::VectorXd& q) {
-  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(q.size());
-  forward_kinematics(m, data, q, zero);
-  double mass = 0, moment = 0;
-  for (std::size_t b = 0; b < m.bodies.size(); ++b) {
-    const std::string& n = m.bodies[b].name;
-    if (n.rfind("thigh", 0) == 0 || n.rfind("shank", 0) == 0 || n.rfind("foot", 0) == 0) continue;
-    mass += m.bodies[b].mass_kg;
-    moment += m.bodies[b].mass_kg * world_point(data, static_cast<int>(b), m.bodies[b].com_m).x();
-  }
-  return moment / mass - data.pose[0].translation().x();
+  forward_kinematics(m, data, q, Eigen::VectorXd::Zero(q.size()));
+  return upper_body_com_ahead_of_hips_m(m, data);
 }
 
 }  // namespace

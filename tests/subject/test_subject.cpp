@@ -113,16 +113,8 @@ TEST(SubjectMass, AbdominalInertiaGrowsSlowerThanJensensMeasurement) {
 
 double upper_body_com_x(const Model& m, const Posture& p) {
   Data d(m);
-  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(p.q_rad[0].size());
-  forward_kinematics(m, d, p.q_rad[0], zero);
-  double mass = 0, x = 0;
-  for (std::size_t b = 0; b < m.bodies.size(); ++b) {
-    const std::string& n = m.bodies[b].name;
-    if (n.rfind("thigh", 0) == 0 || n.rfind("shank", 0) == 0 || n.rfind("foot", 0) == 0) continue;
-    mass += m.bodies[b].mass_kg;
-    x += m.bodies[b].mass_kg * world_point(d, static_cast<int>(b), m.bodies[b].com_m).x();
-  }
-  return x / mass - d.pose[0].translation().x();
+  forward_kinematics(m, d, p.q_rad[0], Eigen::VectorXd::Zero(p.q_rad[0].size()));
+  return upper_body_com_ahead_of_hips_m(m, d);
 }
 
 TEST(SubjectPosture, AdaptationKeepsTheUpperBodyOverTheHipsAsPublished) {
