@@ -13,6 +13,7 @@
 #include "io/results.hpp"
 #include "subject/timeline.hpp"
 #include "tasks/posture_prediction.hpp"
+#include "tasks/task_library.hpp"
 #include "validation/validate.hpp"
 
 namespace {
@@ -84,13 +85,21 @@ int main(int argc, char** argv) {
 
   std::string posture_file, out_dir, formats = "csv,json";
   auto* analyze = app.add_subcommand("analyze", "analyse a posture file");
-  analyze->add_option("posture", posture_file, "posture YAML file")->required();
+  analyze->add_option("posture", posture_file, "posture YAML file (or use --task)");
+  std::string task_id;
+  std::vector<std::string> task_settings;
+  analyze->add_option("--task", task_id, "a task from `spineload task list` instead of a posture file");
+  analyze->add_option("--set", task_settings, "task parameter, name=value (repeatable)");
   analyze->add_option("-o,--output", out_dir, "folder for CSV/JSON/STO results");
   analyze->add_option("--format", formats, "comma-separated: csv,json,sto");
   std::string subject_file;
   analyze->add_option("--subject", subject_file, "subject file: who she is and her stage of pregnancy or postpartum");
   add_model_options(analyze, model_opts);
   add_solver(analyze);
+
+  auto* task_cmd = app.add_subcommand("task", "the task library");
+  task_cmd->require_subcommand(1);
+  auto* task_list = task_cmd->add_subcommand("list", "tasks, their parameters, units and defaults");
 
   auto* model_cmd = app.add_subcommand("model", "describe a model");
   model_cmd->require_subcommand(1);
@@ -132,12 +141,22 @@ int main(int argc, char** argv) {
       }
     } else if (*analyze) {
       const std::set<Format> fmts = parse_formats(formats);
+      if (posture_file.empty() == task_id.empty())
+        throw InputError("", 0, "posture", "give either a posture file or --task (see `spineload task list`)");
+      if (!task_settings.empty() && task_id.empty()) throw InputError("", 0, "--set", "--set needs --task");
       std::shared_ptr<const Model> model;
       Posture posture;
+      std::optional<TaskInstance> task;
       std::vector<std::string> notes;
+      // The posture file, or the task's posture, on a given model.
+      auto load_posture = [&](const Model& m) {
+        if (task_id.empty()) return load_posture_file(m, posture_file);
+        task = instantiate_task(m, task_id, task_settings);
+        return task->posture;
+      };
       if (subject_file.empty()) {
         model = make_model(model_opts);
-        posture = resolve_prediction(*model, load_posture_file(*model, posture_file));
+        posture = resolve_prediction(*model, load_posture(*model));
       } else {
         if (model_opts.height_m > 0 || model_opts.mass_kg > 0)
           throw InputError("", 0, "--height/--mass", "with --subject, height and mass come from the subject file");
@@ -149,7 +168,7 @@ int main(int argc, char** argv) {
         const SubjectState state = subject_state(*data, subject);
         model = build_model(*source, subject.height_m, subject.pre_pregnancy_mass_kg,
                             subject_adjustments(*source, *data, subject, state));
-        posture = load_posture_file(*model, posture_file);
+        posture = load_posture(*model);
         notes = subject_notes(*data, subject, state);
         if (posture.prediction) {
           posture = resolve_prediction(*model, posture);  // her own body finds its balance
@@ -174,6 +193,7 @@ int main(int argc, char** argv) {
       fmt::print("{}\n", kMechanicsNotice);
       for (const auto& n : notes) fmt::print("{}\n", n);
       fmt::print("{}", format_posture_report(*model, r));
+      if (task) fmt::print("{}", format_indices(*task, ergonomic_indices(r, task->lift)));
       if (!out_dir.empty()) {
         const auto files = render_results(*model, r, fmts);
         write_files_atomically(out_dir, files);
@@ -203,6 +223,8 @@ int main(int argc, char** argv) {
         write_files_atomically(out_dir, {{"timeline.csv", timeline_csv(rows, *base, subject.name)}});
         fmt::print("wrote {}/timeline.csv\n", out_dir);
       }
+    } else if (*task_list) {
+      fmt::print("{}", format_task_list());
     } else if (*info) {
       fmt::print("{}", format_model_info(*make_model(model_opts)));
     } else if (*validate) {

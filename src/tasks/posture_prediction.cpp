@@ -20,8 +20,11 @@ constexpr double kDeg = std::numbers::pi / 180.0;
 constexpr int kN = 5;
 using Vec = std::array<double, kN>;
 
-// Comfortable-range scales of the prior [E]: a deviation of one scale costs 1.
+// Comfortable-range scales of the prior [E]: a deviation of one scale costs 1. Each is
+// about half the joint's range of motion in that direction, so trunk extension (range about
+// 30 deg against 90 of flexion) costs three times as much per degree as flexion.
 constexpr Vec kScale{45, 60, 60, 60, 15};
+constexpr double kTrunkExtensionScale = 15;
 
 struct Evaluator {
   const Model& model;
@@ -96,7 +99,10 @@ struct Evaluator {
     const Eigen::Vector2d target(ankles.x() + req.hands_forward_m, floor + req.hands_height_m);
     const double err = (Eigen::Vector2d(grip.x(), grip.y()) - target).norm();
     double prior = 0;
-    for (int i = 0; i < kN; ++i) prior += (x[i] / kScale[i]) * (x[i] / kScale[i]);
+    for (int i = 0; i < kN; ++i) {
+      const double scale = i == 0 && x[0] < 0 ? kTrunkExtensionScale : kScale[i];
+      prior += (x[i] / scale) * (x[i] / scale);
+    }
     const double balance_short = std::max(0.0, 0.02 - data.balance.margin_m);  // keep 2 cm inside
     double cost = 1e4 * err * err / 1e-4 + prior + 1e4 * balance_short * balance_short / 1e-4;
     if (!in_range(q)) cost += 1e12;

@@ -1,0 +1,231 @@
+#include "tasks/task_library.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "common/errors.hpp"
+#include "io/yaml_util.hpp"
+#include "loads/disc_loads.hpp"
+#include "model/embedded_data.hpp"
+#include "tasks/infant.hpp"
+
+namespace spineload {
+
+namespace {
+
+const char* kFile = "tasks/library.yaml";
+
+TaskParameter parse_parameter(const std::string& name, const YAML::Node& n) {
+  TaskParameter p;
+  p.name = name;
+  p.doc = n["doc"] ? n["doc"].as<std::string>() : "";
+  p.unit = n["unit"] ? n["unit"].as<std::string>() : "";
+  if (n["choices"]) {
+    p.choices = n["choices"].as<std::vector<std::string>>();
+    p.default_choice = n["default"].as<std::string>();
+  } else {
+    p.default_value = yaml::as_double(n["default"], kFile, name);
+    p.min = yaml::as_double(n["min"], kFile, name);
+    p.max = yaml::as_double(n["max"], kFile, name);
+  }
+  return p;
+}
+
+struct Library {
+  std::vector<TaskSpec> tasks;
+  double grip_above_surface_cm = 8;
+};
+
+const Library& library() {
+  static const Library lib = [] {
+    const YAML::Node root = yaml::parse(std::string(embedded::task_library_yaml()), kFile);
+    Library l;
+    l.grip_above_surface_cm = root["grip_above_surface_cm"].as<double>();
+    std::vector<TaskParameter> common;
+    for (const auto& kv : root["common"]) common.push_back(parse_parameter(kv.first.as<std::string>(), kv.second));
+    for (const auto& kv : root["tasks"]) {
+      TaskSpec t;
+      t.id = kv.first.as<std::string>();
+      t.description = kv.second["description"].as<std::string>();
+      t.source = kv.second["source"] ? kv.second["source"].as<std::string>() : "";
+      t.lift = kv.second["lift"].as<bool>();
+      for (const auto& p : kv.second["parameters"])
+        t.parameters.push_back(parse_parameter(p.first.as<std::string>(), p.second));
+      for (const auto& c : common)
+        if (t.lift || (c.name != "lifts_per_min" && c.name != "duration_h")) t.parameters.push_back(c);
+      l.tasks.push_back(t);
+    }
+    return l;
+  }();
+  return lib;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+}  // namespace
+
+const std::vector<TaskSpec>& task_library() { return library().tasks; }
+
+TaskInstance instantiate_task(const Model& model, const std::string& id, const std::vector<std::string>& settings) {
+  const auto& tasks = task_library();
+  const auto it = std::find_if(tasks.begin(), tasks.end(), [&](const TaskSpec& t) { return t.id == id; });
+  if (it == tasks.end()) {
+    std::vector<std::string> ids;
+    for (const auto& t : tasks) ids.push_back(t.id);
+    throw InputError("", 0, "--task", "unknown task '" + id + "'; the tasks are: " + joined(ids));
+  }
+  TaskInstance task;
+  task.spec = &*it;
+  std::map<std::string, double> num;
+  for (const auto& p : it->parameters) {
+    if (p.choices.empty()) num[p.name] = p.default_value;
+    task.values[p.name] = p.choices.empty() ? fmt::format("{:g}", p.default_value) : p.default_choice;
+  }
+  for (const auto& setting : settings) {
+    const auto eq = setting.find('=');
+    const std::string name = setting.substr(0, eq);
+    const auto param = std::find_if(it->parameters.begin(), it->parameters.end(),
+                                    [&](const TaskParameter& p) { return p.name == name; });
+    if (eq == std::string::npos || param == it->parameters.end()) {
+      std::vector<std::string> names;
+      for (const auto& p : it->parameters) names.push_back(p.name);
+      throw InputError("", 0, "--set " + name,
+                       (eq == std::string::npos ? "expected name=value" : "unknown parameter of " + id) +
+                           "; its parameters are: " + joined(names));
+    }
+    const std::string value = setting.substr(eq + 1);
+    if (!param->choices.empty()) {
+      if (std::find(param->choices.begin(), param->choices.end(), value) == param->choices.end())
+        throw InputError("", 0, "--set " + name, "expected one of " + joined(param->choices) + ", got '" + value + "'");
+    } else {
+      double v = 0;
+      try {
+        std::size_t used = 0;
+        v = std::stod(value, &used);
+        if (used != value.size()) throw std::invalid_argument(value);
+      } catch (const std::exception&) {
+        throw InputError("", 0, "--set " + name, "not a number: '" + value + "'");
+      }
+      if (v < param->min || v > param->max)
+        throw InputError("", 0, "--set " + name,
+                         fmt::format("{} {} is outside {} to {} {}", v, param->unit, param->min, param->max, param->unit));
+      num[name] = v;
+    }
+    task.values[name] = value;
+  }
+  const InfantSex sex = task.values["infant_sex"] == "boy" ? InfantSex::boy : InfantSex::girl;
+  task.infant_mass_kg = num["infant_mass_kg"] > 0 ? num["infant_mass_kg"]
+                                                  : infant_mass_kg(num["infant_age_months"], sex, num["infant_percentile"]);
+  auto strategy = [&] {
+    const std::string s = task.values["strategy"];
+    return s == "squat" ? LiftStrategy::squat : s == "semi_squat" ? LiftStrategy::semi_squat : LiftStrategy::stoop;
+  };
+  const double grip = library().grip_above_surface_cm;
+  auto standing = [&](double forward_cm, double height_cm, LiftStrategy st, double held_kg) {
+    Posture p = parse_posture_text(model,
+                                   "name: " + id + "\ndescription: " + it->description +
+                                       "\nsupport: standing\nloads:\n  - {type: hand_mass, mass_kg: " +
+                                       fmt::format("{:.4f}", held_kg) + "}\n",
+                                   "task " + id);
+    p.prediction = PredictionRequest{forward_cm / 100, height_cm / 100, st, true};
+    return p;
+  };
+  auto lift = [&](double h_cm, double v_cm, double d_cm) {
+    LiftGeometry g;
+    g.horizontal_cm = h_cm;
+    g.vertical_cm = v_cm;
+    g.distance_cm = std::max(25.0, d_cm);
+    g.lifts_per_min = num["lifts_per_min"];
+    g.duration_h = std::max(num["duration_h"], 1e-3);
+    g.coupling = Coupling::fair;  // an infant is held without handles [E]
+    g.load_kg = task.infant_mass_kg;
+    return g;
+  };
+  if (id == "lift-from-crib") {
+    const double v = num["mattress_height_cm"] + grip;
+    task.posture = standing(num["reach_cm"], v, strategy(), task.infant_mass_kg);
+    task.lift = lift(num["reach_cm"], v, num["rail_height_cm"] + 10 - v);
+  } else if (id == "lift-from-floor") {
+    task.posture = standing(num["reach_cm"], grip, strategy(), task.infant_mass_kg);
+    task.lift = lift(num["reach_cm"], grip, num["destination_height_cm"] - grip);
+  } else if (id == "change-diaper") {
+    task.posture = standing(num["reach_cm"], num["table_height_cm"] + grip, strategy(),
+                            num["held_fraction"] * task.infant_mass_kg);
+  } else if (id == "carry-in-arms") {
+    task.posture = standing(num["hold_forward_cm"], num["hold_height_cm"], LiftStrategy::stoop, task.infant_mass_kg);
+  } else if (id == "breastfeed-seated") {
+    const bool slouched = num["slouched"] >= 0.5;
+    task.posture = builtin_posture(model, slouched ? "sitting_slouched" : "sitting_upright");
+    task.posture.name = id;
+    task.posture.description = it->description;
+    Eigen::VectorXd& q = task.posture.q_rad[0];
+    const double deg = M_PI / 180;
+    for (const char* c : {"shoulder_r_flexion", "shoulder_l_flexion"}) q[model.coordinate_index(c)] += 20 * deg;
+    for (const char* c : {"elbow_r_flexion", "elbow_l_flexion"}) q[model.coordinate_index(c)] = 100 * deg;
+    const Rhythm& head = model.rhythms[model.rhythm_index("head_flexion")];
+    for (const auto& [c, ratio] : head.ratios) q[c] += ratio * num["head_flexion_deg"] * deg;
+    const double carried = (num["pillow"] >= 0.5 ? 1 - num["pillow_carried_fraction"] : 1.0) * task.infant_mass_kg;
+    const double g = -model.gravity_m_s2.y();
+    for (const char* hand : {"hand_r", "hand_l"}) {
+      const int b = model.body_index(hand);
+      task.posture.loads.push_back({"infant", b, model.bodies[b].com_m, Eigen::Vector3d(0, -carried * g / 2, 0)});
+    }
+    task.posture.held_mass_kg = carried;
+  } else {
+    throw InputError("", 0, "--task", "task '" + id + "' has no builder");
+  }
+  return task;
+}
+
+ErgonomicIndices ergonomic_indices(const PostureResult& result, const std::optional<LiftGeometry>& lift) {
+  ErgonomicIndices e;
+  for (const auto& f : result.frames) {
+    e.l5s1_compression_N = std::max(e.l5s1_compression_N, f.disc.front().compression_N);
+    e.l5s1_shear_N = std::max(e.l5s1_shear_N, std::abs(f.disc.front().shear_ap_N));
+  }
+  e.percent_of_action_limit = 100 * e.l5s1_compression_N / kNioshActionLimit_N;
+  e.percent_of_maximum_permissible = 100 * e.l5s1_compression_N / kMaximumPermissibleLimit_N;
+  e.percent_of_repeated_shear_limit = 100 * e.l5s1_shear_N / kRepeatedShearLimit_N;
+  e.percent_of_occasional_shear_limit = 100 * e.l5s1_shear_N / kOccasionalShearLimit_N;
+  if (lift) e.niosh = niosh_lifting_index(*lift);
+  return e;
+}
+
+std::string format_task_list() {
+  std::string s;
+  for (const auto& t : task_library()) {
+    s += fmt::format("{}: {}{}\n", t.id, t.description, t.lift ? " (a lift: NIOSH lifting index)" : "");
+    for (const auto& p : t.parameters) {
+      if (p.choices.empty())
+        s += fmt::format("    {:<26} {:>6g} {:<12} {:g}-{:g}; {}\n", p.name, p.default_value, p.unit, p.min, p.max, p.doc);
+      else
+        s += fmt::format("    {:<26} {:>6} {:<12} one of {}; {}\n", p.name, p.default_choice, "", joined(p.choices), p.doc);
+    }
+  }
+  return s;
+}
+
+std::string format_indices(const TaskInstance& task, const ErgonomicIndices& e) {
+  std::string s = fmt::format("ergonomic indices for {} (infant {:.2f} kg):\n", task.spec->id, task.infant_mass_kg);
+  s += fmt::format("  L5/S1 compression {:.0f} N: {:.0f}% of the NIOSH action limit (3400 N), {:.0f}% of the maximum "
+                   "permissible limit (6400 N)\n",
+                   e.l5s1_compression_N, e.percent_of_action_limit, e.percent_of_maximum_permissible);
+  s += fmt::format("  L5/S1 antero-posterior shear {:.0f} N: {:.0f}% of 700 N (repeated), {:.0f}% of 1000 N (occasional)\n",
+                   e.l5s1_shear_N, e.percent_of_repeated_shear_limit, e.percent_of_occasional_shear_limit);
+  if (e.niosh) {
+    const auto& n = *e.niosh;
+    s += fmt::format("  NIOSH lifting equation: RWL {:.2f} kg = 23 x HM {:.3f} x VM {:.3f} x DM {:.3f} x AM {:.3f} x FM "
+                     "{:.3f} x CM {:.3f}; lifting index {:.2f}\n",
+                     n.rwl_kg, n.HM, n.VM, n.DM, n.AM, n.FM, n.CM, n.lifting_index);
+  }
+  return s;
+}
+
+}  // namespace spineload
