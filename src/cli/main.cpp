@@ -14,6 +14,7 @@
 #include "subject/timeline.hpp"
 #include "tasks/posture_prediction.hpp"
 #include "tasks/task_library.hpp"
+#include "tasks/task_runner.hpp"
 #include "validation/validate.hpp"
 
 namespace {
@@ -64,6 +65,8 @@ std::string capacity_message(const Model& model, const PostureResult& r) {
   return msg;
 }
 
+const Subject* schedule_subject(const std::optional<Subject>& s) { return s ? &*s : nullptr; }
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -100,6 +103,22 @@ int main(int argc, char** argv) {
   auto* task_cmd = app.add_subcommand("task", "the task library");
   task_cmd->require_subcommand(1);
   auto* task_list = task_cmd->add_subcommand("list", "tasks, their parameters, units and defaults");
+
+  std::string compare_task, vary, compare_subject;
+  std::vector<std::string> compare_settings;
+  auto* compare = app.add_subcommand("compare", "what-ifs: one task with one parameter varied");
+  compare->add_option("--task", compare_task, "task id")->required();
+  compare->add_option("--vary", vary, "name=from:to:step")->required();
+  compare->add_option("--set", compare_settings, "other task parameters, name=value");
+  compare->add_option("--subject", compare_subject, "subject file");
+  add_solver(compare);
+
+  std::string day_file, day_subject;
+  auto* day = app.add_subcommand("day", "a day of tasks: peaks, cumulative load and back-extensor fatigue");
+  day->add_option("schedule", day_file, "schedule YAML file")->required();
+  day->add_option("--subject", day_subject, "subject file");
+  day->add_option("-o,--output", out_dir, "folder for day_tasks.csv and day_capacity.csv");
+  add_solver(day);
 
   auto* model_cmd = app.add_subcommand("model", "describe a model");
   model_cmd->require_subcommand(1);
@@ -222,6 +241,27 @@ int main(int argc, char** argv) {
       if (!out_dir.empty()) {
         write_files_atomically(out_dir, {{"timeline.csv", timeline_csv(rows, *base, subject.name)}});
         fmt::print("wrote {}/timeline.csv\n", out_dir);
+      }
+    } else if (*compare) {
+      std::optional<Subject> subject;
+      if (!compare_subject.empty()) subject = load_subject_file(compare_subject);
+      const auto [name, values] = parse_vary(vary);
+      std::vector<TaskRun> runs;
+      for (double v : values) {
+        std::vector<std::string> settings = compare_settings;
+        settings.push_back(fmt::format("{}={:g}", name, v));
+        runs.push_back(run_task(compare_task, settings, subject ? &*subject : nullptr, ropts));
+      }
+      fmt::print("{}\n{}", kMechanicsNotice, format_compare(compare_task, name, values, runs));
+    } else if (*day) {
+      std::optional<Subject> subject;
+      if (!day_subject.empty()) subject = load_subject_file(day_subject);
+      const DaySchedule schedule = load_day_schedule(day_file);
+      const DayResult result = run_day(schedule, schedule_subject(subject), ropts);
+      fmt::print("{}\n{}", kMechanicsNotice, format_day(schedule, result, schedule_subject(subject)));
+      if (!out_dir.empty()) {
+        write_files_atomically(out_dir, {{"day_tasks.csv", day_tasks_csv(result)}, {"day_capacity.csv", day_csv(result)}});
+        fmt::print("wrote {}/day_tasks.csv and {}/day_capacity.csv\n", out_dir, out_dir);
       }
     } else if (*task_list) {
       fmt::print("{}", format_task_list());

@@ -163,6 +163,12 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
   } else if (id == "breastfeed-seated") {
     const bool slouched = num["slouched"] >= 0.5;
     task.posture = builtin_posture(model, slouched ? "sitting_slouched" : "sitting_upright");
+    if (num["backrest"] >= 0.5) {
+      // A backrest reclined 15 deg [E], pushing on her back where the model allows.
+      const Posture with_backrest =
+          parse_posture_text(model, "support: seated\nbackrest: {inclination_deg: 15}\n", "task " + id);
+      task.posture.contacts = with_backrest.contacts;
+    }
     task.posture.name = id;
     task.posture.description = it->description;
     Eigen::VectorXd& q = task.posture.q_rad[0];

@@ -1,0 +1,249 @@
+#include "tasks/task_runner.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "common/errors.hpp"
+#include "io/yaml_util.hpp"
+#include "loads/disc_loads.hpp"
+#include "tasks/posture_prediction.hpp"
+
+namespace spineload {
+
+namespace {
+
+// Back extensors: the groups that extend the lumbar spine.
+bool is_back_extensor(const std::string& group) {
+  return group == "erector_spinae" || group == "multifidus" || group == "interspinales";
+}
+
+double extensor_demand(const Model& m, const PostureResult& r) {
+  double demand = 0;
+  for (const auto& f : r.frames) {
+    double force = 0, capacity = 0;
+    for (std::size_t k = 0; k < m.muscles.size(); ++k)
+      if (is_back_extensor(m.muscles[k].group)) {
+        force += f.force_N[k];
+        capacity += m.muscles[k].max_force_N();
+      }
+    demand = std::max(demand, capacity > 0 ? force / capacity : 0.0);
+  }
+  return demand;
+}
+
+}  // namespace
+
+TaskRun run_task(const std::string& id, const std::vector<std::string>& settings, const Subject* subject,
+                 const RecruitmentOptions& options) {
+  TaskRun run;
+  const auto source = default_model_source();
+  if (subject) {
+    if (!subject->stage) throw InputError(subject->file, 0, "stage", "a task needs the subject's stage and week");
+    const auto data = default_subject_data();
+    run.model = build_subject_model(*source, *data, *subject);
+  } else {
+    run.model = build_model(*source, default_height_m(*source), default_mass_kg(*source));
+  }
+  run.task = instantiate_task(*run.model, id, settings);
+  const Posture posture = resolve_prediction(*run.model, run.task.posture);
+  Data data(*run.model);
+  run.result = analyze_posture(*run.model, data, posture, options);
+  if (subject) {
+    run.result.subject = subject->name;
+    run.result.stage = subject_state(*default_subject_data(), *subject).stage_label;
+  }
+  run.indices = ergonomic_indices(run.result, run.task.lift);
+  run.extensor_demand = extensor_demand(*run.model, run.result);
+  return run;
+}
+
+std::pair<std::string, std::vector<double>> parse_vary(const std::string& spec) {
+  const auto eq = spec.find('=');
+  if (eq == std::string::npos) throw InputError("", 0, "--vary", "expected name=from:to:step, got '" + spec + "'");
+  const std::string name = spec.substr(0, eq);
+  std::vector<double> parts;
+  std::string rest = spec.substr(eq + 1);
+  for (std::size_t p = 0; p <= rest.size();) {
+    const auto colon = rest.find(':', p);
+    const std::string item = rest.substr(p, colon == std::string::npos ? std::string::npos : colon - p);
+    try {
+      parts.push_back(std::stod(item));
+    } catch (const std::exception&) {
+      throw InputError("", 0, "--vary", "not a number: '" + item + "'");
+    }
+    if (colon == std::string::npos) break;
+    p = colon + 1;
+  }
+  if (parts.size() != 3 || !(parts[2] > 0) || parts[1] < parts[0])
+    throw InputError("", 0, "--vary", "expected name=from:to:step with from <= to and step > 0");
+  std::vector<double> values;
+  for (double v = parts[0]; v <= parts[1] + 1e-9; v += parts[2]) values.push_back(v);
+  if (values.size() > 200) throw InputError("", 0, "--vary", "more than 200 values");
+  return {name, values};
+}
+
+std::string format_compare(const std::string& id, const std::string& parameter, const std::vector<double>& values,
+                           const std::vector<TaskRun>& runs) {
+  std::string s = fmt::format("compare {} over {}:\n  {:>14} {:>10} {:>8} {:>8} {:>9} {:>10} {:>8}  {}\n", id, parameter,
+                              parameter, "L5S1_N", "AL_%", "shear_N", "change_N", "extensor%", "LI", "muscles");
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const auto& e = runs[k].indices;
+    const FrameResult& f = runs[k].result.frames.front();
+    s += fmt::format("  {:>14g} {:>10.0f} {:>8.0f} {:>8.0f} {:>+9.0f} {:>10.0f} {:>8}  {}\n", values[k],
+                     e.l5s1_compression_N, e.percent_of_action_limit, e.l5s1_shear_N,
+                     e.l5s1_compression_N - runs.front().indices.l5s1_compression_N, 100 * runs[k].extensor_demand,
+                     e.niosh ? fmt::format("{:.2f}", e.niosh->lifting_index) : std::string("-"),
+                     f.status == RecruitmentStatus::ok ? "ok" : "BEYOND");
+  }
+  s += "  change_N: L5/S1 compression against the first value; extensor%: back-extensor force / capacity\n";
+  return s;
+}
+
+DaySchedule parse_day_schedule(const std::string& text, const std::string& file) {
+  const YAML::Node root = yaml::parse(text, file);
+  yaml::check_keys(root, {"name", "day_start_h", "day_end_h", "tasks"}, file, "");
+  DaySchedule d;
+  d.name = root["name"] ? yaml::as_string(root["name"], file, "name") : "day";
+  if (root["day_start_h"]) d.day_start_h = yaml::as_double(root["day_start_h"], file, "day_start_h");
+  if (root["day_end_h"]) d.day_end_h = yaml::as_double(root["day_end_h"], file, "day_end_h");
+  if (!(d.day_start_h >= 0 && d.day_end_h <= 24 && d.day_end_h > d.day_start_h))
+    throw InputError(file, yaml::line_of(root), "day_end_h", "expected 0 <= day_start_h < day_end_h <= 24");
+  const YAML::Node tasks = yaml::require(root, "tasks", file, "");
+  std::vector<std::string> ids;
+  for (const auto& t : task_library()) ids.push_back(t.id);
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const YAML::Node t = tasks[i];
+    const std::string ctx = "tasks[" + std::to_string(i) + "]";
+    yaml::check_keys(t, {"task", "set", "count", "duration_s", "duration_min", "start_h", "interval_h"}, file, ctx);
+    DayEntry e;
+    e.task = yaml::as_string(yaml::require(t, "task", file, ctx), file, ctx + ".task");
+    if (std::find(ids.begin(), ids.end(), e.task) == ids.end()) {
+      std::string list;
+      for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
+      throw InputError(file, yaml::line_of(t["task"]), ctx + ".task", "unknown task '" + e.task + "'; the tasks are: " + list);
+    }
+    if (t["set"])
+      for (const auto& kv : t["set"]) e.settings.push_back(kv.first.as<std::string>() + "=" + kv.second.as<std::string>());
+    if (t["count"]) e.count = static_cast<int>(yaml::as_double(t["count"], file, ctx + ".count"));
+    if (t["duration_s"]) e.duration_s = yaml::as_double(t["duration_s"], file, ctx + ".duration_s");
+    if (t["duration_min"]) e.duration_s = 60 * yaml::as_double(t["duration_min"], file, ctx + ".duration_min");
+    e.start_h = t["start_h"] ? yaml::as_double(t["start_h"], file, ctx + ".start_h") : d.day_start_h;
+    e.interval_h = t["interval_h"] ? yaml::as_double(t["interval_h"], file, ctx + ".interval_h")
+                                   : (d.day_end_h - e.start_h) / std::max(1, e.count);
+    if (e.count < 1 || e.count > 1000) throw InputError(file, yaml::line_of(t), ctx + ".count", "expected 1 to 1000");
+    if (!(e.duration_s > 0 && e.duration_s <= 4 * 3600))
+      throw InputError(file, yaml::line_of(t), ctx + ".duration_s", "expected more than 0 s and at most 4 h per occurrence");
+    if (e.start_h < d.day_start_h || e.start_h + (e.count - 1) * e.interval_h > d.day_end_h + 1e-9)
+      throw InputError(file, yaml::line_of(t), ctx + ".start_h", "occurrences fall outside the day");
+    d.entries.push_back(e);
+  }
+  return d;
+}
+
+DaySchedule load_day_schedule(const std::string& path) {
+  return parse_day_schedule(yaml::read_text_file(path), path);
+}
+
+DayResult run_day(const DaySchedule& schedule, const Subject* subject, const RecruitmentOptions& options) {
+  DayResult day;
+  struct Occurrence {
+    double start_s, duration_s;
+    std::size_t entry;
+  };
+  std::vector<Occurrence> occ;
+  for (std::size_t i = 0; i < schedule.entries.size(); ++i) {
+    const DayEntry& e = schedule.entries[i];
+    const TaskRun run = run_task(e.task, e.settings, subject, options);
+    DayTaskSummary s;
+    s.task = e.task;
+    for (const auto& st : e.settings) s.task += " " + st;
+    s.count = e.count;
+    s.duration_s = e.duration_s;
+    s.peak_l5s1_N = run.indices.l5s1_compression_N;
+    s.extensor_demand = run.extensor_demand;
+    s.cumulative_load_MNs = run.indices.l5s1_compression_N * e.duration_s * e.count / 1e6;
+    s.indices = run.indices;
+    s.status = run.result.frames.front().status == RecruitmentStatus::ok ? "ok" : "BEYOND";
+    day.cumulative_load_MNs += s.cumulative_load_MNs;
+    day.tasks.push_back(s);
+    for (int k = 0; k < e.count; ++k) occ.push_back({3600 * (e.start_h + k * e.interval_h), e.duration_s, i});
+  }
+  std::sort(occ.begin(), occ.end(), [](const Occurrence& a, const Occurrence& b) {
+    return a.start_s < b.start_s || (a.start_s == b.start_s && a.entry < b.entry);
+  });
+  // Fatigue through the day: each occurrence holds its extensor demand, rest between; tasks
+  // that overlap run one after the other.
+  const FatigueParameters p = trunk_fatigue_parameters();
+  FatigueState st;
+  const double begin = 3600 * schedule.day_start_h, end = 3600 * schedule.day_end_h;
+  for (double h = schedule.day_start_h; h < schedule.day_end_h - 1e-9; h += 1) day.hours.push_back({h, 1.0, 0.0});
+  double t = begin;
+  // Advances to `until` holding `load`, in steps of at most a minute, keeping each hour's
+  // lowest capacity.
+  auto advance = [&](double until, double load) {
+    while (t < until - 1e-9) {
+      const double step = std::min(until - t, 60.0);
+      step_fatigue(p, st, load, step);
+      if (load > 0 && task_failed(st, load)) day.task_failure = true;
+      t += step;
+      const std::size_t hour = std::min(day.hours.size() - 1, static_cast<std::size_t>((t - 1e-9 - begin) / 3600));
+      day.hours[hour].capacity = std::min(day.hours[hour].capacity, st.capacity());
+      day.hours[hour].fatigued = std::max(day.hours[hour].fatigued, st.fatigued);
+      if (st.capacity() < day.lowest_capacity) {
+        day.lowest_capacity = st.capacity();
+        day.lowest_capacity_hour = t / 3600;
+      }
+    }
+  };
+  for (const auto& o : occ) {
+    advance(std::max(t, o.start_s), 0.0);
+    advance(t + o.duration_s, std::min(1.0, day.tasks[o.entry].extensor_demand));
+  }
+  advance(std::max(t, end), 0.0);
+  std::vector<const DayTaskSummary*> order;
+  for (const auto& s : day.tasks) order.push_back(&s);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto* a, const auto* b) { return a->cumulative_load_MNs > b->cumulative_load_MNs; });
+  for (std::size_t k = 0; k < std::min<std::size_t>(3, order.size()); ++k) day.top_contributors.push_back(order[k]->task);
+  return day;
+}
+
+std::string format_day(const DaySchedule& schedule, const DayResult& day, const Subject* subject) {
+  std::string s = fmt::format("day '{}'{}\n", schedule.name,
+                              subject ? fmt::format(" for {} ({})", subject->name,
+                                                    subject_state(*default_subject_data(), *subject).stage_label)
+                                      : std::string(" for the default woman"));
+  s += fmt::format("  {:<44} {:>5} {:>9} {:>8} {:>10} {:>9} {:>6}  {}\n", "task", "count", "each_s", "L5S1_N",
+                   "extensor%", "load_MNs", "LI", "muscles");
+  for (const auto& t : day.tasks)
+    s += fmt::format("  {:<44} {:>5} {:>9.0f} {:>8.0f} {:>10.0f} {:>9.2f} {:>6}  {}\n", t.task, t.count, t.duration_s,
+                     t.peak_l5s1_N, 100 * t.extensor_demand, t.cumulative_load_MNs,
+                     t.indices.niosh ? fmt::format("{:.2f}", t.indices.niosh->lifting_index) : std::string("-"), t.status);
+  s += fmt::format("  cumulative L5/S1 load over the day: {:.2f} MN s; most from: ", day.cumulative_load_MNs);
+  for (std::size_t k = 0; k < day.top_contributors.size(); ++k) s += (k ? ", " : "") + day.top_contributors[k];
+  s += "\n  back-extensor capacity left, lowest in each hour (fraction of fresh maximum, three-compartment model):\n  ";
+  for (const auto& h : day.hours) s += fmt::format(" {:02.0f}h {:.2f}", std::floor(h.hour), h.capacity);
+  s += fmt::format("\n  lowest {:.3f} at {:.1f} h{}\n", day.lowest_capacity, day.lowest_capacity_hour,
+                   day.task_failure ? "; a task asked more than the capacity left (task failure)" : "");
+  return s;
+}
+
+std::string day_csv(const DayResult& day) {
+  std::string s = "hour,extensor_capacity,fatigued_fraction\n";
+  for (const auto& h : day.hours) s += fmt::format("{:.4f},{:.6f},{:.6f}\n", h.hour, h.capacity, h.fatigued);
+  return s;
+}
+
+std::string day_tasks_csv(const DayResult& day) {
+  std::string s = "task,count,each_s,peak_L5_S1_compression_N,extensor_demand,cumulative_load_MNs,lifting_index,status\n";
+  for (const auto& t : day.tasks)
+    s += fmt::format("\"{}\",{},{:.3f},{:.4f},{:.6f},{:.6f},{},{}\n", t.task, t.count, t.duration_s, t.peak_l5s1_N,
+                     t.extensor_demand, t.cumulative_load_MNs,
+                     t.indices.niosh ? fmt::format("{:.6f}", t.indices.niosh->lifting_index) : std::string(""), t.status);
+  return s;
+}
+
+}  // namespace spineload

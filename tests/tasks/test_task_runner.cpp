@@ -1,0 +1,73 @@
+#include <gtest/gtest.h>
+
+#include "common/errors.hpp"
+#include "tasks/task_runner.hpp"
+#include "test_support.hpp"
+
+namespace spineload {
+namespace {
+
+TEST(Compare, VarySpecExpandsToItsValues) {
+  const auto [name, values] = parse_vary("table_height_cm=70:100:5");
+  EXPECT_EQ(name, "table_height_cm");
+  ASSERT_EQ(values.size(), 7u);
+  EXPECT_EQ(values.front(), 70);
+  EXPECT_EQ(values.back(), 100);
+  EXPECT_THROW(parse_vary("table_height_cm=100:70:5"), InputError);
+  EXPECT_THROW(parse_vary("table_height_cm"), InputError);
+}
+
+TEST(Compare, LowTableLoadsTheBackMoreThanAHighOne) {
+  const TaskRun low = run_task("change-diaper", {"table_height_cm=60"}, nullptr, {});
+  const TaskRun high = run_task("change-diaper", {"table_height_cm=95"}, nullptr, {});
+  EXPECT_GT(low.indices.l5s1_compression_N, high.indices.l5s1_compression_N + 100);
+  EXPECT_GT(low.extensor_demand, high.extensor_demand);
+  const std::string table = format_compare("change-diaper", "table_height_cm", {60, 95}, {low, high});
+  EXPECT_NE(table.find("table_height_cm"), std::string::npos);
+}
+
+const char* kDay = R"(name: test_day
+day_start_h: 8
+day_end_h: 12
+tasks:
+  - {task: lift-from-crib, count: 4, duration_s: 4, start_h: 8.5, interval_h: 0.5, set: {infant_mass_kg: 5}}
+  - {task: carry-in-arms, count: 2, duration_min: 10, start_h: 9, interval_h: 1, set: {infant_mass_kg: 5}}
+)";
+
+TEST(Day, RunsEndToEndWithFatigueAndCumulativeLoad) {
+  const DaySchedule s = parse_day_schedule(kDay, "day.yaml");
+  const DayResult d = run_day(s, nullptr, {});
+  ASSERT_EQ(d.tasks.size(), 2u);
+  ASSERT_EQ(d.hours.size(), 4u);  // 8, 9, 10, 11 h
+  // Cumulative load = peak L5/S1 compression x time x count, per task, summed.
+  double total = 0;
+  for (const auto& t : d.tasks) {
+    EXPECT_NEAR(t.cumulative_load_MNs, t.peak_l5s1_N * t.duration_s * t.count / 1e6, 1e-12);
+    total += t.cumulative_load_MNs;
+  }
+  EXPECT_NEAR(d.cumulative_load_MNs, total, 1e-12);
+  EXPECT_EQ(d.top_contributors.front(), "carry-in-arms infant_mass_kg=5");  // 20 min against 16 s
+  // Before any task the extensors are fresh; carrying tires them; rest restores them.
+  EXPECT_NEAR(d.hours[0].capacity, 1.0, 0.02);
+  EXPECT_LT(d.hours[1].capacity, 0.9);
+  EXPECT_GT(d.hours[3].capacity, d.hours[1].capacity);
+  EXPECT_LT(d.lowest_capacity, 1.0);
+  EXPECT_NE(format_day(s, d, nullptr).find("cumulative L5/S1 load"), std::string::npos);
+}
+
+TEST(Day, ScheduleErrorsNameTheField) {
+  try {
+    parse_day_schedule("tasks:\n  - {task: lift-from-cot}\n", "day.yaml");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "tasks[0].task");
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_NE(std::string(e.what()).find("lift-from-crib"), std::string::npos);
+  }
+  EXPECT_THROW(parse_day_schedule("day_start_h: 8\nday_end_h: 9\ntasks:\n  - {task: change-diaper, count: 5, start_h: 8, interval_h: 1}\n",
+                                  "day.yaml"),
+               InputError);
+}
+
+}  // namespace
+}  // namespace spineload
