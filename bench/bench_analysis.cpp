@@ -6,6 +6,10 @@
 #include "dynamics/dynamics.hpp"
 #include "muscles/muscle_geometry.hpp"
 #include "recruitment/recruitment.hpp"
+#include "subject/subject_data.hpp"
+#include "subject/timeline.hpp"
+#include "tasks/posture_prediction.hpp"
+#include "tasks/task_runner.hpp"
 
 namespace {
 
@@ -77,6 +81,52 @@ void BM_BuildModel(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(build_model(*src, 1.65, 62));
 }
 BENCHMARK(BM_BuildModel)->Unit(benchmark::kMicrosecond);
+
+void BM_PredictPosture(benchmark::State& state) {
+  const Model& m = model();
+  const Posture base = parse_posture_text(m, "loads:\n  - {type: hand_mass, mass_kg: 6}\n", "bench.yaml");
+  PredictionRequest r;
+  r.hands_forward_m = 0.4;
+  r.hands_height_m = 0.5;
+  for (auto _ : state) benchmark::DoNotOptimize(predict_posture(m, base, r).hand_error_m);
+}
+BENCHMARK(BM_PredictPosture)->Unit(benchmark::kMillisecond);
+
+void BM_BuildSubjectModel(benchmark::State& state) {
+  const auto src = default_model_source();
+  const auto data = default_subject_data();
+  Subject s;
+  s.stage = Stage::pregnant;
+  s.week = 30;
+  for (auto _ : state) benchmark::DoNotOptimize(build_subject_model(*src, *data, s));
+}
+BENCHMARK(BM_BuildSubjectModel)->Unit(benchmark::kMicrosecond);
+
+// The whole timeline of relaxed standing, pregnant week 0 to postpartum week 52 every 2 weeks.
+void BM_TimelineStanding(benchmark::State& state) {
+  const auto src = default_model_source();
+  const auto data = default_subject_data();
+  const Subject s;
+  const Posture standing = builtin_posture(model(), "standing_relaxed");
+  const auto points = stage_range("pregnant:0", "postpartum:52", "2w", s.delivery_week);
+  for (auto _ : state) benchmark::DoNotOptimize(run_timeline(*src, *data, s, standing, points, {}).size());
+  state.counters["stages"] = static_cast<double>(points.size());
+}
+BENCHMARK(BM_TimelineStanding)->Unit(benchmark::kMillisecond);
+
+void BM_Day(benchmark::State& state) {
+  const DaySchedule schedule = parse_day_schedule(R"(name: bench
+day_start_h: 6
+day_end_h: 22
+tasks:
+  - {task: breastfeed-seated, count: 8, duration_min: 20, start_h: 6, interval_h: 2, set: {pillow: 1, infant_mass_kg: 5}}
+  - {task: change-diaper, count: 10, duration_min: 3, start_h: 6.5, interval_h: 1.5, set: {infant_mass_kg: 5}}
+  - {task: lift-from-crib, count: 25, duration_s: 4, start_h: 6.2, interval_h: 0.6, set: {infant_mass_kg: 5}}
+  - {task: carry-in-arms, count: 8, duration_min: 15, start_h: 7, interval_h: 1.8, set: {infant_mass_kg: 5}}
+)", "bench.yaml");
+  for (auto _ : state) benchmark::DoNotOptimize(run_day(schedule, nullptr, {}).lowest_capacity);
+}
+BENCHMARK(BM_Day)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
