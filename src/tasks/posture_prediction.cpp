@@ -60,8 +60,12 @@ struct Evaluator {
     Eigen::VectorXd q = base.q_rad[0];
     const Rhythm& r = model.rhythms[c_trunk_rhythm];
     for (const auto& [c, ratio] : r.ratios) q[c] += ratio * x[0] * kDeg;
-    // The leg lean turns thigh and shank forward together (hips back over the feet).
-    const double thigh = thigh_share() * x[1] + x[4];
+    // The shank leans forward by half the knee flexion, as far as the ankle allows, and the
+    // thigh takes the rest, so the feet stay flat; the leg lean turns thigh and shank
+    // forward together (hips back over the feet).
+    const double ankle_max = std::min(model.coordinates[c_ankle_r].max_rad, model.coordinates[c_ankle_l].max_rad) / kDeg - 1;
+    const double shank = std::min(thigh_share() * x[1], ankle_max + x[4]);
+    const double thigh = x[1] - shank + x[4];
     for (int c : {c_hip_r, c_hip_l}) q[c] += thigh * kDeg;
     for (int c : {c_knee_r, c_knee_l}) q[c] = x[1] * kDeg;
     for (int c : {c_ankle_r, c_ankle_l}) q[c] = (x[1] - thigh) * kDeg;  // foot flat on the floor

@@ -160,6 +160,77 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
                             num["held_fraction"] * task.infant_mass_kg);
   } else if (id == "carry-in-arms") {
     task.posture = standing(num["hold_forward_cm"], num["hold_height_cm"], LiftStrategy::stoop, task.infant_mass_kg);
+  } else if (id == "lift-car-seat") {
+    const double total = task.infant_mass_kg + num["seat_mass_kg"];
+    task.posture = standing(num["reach_cm"], num["handle_height_cm"], strategy(), 0);
+    task.posture.loads = parse_posture_text(model, fmt::format("loads:\n  - {{type: hand_mass, mass_kg: {:.4f}, hands: right}}\n", total),
+                                            "task " + id).loads;
+    task.posture.held_mass_kg = total;
+    task.lift = lift(num["reach_cm"], num["handle_height_cm"], 75 - num["handle_height_cm"]);
+    task.lift->load_kg = total;
+    task.lift->asymmetry_deg = 30;  // one hand at her side [E]
+  } else if (id == "carry-car-seat" || id == "carry-on-hip") {
+    const bool seat = id == "carry-car-seat";
+    const double deg = M_PI / 180;
+    task.posture = parse_posture_text(model, "name: " + id + "\nsupport: standing\n", "task " + id);
+    task.posture.description = it->description;
+    Eigen::VectorXd& q = task.posture.q_rad[0];
+    const Rhythm& bend = model.rhythms[model.rhythm_index("trunk_lateral_bending")];
+    // She bends away from the load: to her left for a seat in the right hand, to her right
+    // for an infant on her left hip.
+    const double lean = (seat ? -1 : 1) * num["lean_deg"] * deg;
+    for (const auto& [c, ratio] : bend.ratios) q[c] += ratio * lean;
+    const double g = -model.gravity_m_s2.y();
+    if (seat) {
+      q[model.coordinate_index("shoulder_r_abduction")] = num["arm_abduction_deg"] * deg;
+      const double total = task.infant_mass_kg + num["seat_mass_kg"];
+      const int hand = model.body_index("hand_r");
+      task.posture.loads.push_back({"car seat", hand, model.bodies[hand].com_m, Eigen::Vector3d(0, -total * g, 0)});
+      task.posture.held_mass_kg = total;
+    } else {
+      // The infant sits on her left iliac crest (hip share) and in her left arm (the rest).
+      q[model.coordinate_index("elbow_l_flexion")] = 90 * deg;
+      q[model.coordinate_index("shoulder_l_abduction")] = 15 * deg;
+      const int pelvis = model.body_index("pelvis"), hand = model.body_index("hand_l");
+      const Eigen::Vector3d crest(0.0, 0.10 * model.height_m / 1.735, -0.15 * model.height_m / 1.735);
+      task.posture.loads.push_back({"infant on hip", pelvis, crest, Eigen::Vector3d(0, -num["hip_share"] * task.infant_mass_kg * g, 0)});
+      task.posture.loads.push_back({"infant in arm", hand, model.bodies[hand].com_m,
+                                    Eigen::Vector3d(0, -(1 - num["hip_share"]) * task.infant_mass_kg * g, 0)});
+      task.posture.held_mass_kg = task.infant_mass_kg;
+    }
+  } else if (id == "carry-front-carrier") {
+    task.posture = parse_posture_text(model, "name: " + id + "\nsupport: standing\n", "task " + id);
+    task.posture.description = it->description;
+    // The straps: the shoulder share pulls down on the upper thorax, the belt share on the
+    // pelvis, both at the infant's line of weight in front of her [E].
+    const double g = -model.gravity_m_s2.y(), s = model.height_m / 1.735;
+    const double ahead = num["infant_ahead_cm"] / 100;
+    const int thorax = model.body_index("upper_thorax"), pelvis = model.body_index("pelvis");
+    // Chest wall about 0.17 m in front of the mid-thoracic spine, at T4-T5 [E].
+    task.posture.loads.push_back({"carrier shoulder straps", thorax, Eigen::Vector3d(0.17 * s + ahead, 0.07 * s, 0),
+                                  Eigen::Vector3d(0, -num["shoulder_share"] * task.infant_mass_kg * g, 0)});
+    task.posture.loads.push_back({"carrier waist belt", pelvis, Eigen::Vector3d(0.12 * s + ahead, 0.12 * s, 0),
+                                  Eigen::Vector3d(0, -(1 - num["shoulder_share"]) * task.infant_mass_kg * g, 0)});
+    task.posture.held_mass_kg = 0;
+  } else if (id == "push-stroller" || id == "sweep") {
+    const bool stroller = id == "push-stroller";
+    task.posture = standing(num["reach_cm"], stroller ? num["handle_height_cm"] : num["hands_height_cm"],
+                            LiftStrategy::stoop, 0);
+    task.posture.loads.clear();
+    task.posture.held_mass_kg = 0;
+    // Pushing forward, the handle pushes back on her hands.
+    for (const char* hand : {"hand_r", "hand_l"}) {
+      const int b = model.body_index(hand);
+      task.posture.loads.push_back({"handle", b, model.bodies[b].com_m, Eigen::Vector3d(-num["push_force_N"] / 2, 0, 0)});
+    }
+  } else if (id == "lift-laundry-basket") {
+    task.posture = standing(num["reach_cm"], num["handle_height_cm"], strategy(), num["basket_mass_kg"]);
+    task.lift = lift(num["reach_cm"], num["handle_height_cm"], 100 - num["handle_height_cm"]);
+    task.lift->load_kg = num["basket_mass_kg"];
+    task.lift->coupling = Coupling::good;  // handles [E]
+  } else if (id == "bathe-at-sink") {
+    task.posture = standing(num["reach_cm"], num["surface_height_cm"] - 5, strategy(),
+                            num["held_fraction"] * task.infant_mass_kg);
   } else if (id == "breastfeed-seated") {
     const bool slouched = num["slouched"] >= 0.5;
     task.posture = builtin_posture(model, slouched ? "sitting_slouched" : "sitting_upright");

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "common/errors.hpp"
 #include "tasks/infant.hpp"
 #include "tasks/posture_prediction.hpp"
@@ -66,6 +68,41 @@ TEST(TaskLibrary, IndicesCompareWithThePublishedLimits) {
   EXPECT_NEAR(e.percent_of_repeated_shear_limit, 50, 1e-12);
   EXPECT_NEAR(e.percent_of_occasional_shear_limit, 35, 1e-12);
   EXPECT_FALSE(e.niosh.has_value());
+}
+
+TEST(TaskLibrary, EveryTaskRunsAtItsDefaults) {
+  const Model& m = test::default_model();
+  const double standing = test::analyze_text(m, "name: standing\n").frames[0].disc[0].compression_N;
+  for (const auto& spec : task_library()) {
+    const TaskInstance t = instantiate_task(m, spec.id, {});
+    Data d(m);
+    const PostureResult r = analyze_posture(m, d, resolve_prediction(m, t.posture), {});
+    EXPECT_TRUE(std::isfinite(r.frames[0].disc[0].compression_N)) << spec.id;
+    EXPECT_GT(r.frames[0].disc[0].compression_N, standing) << spec.id;  // every task loads more than standing
+    EXPECT_EQ(t.lift.has_value(), spec.lift) << spec.id;
+  }
+}
+
+TEST(TaskLibrary, AFrontCarrierLoadsTheLowBackLessThanArms) {
+  // Walking studies find carrier loads close to unloaded and in-arms carrying worse
+  // (Williams, Standifird & Madsen 2019 [V abstract]); the model agrees in standing.
+  const Model& m = test::default_model();
+  auto l5s1 = [&](const char* id) {
+    const TaskInstance t = instantiate_task(m, id, {"infant_mass_kg=6"});
+    Data d(m);
+    return analyze_posture(m, d, resolve_prediction(m, t.posture), {}).frames[0].disc[0].compression_N;
+  };
+  EXPECT_LT(l5s1("carry-front-carrier"), l5s1("carry-in-arms"));
+}
+
+TEST(TaskLibrary, ACarSeatInOneHandBendsAndShearsTheSpineSideways) {
+  const Model& m = test::default_model();
+  const TaskInstance t = instantiate_task(m, "carry-car-seat", {});
+  Data d(m);
+  const PostureResult r = analyze_posture(m, d, t.posture, {});
+  // A load in the right hand bends the spine above L4/L5 to the right.
+  EXPECT_GT(r.frames[0].disc[1].lateral_moment_Nm, 10.0);
+  EXPECT_GT(std::abs(r.frames[0].disc[1].shear_lateral_N), 5.0);
 }
 
 TEST(TaskLibrary, BadNamesListTheValidOnes) {
