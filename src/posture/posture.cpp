@@ -97,7 +97,7 @@ Eigen::Vector3d hand_grip_point(const Model& model, int hand_body) {
 
 Posture parse_posture(const Model& model, const YAML::Node& root, const std::string& file) {
   yaml::check_keys(root, {"name", "description", "support", "backrest", "rhythms", "coordinates", "loads", "frames",
-                          "smoothing_hz", "predict"},
+                          "smoothing_hz", "predict", "keyframes", "sample_hz"},
                    file, "");
   Posture p;
   p.name = root["name"] ? yaml::as_string(root["name"], file, "name")
@@ -134,7 +134,31 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
   read_angles(root["coordinates"], file, "coordinates", coord_names, base_coords);
   read_angles(root["rhythms"], file, "rhythms", rhythm_names, base_rhythms);
 
-  if (root["frames"]) {
+  if (root["keyframes"] && root["frames"])
+    throw InputError(file, yaml::line_of(root["keyframes"]), "keyframes", "give either frames or keyframes, not both");
+  if (root["keyframes"]) {
+    const YAML::Node keys = root["keyframes"];
+    if (!keys.IsSequence() || keys.size() < 2)
+      throw InputError(file, yaml::line_of(keys), "keyframes", "a motion needs a list of at least two key postures");
+    const double hz = root["sample_hz"] ? yaml::as_double(root["sample_hz"], file, "sample_hz") : 30.0;
+    if (hz < 5 || hz > 1000) throw InputError(file, yaml::line_of(root["sample_hz"]), "sample_hz", "expected 5 to 1000 per second");
+    std::vector<Eigen::VectorXd> q;
+    std::vector<double> durations;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const std::string field = "keyframes[" + std::to_string(i) + "]";
+      yaml::check_keys(keys[i], {"duration_s", "rhythms", "coordinates"}, file, field);
+      if (i > 0) {
+        const double d = yaml::as_double(yaml::require(keys[i], "duration_s", file, field), file, field + ".duration_s");
+        if (!(d > 0 && d <= 60)) throw InputError(file, yaml::line_of(keys[i]["duration_s"]), field + ".duration_s", "expected more than 0 and at most 60 s");
+        durations.push_back(d);
+      }
+      Settings coords = base_coords, rhythms = base_rhythms;
+      read_angles(keys[i]["coordinates"], file, field + ".coordinates", coord_names, coords);
+      read_angles(keys[i]["rhythms"], file, field + ".rhythms", rhythm_names, rhythms);
+      q.push_back(resolve(model, coords, rhythms, file, field));
+    }
+    set_keyframe_motion(p, q, durations, hz);
+  } else if (root["frames"]) {
     const YAML::Node frames = root["frames"];
     if (!frames.IsSequence() || frames.size() < 4)
       throw InputError(file, yaml::line_of(frames), "frames", "a time series needs a list of at least 4 frames");
@@ -230,6 +254,23 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
     }
   }
   return p;
+}
+
+void set_keyframe_motion(Posture& posture, const std::vector<Eigen::VectorXd>& keys,
+                         const std::vector<double>& durations_s, double sample_hz) {
+  posture.time_s.clear();
+  posture.q_rad.clear();
+  double t0 = 0;
+  for (std::size_t k = 0; k + 1 < keys.size(); ++k) {
+    const int n = std::max(2, static_cast<int>(std::ceil(durations_s[k] * sample_hz)));
+    for (int i = (k == 0 ? 0 : 1); i <= n; ++i) {
+      const double u = static_cast<double>(i) / n;
+      const double blend = 0.5 - 0.5 * std::cos(std::numbers::pi * u);
+      posture.time_s.push_back(t0 + u * durations_s[k]);
+      posture.q_rad.push_back(keys[k] + blend * (keys[k + 1] - keys[k]));
+    }
+    t0 += durations_s[k];
+  }
 }
 
 Posture parse_posture_text(const Model& model, const std::string& text, const std::string& file) {

@@ -39,6 +39,8 @@ struct PredictionRequest {
   double hands_height_m = 1.0;   // grip above the floor
   LiftStrategy strategy = LiftStrategy::stoop;
   bool look_at_hands = true;     // gaze at the grip point (head and neck flexion)
+  // A motion: from this grip to (to_forward_m, to_height_m) in duration_s (0: static).
+  double to_forward_m = 0, to_height_m = 0, duration_s = 0;
 };
 
 struct Posture {
@@ -54,6 +56,11 @@ struct Posture {
   std::optional<PredictionRequest> prediction;  // `predict:` block; angles added to the prediction
   bool is_time_series() const { return time_s.size() > 1; }
 };
+
+// A motion through key postures: frames at `sample_hz` from key k to key k+1 over
+// durations_s[k], blended by a raised cosine (zero rate at every key posture).
+void set_keyframe_motion(Posture& posture, const std::vector<Eigen::VectorXd>& keys,
+                         const std::vector<double>& durations_s, double sample_hz);
 
 // Parses a posture from a YAML node; `file` names the source in error messages.
 Posture parse_posture(const Model& model, const YAML::Node& root, const std::string& file);

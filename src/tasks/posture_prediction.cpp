@@ -244,7 +244,18 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
 
 Posture resolve_prediction(const Model& model, const Posture& posture) {
   if (!posture.prediction) return posture;
-  Posture predicted = predict_posture(model, posture, *posture.prediction).posture;
+  const PredictionRequest& req = *posture.prediction;
+  Posture predicted = predict_posture(model, posture, req).posture;
+  if (req.duration_s > 0) {
+    // The motion ends upright-ish with the grip at the destination (stoop strategy: knees
+    // straight) and runs between the two predicted key postures.
+    PredictionRequest end = req;
+    end.hands_forward_m = req.to_forward_m;
+    end.hands_height_m = req.to_height_m;
+    end.strategy = LiftStrategy::stoop;
+    const Posture last = predict_posture(model, posture, end).posture;
+    set_keyframe_motion(predicted, {predicted.q_rad[0], last.q_rad[0]}, {req.duration_s}, 30);
+  }
   predicted.prediction.reset();
   return predicted;
 }

@@ -55,7 +55,8 @@ const Library& library() {
       for (const auto& p : kv.second["parameters"])
         t.parameters.push_back(parse_parameter(p.first.as<std::string>(), p.second));
       for (const auto& c : common)
-        if (t.lift || (c.name != "lifts_per_min" && c.name != "duration_h")) t.parameters.push_back(c);
+        if (t.lift || (c.name != "lifts_per_min" && c.name != "duration_h" && c.name != "lift_duration_s"))
+          t.parameters.push_back(c);
       l.tasks.push_back(t);
     }
     return l;
@@ -257,6 +258,13 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
     task.posture.held_mass_kg = carried;
   } else {
     throw InputError("", 0, "--task", "task '" + id + "' has no builder");
+  }
+  // A lift as a motion: from the origin grip to the destination, 25 cm ahead of her ankles.
+  if (task.lift && num["lift_duration_s"] > 0 && task.posture.prediction) {
+    PredictionRequest& r = *task.posture.prediction;
+    r.to_forward_m = 0.25;
+    r.to_height_m = (task.lift->vertical_cm + task.lift->distance_cm) / 100;
+    r.duration_s = num["lift_duration_s"];
   }
   return task;
 }

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <numbers>
 
 #include "common/errors.hpp"
@@ -107,6 +108,23 @@ TEST(Posture, BackrestNeedsASeatAndAPlausibleRecline) {
   const Posture p = parse_posture_text(test::default_model(), "support: seated\nbackrest: {inclination_deg: 0}\n", "p.yaml");
   ASSERT_EQ(p.contacts.size(), 2u);
   EXPECT_NEAR(p.contacts[0].normal.x(), 1.0, 1e-12);
+}
+
+TEST(Posture, KeyframesBlendIntoAMotion) {
+  const Model& m = test::default_model();
+  const Posture p = parse_posture_text(m,
+                                       "sample_hz: 10\nkeyframes:\n  - {rhythms: {trunk_flexion: 0}}\n"
+                                       "  - {duration_s: 1, rhythms: {trunk_flexion: 40}}\n"
+                                       "  - {duration_s: 0.5, rhythms: {trunk_flexion: 0}}\n",
+                                       "p.yaml");
+  ASSERT_EQ(p.time_s.size(), 1u + 10 + 5);
+  EXPECT_NEAR(p.time_s.back(), 1.5, 1e-12);
+  const int c = m.coordinate_index("pelvis_tilt");
+  EXPECT_NEAR(p.q_rad[5][c], 0.5 * 0.40 * 40 * kDeg, 1e-12);  // halfway in time, halfway in angle
+  EXPECT_NEAR(p.q_rad[10][c], 0.40 * 40 * kDeg, 1e-12);
+  EXPECT_NEAR(p.q_rad[1][c], (0.5 - 0.5 * std::cos(M_PI * 0.1)) * 0.40 * 40 * kDeg, 1e-12);
+  EXPECT_EQ(parse_error("keyframes:\n  - {rhythms: {trunk_flexion: 0}}\n  - {rhythms: {trunk_flexion: 10}}\n").field(),
+            "keyframes[1].duration_s");
 }
 
 TEST(Posture, BuiltinDemoPosturesAllParse) {

@@ -6,6 +6,7 @@
 #include "tasks/infant.hpp"
 #include "tasks/posture_prediction.hpp"
 #include "tasks/task_library.hpp"
+#include "tasks/task_runner.hpp"
 #include "test_support.hpp"
 
 namespace spineload {
@@ -103,6 +104,16 @@ TEST(TaskLibrary, ACarSeatInOneHandBendsAndShearsTheSpineSideways) {
   // A load in the right hand bends the spine above L4/L5 to the right.
   EXPECT_GT(r.frames[0].disc[1].lateral_moment_Nm, 10.0);
   EXPECT_GT(std::abs(r.frames[0].disc[1].shear_lateral_N), 5.0);
+}
+
+TEST(TaskLibrary, AFasterLiftPeaksHigherThroughInertia) {
+  const TaskRun slow = run_task("lift-from-crib", {"lift_duration_s=3"}, nullptr, {});
+  const TaskRun fast = run_task("lift-from-crib", {"lift_duration_s=0.8"}, nullptr, {});
+  const TaskRun still = run_task("lift-from-crib", {}, nullptr, {});
+  EXPECT_EQ(slow.result.frames.size(), 91u);  // 3 s at 30 frames per second, both ends
+  EXPECT_EQ(still.result.frames.size(), 1u);
+  EXPECT_GT(slow.indices.l5s1_compression_N, still.indices.l5s1_compression_N);
+  EXPECT_GT(fast.indices.l5s1_compression_N, slow.indices.l5s1_compression_N + 300);
 }
 
 TEST(TaskLibrary, BadNamesListTheValidOnes) {
