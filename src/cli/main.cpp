@@ -4,6 +4,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
 #include <iostream>
 
@@ -66,6 +69,26 @@ std::string capacity_message(const Model& model, const PostureResult& r) {
 }
 
 const Subject* schedule_subject(const std::optional<Subject>& s) { return s ? &*s : nullptr; }
+
+// Progress on stderr for runs longer than two seconds, only when a person is watching.
+class Progress {
+ public:
+  explicit Progress(std::string what) : what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
+  ~Progress() {
+    if (shown_) std::cerr << "\r" << std::string(60, ' ') << "\r" << std::flush;
+  }
+  void operator()(std::size_t done, std::size_t total) {
+    if (!isatty(STDERR_FILENO)) return;
+    if (std::chrono::steady_clock::now() - start_ < std::chrono::seconds(2)) return;
+    shown_ = true;
+    std::cerr << "\r  " << what_ << " " << done << "/" << total << std::flush;
+  }
+
+ private:
+  std::string what_;
+  std::chrono::steady_clock::time_point start_;
+  bool shown_ = false;
+};
 
 }  // namespace
 
@@ -236,7 +259,11 @@ int main(int argc, char** argv) {
                                   ? builtin_posture(*base, alias)
                                   : load_posture_file(*base, timeline_posture);
       const auto points = stage_range(from, to, step, subject.delivery_week);
-      const auto rows = run_timeline(*source, *data, subject, posture, points, ropts);
+      std::vector<TimelineRow> rows;
+      {
+        Progress progress("stages");
+        rows = run_timeline(*source, *data, subject, posture, points, ropts, std::ref(progress));
+      }
       fmt::print("{}\n{}", kMechanicsNotice, format_timeline(subject, posture.name, rows, *base));
       if (!out_dir.empty()) {
         write_files_atomically(out_dir, {{"timeline.csv", timeline_csv(rows, *base, subject.name)}});
@@ -247,17 +274,25 @@ int main(int argc, char** argv) {
       if (!compare_subject.empty()) subject = load_subject_file(compare_subject);
       const auto [name, values] = parse_vary(vary);
       std::vector<TaskRun> runs;
-      for (double v : values) {
-        std::vector<std::string> settings = compare_settings;
-        settings.push_back(fmt::format("{}={:g}", name, v));
-        runs.push_back(run_task(compare_task, settings, subject ? &*subject : nullptr, ropts));
+      {
+        Progress progress("values");
+        for (double v : values) {
+          std::vector<std::string> settings = compare_settings;
+          settings.push_back(fmt::format("{}={:g}", name, v));
+          runs.push_back(run_task(compare_task, settings, subject ? &*subject : nullptr, ropts));
+          progress(runs.size(), values.size());
+        }
       }
       fmt::print("{}\n{}", kMechanicsNotice, format_compare(compare_task, name, values, runs));
     } else if (*day) {
       std::optional<Subject> subject;
       if (!day_subject.empty()) subject = load_subject_file(day_subject);
       const DaySchedule schedule = load_day_schedule(day_file);
-      const DayResult result = run_day(schedule, schedule_subject(subject), ropts);
+      DayResult result;
+      {
+        Progress progress("tasks");
+        result = run_day(schedule, schedule_subject(subject), ropts, std::ref(progress));
+      }
       fmt::print("{}\n{}", kMechanicsNotice, format_day(schedule, result, schedule_subject(subject)));
       if (!out_dir.empty()) {
         write_files_atomically(out_dir, {{"day_tasks.csv", day_tasks_csv(result)}, {"day_capacity.csv", day_csv(result)}});

@@ -77,7 +77,8 @@ std::vector<StagePoint> stage_range(const std::string& from, const std::string& 
 
 std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectData& data, const Subject& subject,
                                       const Posture& posture, const std::vector<StagePoint>& points,
-                                      const RecruitmentOptions& options) {
+                                      const RecruitmentOptions& options,
+                                      const std::function<void(std::size_t, std::size_t)>& progress) {
   const auto reference = build_model(source, subject.height_m, subject.pre_pregnancy_mass_kg,
                                      [&] {
                                        ModelAdjustments a;
@@ -102,6 +103,7 @@ std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectDa
     Data d(*model);
     row.result = analyze_posture(*model, d, used, options);
     rows.push_back(std::move(row));
+    if (progress) progress(rows.size(), points.size());
   }
   return rows;
 }

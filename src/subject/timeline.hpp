@@ -1,5 +1,6 @@
 // A posture's loads and capacity ratios across stages of pregnancy and the postpartum year.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,9 +29,11 @@ struct TimelineRow {
 };
 
 // Runs `posture` (parsed on any model of the same family) at every stage.
+// `progress(done, total)` is called after each stage when given.
 std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectData& data, const Subject& subject,
                                       const Posture& posture, const std::vector<StagePoint>& points,
-                                      const RecruitmentOptions& options);
+                                      const RecruitmentOptions& options,
+                                      const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 std::string format_timeline(const Subject& subject, const std::string& posture_name,
                             const std::vector<TimelineRow>& rows, const Model& any_model);

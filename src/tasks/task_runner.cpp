@@ -147,7 +147,8 @@ DaySchedule load_day_schedule(const std::string& path) {
   return parse_day_schedule(yaml::read_text_file(path), path);
 }
 
-DayResult run_day(const DaySchedule& schedule, const Subject* subject, const RecruitmentOptions& options) {
+DayResult run_day(const DaySchedule& schedule, const Subject* subject, const RecruitmentOptions& options,
+                  const std::function<void(std::size_t, std::size_t)>& progress) {
   DayResult day;
   struct Occurrence {
     double start_s, duration_s;
@@ -170,6 +171,7 @@ DayResult run_day(const DaySchedule& schedule, const Subject* subject, const Rec
     day.cumulative_load_MNs += s.cumulative_load_MNs;
     day.tasks.push_back(s);
     for (int k = 0; k < e.count; ++k) occ.push_back({3600 * (e.start_h + k * e.interval_h), e.duration_s, i});
+    if (progress) progress(i + 1, schedule.entries.size());
   }
   std::sort(occ.begin(), occ.end(), [](const Occurrence& a, const Occurrence& b) {
     return a.start_s < b.start_s || (a.start_s == b.start_s && a.entry < b.entry);

@@ -1,6 +1,7 @@
 // Stage tasks, running them: one task on her model (with prediction), a what-if sweep of one
 // parameter (`compare`), and a whole day of tasks with back-extensor fatigue (`day`).
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,7 +77,9 @@ struct DayResult {
   bool task_failure = false;        // a task demanded more than the capacity left
 };
 
-DayResult run_day(const DaySchedule& schedule, const Subject* subject, const RecruitmentOptions& options);
+// `progress(done, total)` is called after each task's analysis when given.
+DayResult run_day(const DaySchedule& schedule, const Subject* subject, const RecruitmentOptions& options,
+                  const std::function<void(std::size_t, std::size_t)>& progress = {});
 std::string format_day(const DaySchedule& schedule, const DayResult& day, const Subject* subject);
 std::string day_csv(const DayResult& day);        // capacity hour by hour
 std::string day_tasks_csv(const DayResult& day);  // per task
