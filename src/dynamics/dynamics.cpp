@@ -137,7 +137,7 @@ void balance(const Model& model, Data& data, Support support) {
   }
   com /= mass;
   data.balance.com_m = com;
-  const auto& points = support == Support::standing ? model.standing_support : model.seated_support;
+  const auto& points = model.support_points(support);
   std::vector<Eigen::Vector2d> ground;
   for (const auto& p : points) {
     const Eigen::Vector3d w = world_point(data, p.body, p.location_m);

@@ -206,9 +206,12 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     throw InputError(file, yaml::line_of(at), field, "unknown body in '" + spec + "'");
   };
   if (root["supports"]) {
-    yaml::check_keys(root["supports"], {"standing", "seated"}, file, "supports");
-    for (const char* kind : {"standing", "seated"}) {
-      auto& out = std::string(kind) == "standing" ? src.standing_support : src.seated_support;
+    yaml::check_keys(root["supports"], {"standing", "seated", "kneeling"}, file, "supports");
+    for (const char* kind : {"standing", "seated", "kneeling"}) {
+      if (!root["supports"][kind]) continue;
+      auto& out = std::string(kind) == "standing" ? src.standing_support
+                  : std::string(kind) == "seated" ? src.seated_support
+                                                  : src.kneeling_support;
       for (const auto& p : yaml::require(root["supports"], kind, file, "supports")) {
         const auto point = resolve_point(p.as<std::string>(), p, std::string("supports.") + kind);
         out.push_back(point);
@@ -511,6 +514,7 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
   }
   for (const auto& p : src.standing_support) model->standing_support.push_back(to_body(p));
   for (const auto& p : src.seated_support) model->seated_support.push_back(to_body(p));
+  for (const auto& p : src.kneeling_support) model->kneeling_support.push_back(to_body(p));
   for (const auto& p : src.backrest_contacts) model->backrest_contacts.push_back(to_body(p));
 
   // Topology used on every frame, computed once: the Jacobian columns that can be nonzero

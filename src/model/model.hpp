@@ -77,7 +77,7 @@ struct Muscle {
   double max_force_N() const { return pcsa_m2 * max_stress_Pa; }
 };
 
-enum class Support { standing, seated };
+enum class Support { standing, seated, kneeling };
 
 // Changes a subject makes to the reference model (subject stage): added masses, muscle
 // capacities and paths, passive stiffness, bone. Positions are in the reference subject's
@@ -113,7 +113,10 @@ struct Model {
   std::vector<Coordinate> coordinates;
   std::vector<Rhythm> rhythms;
   std::vector<Muscle> muscles;
-  std::vector<PathPoint> standing_support, seated_support;
+  std::vector<PathPoint> standing_support, seated_support, kneeling_support;
+  const std::vector<PathPoint>& support_points(Support s) const {
+    return s == Support::standing ? standing_support : s == Support::seated ? seated_support : kneeling_support;
+  }
   std::vector<PathPoint> backrest_contacts;  // points of her back a backrest can push on
   std::vector<int> spinal_joints;            // intervertebral joints, bottom to top
   std::vector<double> vertebral_strength_N;  // per spinal joint, for the factor of risk

@@ -60,7 +60,7 @@ struct ModelSource {
   std::vector<JointSrc> joints;
   std::vector<RhythmSrc> rhythms;
   std::vector<MuscleSrc> muscles;
-  std::vector<PointSrc> standing_support, seated_support, backrest_contacts;
+  std::vector<PointSrc> standing_support, seated_support, kneeling_support, backrest_contacts;
 };
 
 }  // namespace spineload

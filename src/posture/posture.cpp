@@ -107,7 +107,8 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
     const std::string s = yaml::as_string(root["support"], file, "support");
     if (s == "standing") p.support = Support::standing;
     else if (s == "seated") p.support = Support::seated;
-    else throw InputError(file, yaml::line_of(root["support"]), "support", "expected 'standing' or 'seated', got '" + s + "'");
+    else if (s == "kneeling") p.support = Support::kneeling;
+    else throw InputError(file, yaml::line_of(root["support"]), "support", "expected 'standing', 'seated' or 'kneeling', got '" + s + "'");
   }
   if (root["backrest"]) {
     const YAML::Node b = root["backrest"];
@@ -193,11 +194,14 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
       if (st == "stoop") r.strategy = LiftStrategy::stoop;
       else if (st == "semi_squat") r.strategy = LiftStrategy::semi_squat;
       else if (st == "squat") r.strategy = LiftStrategy::squat;
-      else throw InputError(file, yaml::line_of(n["strategy"]), "predict.strategy", "expected stoop, semi_squat or squat, got '" + st + "'");
+      else if (st == "kneel") r.strategy = LiftStrategy::kneel;
+      else throw InputError(file, yaml::line_of(n["strategy"]), "predict.strategy", "expected stoop, semi_squat, squat or kneel, got '" + st + "'");
     }
     if (n["look_at_hands"]) r.look_at_hands = yaml::as_bool(n["look_at_hands"], file, "predict.look_at_hands");
-    if (p.support != Support::standing || p.is_time_series())
-      throw InputError(file, yaml::line_of(n), "predict", "prediction is for a single standing posture");
+    const Support needed = r.strategy == LiftStrategy::kneel ? Support::kneeling : Support::standing;
+    if (p.support != needed || p.is_time_series())
+      throw InputError(file, yaml::line_of(n), "predict",
+                       "prediction is for a single standing posture (kneeling with the kneel strategy)");
     p.prediction = r;
   }
   if (root["smoothing_hz"]) {

@@ -30,12 +30,12 @@ struct Contact {
   Eigen::Vector3d normal = Eigen::Vector3d::UnitX();   // ground frame, unit, direction of push
 };
 
-enum class LiftStrategy { stoop, semi_squat, squat };
+enum class LiftStrategy { stoop, semi_squat, squat, kneel };
 
 // A posture given by where the hands must be instead of joint angles (solved by the
 // tasks stage, tasks/posture_prediction.hpp).
 struct PredictionRequest {
-  double hands_forward_m = 0.3;  // grip ahead of the midpoint between the ankle joints
+  double hands_forward_m = 0.3;  // grip ahead of the midpoint between the ankle joints (knees when kneeling)
   double hands_height_m = 1.0;   // grip above the floor
   LiftStrategy strategy = LiftStrategy::stoop;
   bool look_at_hands = true;     // gaze at the grip point (head and neck flexion)

@@ -32,7 +32,7 @@ struct Evaluator {
   const PredictionRequest& req;
   Data data;
   int c_trunk_rhythm, c_knee_r, c_knee_l, c_hip_r, c_hip_l, c_ankle_r, c_ankle_l, c_sh_r, c_sh_l, c_el_r, c_el_l;
-  int b_hand_r, b_hand_l, b_foot_r, b_foot_l;
+  int b_hand_r, b_hand_l, b_foot_r, b_foot_l, b_shank_r, b_shank_l;
   int evaluations = 0;
 
   Evaluator(const Model& m, const Posture& p, const PredictionRequest& r) : model(m), base(p), req(r), data(m) {
@@ -50,6 +50,7 @@ struct Evaluator {
     c_el_r = coord("elbow_r_flexion"), c_el_l = coord("elbow_l_flexion");
     b_hand_r = m.body_index("hand_r"), b_hand_l = m.body_index("hand_l");
     b_foot_r = m.body_index("foot_r"), b_foot_l = m.body_index("foot_l");
+    b_shank_r = m.body_index("shank_r"), b_shank_l = m.body_index("shank_l");
   }
 
   // Thigh inclination per degree of knee flexion: the knee bends, the thigh and shank share
@@ -60,6 +61,16 @@ struct Evaluator {
     Eigen::VectorXd q = base.q_rad[0];
     const Rhythm& r = model.rhythms[c_trunk_rhythm];
     for (const auto& [c, ratio] : r.ratios) q[c] += ratio * x[0] * kDeg;
+    if (req.strategy == LiftStrategy::kneel) {
+      // Kneeling: shins on the floor, so the knee bends 90 deg plus the thigh's lean
+      // (x[4], hips ahead of the knees when positive); toes on the floor behind [E].
+      for (int c : {c_hip_r, c_hip_l}) q[c] += x[4] * kDeg;
+      for (int c : {c_knee_r, c_knee_l}) q[c] = (90 + x[4]) * kDeg;
+      for (int c : {c_ankle_r, c_ankle_l}) q[c] = -45 * kDeg;
+      for (int c : {c_sh_r, c_sh_l}) q[c] = (x[2] + x[0]) * kDeg;
+      for (int c : {c_el_r, c_el_l}) q[c] = x[3] * kDeg;
+      return q;
+    }
     // The shank leans forward by half the knee flexion, as far as the ankle allows, and the
     // thigh takes the rest, so the feet stay flat; the leg lean turns thigh and shank
     // forward together (hips back over the feet).
@@ -93,13 +104,17 @@ struct Evaluator {
     const Eigen::VectorXd q = coordinates(x);
     const Eigen::VectorXd zero = Eigen::VectorXd::Zero(q.size());
     forward_kinematics(model, data, q, zero);
-    balance(model, data, Support::standing);
+    const Support support = req.strategy == LiftStrategy::kneel ? Support::kneeling : Support::standing;
+    balance(model, data, support);
     const Eigen::Vector3d grip = 0.5 * (world_point(data, b_hand_r, model.bodies[b_hand_r].com_m) +
                                         world_point(data, b_hand_l, model.bodies[b_hand_l].com_m));
-    const Eigen::Vector3d ankles = 0.5 * (data.pose[b_foot_r].translation() + data.pose[b_foot_l].translation());
-    // The floor: the lowest support point (the soles).
+    // Distances are measured from the ankles standing, from the knees kneeling; the floor is
+    // the lowest support point.
+    const bool kneel = req.strategy == LiftStrategy::kneel;
+    const int ref_r = kneel ? b_shank_r : b_foot_r, ref_l = kneel ? b_shank_l : b_foot_l;
+    const Eigen::Vector3d ankles = 0.5 * (data.pose[ref_r].translation() + data.pose[ref_l].translation());
     double floor = INFINITY;
-    for (const auto& p : model.standing_support) floor = std::min(floor, world_point(data, p.body, p.location_m).y());
+    for (const auto& p : model.support_points(support)) floor = std::min(floor, world_point(data, p.body, p.location_m).y());
     const Eigen::Vector2d target(ankles.x() + req.hands_forward_m, floor + req.hands_height_m);
     const double err = (Eigen::Vector2d(grip.x(), grip.y()) - target).norm();
     double prior = 0;
@@ -120,6 +135,7 @@ std::pair<double, double> knee_bounds(LiftStrategy s) {
     case LiftStrategy::stoop: return {0, 15};
     case LiftStrategy::semi_squat: return {30, 70};
     case LiftStrategy::squat: return {90, 140};
+    case LiftStrategy::kneel: return {0, 0};  // the knee follows the thigh's lean
   }
   return {0, 140};
 }
@@ -187,8 +203,11 @@ Vec nelder_mead(Evaluator& ev, Vec start, const std::pair<double, double>& knee,
 }  // namespace
 
 PredictionResult predict_posture(const Model& model, const Posture& base, const PredictionRequest& req) {
-  if (base.support != Support::standing)
-    throw InputError("", 0, "predict", "posture prediction handles standing tasks (support: standing)");
+  const Support needed = req.strategy == LiftStrategy::kneel ? Support::kneeling : Support::standing;
+  if (base.support != needed)
+    throw InputError("", 0, "predict",
+                     req.strategy == LiftStrategy::kneel ? "the kneel strategy needs support: kneeling"
+                                                         : "posture prediction needs support: standing (or kneeling with the kneel strategy)");
   if (base.is_time_series()) throw InputError("", 0, "predict", "prediction gives one posture, not a time series");
   Evaluator ev(model, base, req);
   const auto knee = knee_bounds(req.strategy);
@@ -213,7 +232,10 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
                      fmt::format("the hands cannot reach {:.2f} m forward and {:.2f} m high with a {} strategy: the "
                                  "nearest grip is {:.0f} mm away",
                                  req.hands_forward_m, req.hands_height_m,
-                                 req.strategy == LiftStrategy::stoop ? "stoop" : req.strategy == LiftStrategy::squat ? "squat" : "semi-squat",
+                                 req.strategy == LiftStrategy::stoop        ? "stoop"
+                                 : req.strategy == LiftStrategy::squat      ? "squat"
+                                 : req.strategy == LiftStrategy::kneel      ? "kneel"
+                                                                            : "semi-squat",
                                  1000 * out.hand_error_m));
   if (out.margin_m < 0)
     throw InputError("", 0, "predict.balance",

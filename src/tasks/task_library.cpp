@@ -229,6 +229,10 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
     task.lift = lift(num["reach_cm"], num["handle_height_cm"], 100 - num["handle_height_cm"]);
     task.lift->load_kg = num["basket_mass_kg"];
     task.lift->coupling = Coupling::good;  // handles [E]
+  } else if (id == "bathe-kneeling") {
+    task.posture = standing(num["reach_cm"], num["rim_height_cm"] - 5, LiftStrategy::kneel,
+                            num["held_fraction"] * task.infant_mass_kg);
+    task.posture.support = Support::kneeling;
   } else if (id == "bathe-at-sink") {
     task.posture = standing(num["reach_cm"], num["surface_height_cm"] - 5, strategy(),
                             num["held_fraction"] * task.infant_mass_kg);

@@ -68,6 +68,25 @@ INSTANTIATE_TEST_SUITE_P(Targets, Prediction,
                                            Case{0.35, 0.45, LiftStrategy::semi_squat},
                                            Case{0.45, 0.90, LiftStrategy::stoop}));
 
+TEST(Prediction, KneelingReachesATubWithTheShinsOnTheFloor) {
+  const Model& m = test::default_model();
+  Posture base = parse_posture_text(m, "support: kneeling\nloads:\n  - {type: hand_mass, mass_kg: 3}\n", "p.yaml");
+  PredictionRequest r;
+  r.hands_forward_m = 0.35;
+  r.hands_height_m = 0.45;
+  r.strategy = LiftStrategy::kneel;
+  const PredictionResult res = predict_posture(m, base, r);
+  EXPECT_LT(res.hand_error_m, 0.01);
+  EXPECT_GE(res.balance_margin_m, 0.0);
+  // Shins horizontal: knee flexion equals 90 deg plus the thigh's lean (hip flexion beyond
+  // what the pelvis tilt carries).
+  const auto& q = res.posture.q_rad[0];
+  const double hip_extra = q[m.coordinate_index("hip_r_flexion")] - q[m.coordinate_index("pelvis_tilt")];
+  EXPECT_NEAR(q[m.coordinate_index("knee_r_flexion")], M_PI / 2 + hip_extra, 1e-9);
+  base.support = Support::standing;
+  EXPECT_THROW(predict_posture(m, base, r), InputError);
+}
+
 TEST(Prediction, SameTaskGivesTheSamePosture) {
   PredictionRequest r;
   r.hands_forward_m = 0.4;
