@@ -55,7 +55,6 @@ struct Workspace::Impl {
 System::System(const std::vector<BodySpec>& bodies) : impl_(std::make_unique<Impl>()) {
   num_bodies_ = static_cast<int>(bodies.size());
   q_start_.resize(bodies.size());
-  int nq = 0;
   for (std::size_t b = 0; b < bodies.size(); ++b) {
     const BodySpec& spec = bodies[b];
     if (spec.parent >= static_cast<int>(b)) throw std::logic_error("bodies must list parents first");
@@ -84,9 +83,8 @@ System::System(const std::vector<BodySpec>& bodies) : impl_(std::make_unique<Imp
     const auto& mobod = impl_->matter.getMobilizedBody(impl_->mobods[b]);
     q_start_[b] = static_cast<int>(mobod.getFirstQIndex(impl_->default_state));
   }
-  nq = impl_->default_state.getNQ();
-  if (nq != impl_->default_state.getNU()) throw std::logic_error("expected u = qdot joints only");
-  num_q_ = nq;
+  num_q_ = impl_->default_state.getNQ();
+  if (num_q_ != impl_->default_state.getNU()) throw std::logic_error("expected u = qdot joints only");
 }
 
 System::~System() = default;

@@ -89,8 +89,6 @@ struct Evaluator {
   bool in_range(const Eigen::VectorXd& q) const {
     for (std::size_t c = 0; c < model.coordinates.size(); ++c)
       if (q[c] < model.coordinates[c].min_rad - 1e-12 || q[c] > model.coordinates[c].max_rad + 1e-12) return false;
-    const Rhythm& r = model.rhythms[c_trunk_rhythm];
-    (void)r;
     return true;
   }
 

@@ -1,9 +1,10 @@
 // Stage tasks, posture prediction: from where her hands must be (relative to the point
-// between her ankles), the strategy (stoop, semi-squat, squat) and an optional gaze target,
-// finds a whole-body posture within joint ranges, with her centre of mass over her feet,
+// between her ankles, or her knees when kneeling), the strategy (stoop, semi-squat, squat,
+// kneel) and gaze at the hands, finds a whole-body posture within joint ranges, with her
+// centre of mass over her base of support,
 // by minimising a comfort prior (squared joint deviations from relaxed standing, in ranges
 // of comfortable motion) plus penalties for missing the target or the balance limit.
-// Deterministic: a fixed start and a derivative-free simplex search.
+// Deterministic: fixed starts and a derivative-free simplex search.
 #pragma once
 #include <optional>
 #include <string>
@@ -20,7 +21,8 @@ struct PredictionResult {
   int evaluations = 0;
 };
 
-// Fills `base.q_rad[0]` (its loads and support are kept; support must be standing).
+// Fills `base.q_rad[0]` (its loads and support are kept; support must be standing, or
+// kneeling for the kneel strategy).
 // Throws InputError naming the constraint when the target is out of reach (over 1 cm off)
 // or balance cannot be kept.
 PredictionResult predict_posture(const Model& model, const Posture& base, const PredictionRequest& request);
