@@ -58,10 +58,8 @@ std::string capacity_message(const Model& model, const PostureResult& r) {
     if (f.status == RecruitmentStatus::solver_failed)
       return fmt::format("posture '{}': muscle recruitment failed at t = {:.3f} s", r.name, f.time_s);
     if (frames++ == 0) {
-      msg = fmt::format("posture '{}' is beyond muscle capacity at t = {:.3f} s; reserve moments:", r.name, f.time_s);
-      for (std::size_t k = 0; k < model.equilibrium_coordinates.size(); ++k)
-        if (std::abs(f.reserve_Nm[k]) > 0.05)
-          msg += fmt::format(" {} {:.1f} N m", model.coordinates[model.equilibrium_coordinates[k]].name, f.reserve_Nm[k]);
+      msg = fmt::format("posture '{}' is beyond muscle capacity at t = {:.3f} s; reserve moments:", r.name, f.time_s) +
+            reserve_list(model, f);
     }
   }
   if (frames > 1) msg += fmt::format(" (and {} more frames)", frames - 1);
@@ -190,6 +188,7 @@ int main(int argc, char** argv) {
       Posture posture;
       std::optional<TaskInstance> task;
       std::vector<std::string> notes;
+      std::string who = "default", stage = "non-pregnant";
       // The posture file, or the task's posture, on a given model.
       auto load_posture = [&](const Model& m) {
         if (task_id.empty()) return load_posture_file(m, posture_file);
@@ -208,6 +207,8 @@ int main(int argc, char** argv) {
         const auto source = model_opts.directory.empty() ? default_model_source() : load_model_source(model_opts.directory);
         const auto data = default_subject_data();
         const SubjectState state = subject_state(*data, subject);
+        who = subject.name;
+        stage = state.stage_label;
         model = build_model(*source, subject.height_m, subject.pre_pregnancy_mass_kg,
                             subject_adjustments(*source, *data, subject, state));
         posture = load_posture(*model);
@@ -215,9 +216,7 @@ int main(int argc, char** argv) {
         if (posture.prediction) {
           posture = resolve_prediction(*model, posture);  // her own body finds its balance
         } else if (subject.posture_adaptation) {
-          ModelAdjustments plain;
-          plain.age_years = subject.age_years;
-          const auto reference = build_model(*source, subject.height_m, subject.pre_pregnancy_mass_kg, plain);
+          const auto reference = build_prepregnancy_model(*source, subject);
           std::vector<double> ext;
           posture = adapt_posture(*model, *reference, posture, *data, &ext);
           notes.push_back(fmt::format("posture adapted: lumbar spine extended {:.1f} deg to keep her upper body over her hips",
@@ -227,11 +226,8 @@ int main(int argc, char** argv) {
       Data data(*model);
       PostureResult r = analyze_posture(*model, data, posture, ropts);
       r.notes = notes;
-      if (!subject_file.empty()) {
-        const Subject subject = load_subject_file(subject_file);
-        r.subject = subject.name;
-        r.stage = subject_state(*default_subject_data(), subject).stage_label;
-      }
+      r.subject = who;
+      r.stage = stage;
       fmt::print("{}\n", kMechanicsNotice);
       for (const auto& n : notes) fmt::print("{}\n", n);
       fmt::print("{}", format_posture_report(*model, r));
@@ -243,7 +239,7 @@ int main(int argc, char** argv) {
       }
       const std::string beyond = capacity_message(*model, r);
       if (!beyond.empty()) {
-        std::cerr << posture_file << ": " << beyond << "\n";
+        std::cerr << (task_id.empty() ? posture_file : "task " + task_id) << ": " << beyond << "\n";
         return 4;
       }
     } else if (*timeline) {

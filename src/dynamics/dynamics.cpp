@@ -118,10 +118,11 @@ std::vector<Eigen::Vector2d> convex_hull(std::vector<Eigen::Vector2d> p) {
 }  // namespace
 
 double upper_body_com_ahead_of_hips_m(const Model& model, const Data& data) {
+  // The root (pelvis) and everything above the lowest spinal joint; the legs hang elsewhere.
+  const auto& above = model.joints[model.spinal_joints.front()].in_subtree;
   double mass = 0, moment = 0;
   for (std::size_t b = 0; b < model.bodies.size(); ++b) {
-    const std::string& n = model.bodies[b].name;
-    if (n.rfind("thigh", 0) == 0 || n.rfind("shank", 0) == 0 || n.rfind("foot", 0) == 0) continue;
+    if (b != 0 && !above[b]) continue;
     mass += model.bodies[b].mass_kg;
     moment += model.bodies[b].mass_kg * world_point(data, static_cast<int>(b), model.bodies[b].com_m).x();
   }

@@ -57,11 +57,7 @@ std::string frame_report(const Model& model, const PostureResult& r, const Frame
   s += fmt::format("; centre of mass {} the base of support ({:+.3f} m)",
                    f.balance.com_over_support ? "over" : "NOT over", f.balance.margin_m);
   if (f.status == RecruitmentStatus::beyond_muscle_capacity) {
-    s += "; BEYOND MUSCLE CAPACITY, reserve moments:";
-    for (std::size_t k = 0; k < model.equilibrium_coordinates.size(); ++k)
-      if (std::abs(f.reserve_Nm[k]) > 0.05)
-        s += fmt::format(" {} {:.1f} N m", model.coordinates[model.equilibrium_coordinates[k]].name,
-                         f.reserve_Nm[k]);
+    s += "; BEYOND MUSCLE CAPACITY, reserve moments:" + reserve_list(model, f);
   } else if (f.status == RecruitmentStatus::solver_failed) {
     s += "; muscle recruitment FAILED (no muscle forces)";
   } else {
@@ -73,6 +69,14 @@ std::string frame_report(const Model& model, const PostureResult& r, const Frame
 }
 
 }  // namespace
+
+std::string reserve_list(const Model& model, const FrameResult& f) {
+  std::string s;
+  for (std::size_t k = 0; k < model.equilibrium_coordinates.size(); ++k)
+    if (std::abs(f.reserve_Nm[k]) > 0.05)
+      s += fmt::format(" {} {:.1f} N m", model.coordinates[model.equilibrium_coordinates[k]].name, f.reserve_Nm[k]);
+  return s;
+}
 
 std::string format_posture_report(const Model& model, const PostureResult& result) {
   std::string s = fmt::format("== {}: {}\n", result.name, result.description);

@@ -8,6 +8,9 @@
 namespace spineload {
 
 std::string format_posture_report(const Model& model, const PostureResult& result);
+
+// " L5_S1_flexion -2.1 N m ..." for every reserve above 0.05 N m in a frame.
+std::string reserve_list(const Model& model, const FrameResult& frame);
 std::string format_model_info(const Model& model);
 
 }  // namespace spineload

@@ -63,7 +63,7 @@ nlohmann::json results_json(const Model& model, const PostureResult& r) {
   json j;
   j["notice"] = kMechanicsNotice;
   j["posture"] = {{"name", r.name}, {"description", r.description},
-                  {"support", r.support == Support::standing ? "standing" : r.support == Support::seated ? "seated" : "kneeling"},
+                  {"support", support_name(r.support)},
                   {"held_mass_kg", r.held_mass_kg}};
   j["model"] = {{"name", model.name}, {"height_m", model.height_m}, {"mass_kg", model.mass_kg},
                 {"age_years", model.age_years}, {"lumbar_bmd_g_cm2", model.lumbar_bmd_g_cm2}};

@@ -78,6 +78,9 @@ struct Muscle {
 };
 
 enum class Support { standing, seated, kneeling };
+inline const char* support_name(Support s) {
+  return s == Support::standing ? "standing" : s == Support::seated ? "seated" : "kneeling";
+}
 
 // Changes a subject makes to the reference model (subject stage): added masses, muscle
 // capacities and paths, passive stiffness, bone. Positions are in the reference subject's

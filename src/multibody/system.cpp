@@ -89,6 +89,14 @@ System::System(const std::vector<BodySpec>& bodies) : impl_(std::make_unique<Imp
 
 System::~System() = default;
 
+namespace {
+// Static frames realise positions only (set_state); stages that need velocities catch up here.
+void ensure_velocity(const System& system, Workspace::Impl& w) {
+  if (w.moving) return;
+  system.impl().system.realize(w.state, SimTK::Stage::Velocity);
+}
+}  // namespace
+
 Workspace::Workspace(const System& system) : impl_(std::make_unique<Impl>()) {
   impl_->state = system.impl().default_state;
   const int nb = system.impl().matter.getNumBodies();
@@ -157,7 +165,7 @@ void inverse_dynamics(const System& system, Workspace& ws, const Eigen::VectorXd
     impl.matter.multiplyBySystemJacobianTranspose(w.state, w.body_forces, w.residual);
     w.residual *= -1;
   } else {
-    if (!w.moving) impl.system.realize(w.state, SimTK::Stage::Velocity);
+    ensure_velocity(system, w);
     for (int i = 0; i < system.num_q(); ++i) w.udot[i] = udot[i];
     impl.matter.calcResidualForceIgnoringConstraints(w.state, w.mobility_forces, w.body_forces,
                                                      w.udot, w.residual);
@@ -171,7 +179,7 @@ void body_accelerations(const System& system, Workspace& ws, const Eigen::Vector
                         std::vector<Eigen::Vector3d>& linear_m_s2) {
   const auto& impl = system.impl();
   auto& w = ws.impl();
-  if (!w.moving) impl.system.realize(w.state, SimTK::Stage::Velocity);
+  ensure_velocity(system, w);
   for (int i = 0; i < system.num_q(); ++i) w.udot[i] = udot[i];
   SimTK::Vector_<SimTK::SpatialVec> A_GB;
   impl.matter.calcBodyAccelerationFromUDot(w.state, w.udot, A_GB);
@@ -186,7 +194,7 @@ void body_accelerations(const System& system, Workspace& ws, const Eigen::Vector
 void body_angular_velocities(const System& system, Workspace& ws,
                              std::vector<Eigen::Vector3d>& angular_rad_s) {
   const auto& impl = system.impl();
-  if (!ws.impl().moving) impl.system.realize(ws.impl().state, SimTK::Stage::Velocity);
+  ensure_velocity(system, ws.impl());
   angular_rad_s.resize(impl.mobods.size());
   for (std::size_t b = 0; b < impl.mobods.size(); ++b)
     angular_rad_s[b] = to_eigen(

@@ -105,10 +105,10 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
   if (root["description"]) p.description = yaml::as_string(root["description"], file, "description");
   if (root["support"]) {
     const std::string s = yaml::as_string(root["support"], file, "support");
-    if (s == "standing") p.support = Support::standing;
-    else if (s == "seated") p.support = Support::seated;
-    else if (s == "kneeling") p.support = Support::kneeling;
-    else throw InputError(file, yaml::line_of(root["support"]), "support", "expected 'standing', 'seated' or 'kneeling', got '" + s + "'");
+    bool known = false;
+    for (Support k : {Support::standing, Support::seated, Support::kneeling})
+      if (s == support_name(k)) p.support = k, known = true;
+    if (!known) throw InputError(file, yaml::line_of(root["support"]), "support", "expected 'standing', 'seated' or 'kneeling', got '" + s + "'");
   }
   if (root["backrest"]) {
     const YAML::Node b = root["backrest"];

@@ -70,6 +70,10 @@ SubjectState subject_state(const SubjectData& data, const Subject& subject);
 ModelAdjustments subject_adjustments(const ModelSource& source, const SubjectData& data,
                                      const Subject& subject, const SubjectState& state);
 
+// Her model before pregnancy (scaled to her, her age, no pregnancy changes): the reference
+// that posture adaptation restores her balance to.
+std::shared_ptr<const Model> build_prepregnancy_model(const ModelSource& source, const Subject& subject);
+
 // Her model at her stage (reference model, scaled and adjusted).
 std::shared_ptr<const Model> build_subject_model(const ModelSource& source, const SubjectData& data,
                                                  const Subject& subject);

@@ -79,12 +79,7 @@ std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectDa
                                       const Posture& posture, const std::vector<StagePoint>& points,
                                       const RecruitmentOptions& options,
                                       const std::function<void(std::size_t, std::size_t)>& progress) {
-  const auto reference = build_model(source, subject.height_m, subject.pre_pregnancy_mass_kg,
-                                     [&] {
-                                       ModelAdjustments a;
-                                       a.age_years = subject.age_years;
-                                       return a;
-                                     }());
+  const auto reference = build_prepregnancy_model(source, subject);
   std::vector<TimelineRow> rows;
   for (const StagePoint& p : points) {
     TimelineRow row;
