@@ -9,7 +9,7 @@ namespace spineload {
 
 void analyze_frame(const Model& model, Data& data, const Posture& posture,
                    const Eigen::VectorXd& q, const Eigen::VectorXd& qdot,
-                   const Eigen::VectorXd& qddot, const RecruitmentOptions& options) {
+                   const Eigen::VectorXd& qddot, const RecruitmentOptions& options, std::optional<Support> support) {
   forward_kinematics(model, data, q, qdot);
   apply_loads(model, data, posture.loads);
   data.contacts = posture.contacts;
@@ -19,12 +19,12 @@ void analyze_frame(const Model& model, Data& data, const Posture& posture,
   muscle_geometry(model, data);
   recruit_muscles(model, data, options);
   disc_loads(model, data);
-  balance(model, data, posture.support);
+  balance(model, data, support.value_or(posture.support));
 }
 
 namespace {
 
-FrameResult snapshot(const Data& data, double t) {
+FrameResult snapshot(const Data& data, double t, Support support) {
   FrameResult f;
   f.time_s = t;
   f.tau_Nm = data.tau_Nm;
@@ -35,6 +35,7 @@ FrameResult snapshot(const Data& data, double t) {
   f.contact_force_N = data.contact_force_N;
   f.disc = data.disc;
   f.balance = data.balance;
+  f.support = support;
   f.status = data.status;
   f.objective = data.objective;
   f.solver_iterations = data.solver_iterations;
@@ -67,8 +68,8 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
   data.dual_warm_start.resize(0);
   if (!posture.is_time_series()) {
     const Eigen::VectorXd zero = Eigen::VectorXd::Zero(nc);
-    analyze_frame(model, data, posture, posture.q_rad[0], zero, zero, options);
-    result.frames.push_back(snapshot(data, posture.time_s[0]));
+    analyze_frame(model, data, posture, posture.q_rad[0], zero, zero, options, posture.support);
+    result.frames.push_back(snapshot(data, posture.time_s[0], posture.support));
     result.frames.back().q_rad = posture.q_rad[0];
     check_finite(result.frames.back(), posture.name);
     return result;
@@ -91,8 +92,8 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
       qd[c] = splines[c].first_derivative(t);
       qdd[c] = splines[c].second_derivative(t);
     }
-    analyze_frame(model, data, posture, q, qd, qdd, options);
-    result.frames.push_back(snapshot(data, t));
+    analyze_frame(model, data, posture, q, qd, qdd, options, posture.support_at(k));
+    result.frames.push_back(snapshot(data, t, posture.support_at(k)));
     result.frames.back().q_rad = q;
     check_finite(result.frames.back(), posture.name);
   }

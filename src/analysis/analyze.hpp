@@ -2,6 +2,7 @@
 // recruitment -> disc loads -> balance, for one frame or every frame of a series.
 #pragma once
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct FrameResult {
   Eigen::VectorXd contact_force_N;            // per posture contact (backrest)
   std::vector<DiscLoad> disc;                 // per spinal joint, bottom to top
   Balance balance;
+  Support support = Support::standing;        // what carried her at this frame
   RecruitmentStatus status = RecruitmentStatus::ok;
   double objective = 0;
   int solver_iterations = 0;
@@ -41,10 +43,12 @@ class NumericalError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// One frame: coordinates q, rates qdot and accelerations qddot (model order).
+// One frame: coordinates q, rates qdot and accelerations qddot (model order); `support`
+// is the posture's unless a motion changes it at this frame.
 void analyze_frame(const Model& model, Data& data, const Posture& posture,
                    const Eigen::VectorXd& q, const Eigen::VectorXd& qdot,
-                   const Eigen::VectorXd& qddot, const RecruitmentOptions& options);
+                   const Eigen::VectorXd& qddot, const RecruitmentOptions& options,
+                   std::optional<Support> support = std::nullopt);
 
 PostureResult analyze_posture(const Model& model, Data& data, const Posture& posture,
                               const RecruitmentOptions& options);

@@ -69,7 +69,7 @@ PassiveStiffness parse_direction(const YAML::Node& n, const std::string& file,
 
 void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSource& src) {
   yaml::check_keys(root, {"name", "reference_subject", "default_subject", "gravity_m_s2", "bodies",
-                          "stiffness_sets", "joints", "rhythms", "supports", "backrest_contacts", "vertebral_strength"},
+                          "stiffness_sets", "joints", "rhythms", "supports", "backrest_contacts", "lying", "vertebral_strength"},
                    file, "");
   src.name = yaml::as_string(yaml::require(root, "name", file, ""), file, "name");
   const auto ref = yaml::require(root, "reference_subject", file, "");
@@ -222,6 +222,36 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
   if (root["backrest_contacts"])
     for (const auto& p : root["backrest_contacts"])
       src.backrest_contacts.push_back(resolve_point(p.as<std::string>(), p, "backrest_contacts"));
+  if (root["lying"]) {
+    // Supine and prone are symmetric (each point also on the left); lying on the left side
+    // is the mirror image of lying on the right.
+    const YAML::Node lying = root["lying"];
+    yaml::check_keys(lying, {"supine", "prone", "right_side", "source"}, file, "lying");
+    const char* kinds[] = {"supine", "prone", "right_side"};
+    for (int k = 0; k < 3; ++k) {
+      const std::string ctx = std::string("lying.") + kinds[k];
+      const YAML::Node n = yaml::require(lying, kinds[k], file, "lying");
+      yaml::check_keys(n, {"orientation_deg", "contacts", "support"}, file, ctx);
+      auto& out = src.lying[k];
+      for (const auto& kv : yaml::require(n, "orientation_deg", file, ctx))
+        out.orientation_deg.emplace_back(kv.first.as<std::string>(),
+                                         yaml::as_double(kv.second, file, ctx + ".orientation_deg." + kv.first.as<std::string>()));
+      auto add = [&](const YAML::Node& list, const std::string& field, std::vector<ModelSource::PointSrc>& to) {
+        for (const auto& p : list) {
+          const auto point = resolve_point(p.as<std::string>(), p, field);
+          to.push_back(point);
+          if (k < 2 && std::abs(point.location_m.z()) > 1e-9) to.push_back({mirror_name(point.body), mirror_point(point.location_m)});
+        }
+      };
+      add(yaml::require(n, "contacts", file, ctx), ctx + ".contacts", out.contacts);
+      out.support = out.contacts;
+      if (n["support"]) add(n["support"], ctx + ".support", out.support);
+    }
+    auto& left = src.lying[3];
+    for (const auto& [coord, deg] : src.lying[2].orientation_deg) left.orientation_deg.emplace_back(coord, -deg);
+    for (const auto& p : src.lying[2].contacts) left.contacts.push_back({mirror_name(p.body), mirror_point(p.location_m)});
+    for (const auto& p : src.lying[2].support) left.support.push_back({mirror_name(p.body), mirror_point(p.location_m)});
+  }
 }
 
 void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSource& src) {
@@ -516,6 +546,15 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
   for (const auto& p : src.seated_support) model->seated_support.push_back(to_body(p));
   for (const auto& p : src.kneeling_support) model->kneeling_support.push_back(to_body(p));
   for (const auto& p : src.backrest_contacts) model->backrest_contacts.push_back(to_body(p));
+  for (int k = 0; k < 4; ++k) {
+    for (const auto& [coord, deg] : src.lying[k].orientation_deg) {
+      const int c = model->coordinate_index(coord);
+      if (c < 0) throw InputError(src.name, 0, "lying.orientation_deg", "unknown coordinate '" + coord + "'");
+      model->lying[k].orientation_rad.emplace_back(c, deg * std::numbers::pi / 180);
+    }
+    for (const auto& p : src.lying[k].contacts) model->lying[k].contacts.push_back(to_body(p));
+    for (const auto& p : src.lying[k].support) model->lying[k].support.push_back(to_body(p));
+  }
 
   // Topology used on every frame, computed once: the Jacobian columns that can be nonzero
   // for each body, and the muscle segments that cross each joint.

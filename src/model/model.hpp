@@ -4,6 +4,7 @@
 #pragma once
 #include <Eigen/Core>
 #include <Eigen/Geometry>
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -77,10 +78,32 @@ struct Muscle {
   double max_force_N() const { return pcsa_m2 * max_stress_Pa; }
 };
 
-enum class Support { standing, seated, kneeling };
+// How she is supported. Lying ways turn the whole body (the root orientation) and let a
+// mattress push up on her where the model says it touches.
+enum class Support { standing, seated, kneeling, lying_supine, lying_prone, lying_right, lying_left };
+inline constexpr Support kAllSupports[] = {Support::standing,     Support::seated,      Support::kneeling,
+                                           Support::lying_supine, Support::lying_prone, Support::lying_right,
+                                           Support::lying_left};
 inline const char* support_name(Support s) {
-  return s == Support::standing ? "standing" : s == Support::seated ? "seated" : "kneeling";
+  switch (s) {
+    case Support::standing: return "standing";
+    case Support::seated: return "seated";
+    case Support::kneeling: return "kneeling";
+    case Support::lying_supine: return "lying_supine";
+    case Support::lying_prone: return "lying_prone";
+    case Support::lying_right: return "lying_right";
+    case Support::lying_left: return "lying_left";
+  }
+  return "?";
 }
+inline bool is_lying(Support s) { return s >= Support::lying_supine; }
+
+// One way of lying: the root orientation it implies and where the mattress pushes up.
+struct LyingSupport {
+  std::vector<std::pair<int, double>> orientation_rad;  // root coordinate -> value
+  std::vector<PathPoint> contacts;                      // mattress or pillow contact points
+  std::vector<PathPoint> support;                       // contacts plus other resting points
+};
 
 // Changes a subject makes to the reference model (subject stage): added masses, muscle
 // capacities and paths, passive stiffness, bone. Positions are in the reference subject's
@@ -117,7 +140,12 @@ struct Model {
   std::vector<Rhythm> rhythms;
   std::vector<Muscle> muscles;
   std::vector<PathPoint> standing_support, seated_support, kneeling_support;
+  std::array<LyingSupport, 4> lying;  // supine, prone, right side, left side
+  const LyingSupport& lying_support(Support s) const {
+    return lying[static_cast<int>(s) - static_cast<int>(Support::lying_supine)];
+  }
   const std::vector<PathPoint>& support_points(Support s) const {
+    if (is_lying(s)) return lying_support(s).support;
     return s == Support::standing ? standing_support : s == Support::seated ? seated_support : kneeling_support;
   }
   std::vector<PathPoint> backrest_contacts;  // points of her back a backrest can push on

@@ -2,6 +2,7 @@
 // standing, ground frame). Internal to the model stage; users go through build_model().
 #pragma once
 #include <Eigen/Core>
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
@@ -61,6 +62,11 @@ struct ModelSource {
   std::vector<RhythmSrc> rhythms;
   std::vector<MuscleSrc> muscles;
   std::vector<PointSrc> standing_support, seated_support, kneeling_support, backrest_contacts;
+  struct LyingSrc {
+    std::vector<std::pair<std::string, double>> orientation_deg;
+    std::vector<PointSrc> contacts, support;
+  };
+  std::array<LyingSrc, 4> lying;  // supine, prone, right side, left side (mirror of right)
 };
 
 }  // namespace spineload

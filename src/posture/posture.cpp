@@ -40,6 +40,16 @@ void read_angles(const YAML::Node& node, const std::string& file, const std::str
   }
 }
 
+Support parse_support(const YAML::Node& node, const std::string& file, const std::string& field) {
+  const std::string s = yaml::as_string(node, file, field);
+  std::string names;
+  for (Support k : kAllSupports) {
+    if (s == support_name(k)) return k;
+    names += (names.empty() ? "" : ", ") + std::string(support_name(k));
+  }
+  throw InputError(file, yaml::line_of(node), field, "expected one of " + names + "; got '" + s + "'");
+}
+
 std::string fmt_deg(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", v);
@@ -103,13 +113,7 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
   p.name = root["name"] ? yaml::as_string(root["name"], file, "name")
                         : std::filesystem::path(file).stem().string();
   if (root["description"]) p.description = yaml::as_string(root["description"], file, "description");
-  if (root["support"]) {
-    const std::string s = yaml::as_string(root["support"], file, "support");
-    bool known = false;
-    for (Support k : {Support::standing, Support::seated, Support::kneeling})
-      if (s == support_name(k)) p.support = k, known = true;
-    if (!known) throw InputError(file, yaml::line_of(root["support"]), "support", "expected 'standing', 'seated' or 'kneeling', got '" + s + "'");
-  }
+  if (root["support"]) p.support = parse_support(root["support"], file, "support");
   if (root["backrest"]) {
     const YAML::Node b = root["backrest"];
     yaml::check_keys(b, {"inclination_deg"}, file, "backrest");
@@ -134,6 +138,20 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
   Settings base_coords, base_rhythms;
   read_angles(root["coordinates"], file, "coordinates", coord_names, base_coords);
   read_angles(root["rhythms"], file, "rhythms", rhythm_names, base_rhythms);
+  if (is_lying(p.support)) {
+    // Lying turns the whole body: the root orientation defaults to the model's for that
+    // way of lying, and the mattress pushes up where she rests on it.
+    const LyingSupport& lying = model.lying_support(p.support);
+    if (lying.contacts.empty())
+      throw InputError(file, yaml::line_of(root["support"]), "support", "the model defines no contact points for lying");
+    for (const auto& [c, rad] : lying.orientation_rad)
+      if (!base_coords.count(model.coordinates[c].name))
+        base_coords[model.coordinates[c].name] = {rad / kDeg, yaml::line_of(root["support"])};
+    for (const auto& c : lying.contacts)
+      p.contacts.push_back({(model.bodies[c.body].name == "head" ? "pillow under " : "mattress under ") +
+                                model.bodies[c.body].name,
+                            c.body, c.location_m, Eigen::Vector3d::UnitY()});
+  }
 
   if (root["keyframes"] && root["frames"])
     throw InputError(file, yaml::line_of(root["keyframes"]), "keyframes", "give either frames or keyframes, not both");
@@ -145,9 +163,16 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
     if (hz < 5 || hz > 1000) throw InputError(file, yaml::line_of(root["sample_hz"]), "sample_hz", "expected 5 to 1000 per second");
     std::vector<Eigen::VectorXd> q;
     std::vector<double> durations;
+    std::vector<Support> supports_at_keys;
     for (std::size_t i = 0; i < keys.size(); ++i) {
       const std::string field = "keyframes[" + std::to_string(i) + "]";
-      yaml::check_keys(keys[i], {"duration_s", "rhythms", "coordinates"}, file, field);
+      yaml::check_keys(keys[i], {"duration_s", "rhythms", "coordinates", "support"}, file, field);
+      // A key posture may change the support from that key on (rising from a chair).
+      Support key_support = i == 0 ? p.support : supports_at_keys.back();
+      if (keys[i]["support"]) key_support = parse_support(keys[i]["support"], file, field + ".support");
+      if (is_lying(key_support) != is_lying(p.support))
+        throw InputError(file, yaml::line_of(keys[i]["support"]), field + ".support", "a motion cannot change to or from lying");
+      supports_at_keys.push_back(key_support);
       if (i > 0) {
         const double d = yaml::as_double(yaml::require(keys[i], "duration_s", file, field), file, field + ".duration_s");
         if (!(d > 0 && d <= 60)) throw InputError(file, yaml::line_of(keys[i]["duration_s"]), field + ".duration_s", "expected more than 0 and at most 60 s");
@@ -159,6 +184,15 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
       q.push_back(resolve(model, coords, rhythms, file, field));
     }
     set_keyframe_motion(p, q, durations, hz);
+    if (std::any_of(supports_at_keys.begin(), supports_at_keys.end(), [&](Support s) { return s != p.support; })) {
+      p.support = supports_at_keys.front();
+      double t_key = 0;
+      std::size_t key = 0;
+      for (double t : p.time_s) {
+        while (key + 1 < supports_at_keys.size() && t >= t_key + durations[key] - 1e-9) t_key += durations[key++];
+        p.frame_support.push_back(supports_at_keys[key]);
+      }
+    }
   } else if (root["frames"]) {
     const YAML::Node frames = root["frames"];
     if (!frames.IsSequence() || frames.size() < 4)
@@ -203,6 +237,17 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
       throw InputError(file, yaml::line_of(n), "predict",
                        "prediction is for a single standing posture (kneeling with the kneel strategy)");
     p.prediction = r;
+  }
+  if (is_lying(p.support)) {
+    // The mattress can only carry her if she lies on it: the root must stay within 30 deg
+    // of the orientation of that way of lying.
+    for (const auto& [c, rad] : model.lying_support(p.support).orientation_rad)
+      for (const auto& q : p.q_rad)
+        if (std::abs(q[c] - rad) > 30 * kDeg)
+          throw InputError(file, yaml::line_of(root["coordinates"] ? root["coordinates"] : root["support"]),
+                           "coordinates." + model.coordinates[c].name,
+                           fmt_deg(q[c] / kDeg) + " deg is not lying (" + support_name(p.support) + " needs " +
+                               fmt_deg(rad / kDeg) + " +- 30 deg)");
   }
   if (root["smoothing_hz"]) {
     p.smoothing_hz = yaml::as_double(root["smoothing_hz"], file, "smoothing_hz");

@@ -50,11 +50,13 @@ struct Posture {
   std::vector<double> time_s;          // one entry for a static posture
   std::vector<Eigen::VectorXd> q_rad;  // per frame, per model coordinate
   std::vector<ExternalLoad> loads;     // constant over the frames
-  std::vector<Contact> contacts;       // a backrest, when the posture has one
+  std::vector<Contact> contacts;       // a backrest or a mattress, when the posture has one
+  std::vector<Support> frame_support;  // per frame when a motion changes support; else empty
   double held_mass_kg = 0;             // total mass held in the hands (for reports)
   double smoothing_hz = 0;             // series: smoothing-spline cut-off; 0 interpolates
   std::optional<PredictionRequest> prediction;  // `predict:` block; angles added to the prediction
   bool is_time_series() const { return time_s.size() > 1; }
+  Support support_at(std::size_t frame) const { return frame_support.empty() ? support : frame_support[frame]; }
 };
 
 // A motion through key postures: frames at `sample_hz` from key k to key k+1 over

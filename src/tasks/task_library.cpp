@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.hpp"
+#include "dynamics/dynamics.hpp"
 #include "io/yaml_util.hpp"
 #include "loads/disc_loads.hpp"
 #include "model/embedded_data.hpp"
@@ -68,6 +69,78 @@ std::string joined(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
   return s;
+}
+
+constexpr double kDeg = M_PI / 180;
+
+// Sit to stand as three key postures: seated, seat-off, standing. The legs follow the seat
+// height with the shanks vertical and the feet flat; at seat-off the feet are drawn back and
+// the trunk leans forward until her centre of mass is over her heels, found by bisection on
+// this model (so a pregnant abdomen makes her lean further).
+Posture rise_from_chair(const Model& model, const std::string& id, double seat_m, double duration_s) {
+  const int nc = static_cast<int>(model.coordinates.size());
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(nc);
+  Data d(model);
+  forward_kinematics(model, d, zero, zero);
+  const int pelvis = model.body_index("pelvis");
+  const double hip_y = world_point(d, model.body_index("thigh_r"), Eigen::Vector3d::Zero()).y();
+  const double knee_y = world_point(d, model.body_index("shank_r"), Eigen::Vector3d::Zero()).y();
+  double sit_bones_y = INFINITY;  // lowest seated support point on the pelvis
+  for (const auto& p : model.seated_support)
+    if (p.body == pelvis) sit_bones_y = std::min(sit_bones_y, world_point(d, pelvis, p.location_m).y());
+  if (!std::isfinite(sit_bones_y)) throw InputError("", 0, "rise-from-chair", "the model has no seated support on the pelvis");
+  // Thigh rise above horizontal when the hips sit on the seat and the knees are over the ankles.
+  const double hip_seated_y = seat_m + (hip_y - sit_bones_y);
+  const double s = (knee_y - hip_seated_y) / (hip_y - knee_y);
+  if (std::abs(s) > std::sin(35 * kDeg))
+    throw InputError("", 0, "--set seat_height_cm",
+                     fmt::format("a seat at {:.0f} cm puts her thighs more than 35 deg from horizontal (her knees are "
+                                 "{:.0f} cm above the floor)", seat_m * 100, knee_y * 100));
+  const double thigh_deg = 90 + std::asin(s) / kDeg;  // thigh from hanging straight down
+  auto set = [&](Eigen::VectorXd& q, const char* name, double deg) { q[model.coordinate_index(name)] = deg * kDeg; };
+  Eigen::VectorXd seated = zero;
+  const double tilt = -20;  // as the upright sitting posture [E]
+  set(seated, "pelvis_tilt", tilt);
+  for (const auto& [c, deg] : {std::pair{"L5_S1_flexion", 3.0}, {"L4_L5_flexion", 4.0}, {"L3_L4_flexion", 3.0},
+                               {"L2_L3_flexion", 3.0}, {"L1_L2_flexion", 2.0}})
+    set(seated, c, deg);
+  for (const char* side : {"r", "l"}) {
+    set(seated, fmt::format("hip_{}_flexion", side).c_str(), thigh_deg + tilt);
+    set(seated, fmt::format("knee_{}_flexion", side).c_str(), thigh_deg);
+  }
+  Eigen::VectorXd seat_off = seated;
+  for (const char* side : {"r", "l"}) {
+    seat_off[model.coordinate_index(fmt::format("knee_{}_flexion", side))] += 25 * kDeg;
+    seat_off[model.coordinate_index(fmt::format("ankle_{}_dorsiflexion", side))] += 25 * kDeg;
+  }
+  const Rhythm& flex = model.rhythms[model.rhythm_index("trunk_flexion")];
+  auto leaned = [&](double rad) {
+    Eigen::VectorXd q = seat_off;
+    for (const auto& [c, ratio] : flex.ratios) q[c] += ratio * rad;
+    return q;
+  };
+  // Seat-off by the stabilisation strategy: the centre of mass 2 cm inside the heels.
+  auto com_ahead_of_feet = [&](double rad) {
+    forward_kinematics(model, d, leaned(rad), zero);
+    balance(model, d, Support::standing);
+    double heels_x = INFINITY;
+    for (const auto& p : model.standing_support) heels_x = std::min(heels_x, world_point(d, p.body, p.location_m).x());
+    return d.balance.com_m.x() - (heels_x + 0.02);
+  };
+  double lo = 0, hi = std::min(flex.max_rad, 80 * kDeg);
+  if (com_ahead_of_feet(hi) < 0)
+    throw InputError("", 0, "rise-from-chair", "she cannot bring her centre of mass over her feet by leaning forward");
+  for (int i = 0; i < 50 && com_ahead_of_feet(lo) < 0; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (com_ahead_of_feet(mid) < 0 ? lo : hi) = mid;
+    if (hi - lo < 1e-4) lo = hi;
+  }
+  Posture p;
+  p.name = id;
+  p.support = Support::seated;
+  set_keyframe_motion(p, {seated, leaned(lo), zero}, {0.4 * duration_s, 0.6 * duration_s}, 30.0);
+  for (double t : p.time_s) p.frame_support.push_back(t < 0.4 * duration_s - 1e-9 ? Support::seated : Support::standing);
+  return p;
 }
 
 }  // namespace
@@ -260,6 +333,23 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
       task.posture.loads.push_back({"infant", b, model.bodies[b].com_m, Eigen::Vector3d(0, -carried * g / 2, 0)});
     }
     task.posture.held_mass_kg = carried;
+  } else if (id == "breastfeed-lying-side") {
+    task.posture = parse_posture_text(model,
+                                      "name: " + id + "\nsupport: lying_right\ncoordinates: {hip_r_flexion: 45, "
+                                      "hip_l_flexion: 45, knee_r_flexion: 60, knee_l_flexion: 60, shoulder_r_flexion: 90, "
+                                      "elbow_r_flexion: 120, shoulder_l_flexion: 40, elbow_l_flexion: 80}\n",
+                                      "task " + id);
+    task.posture.description = it->description;
+    Eigen::VectorXd& q = task.posture.q_rad[0];
+    const Rhythm& head = model.rhythms[model.rhythm_index("head_flexion")];
+    for (const auto& [c, ratio] : head.ratios) q[c] += ratio * num["head_flexion_deg"] * kDeg;
+    const int hand = model.body_index("hand_l");
+    const double held = num["held_fraction"] * task.infant_mass_kg;
+    task.posture.loads.push_back({"infant", hand, model.bodies[hand].com_m, Eigen::Vector3d(0, held * model.gravity_m_s2.y(), 0)});
+    task.posture.held_mass_kg = held;
+  } else if (id == "rise-from-chair") {
+    task.posture = rise_from_chair(model, id, num["seat_height_cm"] / 100, num["rise_duration_s"]);
+    task.posture.description = it->description;
   } else {
     throw InputError("", 0, "--task", "task '" + id + "' has no builder");
   }

@@ -127,6 +127,57 @@ TEST(Posture, KeyframesBlendIntoAMotion) {
             "keyframes[1].duration_s");
 }
 
+TEST(Posture, LyingTurnsTheBodyAndAddsMattressContacts) {
+  const Model& m = test::default_model();
+  const Posture side = parse_posture_text(m, "support: lying_right\n", "p.yaml");
+  EXPECT_NEAR(side.q_rad[0][m.coordinate_index("pelvis_list")], 90 * kDeg, 1e-12);
+  ASSERT_FALSE(side.contacts.empty());
+  for (const auto& c : side.contacts) {
+    EXPECT_NEAR(c.normal.y(), 1.0, 1e-12);    // the mattress pushes straight up
+    EXPECT_GE(c.point_m.z(), 0.0) << c.label;  // on her right side
+  }
+  // Lying on the left is the mirror image; supine and prone turn the body about its side axis.
+  const Posture left = parse_posture_text(m, "support: lying_left\n", "p.yaml");
+  EXPECT_NEAR(left.q_rad[0][m.coordinate_index("pelvis_list")], -90 * kDeg, 1e-12);
+  EXPECT_EQ(left.contacts.size(), side.contacts.size());
+  EXPECT_LE(left.contacts[0].point_m.z(), 0.0);
+  EXPECT_NEAR(parse_posture_text(m, "support: lying_supine\n", "p.yaml").q_rad[0][m.coordinate_index("pelvis_tilt")],
+              -90 * kDeg, 1e-12);
+  // Turning away from lying is refused, naming the root coordinate.
+  const InputError e = parse_error("support: lying_prone\ncoordinates: {pelvis_tilt: 20}\n");
+  EXPECT_EQ(e.field(), "coordinates.pelvis_tilt");
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_EQ(parse_error("support: lying_sideways\n").field(), "support");
+  EXPECT_EQ(parse_error("support: lying_right\nkeyframes:\n  - {}\n  - {duration_s: 1, support: standing}\n").field(),
+            "keyframes[1].support");
+}
+
+TEST(Posture, LyingOnAMattressUnloadsTheSpine) {
+  // Wilke 1999 measured about a fifth of the standing disc pressure lying down.
+  const Model& m = test::default_model();
+  const double standing = test::analyze_text(m, "name: s\n").frames[0].disc[0].compression_N;
+  for (const char* s : {"lying_supine", "lying_prone", "lying_right", "lying_left"}) {
+    const PostureResult r = test::analyze_text(m, std::string("support: ") + s + "\n");
+    EXPECT_LT(r.frames[0].disc[0].compression_N, 0.6 * standing) << s;
+    EXPECT_TRUE(r.frames[0].balance.com_over_support) << s;
+    double mattress_N = r.frames[0].contact_force_N.sum();
+    EXPECT_GT(mattress_N, 100.0) << s;  // the mattress carries the trunk, head and arms
+  }
+}
+
+TEST(Posture, AKeyPostureCanChangeTheSupport) {
+  const Model& m = test::default_model();
+  const Posture p = parse_posture_text(m,
+                                       "support: seated\nsample_hz: 10\nkeyframes:\n  - {coordinates: {hip_r_flexion: 90}}\n"
+                                       "  - {duration_s: 1, support: standing}\n  - {duration_s: 1}\n",
+                                       "p.yaml");
+  ASSERT_EQ(p.frame_support.size(), p.time_s.size());
+  EXPECT_EQ(p.support_at(0), Support::seated);
+  EXPECT_EQ(p.support_at(9), Support::seated);     // t = 0.9 s
+  EXPECT_EQ(p.support_at(10), Support::standing);  // from the key at t = 1 s on
+  EXPECT_EQ(p.support_at(20), Support::standing);
+}
+
 TEST(Posture, BuiltinDemoPosturesAllParse) {
   const auto names = builtin_posture_names();
   EXPECT_EQ(names.size(), 7u);
