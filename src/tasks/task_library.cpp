@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "capacity/fatigue_failure.hpp"
 #include "common/errors.hpp"
 #include "dynamics/dynamics.hpp"
 #include "io/yaml_util.hpp"
@@ -368,7 +369,9 @@ ErgonomicIndices ergonomic_indices(const PostureResult& result, const std::optio
   for (const auto& f : result.frames) {
     e.l5s1_compression_N = std::max(e.l5s1_compression_N, f.disc.front().compression_N);
     e.l5s1_shear_N = std::max(e.l5s1_shear_N, std::abs(f.disc.front().shear_ap_N));
+    e.l5s1_fraction_of_strength = std::max(e.l5s1_fraction_of_strength, f.disc.front().factor_of_risk);
   }
+  e.damage_per_cycle = damage_per_cycle(lumbar_fatigue_failure_curve(), e.l5s1_fraction_of_strength);
   e.percent_of_action_limit = 100 * e.l5s1_compression_N / kNioshActionLimit_N;
   e.percent_of_maximum_permissible = 100 * e.l5s1_compression_N / kMaximumPermissibleLimit_N;
   e.percent_of_repeated_shear_limit = 100 * e.l5s1_shear_N / kRepeatedShearLimit_N;
@@ -398,6 +401,9 @@ std::string format_indices(const TaskInstance& task, const ErgonomicIndices& e) 
                    e.l5s1_compression_N, e.percent_of_action_limit, e.percent_of_maximum_permissible);
   s += fmt::format("  L5/S1 antero-posterior shear {:.0f} N: {:.0f}% of 700 N (repeated), {:.0f}% of 1000 N (occasional)\n",
                    e.l5s1_shear_N, e.percent_of_repeated_shear_limit, e.percent_of_occasional_shear_limit);
+  s += fmt::format("  fatigue failure: peak L5/S1 compression at {:.0f}% of her vertebral strength; each time uses "
+                   "{:.2g} of the fatigue life ({:.0f} repetitions to failure, cadaveric S-N curve)\n",
+                   100 * e.l5s1_fraction_of_strength, e.damage_per_cycle, 1 / e.damage_per_cycle);
   if (e.niosh) {
     const auto& n = *e.niosh;
     s += fmt::format("  NIOSH lifting equation: RWL {:.2f} kg = 23 x HM {:.3f} x VM {:.3f} x DM {:.3f} x AM {:.3f} x FM "

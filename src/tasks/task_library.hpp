@@ -43,6 +43,9 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
 struct ErgonomicIndices {
   double l5s1_compression_N = 0, percent_of_action_limit = 0, percent_of_maximum_permissible = 0;
   double l5s1_shear_N = 0, percent_of_repeated_shear_limit = 0, percent_of_occasional_shear_limit = 0;
+  // Fatigue failure (capacity/fatigue_failure.hpp): the peak compression as a fraction of her
+  // L5/S1 strength, and the share of the fatigue life one such loading uses.
+  double l5s1_fraction_of_strength = 0, damage_per_cycle = 0;
   std::optional<LiftingIndex> niosh;
 };
 

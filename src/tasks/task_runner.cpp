@@ -166,6 +166,8 @@ DayResult run_day(const DaySchedule& schedule, const Subject* subject, const Rec
     s.peak_l5s1_N = run.indices.l5s1_compression_N;
     s.extensor_demand = run.extensor_demand;
     s.cumulative_load_MNs = run.indices.l5s1_compression_N * e.duration_s * e.count / 1e6;
+    s.damage = e.count * run.indices.damage_per_cycle;
+    day.damage += s.damage;
     s.indices = run.indices;
     s.status = run.result.frames.front().status == RecruitmentStatus::ok ? "ok" : "BEYOND";
     day.cumulative_load_MNs += s.cumulative_load_MNs;
@@ -210,6 +212,8 @@ DayResult run_day(const DaySchedule& schedule, const Subject* subject, const Rec
   std::stable_sort(order.begin(), order.end(),
                    [](const auto* a, const auto* b) { return a->cumulative_load_MNs > b->cumulative_load_MNs; });
   for (std::size_t k = 0; k < std::min<std::size_t>(3, order.size()); ++k) day.top_contributors.push_back(order[k]->task);
+  std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) { return a->damage > b->damage; });
+  for (std::size_t k = 0; k < std::min<std::size_t>(3, order.size()); ++k) day.top_damage.push_back(order[k]->task);
   return day;
 }
 
@@ -226,6 +230,13 @@ std::string format_day(const DaySchedule& schedule, const DayResult& day, const 
                      t.indices.niosh ? fmt::format("{:.2f}", t.indices.niosh->lifting_index) : std::string("-"), t.status);
   s += fmt::format("  cumulative L5/S1 load over the day: {:.2f} MN s; most from: ", day.cumulative_load_MNs);
   for (std::size_t k = 0; k < day.top_contributors.size(); ++k) s += (k ? ", " : "") + day.top_contributors[k];
+  s += fmt::format("\n  fatigue damage of the lumbar spine over the day (Miner's sum, cadaveric S-N curve, no healing): "
+                   "{:.2g}; most from: ",
+                   day.damage);
+  for (std::size_t k = 0; k < day.top_damage.size(); ++k) {
+    const auto it = std::find_if(day.tasks.begin(), day.tasks.end(), [&](const auto& t) { return t.task == day.top_damage[k]; });
+    s += fmt::format("{}{} ({:.0f}%)", k ? ", " : "", day.top_damage[k], day.damage > 0 ? 100 * it->damage / day.damage : 0.0);
+  }
   s += "\n  back-extensor capacity left, lowest in each hour (fraction of fresh maximum, three-compartment model):\n  ";
   for (const auto& h : day.hours) s += fmt::format(" {:02.0f}h {:.2f}", std::floor(h.hour), h.capacity);
   s += fmt::format("\n  lowest {:.3f} at {:.1f} h{}\n", day.lowest_capacity, day.lowest_capacity_hour,
@@ -240,10 +251,12 @@ std::string day_csv(const DayResult& day) {
 }
 
 std::string day_tasks_csv(const DayResult& day) {
-  std::string s = "task,count,each_s,peak_L5_S1_compression_N,extensor_demand,cumulative_load_MNs,lifting_index,status\n";
+  std::string s =
+      "task,count,each_s,peak_L5_S1_compression_N,extensor_demand,cumulative_load_MNs,L5_S1_fraction_of_strength,"
+      "fatigue_damage,lifting_index,status\n";
   for (const auto& t : day.tasks)
-    s += fmt::format("\"{}\",{},{:.3f},{:.4f},{:.6f},{:.6f},{},{}\n", t.task, t.count, t.duration_s, t.peak_l5s1_N,
-                     t.extensor_demand, t.cumulative_load_MNs,
+    s += fmt::format("\"{}\",{},{:.3f},{:.4f},{:.6f},{:.6f},{:.6f},{:.6e},{},{}\n", t.task, t.count, t.duration_s,
+                     t.peak_l5s1_N, t.extensor_demand, t.cumulative_load_MNs, t.indices.l5s1_fraction_of_strength, t.damage,
                      t.indices.niosh ? fmt::format("{:.6f}", t.indices.niosh->lifting_index) : std::string(""), t.status);
   return s;
 }

@@ -58,6 +58,7 @@ struct DayTaskSummary {
   double peak_l5s1_N = 0;
   double extensor_demand = 0;       // fraction of MVC while doing it
   double cumulative_load_MNs = 0;   // L5/S1 compression x time, over the day (MN s)
+  double damage = 0;                // Miner's fatigue damage over the day, one cycle per occurrence
   ErgonomicIndices indices;
   std::string status;
 };
@@ -74,6 +75,8 @@ struct DayResult {
   double lowest_capacity = 1, lowest_capacity_hour = 0;
   double cumulative_load_MNs = 0;
   std::vector<std::string> top_contributors;  // three tasks with most cumulative load
+  double damage = 0;                          // Miner's fatigue damage of the lumbar spine
+  std::vector<std::string> top_damage;        // three tasks with most of it
   bool task_failure = false;        // a task demanded more than the capacity left
 };
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "capacity/fatigue_failure.hpp"
 #include "common/errors.hpp"
 #include "tasks/task_runner.hpp"
 #include "test_support.hpp"
@@ -53,6 +54,17 @@ TEST(Day, RunsEndToEndWithFatigueAndCumulativeLoad) {
   EXPECT_GT(d.hours[3].capacity, d.hours[1].capacity);
   EXPECT_LT(d.lowest_capacity, 1.0);
   EXPECT_NE(format_day(s, d, nullptr).find("cumulative L5/S1 load"), std::string::npos);
+  // Fatigue damage: Miner's sum, one cycle per occurrence at the task's peak share of her
+  // L5/S1 strength; the lifts, near the action limit, dominate the few minutes of carrying.
+  double damage = 0;
+  for (const auto& t : d.tasks) {
+    EXPECT_GT(t.indices.l5s1_fraction_of_strength, 0.1);
+    EXPECT_NEAR(t.damage, t.count * damage_per_cycle(lumbar_fatigue_failure_curve(), t.indices.l5s1_fraction_of_strength),
+                1e-15);
+    damage += t.damage;
+  }
+  EXPECT_NEAR(d.damage, damage, 1e-15);
+  EXPECT_EQ(d.top_damage.front(), "lift-from-crib infant_mass_kg=5");
 }
 
 TEST(Day, ScheduleErrorsNameTheField) {
