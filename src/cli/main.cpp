@@ -233,7 +233,10 @@ int main(int argc, char** argv) {
       fmt::print("{}", format_posture_report(*model, r));
       if (task) fmt::print("{}", format_indices(*task, ergonomic_indices(r, task->lift)));
       if (!out_dir.empty()) {
-        const auto files = render_results(*model, r, fmts);
+        auto files = render_results(*model, r, fmts);
+        if (task)
+          for (auto& [name, text] : render_indices(*task, ergonomic_indices(r, task->lift), fmts.count(Format::json) > 0))
+            files[name] = std::move(text);
         write_files_atomically(out_dir, files);
         for (const auto& [name, _] : files) fmt::print("wrote {}/{}\n", out_dir, name);
       }

@@ -61,9 +61,17 @@ std::string frame_report(const Model& model, const PostureResult& r, const Frame
   } else if (f.status == RecruitmentStatus::solver_failed) {
     s += "; muscle recruitment FAILED (no muscle forces)";
   } else {
-    const double reserve = f.reserve_Nm.size() ? f.reserve_Nm.lpNorm<Eigen::Infinity>() : 0.0;
-    s += reserve > 0.05 ? fmt::format("; muscles hold the load (largest reserve {:.1f} N m)", reserve)
-                        : std::string("; muscles hold the load");
+    int largest = -1;
+    for (int k = 0; k < f.reserve_Nm.size(); ++k)
+      if (largest < 0 || std::abs(f.reserve_Nm[k]) > std::abs(f.reserve_Nm[largest])) largest = k;
+    if (largest >= 0 && std::abs(f.reserve_Nm[largest]) > 0.05) {
+      const int c = model.equilibrium_coordinates[largest];
+      s += fmt::format("; muscles hold the load (largest reserve {:.1f} N m at {}, {:.0f}% of its net moment)",
+                       std::abs(f.reserve_Nm[largest]), model.coordinates[c].name,
+                       100 * std::abs(f.reserve_Nm[largest]) / std::max(1e-9, std::abs(f.tau_Nm[c])));
+    } else {
+      s += "; muscles hold the load";
+    }
   }
   return s + "\n";
 }

@@ -88,9 +88,12 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
   data.activation = r.x.head(nm);
   for (int m = 0; m < nm; ++m) data.force_N[m] = data.activation[m] * model.muscles[m].max_force_N();
   data.reserve_Nm = r.x.tail(p.num_constraints());
-  data.status = data.reserve_Nm.lpNorm<Eigen::Infinity>() > options.reserve_threshold_Nm
-                    ? RecruitmentStatus::beyond_muscle_capacity
-                    : RecruitmentStatus::ok;
+  data.status = RecruitmentStatus::ok;
+  for (int r = 0; r < data.reserve_Nm.size(); ++r) {
+    const double net_Nm = std::abs(data.tau_Nm[model.equilibrium_coordinates[r]]);
+    if (std::abs(data.reserve_Nm[r]) > std::max(options.reserve_threshold_Nm, options.reserve_threshold_fraction * net_Nm))
+      data.status = RecruitmentStatus::beyond_muscle_capacity;
+  }
 }
 
 }  // namespace spineload

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
@@ -411,6 +413,45 @@ std::string format_indices(const TaskInstance& task, const ErgonomicIndices& e) 
                      n.rwl_kg, n.HM, n.VM, n.DM, n.AM, n.FM, n.CM, n.lifting_index);
   }
   return s;
+}
+
+std::vector<std::pair<std::string, std::string>> render_indices(const TaskInstance& task, const ErgonomicIndices& e,
+                                                                bool json) {
+  struct Row {
+    std::string metric;
+    double value;
+    std::string unit;
+  };
+  std::vector<Row> rows{{"infant_mass", task.infant_mass_kg, "kg"},
+                        {"L5_S1_compression", e.l5s1_compression_N, "N"},
+                        {"percent_of_action_limit_3400N", e.percent_of_action_limit, "%"},
+                        {"percent_of_maximum_permissible_limit_6400N", e.percent_of_maximum_permissible, "%"},
+                        {"L5_S1_ap_shear", e.l5s1_shear_N, "N"},
+                        {"percent_of_repeated_shear_limit_700N", e.percent_of_repeated_shear_limit, "%"},
+                        {"percent_of_occasional_shear_limit_1000N", e.percent_of_occasional_shear_limit, "%"},
+                        {"L5_S1_fraction_of_strength", e.l5s1_fraction_of_strength, "1"},
+                        {"fatigue_damage_per_cycle", e.damage_per_cycle, "1"}};
+  if (e.niosh) {
+    const auto& n = *e.niosh;
+    for (const Row& r : std::vector<Row>{{"niosh_HM", n.HM, "1"}, {"niosh_VM", n.VM, "1"}, {"niosh_DM", n.DM, "1"},
+                                         {"niosh_AM", n.AM, "1"}, {"niosh_FM", n.FM, "1"}, {"niosh_CM", n.CM, "1"},
+                                         {"niosh_recommended_weight_limit", n.rwl_kg, "kg"},
+                                         {"niosh_lifting_index", n.lifting_index, "1"}})
+      rows.push_back(r);
+  }
+  const std::string id = task.spec->id;
+  std::string csv = "metric,value,unit\n";
+  for (const auto& r : rows) csv += fmt::format("{},{:.9g},{}\n", r.metric, r.value, r.unit);
+  std::vector<std::pair<std::string, std::string>> files{{id + "_indices.csv", csv}};
+  if (json) {
+    nlohmann::ordered_json j;
+    j["task"] = id;
+    j["notice"] = "mechanics computed by a model, not a diagnosis or medical advice";
+    for (const auto& [name, value] : task.values) j["parameters"][name] = value;
+    for (const auto& r : rows) j["indices"][r.metric] = {{"value", r.value}, {"unit", r.unit}};
+    files.emplace_back(id + "_indices.json", j.dump(2) + "\n");
+  }
+  return files;
 }
 
 }  // namespace spineload

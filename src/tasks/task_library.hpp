@@ -56,5 +56,9 @@ inline constexpr double kOccasionalShearLimit_N = 1000;     // Gallagher & Marra
 ErgonomicIndices ergonomic_indices(const PostureResult& result, const std::optional<LiftGeometry>& lift);
 std::string format_task_list();
 std::string format_indices(const TaskInstance& task, const ErgonomicIndices& indices);
+// The indices and the task's parameters as files: `<task>_indices.csv` (metric, value, unit)
+// and, when `json`, `<task>_indices.json`.
+std::vector<std::pair<std::string, std::string>> render_indices(const TaskInstance& task, const ErgonomicIndices& e,
+                                                                bool json);
 
 }  // namespace spineload

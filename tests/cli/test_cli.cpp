@@ -144,5 +144,19 @@ TEST(Cli, ModelInfoListsBodiesCoordinatesAndMuscles) {
   EXPECT_NE(r.output.find("LTpt_lower_r"), std::string::npos);
 }
 
+TEST(Cli, TaskWritesItsIndicesWithEveryNioshMultiplier) {
+  const fs::path dir = fresh_dir("task");
+  const CliRun r = run("analyze --task lift-from-crib --set infant_mass_kg=6 -o " + dir.string() + " --format csv,json");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(dir / "lift-from-crib_indices.csv");
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const char* m : {"L5_S1_compression,", "L5_S1_fraction_of_strength,", "fatigue_damage_per_cycle,", "niosh_HM,0.625,",
+                        "niosh_VM,", "niosh_DM,", "niosh_AM,1,", "niosh_FM,", "niosh_CM,0.95,", "niosh_lifting_index,"})
+    EXPECT_NE(text.str().find(m), std::string::npos) << m;
+  EXPECT_TRUE(fs::exists(dir / "lift-from-crib_indices.json"));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace spineload
