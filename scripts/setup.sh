@@ -13,6 +13,7 @@ PACKAGES=(
   libfmt-dev              # formatting
   libgtest-dev libgmock-dev  # tests
   libbenchmark-dev        # benchmarks
+  libtinyxml2-dev         # OpenSim model and setup files (XML, with line numbers)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -436,10 +436,10 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
     joint.disc_tilt_rad = j.disc_tilt_deg * kDeg;
     mb::BodySpec spec;
     spec.parent = joint.parent_body;
-    spec.joint_in_parent_m = joint.location_in_parent_m;
+    spec.frame_in_parent.translation() = joint.location_in_parent_m;
     spec.mass_kg = body.mass_kg;
     spec.com_m = body.com_m;
-    spec.inertia_kg_m2 = body.inertia_kg_m2;
+    spec.inertia_kg_m2 = body.inertia_kg_m2.asDiagonal();
     for (const auto& c : j.coordinates) {
       Coordinate coord;
       coord.name = c.name;
@@ -475,7 +475,7 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
                    added.mass_kg * (s * added.radii_of_gyration_m).cwiseAbs2());
     specs[b].mass_kg = model->bodies[b].mass_kg;
     specs[b].com_m = model->bodies[b].com_m;
-    specs[b].inertia_kg_m2 = model->bodies[b].inertia_kg_m2;
+    specs[b].inertia_kg_m2 = model->bodies[b].inertia_kg_m2.asDiagonal();
   }
   model->mass_kg = model->total_mass_kg();
   for (auto& c : model->coordinates) {

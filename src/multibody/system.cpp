@@ -35,11 +35,42 @@ SimTK::Rotation axes_frame(const std::vector<Eigen::Vector3d>& axes) {
   return SimTK::Rotation(m, true);
 }
 
+SimTK::Transform to_simtk(const Eigen::Isometry3d& x) {
+  SimTK::Mat33 m;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c) m(r, c) = x.linear()(r, c);
+  return SimTK::Transform(SimTK::Rotation(m, true), to_simtk(Eigen::Vector3d(x.translation())));
+}
+
+// A JointFunction seen by Simbody's FunctionBased mobilizer (which owns its Functions).
+class FunctionAdapter : public SimTK::Function {
+ public:
+  FunctionAdapter(std::shared_ptr<const JointFunction> f, int n) : f_(std::move(f)), n_(n) {}
+  SimTK::Real calcValue(const SimTK::Vector& x) const override {
+    if (!f_) return 0;
+    return f_->value(n_ > 0 ? &x[0] : nullptr);
+  }
+  SimTK::Real calcDerivative(const SimTK::Array_<int>& components, const SimTK::Vector& x) const override {
+    if (!f_) return 0;
+    const std::vector<int> c(components.begin(), components.end());
+    return f_->derivative(c, n_ > 0 ? &x[0] : nullptr);
+  }
+  int getArgumentSize() const override { return n_; }
+  int getMaxDerivativeOrder() const override { return 2; }
+
+ private:
+  std::shared_ptr<const JointFunction> f_;
+  int n_;
+};
+
 }  // namespace
 
 struct System::Impl {
   SimTK::MultibodySystem system;
   SimTK::SimbodyMatterSubsystem matter{system};
+  SimTK::GeneralForceSubsystem forces{system};
+  // Forces set per state for forward dynamics (applied body forces, generalised forces).
+  SimTK::Force::DiscreteForces discrete{forces, matter};
   std::vector<SimTK::MobilizedBodyIndex> mobods;  // per body
   SimTK::State default_state;
 };
@@ -58,17 +89,40 @@ System::System(const std::vector<BodySpec>& bodies) : impl_(std::make_unique<Imp
   for (std::size_t b = 0; b < bodies.size(); ++b) {
     const BodySpec& spec = bodies[b];
     if (spec.parent >= static_cast<int>(b)) throw std::logic_error("bodies must list parents first");
-    if (spec.axes.size() != 1 && spec.axes.size() != 3)
+    if (spec.kind == JointKind::rotations && spec.axes.size() != 1 && spec.axes.size() != 3)
       throw std::logic_error("a joint needs 1 or 3 rotational axes");
-    SimTK::Inertia inertia(to_simtk(spec.inertia_kg_m2));
+    if (spec.kind == JointKind::transform && spec.transform.size() != 6)
+      throw std::logic_error("a function-based joint needs six transform axes");
+    const Eigen::Matrix3d& I = spec.inertia_kg_m2;
+    SimTK::Inertia inertia(I(0, 0), I(1, 1), I(2, 2), I(0, 1), I(0, 2), I(1, 2));
     inertia = inertia.shiftFromMassCenter(to_simtk(spec.com_m), spec.mass_kg);
     SimTK::Body::Rigid body(SimTK::MassProperties(spec.mass_kg, to_simtk(spec.com_m), inertia));
     SimTK::MobilizedBody& parent =
         spec.parent < 0 ? impl_->matter.updGround()
                         : impl_->matter.updMobilizedBody(impl_->mobods[spec.parent]);
+    if (spec.kind == JointKind::weld) {
+      SimTK::MobilizedBody::Weld mobod(parent, to_simtk(spec.frame_in_parent), body, to_simtk(spec.frame_in_child));
+      impl_->mobods.push_back(mobod.getMobilizedBodyIndex());
+      continue;
+    }
+    if (spec.kind == JointKind::transform) {
+      std::vector<const SimTK::Function*> functions;
+      std::vector<std::vector<int>> arguments;
+      std::vector<SimTK::Vec3> axes;
+      for (const auto& t : spec.transform) {
+        functions.push_back(new FunctionAdapter(t.function, static_cast<int>(t.coordinates.size())));
+        arguments.push_back(t.coordinates);
+        axes.push_back(to_simtk(Eigen::Vector3d(t.axis.normalized())));
+      }
+      SimTK::MobilizedBody::FunctionBased mobod(parent, to_simtk(spec.frame_in_parent), body,
+                                                to_simtk(spec.frame_in_child), spec.num_coordinates, functions,
+                                                arguments, axes);
+      impl_->mobods.push_back(mobod.getMobilizedBodyIndex());
+      continue;
+    }
     const SimTK::Rotation frame = axes_frame(spec.axes);
-    const SimTK::Transform in_parent(frame, to_simtk(spec.joint_in_parent_m));
-    const SimTK::Transform in_child(frame, SimTK::Vec3(0));
+    const SimTK::Transform in_parent = to_simtk(spec.frame_in_parent) * SimTK::Transform(frame);
+    const SimTK::Transform in_child = to_simtk(spec.frame_in_child) * SimTK::Transform(frame);
     if (spec.axes.size() == 3) {
       SimTK::MobilizedBody::Gimbal mobod(parent, in_parent, body, in_child);
       impl_->mobods.push_back(mobod.getMobilizedBodyIndex());
@@ -199,6 +253,34 @@ void body_angular_velocities(const System& system, Workspace& ws,
   for (std::size_t b = 0; b < impl.mobods.size(); ++b)
     angular_rad_s[b] = to_eigen(
         impl.matter.getMobilizedBody(impl.mobods[b]).getBodyAngularVelocity(ws.impl().state));
+}
+
+void forward_dynamics(const System& system, Workspace& ws, const std::vector<SpatialForce>& applied,
+                      const Eigen::VectorXd& mobility, Eigen::VectorXd& udot) {
+  const auto& impl = system.impl();
+  auto& w = ws.impl();
+  ensure_velocity(system, w);
+  SimTK::Vector_<SimTK::SpatialVec> body_forces(impl.matter.getNumBodies(), SimTK::SpatialVec(SimTK::Vec3(0), SimTK::Vec3(0)));
+  for (std::size_t b = 0; b < applied.size(); ++b)
+    body_forces[impl.mobods[b]] = SimTK::SpatialVec(to_simtk(applied[b].moment_Nm), to_simtk(applied[b].force_N));
+  SimTK::Vector f(system.num_q(), 0.0);
+  for (int i = 0; i < system.num_q() && i < mobility.size(); ++i) f[i] = mobility[i];
+  impl.discrete.setAllBodyForces(w.state, body_forces);
+  impl.discrete.setAllMobilityForces(w.state, f);
+  impl.system.realize(w.state, SimTK::Stage::Acceleration);
+  const SimTK::Vector& ud = w.state.getUDot();
+  udot.resize(system.num_q());
+  for (int i = 0; i < system.num_q(); ++i) udot[i] = ud[i];
+}
+
+void joint_reactions(const System& system, Workspace& ws, std::vector<SpatialForce>& on_child_at_M) {
+  const auto& impl = system.impl();
+  auto& w = ws.impl();
+  SimTK::Vector_<SimTK::SpatialVec> reactions;
+  impl.matter.calcMobilizerReactionForces(w.state, reactions);
+  on_child_at_M.resize(impl.mobods.size());
+  for (std::size_t b = 0; b < impl.mobods.size(); ++b)
+    on_child_at_M[b] = {to_eigen(reactions[impl.mobods[b]][0]), to_eigen(reactions[impl.mobods[b]][1])};
 }
 
 }  // namespace spineload::mb

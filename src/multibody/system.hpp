@@ -10,13 +10,44 @@
 
 namespace spineload::mb {
 
+// A scalar function of some of a joint's coordinates, with first and second derivatives
+// (OpenSim's Function classes: constants, lines, splines, polynomials). `x` holds the
+// function's arguments in order; `components` lists the arguments differentiated by (1 or 2).
+class JointFunction {
+ public:
+  virtual ~JointFunction() = default;
+  virtual int num_arguments() const = 0;
+  virtual double value(const double* x) const = 0;
+  virtual double derivative(const std::vector<int>& components, const double* x) const = 0;
+};
+
+// One of a function-based joint's six spatial axes: a rotation about (first three) or a
+// translation along (last three) `axis`, by `function` of the joint's own coordinates listed
+// in `coordinates` (indices among the joint's coordinates). No function: constant zero.
+struct TransformAxisSpec {
+  Eigen::Vector3d axis = Eigen::Vector3d::UnitX();
+  std::vector<int> coordinates;
+  std::shared_ptr<const JointFunction> function;
+};
+
+enum class JointKind {
+  rotations,  // 1 axis (pin) or 3 axes (body-fixed sequence), q = angles
+  weld,       // no coordinates
+  transform,  // OpenSim's CustomJoint: six functions of the coordinates (Simbody FunctionBased)
+};
+
 struct BodySpec {
   int parent = -1;                       // index of the parent body, -1 for ground
-  Eigen::Vector3d joint_in_parent_m = Eigen::Vector3d::Zero();  // joint centre, parent frame
+  // The joint frame on the parent (F) and on this body (M), as OpenSim's PhysicalOffsetFrames.
+  Eigen::Isometry3d frame_in_parent = Eigen::Isometry3d::Identity();
+  Eigen::Isometry3d frame_in_child = Eigen::Isometry3d::Identity();
   double mass_kg = 0;
   Eigen::Vector3d com_m = Eigen::Vector3d::Zero();              // body frame
-  Eigen::Vector3d inertia_kg_m2 = Eigen::Vector3d::Zero();      // principal, about COM
-  std::vector<Eigen::Vector3d> axes;     // 1 axis (pin) or 3 axes (body-fixed sequence)
+  Eigen::Matrix3d inertia_kg_m2 = Eigen::Matrix3d::Zero();      // about COM, body axes
+  JointKind kind = JointKind::rotations;
+  std::vector<Eigen::Vector3d> axes;     // rotations: 1 axis (pin) or 3 (body-fixed sequence)
+  int num_coordinates = 0;               // transform
+  std::vector<TransformAxisSpec> transform;  // transform: 3 rotations then 3 translations
 };
 
 // A body's spatial force: moment about the body origin and force, both in ground.
@@ -88,5 +119,15 @@ void body_accelerations(const System& system, Workspace& ws, const Eigen::Vector
 // Angular velocity of each body in ground.
 void body_angular_velocities(const System& system, Workspace& ws,
                              std::vector<Eigen::Vector3d>& angular_rad_s);
+
+// Forward dynamics at the state last set: accelerations udot under the applied body forces
+// (gravity included by the caller) and generalised forces `mobility` (per q).
+void forward_dynamics(const System& system, Workspace& ws, const std::vector<SpatialForce>& applied,
+                      const Eigen::VectorXd& mobility, Eigen::VectorXd& udot);
+
+// After forward_dynamics: the force each joint exerts on its child body, as applied at the
+// origin of the joint frame on the child (M), expressed in ground (Simbody's mobilizer
+// reaction; what OpenSim's JointReaction reports).
+void joint_reactions(const System& system, Workspace& ws, std::vector<SpatialForce>& on_child_at_M);
 
 }  // namespace spineload::mb

@@ -13,7 +13,7 @@ TEST(MultibodySystem, PinHoldingAMassNeedsMassTimesGravityTimesLever) {
   BodySpec b;
   b.mass_kg = 2;
   b.com_m = {0.5, 0, 0};
-  b.inertia_kg_m2 = {1e-4, 1e-4, 1e-4};
+  b.inertia_kg_m2 = 1e-4 * Eigen::Matrix3d::Identity();
   b.axes = {Eigen::Vector3d::UnitZ()};
   System sys({b});
   Workspace ws(sys);
@@ -33,7 +33,7 @@ TEST(MultibodySystem, GimbalAxesFollowTheGivenSequence) {
   // Axes (-z, x, -y): a first coordinate of +90 deg turns the body's +y axis to +x.
   BodySpec b;
   b.mass_kg = 1;
-  b.inertia_kg_m2 = {1, 1, 1};
+  b.inertia_kg_m2 = Eigen::Matrix3d::Identity();
   b.axes = {-Eigen::Vector3d::UnitZ(), Eigen::Vector3d::UnitX(), -Eigen::Vector3d::UnitY()};
   System sys({b});
   Workspace ws(sys);
