@@ -10,11 +10,12 @@ void forward_kinematics(const Model& model, Data& data, const Eigen::VectorXd& q
   for (std::size_t c = 0; c < model.coordinates.size(); ++c) {
     const int i = model.coordinates[c].mb_index;
     data.q[i] = q_rad[c];
-    data.u[i] = qdot_rad_s[c];  // u = qdot for pin and gimbal joints
+    data.u[i] = qdot_rad_s[c];  // u = qdot for pin, gimbal and function-based joints
   }
   mb::set_state(*model.multibody, data.ws, data.q, data.u);
   mb::body_poses(*model.multibody, data.ws, data.pose);
-  joint_jacobian(model, data);
+  if (model.rotations_about_child_origin) joint_jacobian(model, data);
+  else mb::system_jacobian(*model.multibody, data.ws, data.jacobian);
 }
 
 void joint_jacobian(const Model& model, Data& data) {
@@ -79,7 +80,7 @@ void inverse_dynamics(const Model& model, Data& data, const Eigen::VectorXd& qdd
     const Eigen::Matrix3d R = data.pose[b].linear();
     const Eigen::Vector3d r = R * body.com_m;
     const Eigen::Vector3d a_com = a_origin[b] + alpha[b].cross(r) + omega[b].cross(omega[b].cross(r));
-    const Eigen::Matrix3d I = R * body.inertia_kg_m2.asDiagonal() * R.transpose();
+    const Eigen::Matrix3d I = R * body.inertia_tensor() * R.transpose();
     const Eigen::Vector3d f = -body.mass_kg * a_com;
     const Eigen::Vector3d m_com = -(I * alpha[b] + omega[b].cross(I * omega[b]));
     data.inertial[b] = {m_com + r.cross(f), f};

@@ -35,9 +35,9 @@ void balance(const Model& model, Data& data, Support support);
 // forward_kinematics.
 double upper_body_com_ahead_of_hips_m(const Model& model, const Data& data);
 
-// A point fixed on a body, in ground.
+// A point fixed on a body (or on ground, body -1), in ground.
 inline Eigen::Vector3d world_point(const Data& data, int body, const Eigen::Vector3d& p) {
-  return data.pose[body] * p;
+  return body < 0 ? p : data.pose[body] * p;
 }
 
 }  // namespace spineload

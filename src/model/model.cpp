@@ -312,6 +312,7 @@ int Model::joint_index(const std::string& n) const { return find_by_name(joints,
 int Model::coordinate_index(const std::string& n) const { return find_by_name(coordinates, n); }
 int Model::rhythm_index(const std::string& n) const { return find_by_name(rhythms, n); }
 int Model::muscle_index(const std::string& n) const { return find_by_name(muscles, n); }
+int Model::frame_index(const std::string& n) const { return find_by_name(frames, n); }
 double Model::total_mass_kg() const {
   double m = 0;
   for (const auto& b : bodies) m += b.mass_kg;
@@ -371,6 +372,37 @@ double factor_for(const std::vector<std::pair<std::string, double>>& list, const
 }
 
 }  // namespace
+
+void finish_model_topology(Model& model) {
+  // Subtrees: body b lies above joint j when j's child is b or an ancestor of b.
+  const int nb = static_cast<int>(model.bodies.size());
+  for (auto& joint : model.joints) {
+    joint.in_subtree.assign(nb, 0);
+    joint.crossings.clear();
+    for (int b = 0; b < nb; ++b)
+      for (int a = b; a >= 0; a = model.joints[a].parent_body)
+        if (a == joint.child_body) {
+          joint.in_subtree[b] = 1;
+          break;
+        }
+  }
+  // Used on every frame, computed once: the Jacobian columns that can be nonzero for each
+  // body, and the muscle segments that cross each joint.
+  for (int b = 0; b < nb; ++b) {
+    model.bodies[b].ancestor_q.clear();
+    for (int a = b; a >= 0; a = model.joints[a].parent_body)
+      for (int c : model.joints[a].coordinates) model.bodies[b].ancestor_q.push_back(model.coordinates[c].mb_index);
+  }
+  for (auto& joint : model.joints)
+    for (std::size_t m = 0; m < model.muscles.size(); ++m) {
+      const auto& path = model.muscles[m].path;
+      for (std::size_t k = 0; k + 1 < path.size(); ++k) {
+        const bool a = path[k].body >= 0 && joint.in_subtree[path[k].body];
+        const bool b = path[k + 1].body >= 0 && joint.in_subtree[path[k + 1].body];
+        if (a != b) joint.crossings.push_back({static_cast<int>(m), static_cast<int>(k), a ? 1 : -1});
+      }
+    }
+}
 
 std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m, double mass_kg,
                                          const ModelAdjustments& adj) {
@@ -484,18 +516,6 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
     c.stiffness.negative_Nm_per_rad *= f;
   }
 
-  // Subtrees: body b lies above joint j when j's child is b or an ancestor of b.
-  const int nb = static_cast<int>(model->bodies.size());
-  for (auto& joint : model->joints) {
-    joint.in_subtree.assign(nb, 0);
-    for (int b = 0; b < nb; ++b)
-      for (int a = b; a >= 0; a = model->joints[a].parent_body)
-        if (a == joint.child_body) {
-          joint.in_subtree[b] = 1;
-          break;
-        }
-  }
-
   model->multibody = std::make_shared<const mb::System>(specs);
   for (auto& c : model->coordinates) {
     const Joint& joint = model->joints[c.joint];
@@ -556,19 +576,7 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
     for (const auto& p : src.lying[k].support) model->lying[k].support.push_back(to_body(p));
   }
 
-  // Topology used on every frame, computed once: the Jacobian columns that can be nonzero
-  // for each body, and the muscle segments that cross each joint.
-  for (int b = 0; b < nb; ++b)
-    for (int a = b; a >= 0; a = model->joints[a].parent_body)
-      for (int c : model->joints[a].coordinates) model->bodies[b].ancestor_q.push_back(model->coordinates[c].mb_index);
-  for (auto& joint : model->joints)
-    for (std::size_t m = 0; m < model->muscles.size(); ++m) {
-      const auto& path = model->muscles[m].path;
-      for (std::size_t k = 0; k + 1 < path.size(); ++k) {
-        const bool a = joint.in_subtree[path[k].body], b = joint.in_subtree[path[k + 1].body];
-        if (a != b) joint.crossings.push_back({static_cast<int>(m), static_cast<int>(k), a ? 1 : -1});
-      }
-    }
+  finish_model_topology(*model);
 
   for (std::size_t j = 0; j < model->joints.size(); ++j)
     if (model->joints[j].intervertebral) {

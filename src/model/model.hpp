@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-namespace spineload {
+#include "multibody/system.hpp"
 
-namespace mb { class System; }
+namespace spineload {
 
 struct Body {
   std::string name;
@@ -19,7 +19,15 @@ struct Body {
   double mass_kg = 0;
   Eigen::Vector3d com_m = Eigen::Vector3d::Zero();          // in body frame
   Eigen::Vector3d inertia_kg_m2 = Eigen::Vector3d::Zero();  // principal, about COM, body axes
+  Eigen::Vector3d products_kg_m2 = Eigen::Vector3d::Zero(); // xy, xz, yz (imported models)
   std::vector<int> ancestor_q;     // multibody q indices of the joints from ground to here
+  Eigen::Matrix3d inertia_tensor() const {
+    Eigen::Matrix3d I = inertia_kg_m2.asDiagonal();
+    I(0, 1) = I(1, 0) = products_kg_m2.x();
+    I(0, 2) = I(2, 0) = products_kg_m2.y();
+    I(1, 2) = I(2, 1) = products_kg_m2.z();
+    return I;
+  }
 };
 
 // Piecewise-linear passive moment: M = -k * q, k depending on the sign of q.
@@ -38,6 +46,9 @@ struct Coordinate {
   double min_rad = 0, max_rad = 0;
   PassiveStiffness stiffness;
   int mb_index = -1;               // index into the multibody q and u vectors
+  bool translational = false;      // a length in metres, not an angle (imported models)
+  double default_value = 0;        // rad or m
+  bool locked = false, clamped = true;
 };
 
 struct Joint {
@@ -45,7 +56,14 @@ struct Joint {
   int parent_body = -1;            // -1: ground
   int child_body = -1;
   Eigen::Vector3d location_in_parent_m = Eigen::Vector3d::Zero();
-  std::vector<int> coordinates;    // 1 or 3, in rotation order
+  // Imported models: the joint frames on parent and child (OpenSim's offset frames) and how
+  // the coordinates move the child (built-in models: rotations about the coordinate axes).
+  Eigen::Isometry3d frame_in_parent = Eigen::Isometry3d::Identity();
+  Eigen::Isometry3d frame_in_child = Eigen::Isometry3d::Identity();
+  mb::JointKind kind = mb::JointKind::rotations;
+  std::vector<mb::TransformAxisSpec> transform;  // kind transform: 6 axes; argument indices
+                                                 // are positions in `coordinates`
+  std::vector<int> coordinates;    // 1 or 3, in rotation order (any number when imported)
   bool intervertebral = false;     // a spinal joint whose loads are reported
   double disc_tilt_rad = 0;        // disc mid-plane normal, tilted anteriorly from +Y
   std::vector<char> in_subtree;    // per body: 1 if the body lies above (distal to) this joint
@@ -69,13 +87,39 @@ struct PathPoint {
   Eigen::Vector3d location_m = Eigen::Vector3d::Zero();  // in body frame
 };
 
+// What OpenSim muscles add to a path and a maximum force (imported models); static analysis
+// uses them when asked to include muscle physiology.
+struct MuscleTendon {
+  std::string type;                    // OpenSim class
+  double optimal_fiber_length_m = 0;
+  double tendon_slack_length_m = 0;
+  double pennation_at_optimal_rad = 0;
+  double max_contraction_velocity = 10;  // optimal fibre lengths per second
+};
+
 struct Muscle {
   std::string name;
   std::string group;
   std::vector<PathPoint> path;     // origin, via points, insertion
   double pcsa_m2 = 0;
   double max_stress_Pa = 0;
-  double max_force_N() const { return pcsa_m2 * max_stress_Pa; }
+  double max_isometric_force_N = 0;  // given directly (imported); else PCSA x stress
+  MuscleTendon tendon;
+  double max_force_N() const { return max_isometric_force_N > 0 ? max_isometric_force_N : pcsa_m2 * max_stress_Pa; }
+};
+
+// A named frame fixed on a body (or on ground, body -1): OpenSim's offset frames, for
+// expressing joint reactions.
+struct Frame {
+  std::string name;
+  int body = -1;
+  Eigen::Isometry3d in_body = Eigen::Isometry3d::Identity();
+};
+
+struct Marker {
+  std::string name;
+  int body = -1;
+  Eigen::Vector3d location_m = Eigen::Vector3d::Zero();
 };
 
 // How she is supported. Lying ways turn the whole body (the root orientation) and let a
@@ -155,12 +199,18 @@ struct Model {
   double lumbar_bmd_g_cm2 = 0;
   std::vector<int> equilibrium_coordinates;  // coordinates of spinal joints (muscle-balanced)
   std::shared_ptr<const mb::System> multibody;
+  // Every joint a pin or gimbal about axes through the child's origin: the engine's own
+  // Jacobian applies (dynamics.cpp); otherwise Simbody's.
+  bool rotations_about_child_origin = true;
+  std::vector<Frame> frames;       // imported models
+  std::vector<Marker> markers;     // imported models
 
   int body_index(const std::string& name) const;        // -1 when absent
   int joint_index(const std::string& name) const;
   int coordinate_index(const std::string& name) const;
   int rhythm_index(const std::string& name) const;
   int muscle_index(const std::string& name) const;
+  int frame_index(const std::string& name) const;
   double total_mass_kg() const;
 };
 
@@ -184,6 +234,10 @@ std::shared_ptr<const ModelSource> default_model_source();
 // `mass_kg` is the body mass before any added mass (pre-pregnancy for a subject).
 std::shared_ptr<const Model> build_model(const ModelSource& source, double height_m,
                                          double mass_kg, const ModelAdjustments& adjustments = {});
+
+// Derived topology of a model whose bodies, joints, coordinates (with multibody indices) and
+// muscles are set: subtrees, Jacobian columns per body, muscle crossings (model import uses it).
+void finish_model_topology(Model& model);
 
 double default_height_m(const ModelSource& source);
 double default_mass_kg(const ModelSource& source);

@@ -19,6 +19,7 @@ void muscle_geometry(const Model& model, Data& data) {
     // generalised forces through its body's Jacobian rows, J_w^T (r x F) + J_v^T F, over
     // the only columns that can be nonzero (the joints between ground and the body).
     auto add_point_force = [&](int b, const Eigen::Vector3d& p, const Eigen::Vector3d& f) {
+      if (b < 0) return;  // on ground: moves nothing
       const Eigen::Vector3d moment = (p - data.pose[b].translation()).cross(f);
       for (int q : model.bodies[b].ancestor_q)
         g[q] += data.jacobian.block<3, 1>(6 * b, q).dot(moment) + data.jacobian.block<3, 1>(6 * b + 3, q).dot(f);

@@ -89,9 +89,9 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
   for (int m = 0; m < nm; ++m) data.force_N[m] = data.activation[m] * model.muscles[m].max_force_N();
   data.reserve_Nm = r.x.tail(p.num_constraints());
   data.status = RecruitmentStatus::ok;
-  for (int r = 0; r < data.reserve_Nm.size(); ++r) {
-    const double net_Nm = std::abs(data.tau_Nm[model.equilibrium_coordinates[r]]);
-    if (std::abs(data.reserve_Nm[r]) > std::max(options.reserve_threshold_Nm, options.reserve_threshold_fraction * net_Nm))
+  for (int k = 0; k < data.reserve_Nm.size(); ++k) {
+    const double net_Nm = std::abs(data.tau_Nm[model.equilibrium_coordinates[k]]);
+    if (std::abs(data.reserve_Nm[k]) > std::max(options.reserve_threshold_Nm, options.reserve_threshold_fraction * net_Nm))
       data.status = RecruitmentStatus::beyond_muscle_capacity;
   }
 }

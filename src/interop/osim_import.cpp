@@ -1,0 +1,739 @@
+#include "interop/osim_import.hpp"
+
+#include <tinyxml2.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "common/errors.hpp"
+#include "interop/functions.hpp"
+
+namespace spineload {
+
+namespace {
+
+using tinyxml2::XMLElement;
+
+// Reading helpers: every error names the file, the element's line and its path.
+struct Reader {
+  std::string file;
+
+  [[noreturn]] void fail(const XMLElement* e, const std::string& field, const std::string& msg) const {
+    throw InputError(file, e ? e->GetLineNum() : 0, field, msg);
+  }
+  static const XMLElement* child(const XMLElement* e, const char* name) {
+    return e ? e->FirstChildElement(name) : nullptr;
+  }
+  // The first child element named any of `names`.
+  static const XMLElement* child_any(const XMLElement* e, std::initializer_list<const char*> names) {
+    for (const char* n : names)
+      if (const XMLElement* c = child(e, n)) return c;
+    return nullptr;
+  }
+  static std::string text(const XMLElement* e) {
+    if (!e || !e->GetText()) return "";
+    std::string s = e->GetText();
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return "";
+    return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+  }
+  std::vector<double> numbers(const XMLElement* e, const std::string& field) const {
+    std::vector<double> v;
+    std::istringstream in(text(e));
+    std::string tok;
+    while (in >> tok) {
+      char* end = nullptr;
+      const double x = std::strtod(tok.c_str(), &end);
+      if (end == tok.c_str() || *end != '\0' || !std::isfinite(x)) fail(e, field, "not a number: '" + tok + "'");
+      v.push_back(x);
+    }
+    return v;
+  }
+  double number(const XMLElement* e, const std::string& field, double fallback) const {
+    if (!e || text(e).empty()) return fallback;
+    const auto v = numbers(e, field);
+    if (v.size() != 1) fail(e, field, "expected one number");
+    return v[0];
+  }
+  Eigen::Vector3d vec3(const XMLElement* e, const std::string& field) const {
+    if (!e || text(e).empty()) return Eigen::Vector3d::Zero();
+    const auto v = numbers(e, field);
+    if (v.size() != 3) fail(e, field, "expected three numbers");
+    return {v[0], v[1], v[2]};
+  }
+  static bool flag(const XMLElement* e, bool fallback) {
+    const std::string t = text(e);
+    if (t.empty()) return fallback;
+    return t == "true" || t == "1";
+  }
+  static std::vector<std::string> words(const XMLElement* e) {
+    std::vector<std::string> v;
+    std::istringstream in(text(e));
+    std::string w;
+    while (in >> w) v.push_back(w);
+    return v;
+  }
+};
+
+// OpenSim orientations are body-fixed X-Y-Z Euler angles.
+Eigen::Matrix3d xyz_body_fixed(const Eigen::Vector3d& a) {
+  return (Eigen::AngleAxisd(a.x(), Eigen::Vector3d::UnitX()) * Eigen::AngleAxisd(a.y(), Eigen::Vector3d::UnitY()) *
+          Eigen::AngleAxisd(a.z(), Eigen::Vector3d::UnitZ()))
+      .toRotationMatrix();
+}
+
+Eigen::Isometry3d transform(const Eigen::Vector3d& translation, const Eigen::Vector3d& orientation) {
+  Eigen::Isometry3d x = Eigen::Isometry3d::Identity();
+  x.linear() = xyz_body_fixed(orientation);
+  x.translation() = translation;
+  return x;
+}
+
+// A path to a frame or body ("/bodyset/r_humerus", "../ground", "r_humerus_offset"): its
+// last component.
+std::string last_component(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+struct BodyIn {
+  std::string name;
+  const XMLElement* element = nullptr;
+  double mass = 0;
+  Eigen::Vector3d com = Eigen::Vector3d::Zero();
+  Eigen::Matrix3d inertia = Eigen::Matrix3d::Zero();
+};
+
+struct TransformAxisIn {
+  Eigen::Vector3d axis = Eigen::Vector3d::UnitX();
+  std::string coordinate;  // empty: constant
+  std::shared_ptr<const mb::JointFunction> function;
+};
+
+struct CoordinateIn {
+  std::string name;
+  const XMLElement* element = nullptr;
+  double default_value = 0, min = -INFINITY, max = INFINITY;
+  bool locked = false, clamped = false;
+  std::string motion_type;  // empty: from the transform
+};
+
+struct JointIn {
+  std::string name, type;
+  const XMLElement* element = nullptr;
+  std::string parent, child;  // body names ("ground" for ground)
+  Eigen::Isometry3d in_parent = Eigen::Isometry3d::Identity();
+  Eigen::Isometry3d in_child = Eigen::Isometry3d::Identity();
+  std::string parent_frame_name, child_frame_name;  // offset frames (4.x) or derived (3.x)
+  std::vector<CoordinateIn> coordinates;
+  bool weld = false;
+  std::vector<TransformAxisIn> axes;  // 6 for function-based joints
+};
+
+class Importer {
+ public:
+  Importer(const std::string& xml, const std::string& file) : r_{file} {
+    report_.file = file;
+    if (doc_.Parse(xml.c_str(), xml.size()) != tinyxml2::XML_SUCCESS)
+      throw InputError(file, doc_.ErrorLineNum(), "", std::string("malformed XML: ") + doc_.ErrorStr());
+  }
+
+  ImportedModel run() {
+    const XMLElement* root = doc_.RootElement();
+    const XMLElement* model = std::string(root->Name()) == "OpenSimDocument" ? Reader::child(root, "Model") : root;
+    if (!model || std::string(model->Name()) != "Model")
+      r_.fail(root, "Model", "not an OpenSim model file (no <Model> element)");
+    report_.document_version = root->IntAttribute("Version", 0);
+    auto m = std::make_shared<Model>();
+    m->name = model->Attribute("name") ? model->Attribute("name") : "imported";
+    report_.layout = Reader::child(model, "JointSet") ? "4.x" : "2.x/3.x";
+    if (const XMLElement* g = Reader::child(model, "gravity")) m->gravity_m_s2 = r_.vec3(g, "gravity");
+    else if (const XMLElement* g4 = Reader::child(Reader::child(model, "Ground"), "gravity")) m->gravity_m_s2 = r_.vec3(g4, "gravity");
+
+    read_bodies(model);
+    if (report_.layout == "4.x") read_joints_4x(model);
+    else read_joints_3x();
+    build(*m);
+    read_forces(model, *m);
+    read_markers(model, *m);
+    read_constraints(model);
+    finish_model_topology(*m);
+    for (std::size_t c = 0; c < m->coordinates.size(); ++c)
+      if (!m->coordinates[c].locked) m->equilibrium_coordinates.push_back(static_cast<int>(c));
+    m->rotations_about_child_origin = false;
+    m->mass_kg = m->total_mass_kg();
+
+    report_.imported.insert(report_.imported.begin(),
+                            {fmt::format("bodies: {}", m->bodies.size()), fmt::format("joints: {}", m->joints.size()),
+                             fmt::format("coordinates: {}", m->coordinates.size()),
+                             fmt::format("muscles: {}", m->muscles.size()),
+                             fmt::format("coordinate actuators: {}", actuators_.size()),
+                             fmt::format("markers: {}", m->markers.size()),
+                             fmt::format("frames: {}", m->frames.size())});
+    if (visual_ > 0) report_.ignored.push_back(fmt::format("visual geometry: {} elements", visual_));
+    ImportedModel out;
+    out.model = m;
+    out.report = report_;
+    out.actuators = actuators_;
+    return out;
+  }
+
+ private:
+  // ---- bodies ----
+  void read_bodies(const XMLElement* model) {
+    const XMLElement* objects = Reader::child(Reader::child(model, "BodySet"), "objects");
+    if (!objects) r_.fail(model, "BodySet", "the model has no BodySet");
+    for (const XMLElement* b = objects->FirstChildElement("Body"); b; b = b->NextSiblingElement("Body")) {
+      BodyIn body;
+      body.element = b;
+      body.name = b->Attribute("name") ? b->Attribute("name") : "";
+      const std::string ctx = "Body " + body.name;
+      if (body.name.empty()) r_.fail(b, "Body", "a body has no name");
+      count_visual(b);
+      read_wrap_objects(b, body.name);
+      if (body.name == "ground") {
+        ground_3x_ = b;
+        continue;
+      }
+      body.mass = r_.number(Reader::child(b, "mass"), ctx + ".mass", 0);
+      if (!(body.mass >= 0)) r_.fail(Reader::child(b, "mass"), ctx + ".mass", "negative mass");
+      body.com = r_.vec3(Reader::child(b, "mass_center"), ctx + ".mass_center");
+      if (const XMLElement* in = Reader::child(b, "inertia")) {
+        const auto v = r_.numbers(in, ctx + ".inertia");
+        if (v.size() != 6) r_.fail(in, ctx + ".inertia", "expected six numbers (xx yy zz xy xz yz)");
+        body.inertia << v[0], v[3], v[4], v[3], v[1], v[5], v[4], v[5], v[2];
+      } else {
+        auto get = [&](const char* n) { return r_.number(Reader::child(b, n), ctx + "." + n, 0); };
+        body.inertia << get("inertia_xx"), get("inertia_xy"), get("inertia_xz"), get("inertia_xy"), get("inertia_yy"),
+            get("inertia_yz"), get("inertia_xz"), get("inertia_yz"), get("inertia_zz");
+      }
+      if (body_index_.count(body.name)) r_.fail(b, ctx, "duplicate body name");
+      body_index_[body.name] = static_cast<int>(bodies_.size());
+      bodies_.push_back(body);
+    }
+    if (bodies_.empty()) r_.fail(objects, "BodySet", "the model has no bodies besides ground");
+  }
+
+  void read_wrap_objects(const XMLElement* body, const std::string& body_name) {
+    const XMLElement* objects = Reader::child(Reader::child(body, "WrapObjectSet"), "objects");
+    for (const XMLElement* w = objects ? objects->FirstChildElement() : nullptr; w; w = w->NextSiblingElement()) {
+      const std::string name = w->Attribute("name") ? w->Attribute("name") : "";
+      wrap_objects_[name] = w->Name();
+      report_.unsupported.push_back({name, w->Name(),
+                                     "wrap object on " + body_name +
+                                         ": muscle paths that wrap over it are not computed; analyses of those muscles refuse",
+                                     w->GetLineNum(), false, true});
+    }
+  }
+
+  void count_visual(const XMLElement* e) {
+    for (const char* n : {"VisibleObject", "attached_geometry", "FrameGeometry"})
+      for (const XMLElement* v = e->FirstChildElement(n); v; v = v->NextSiblingElement(n)) ++visual_;
+  }
+
+  // ---- joints ----
+  void read_joints_3x() {
+    for (const BodyIn& body : bodies_) {
+      const XMLElement* holder = Reader::child_any(body.element, {"Joint", "joint"});
+      const XMLElement* j = holder ? holder->FirstChildElement() : nullptr;
+      if (!j) r_.fail(body.element, "Body " + body.name, "body has no joint to its parent");
+      JointIn joint = read_joint_common(j);
+      joint.child = body.name;
+      joint.parent = Reader::text(Reader::child(j, "parent_body"));
+      if (joint.parent.empty()) r_.fail(j, joint.name + ".parent_body", "missing parent body");
+      joint.in_parent = transform(r_.vec3(Reader::child(j, "location_in_parent"), joint.name + ".location_in_parent"),
+                                  r_.vec3(Reader::child(j, "orientation_in_parent"), joint.name + ".orientation_in_parent"));
+      joint.in_child = transform(r_.vec3(Reader::child(j, "location"), joint.name + ".location"),
+                                 r_.vec3(Reader::child(j, "orientation"), joint.name + ".orientation"));
+      // OpenSim 4 names these frames when it reads an older file: <joint>/<body>_offset.
+      joint.parent_frame_name = joint.parent + "_offset";
+      joint.child_frame_name = joint.child + "_offset";
+      const XMLElement* cs = Reader::child(Reader::child(j, "CoordinateSet"), "objects");
+      for (const XMLElement* c = cs ? cs->FirstChildElement("Coordinate") : nullptr; c; c = c->NextSiblingElement("Coordinate"))
+        joint.coordinates.push_back(read_coordinate(c));
+      finish_joint(j, joint);
+      joints_.push_back(joint);
+    }
+  }
+
+  void read_joints_4x(const XMLElement* model) {
+    const XMLElement* objects = Reader::child(Reader::child(model, "JointSet"), "objects");
+    for (const XMLElement* j = objects ? objects->FirstChildElement() : nullptr; j; j = j->NextSiblingElement()) {
+      JointIn joint = read_joint_common(j);
+      // Offset frames owned by the joint, then the sockets naming which frame is which.
+      std::map<std::string, std::pair<std::string, Eigen::Isometry3d>> frames;
+      const XMLElement* fs = Reader::child(j, "frames");
+      for (const XMLElement* f = fs ? fs->FirstChildElement("PhysicalOffsetFrame") : nullptr; f;
+           f = f->NextSiblingElement("PhysicalOffsetFrame")) {
+        const std::string fname = f->Attribute("name") ? f->Attribute("name") : "";
+        const std::string parent = last_component(Reader::text(Reader::child_any(f, {"socket_parent", "socket_parent_frame"})));
+        frames[fname] = {parent, transform(r_.vec3(Reader::child(f, "translation"), joint.name + "." + fname + ".translation"),
+                                           r_.vec3(Reader::child(f, "orientation"), joint.name + "." + fname + ".orientation"))};
+        count_visual(f);
+      }
+      auto resolve = [&](const char* socket, std::string& body, Eigen::Isometry3d& x, std::string& frame_name) {
+        const XMLElement* s = Reader::child_any(j, {socket});
+        const std::string ref = last_component(Reader::text(s));
+        if (ref.empty()) r_.fail(j, joint.name + "." + socket, "missing");
+        const auto it = frames.find(ref);
+        if (it != frames.end()) {
+          body = it->second.first;
+          x = it->second.second;
+          frame_name = ref;
+        } else {
+          body = ref;
+          x = Eigen::Isometry3d::Identity();
+        }
+      };
+      resolve("socket_parent_frame", joint.parent, joint.in_parent, joint.parent_frame_name);
+      resolve("socket_child_frame", joint.child, joint.in_child, joint.child_frame_name);
+      const XMLElement* cs = Reader::child(j, "coordinates");
+      for (const XMLElement* c = cs ? cs->FirstChildElement("Coordinate") : nullptr; c; c = c->NextSiblingElement("Coordinate"))
+        joint.coordinates.push_back(read_coordinate(c));
+      finish_joint(j, joint);
+      joints_.push_back(joint);
+    }
+  }
+
+  JointIn read_joint_common(const XMLElement* j) {
+    JointIn joint;
+    joint.element = j;
+    joint.type = j->Name();
+    joint.name = j->Attribute("name") ? j->Attribute("name") : "";
+    if (joint.name.empty()) r_.fail(j, joint.type, "a joint has no name");
+    return joint;
+  }
+
+  CoordinateIn read_coordinate(const XMLElement* c) {
+    CoordinateIn coord;
+    coord.element = c;
+    coord.name = c->Attribute("name") ? c->Attribute("name") : "";
+    const std::string ctx = "Coordinate " + coord.name;
+    coord.default_value = r_.number(Reader::child(c, "default_value"), ctx + ".default_value", 0);
+    if (const XMLElement* range = Reader::child(c, "range")) {
+      const auto v = r_.numbers(range, ctx + ".range");
+      if (v.size() != 2) r_.fail(range, ctx + ".range", "expected two numbers");
+      coord.min = v[0];
+      coord.max = v[1];
+      if (coord.min > coord.max) r_.fail(range, ctx + ".range", "minimum above maximum");
+    }
+    coord.clamped = Reader::flag(Reader::child(c, "clamped"), false);
+    coord.locked = Reader::flag(Reader::child(c, "locked"), false);
+    coord.motion_type = Reader::text(Reader::child(c, "motion_type"));
+    const XMLElement* pf = Reader::child(c, "prescribed_function");
+    if ((pf && pf->FirstChildElement()) || Reader::flag(Reader::child(c, "prescribed"), false))
+      report_.unsupported.push_back({coord.name, "Coordinate",
+                                     "prescribed function: the coordinate is taken from the motion instead",
+                                     c->GetLineNum(), false, false});
+    return coord;
+  }
+
+  // The six transform axes of the joint, by type.
+  void finish_joint(const XMLElement* j, JointIn& joint) {
+    auto axis_fn = [&](const Eigen::Vector3d& axis, int coord) {
+      TransformAxisIn t;
+      t.axis = axis;
+      if (coord >= 0) {
+        if (coord >= static_cast<int>(joint.coordinates.size()))
+          r_.fail(j, joint.name, fmt::format("a {} needs {} coordinates", joint.type, coord + 1));
+        t.coordinate = joint.coordinates[coord].name;
+        t.function = linear_function(1, 0);
+      }
+      return t;
+    };
+    const Eigen::Vector3d X = Eigen::Vector3d::UnitX(), Y = Eigen::Vector3d::UnitY(), Z = Eigen::Vector3d::UnitZ();
+    const std::string& t = joint.type;
+    if (t == "CustomJoint") {
+      const XMLElement* st = Reader::child(j, "SpatialTransform");
+      if (!st) r_.fail(j, joint.name + ".SpatialTransform", "a CustomJoint needs a SpatialTransform");
+      const char* names[] = {"rotation1", "rotation2", "rotation3", "translation1", "translation2", "translation3"};
+      const Eigen::Vector3d defaults[] = {X, Y, Z, X, Y, Z};
+      for (int k = 0; k < 6; ++k) {
+        const XMLElement* ta = nullptr;
+        for (const XMLElement* e = st->FirstChildElement("TransformAxis"); e; e = e->NextSiblingElement("TransformAxis"))
+          if (e->Attribute("name") && names[k] == std::string(e->Attribute("name"))) ta = e;
+        TransformAxisIn axis;
+        axis.axis = defaults[k];
+        if (ta) {
+          const std::string ctx = joint.name + "." + names[k];
+          if (Reader::child(ta, "axis")) axis.axis = r_.vec3(Reader::child(ta, "axis"), ctx + ".axis");
+          if (axis.axis.norm() < 1e-12) r_.fail(ta, ctx + ".axis", "zero axis");
+          const auto coords = Reader::words(Reader::child(ta, "coordinates"));
+          if (coords.size() > 1)
+            r_.fail(ta, ctx + ".coordinates", "a transform axis driven by more than one coordinate is not supported");
+          const XMLElement* fn = Reader::child(ta, "function");
+          const XMLElement* fe = fn ? fn->FirstChildElement() : nullptr;
+          if (!fe) fe = Reader::child_any(ta, {"LinearFunction", "Constant", "SimmSpline", "NaturalCubicSpline",
+                                               "PiecewiseLinearFunction", "MultiplierFunction", "PolynomialFunction"});
+          if (!coords.empty()) axis.coordinate = coords[0];
+          if (fe) axis.function = read_function(fe, ctx + ".function");
+          else if (!coords.empty()) axis.function = linear_function(1, 0);
+          if (axis.function && axis.function->num_arguments() == 0) axis.coordinate.clear();
+          if (!axis.coordinate.empty() &&
+              std::none_of(joint.coordinates.begin(), joint.coordinates.end(),
+                           [&](const CoordinateIn& c) { return c.name == axis.coordinate; }))
+            r_.fail(ta, ctx + ".coordinates", "coordinate '" + axis.coordinate + "' is not one of the joint's");
+        }
+        joint.axes.push_back(axis);
+      }
+    } else if (t == "WeldJoint") {
+      joint.weld = true;
+    } else if (t == "PinJoint") {
+      joint.axes = {axis_fn(Z, 0), axis_fn(X, -1), axis_fn(Y, -1), axis_fn(X, -1), axis_fn(Y, -1), axis_fn(Z, -1)};
+    } else if (t == "SliderJoint") {
+      joint.axes = {axis_fn(X, -1), axis_fn(Y, -1), axis_fn(Z, -1), axis_fn(X, 0), axis_fn(Y, -1), axis_fn(Z, -1)};
+    } else if (t == "BallJoint" || t == "GimbalJoint") {
+      joint.axes = {axis_fn(X, 0), axis_fn(Y, 1), axis_fn(Z, 2), axis_fn(X, -1), axis_fn(Y, -1), axis_fn(Z, -1)};
+    } else if (t == "UniversalJoint") {
+      joint.axes = {axis_fn(X, 0), axis_fn(Y, 1), axis_fn(Z, -1), axis_fn(X, -1), axis_fn(Y, -1), axis_fn(Z, -1)};
+    } else if (t == "FreeJoint") {
+      joint.axes = {axis_fn(X, 0), axis_fn(Y, 1), axis_fn(Z, 2), axis_fn(X, 3), axis_fn(Y, 4), axis_fn(Z, 5)};
+    } else if (t == "PlanarJoint") {
+      joint.axes = {axis_fn(Z, 0), axis_fn(X, -1), axis_fn(Y, -1), axis_fn(X, 1), axis_fn(Y, 2), axis_fn(Z, -1)};
+    } else {
+      report_.unsupported.push_back({joint.name, t, "joint type not supported: held welded, so no analysis runs",
+                                     j->GetLineNum(), true, false});
+      joint.weld = true;
+      joint.coordinates.clear();
+    }
+  }
+
+  std::shared_ptr<const mb::JointFunction> read_function(const XMLElement* f, const std::string& ctx) {
+    const std::string type = f->Name();
+    auto xy = [&](std::vector<double>& x, std::vector<double>& y) {
+      x = r_.numbers(Reader::child(f, "x"), ctx + ".x");
+      y = r_.numbers(Reader::child(f, "y"), ctx + ".y");
+      if (x.size() != y.size() || x.size() < 2) r_.fail(f, ctx, "x and y need the same number of values, at least two");
+      for (std::size_t i = 1; i < x.size(); ++i)
+        if (!(x[i] > x[i - 1])) r_.fail(Reader::child(f, "x"), ctx + ".x", "values must increase");
+    };
+    if (type == "Constant") return constant_function(r_.number(Reader::child(f, "value"), ctx + ".value", 0));
+    if (type == "LinearFunction") {
+      const auto c = r_.numbers(Reader::child(f, "coefficients"), ctx + ".coefficients");
+      if (c.size() != 2) r_.fail(f, ctx + ".coefficients", "expected slope and intercept");
+      return linear_function(c[0], c[1]);
+    }
+    if (type == "PolynomialFunction") return polynomial_function(r_.numbers(Reader::child(f, "coefficients"), ctx + ".coefficients"));
+    if (type == "SimmSpline" || type == "NaturalCubicSpline" || type == "PiecewiseLinearFunction") {
+      std::vector<double> x, y;
+      xy(x, y);
+      if (type == "PiecewiseLinearFunction") return piecewise_linear(x, y);
+      return cubic_spline(x, y, type == "SimmSpline" ? SplineKind::simm : SplineKind::natural);
+    }
+    if (type == "MultiplierFunction") {
+      const XMLElement* inner = Reader::child(f, "function");
+      const XMLElement* fe = inner ? inner->FirstChildElement() : nullptr;
+      if (!fe) r_.fail(f, ctx + ".function", "a MultiplierFunction needs a function");
+      return multiplier_function(read_function(fe, ctx + ".function"), r_.number(Reader::child(f, "scale"), ctx + ".scale", 1));
+    }
+    r_.fail(f, ctx, "function type '" + type + "' is not supported");
+  }
+
+  // ---- the multibody tree ----
+  void build(Model& m) {
+    // Parents before children, by repeated passes; anything left over is in a cycle.
+    std::vector<int> joint_of(bodies_.size(), -1);
+    for (std::size_t j = 0; j < joints_.size(); ++j) {
+      const JointIn& joint = joints_[j];
+      if (joint.child == "ground") r_.fail(joint.element, joint.name, "ground cannot be a joint's child");
+      const auto it = body_index_.find(joint.child);
+      if (it == body_index_.end()) r_.fail(joint.element, joint.name, "child body '" + joint.child + "' does not exist");
+      if (joint.parent != "ground" && !body_index_.count(joint.parent))
+        r_.fail(joint.element, joint.name, "parent body '" + joint.parent + "' does not exist");
+      if (joint_of[it->second] >= 0)
+        r_.fail(joint.element, joint.name, "body '" + joint.child + "' is already the child of joint '" +
+                                               joints_[joint_of[it->second]].name + "'");
+      joint_of[it->second] = static_cast<int>(j);
+    }
+    for (std::size_t b = 0; b < bodies_.size(); ++b)
+      if (joint_of[b] < 0) r_.fail(bodies_[b].element, "Body " + bodies_[b].name, "no joint connects this body to the model");
+    std::vector<int> order;
+    std::vector<char> placed(bodies_.size(), 0);
+    for (bool progress = true; progress && order.size() < bodies_.size();) {
+      progress = false;
+      for (std::size_t b = 0; b < bodies_.size(); ++b) {
+        if (placed[b]) continue;
+        const std::string& parent = joints_[joint_of[b]].parent;
+        if (parent == "ground" || placed[body_index_.at(parent)]) {
+          placed[b] = 1;
+          order.push_back(static_cast<int>(b));
+          progress = true;
+        }
+      }
+    }
+    if (order.size() < bodies_.size())
+      for (std::size_t b = 0; b < bodies_.size(); ++b)
+        if (!placed[b]) {
+          const JointIn& joint = joints_[joint_of[b]];
+          r_.fail(joint.element, joint.name, "the joints form a cycle (body '" + bodies_[b].name + "' is its own ancestor)");
+        }
+
+    std::vector<mb::BodySpec> specs;
+    std::map<std::string, int> model_body;
+    m.frames.push_back({"ground", -1, Eigen::Isometry3d::Identity()});
+    for (int b : order) {
+      const BodyIn& in = bodies_[b];
+      const JointIn& jin = joints_[joint_of[b]];
+      Body body;
+      body.name = in.name;
+      body.parent_joint = static_cast<int>(m.joints.size());
+      body.mass_kg = in.mass;
+      body.com_m = in.com;
+      body.inertia_kg_m2 = in.inertia.diagonal();
+      body.products_kg_m2 = {in.inertia(0, 1), in.inertia(0, 2), in.inertia(1, 2)};
+      const int bi = static_cast<int>(m.bodies.size());
+      model_body[in.name] = bi;
+      m.bodies.push_back(body);
+      m.frames.push_back({in.name, bi, Eigen::Isometry3d::Identity()});
+
+      Joint joint;
+      joint.name = jin.name;
+      joint.child_body = bi;
+      joint.parent_body = jin.parent == "ground" ? -1 : model_body.at(jin.parent);
+      joint.frame_in_parent = jin.in_parent;
+      joint.frame_in_child = jin.in_child;
+      joint.location_in_parent_m = jin.in_parent.translation();
+      mb::BodySpec spec;
+      spec.parent = joint.parent_body;
+      spec.frame_in_parent = jin.in_parent;
+      spec.frame_in_child = jin.in_child;
+      spec.mass_kg = in.mass;
+      spec.com_m = in.com;
+      spec.inertia_kg_m2 = in.inertia;
+      std::vector<int> local(jin.coordinates.size());
+      for (std::size_t c = 0; c < jin.coordinates.size(); ++c) {
+        const CoordinateIn& cin = jin.coordinates[c];
+        if (m.coordinate_index(cin.name) >= 0) r_.fail(cin.element, "Coordinate " + cin.name, "duplicate coordinate name");
+        Coordinate coord;
+        coord.name = cin.name;
+        coord.joint = static_cast<int>(m.joints.size());
+        coord.min_rad = cin.min;
+        coord.max_rad = cin.max;
+        coord.default_value = cin.default_value;
+        coord.locked = cin.locked;
+        coord.clamped = cin.clamped;
+        coord.translational = cin.motion_type == "translational";
+        if (cin.motion_type.empty())
+          for (std::size_t k = 3; k < jin.axes.size(); ++k)
+            if (jin.axes[k].coordinate == cin.name) coord.translational = true;
+        local[c] = static_cast<int>(m.coordinates.size());
+        joint.coordinates.push_back(local[c]);
+        m.coordinates.push_back(coord);
+      }
+      if (jin.weld) {
+        joint.kind = spec.kind = mb::JointKind::weld;
+        if (!jin.coordinates.empty())
+          r_.fail(jin.element, jin.name, "a weld joint has no coordinates");
+      } else {
+        joint.kind = spec.kind = mb::JointKind::transform;
+        spec.num_coordinates = static_cast<int>(jin.coordinates.size());
+        for (const TransformAxisIn& a : jin.axes) {
+          mb::TransformAxisSpec t;
+          t.axis = a.axis;
+          t.function = a.function;
+          if (!a.coordinate.empty()) {
+            const auto pos = std::find_if(jin.coordinates.begin(), jin.coordinates.end(),
+                                          [&](const CoordinateIn& c) { return c.name == a.coordinate; });
+            t.coordinates.push_back(static_cast<int>(pos - jin.coordinates.begin()));
+          }
+          spec.transform.push_back(t);
+        }
+        joint.transform = spec.transform;
+      }
+      m.frames.push_back({jin.name + "/" + jin.parent_frame_name, joint.parent_body, jin.in_parent});
+      m.frames.push_back({jin.name + "/" + jin.child_frame_name, bi, jin.in_child});
+      specs.push_back(spec);
+      m.joints.push_back(joint);
+    }
+    try {
+      m.multibody = std::make_shared<const mb::System>(specs);
+    } catch (const std::exception& e) {
+      throw InputError(r_.file, 0, "JointSet", std::string("Simbody cannot build the joints: ") + e.what());
+    }
+    for (auto& c : m.coordinates) {
+      const Joint& joint = m.joints[c.joint];
+      const auto pos = std::find(joint.coordinates.begin(), joint.coordinates.end(), &c - m.coordinates.data());
+      c.mb_index = m.multibody->q_start()[joint.child_body] + static_cast<int>(pos - joint.coordinates.begin());
+    }
+  }
+
+  int body_ref(const std::string& ref, const Model& m, const XMLElement* at, const std::string& field) const {
+    const std::string name = last_component(ref);
+    if (name == "ground") return -1;
+    const int b = m.body_index(name);
+    if (b < 0) r_.fail(at, field, "body '" + name + "' does not exist");
+    return b;
+  }
+
+  // ---- forces ----
+  void read_forces(const XMLElement* model, Model& m) {
+    const XMLElement* objects = Reader::child(Reader::child(model, "ForceSet"), "objects");
+    int muscles = 0;
+    for (const XMLElement* f = objects ? objects->FirstChildElement() : nullptr; f; f = f->NextSiblingElement()) {
+      const std::string type = f->Name();
+      const std::string name = f->Attribute("name") ? f->Attribute("name") : "";
+      const XMLElement* applies = Reader::child(f, "appliesForce");
+      if (Reader::flag(Reader::child(f, "isDisabled"), false) || (applies && !Reader::flag(applies, true))) {
+        report_.ignored.push_back(type + " " + name + " (disabled)");
+        continue;
+      }
+      const bool is_muscle = type.size() >= 6 && (type.rfind("Muscle") != std::string::npos);
+      if (is_muscle) {
+        read_muscle(f, type, name, m);
+        ++muscles;
+      } else if (type == "CoordinateActuator") {
+        CoordinateActuatorSpec a;
+        a.name = name;
+        const std::string coord = Reader::text(Reader::child(f, "coordinate"));
+        a.coordinate = m.coordinate_index(coord);
+        if (a.coordinate < 0) r_.fail(f, name + ".coordinate", "coordinate '" + coord + "' does not exist");
+        a.optimal_force = r_.number(Reader::child(f, "optimal_force"), name + ".optimal_force", 1);
+        a.min_control = r_.number(Reader::child(f, "min_control"), name + ".min_control", -INFINITY);
+        a.max_control = r_.number(Reader::child(f, "max_control"), name + ".max_control", INFINITY);
+        actuators_.push_back(a);
+      } else {
+        report_.unsupported.push_back({name, type, "force not supported: left out of every analysis", f->GetLineNum(),
+                                       false, true});
+      }
+    }
+  }
+
+  void read_muscle(const XMLElement* f, const std::string& type, const std::string& name, Model& m) {
+    Muscle mu;
+    mu.name = name;
+    mu.group = type;
+    mu.tendon.type = type;
+    mu.max_isometric_force_N = r_.number(Reader::child(f, "max_isometric_force"), name + ".max_isometric_force", 0);
+    if (!(mu.max_isometric_force_N > 0)) r_.fail(f, name + ".max_isometric_force", "must be positive");
+    mu.tendon.optimal_fiber_length_m = r_.number(Reader::child(f, "optimal_fiber_length"), name + ".optimal_fiber_length", 0);
+    mu.tendon.tendon_slack_length_m = r_.number(Reader::child(f, "tendon_slack_length"), name + ".tendon_slack_length", 0);
+    mu.tendon.pennation_at_optimal_rad = r_.number(Reader::child_any(f, {"pennation_angle_at_optimal", "pennation_angle"}),
+                                                   name + ".pennation_angle_at_optimal", 0);
+    mu.tendon.max_contraction_velocity =
+        r_.number(Reader::child(f, "max_contraction_velocity"), name + ".max_contraction_velocity", 10);
+    mu.max_stress_Pa = 1;  // the stress3 objective weighs every imported muscle alike
+    const XMLElement* path = Reader::child(f, "GeometryPath");
+    const XMLElement* points = Reader::child(Reader::child(path, "PathPointSet"), "objects");
+    for (const XMLElement* p = points ? points->FirstChildElement() : nullptr; p; p = p->NextSiblingElement()) {
+      const std::string ptype = p->Name();
+      const std::string pname = p->Attribute("name") ? p->Attribute("name") : "";
+      const std::string ctx = name + "." + pname;
+      if (ptype == "MovingPathPoint" || ptype == "ConditionalPathPoint") {
+        report_.unsupported.push_back({pname, ptype, "path point of " + name + " not supported: " + name +
+                                                         " is left out of moment arms and static optimisation",
+                                       p->GetLineNum(), false, true});
+        unsupported_muscles_.insert(name);
+        if (ptype == "MovingPathPoint") continue;
+      } else if (ptype != "PathPoint") {
+        r_.fail(p, ctx, "unknown path point type '" + ptype + "'");
+      }
+      const XMLElement* body = Reader::child_any(p, {"body", "socket_parent_frame"});
+      PathPoint point;
+      point.body = body_ref(Reader::text(body), m, p, ctx + ".body");
+      point.location_m = r_.vec3(Reader::child(p, "location"), ctx + ".location");
+      mu.path.push_back(point);
+    }
+    if (mu.path.size() < 2) r_.fail(f, name + ".GeometryPath", "a muscle path needs at least two points");
+    const XMLElement* wraps = Reader::child(Reader::child(path, "PathWrapSet"), "objects");
+    for (const XMLElement* w = wraps ? wraps->FirstChildElement("PathWrap") : nullptr; w; w = w->NextSiblingElement("PathWrap")) {
+      const std::string obj = Reader::text(Reader::child(w, "wrap_object"));
+      if (!wrap_objects_.count(obj)) r_.fail(w, name + ".PathWrap.wrap_object", "wrap object '" + obj + "' does not exist");
+      unsupported_muscles_.insert(name);
+      wrapped_.insert(name);
+    }
+    m.muscles.push_back(mu);
+  }
+
+  void read_markers(const XMLElement* model, Model& m) {
+    const XMLElement* objects = Reader::child(Reader::child(model, "MarkerSet"), "objects");
+    for (const XMLElement* k = objects ? objects->FirstChildElement("Marker") : nullptr; k; k = k->NextSiblingElement("Marker")) {
+      Marker marker;
+      marker.name = k->Attribute("name") ? k->Attribute("name") : "";
+      marker.body = body_ref(Reader::text(Reader::child_any(k, {"body", "socket_parent_frame"})), m, k, "Marker " + marker.name);
+      marker.location_m = r_.vec3(Reader::child(k, "location"), "Marker " + marker.name + ".location");
+      m.markers.push_back(marker);
+      count_visual(k);
+    }
+  }
+
+  void read_constraints(const XMLElement* model) {
+    const XMLElement* objects = Reader::child(Reader::child(model, "ConstraintSet"), "objects");
+    for (const XMLElement* c = objects ? objects->FirstChildElement() : nullptr; c; c = c->NextSiblingElement()) {
+      const std::string name = c->Attribute("name") ? c->Attribute("name") : "";
+      if (Reader::flag(Reader::child_any(c, {"isDisabled"}), false)) continue;
+      report_.unsupported.push_back({name, c->Name(), "constraint not supported: kinematics would not honour it, so no analysis runs",
+                                     c->GetLineNum(), true, false});
+    }
+  }
+
+ public:
+  std::set<std::string> unsupported_muscles_, wrapped_;
+
+ private:
+  Reader r_;
+  tinyxml2::XMLDocument doc_;
+  ImportReport report_;
+  std::vector<BodyIn> bodies_;
+  std::map<std::string, int> body_index_;
+  std::vector<JointIn> joints_;
+  std::map<std::string, std::string> wrap_objects_;
+  std::vector<CoordinateActuatorSpec> actuators_;
+  const XMLElement* ground_3x_ = nullptr;
+  int visual_ = 0;
+};
+
+}  // namespace
+
+ImportedModel import_osim_text(const std::string& xml, const std::string& file) {
+  Importer importer(xml, file);
+  ImportedModel out = importer.run();
+  for (const auto& name : importer.wrapped_)
+    out.report.imported.push_back("muscle " + name + ": path imported without its wrap objects");
+  return out;
+}
+
+ImportedModel import_osim_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, 0, "", "cannot open the model file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return import_osim_text(ss.str(), path);
+}
+
+std::string format_import_report(const ImportedModel& im) {
+  const ImportReport& r = im.report;
+  std::string s = fmt::format("model '{}' from {} (OpenSim document version {}, {} layout)\n", im.model->name, r.file,
+                              r.document_version, r.layout);
+  s += "imported:\n";
+  for (const auto& line : r.imported) s += "  " + line + "\n";
+  s += fmt::format("  total mass {:.4f} kg, gravity [{:g} {:g} {:g}] m/s^2\n", im.model->total_mass_kg(),
+                   im.model->gravity_m_s2.x(), im.model->gravity_m_s2.y(), im.model->gravity_m_s2.z());
+  if (!r.ignored.empty()) {
+    s += "ignored (not needed for loads):\n";
+    for (const auto& line : r.ignored) s += "  " + line + "\n";
+  }
+  if (r.unsupported.empty()) {
+    s += "not supported: nothing\n";
+  } else {
+    s += "not supported (analyses that depend on these refuse to run):\n";
+    for (const auto& n : r.unsupported) s += fmt::format("  {} ({}), line {}: {}\n", n.name, n.type, n.line, n.why);
+  }
+  return s;
+}
+
+void require_supported(const ImportedModel& im, bool muscles, const std::string& analysis) {
+  std::string list;
+  for (const auto& n : im.report.unsupported)
+    if (n.affects_kinematics || (muscles && n.affects_muscles))
+      list += (list.empty() ? "" : ", ") + n.name + " (" + n.type + ")";
+  if (!list.empty())
+    throw InputError(im.report.file, 0, analysis,
+                     "refused: the result would depend on what the import does not support: " + list);
+}
+
+}  // namespace spineload

@@ -1,0 +1,54 @@
+// Stage interop, import: takes an OpenSim model file (.osim, XML: the 4.x layout with
+// JointSet and offset frames, and the 2.x/3.x layout with joints inside bodies); gives a
+// Model the engine analyses like its own (bodies, joints as Simbody function-based
+// mobilizers, coordinates, muscles, markers, named frames) and a report of what was
+// imported, ignored (visual geometry) and not supported, each by name and type. Analyses
+// that would depend on something unsupported refuse (require_supported).
+#pragma once
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/model.hpp"
+
+namespace spineload {
+
+struct ImportNote {
+  std::string name, type, why;
+  int line = 0;
+  bool affects_kinematics = false;  // joints and constraints: every analysis depends on it
+  bool affects_muscles = false;     // muscle paths: moment arms and static optimisation do
+};
+
+struct ImportReport {
+  std::string file;
+  int document_version = 0;
+  std::string layout;  // "4.x" or "2.x/3.x"
+  std::vector<std::string> imported;      // one line per kind of thing, with counts
+  std::vector<ImportNote> unsupported;
+  std::vector<std::string> ignored;       // visual geometry and similar, with counts
+};
+
+struct CoordinateActuatorSpec {
+  std::string name;
+  int coordinate = -1;
+  double optimal_force = 1, min_control = -INFINITY, max_control = INFINITY;
+};
+
+struct ImportedModel {
+  std::shared_ptr<const Model> model;
+  ImportReport report;
+  std::vector<CoordinateActuatorSpec> actuators;
+};
+
+ImportedModel import_osim_file(const std::string& path);
+ImportedModel import_osim_text(const std::string& xml, const std::string& file);
+
+std::string format_import_report(const ImportedModel& imported);
+
+// Throws InputError naming the unsupported elements when an analysis that needs muscle
+// paths (`muscles`) or only the kinematics depends on them.
+void require_supported(const ImportedModel& imported, bool muscles, const std::string& analysis);
+
+}  // namespace spineload
