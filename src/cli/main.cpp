@@ -8,11 +8,16 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <map>
 #include <iostream>
 
 #include "analysis/analyze.hpp"
 #include "common/errors.hpp"
 #include "io/report.hpp"
+#include "interop/conformance.hpp"
+#include "interop/osim_import.hpp"
+#include "interop/setup.hpp"
 #include "io/results.hpp"
 #include "subject/timeline.hpp"
 #include "tasks/posture_prediction.hpp"
@@ -145,6 +150,11 @@ int main(int argc, char** argv) {
   model_cmd->require_subcommand(1);
   auto* info = model_cmd->add_subcommand("info", "bodies, coordinates and ranges, muscles");
   add_model_options(info, model_opts);
+  std::string import_file;
+  bool import_report = false;
+  auto* import_cmd = model_cmd->add_subcommand("import", "read an OpenSim model (.osim) and say what was imported");
+  import_cmd->add_option("file", import_file, ".osim file")->required();
+  import_cmd->add_flag("--report", import_report, "also list bodies, coordinates and muscles as imported");
 
   std::string timeline_subject, timeline_posture = "standing", from = "pregnant:0", to = "postpartum:52", step = "2w";
   auto* timeline = app.add_subcommand("timeline", "a posture's loads and capacity across pregnancy and the postpartum year");
@@ -156,6 +166,15 @@ int main(int argc, char** argv) {
   timeline->add_option("--step", step, "weeks between stages, e.g. 2w");
   timeline->add_option("-o,--output", out_dir, "folder for timeline.csv");
   add_solver(timeline);
+
+  std::string conformance_dir = "../shared/opensim-conformance";
+  auto* conformance = app.add_subcommand("conformance", "run OpenSim's reference cases and compare with its results");
+  conformance->add_option("dir", conformance_dir, "folder of models, motions, setup files and std_*.sto results");
+
+  std::string setup_file;
+  auto* run_setup_cmd = app.add_subcommand("run-setup", "run an OpenSim AnalyzeTool or InverseDynamicsTool setup file");
+  run_setup_cmd->add_option("setup", setup_file, "setup XML file")->required();
+  run_setup_cmd->add_option("-o,--output", out_dir, "folder for the .sto results (default: the setup's results_directory)");
 
   std::string data_csv;
   auto* validate = app.add_subcommand("validate", "compare with in vivo L4/L5 disc pressure (Wilke 1999)");
@@ -299,6 +318,23 @@ int main(int argc, char** argv) {
       }
     } else if (*task_list) {
       fmt::print("{}", format_task_list());
+    } else if (*import_cmd) {
+      const ImportedModel im = import_osim_file(import_file);
+      fmt::print("{}", format_import_report(im));
+      if (import_report) fmt::print("\n{}", format_model_info(*im.model));
+    } else if (*conformance) {
+      const ConformanceReport report = run_conformance(conformance_dir);
+      fmt::print("{}", format_conformance(report));
+      return report.all_passed() ? 0 : 1;
+    } else if (*run_setup_cmd) {
+      const Setup setup = read_setup_file(setup_file);
+      const auto files = run_setup(setup);
+      std::string dir = out_dir;
+      if (dir.empty())
+        dir = (std::filesystem::path(setup.directory) / (setup.results_directory.empty() ? "." : setup.results_directory)).string();
+      std::map<std::string, std::string> outputs(files.begin(), files.end());
+      write_files_atomically(dir, outputs);
+      for (const auto& [name, _] : files) fmt::print("wrote {}/{}\n", dir, name);
     } else if (*info) {
       fmt::print("{}", format_model_info(*make_model(model_opts)));
     } else if (*validate) {

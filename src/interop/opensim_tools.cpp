@@ -1,0 +1,175 @@
+#include "interop/opensim_tools.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numbers>
+
+#include "analysis/filter.hpp"
+#include "analysis/spline.hpp"
+#include "common/errors.hpp"
+#include "dynamics/dynamics.hpp"
+#include "model/data.hpp"
+
+namespace spineload {
+
+Motion motion_from_storage(const Model& model, const Storage& st, const MotionOptions& o, const std::string& file) {
+  const int nc = static_cast<int>(model.coordinates.size());
+  const std::size_t nt = st.time_s.size();
+  if (nt < 4) throw InputError(file, 0, "rows", "a motion needs at least four frames");
+  const bool degrees = st.in_degrees.value_or(o.degrees_when_unstated);
+  const double to_rad = std::numbers::pi / 180;
+  Motion m;
+  std::vector<int> value_col(nc, -1), speed_col(nc, -1);
+  for (std::size_t k = 0; k < st.labels.size(); ++k) {
+    const std::string& label = st.labels[k];
+    const std::string coord = coordinate_of_label(label);
+    int c = model.coordinate_index(coord);
+    if (c >= 0) {
+      value_col[c] = static_cast<int>(k);
+      continue;
+    }
+    // Speeds: "<coordinate>_u" (SIMM-era states) or ".../<coordinate>/speed" (OpenSim 4).
+    std::string speed;
+    if (label.size() > 2 && label.compare(label.size() - 2, 2, "_u") == 0) speed = label.substr(0, label.size() - 2);
+    else if (label.size() > 6 && label.compare(label.size() - 6, 6, "/speed") == 0) {
+      const std::string head = label.substr(0, label.size() - 6);
+      speed = head.substr(head.find_last_of('/') + 1);
+    }
+    c = model.coordinate_index(speed);
+    if (c >= 0) speed_col[c] = static_cast<int>(k);
+  }
+  for (int c = 0; c < nc; ++c)
+    if (value_col[c] < 0) m.missing.push_back(model.coordinates[c].name);
+  if (static_cast<int>(m.missing.size()) == nc)
+    throw InputError(file, 0, "labels", "no column names a coordinate of model '" + model.name + "'");
+  m.speeds_from_file =
+      o.speeds_from_columns && std::all_of(speed_col.begin(), speed_col.end(), [](int k) { return k >= 0; });
+
+  const double dt = (st.time_s.back() - st.time_s.front()) / static_cast<double>(nt - 1);
+  for (std::size_t i = 1; i < nt; ++i)
+    if (std::abs(st.time_s[i] - st.time_s[i - 1] - dt) > 1e-6 * std::max(1.0, dt) + 1e-9 && o.lowpass_hz > 0)
+      throw InputError(file, 0, "time", "filtering needs evenly spaced frames");
+  // Per coordinate: values (radians or metres), filtered when asked, splined for rates.
+  std::vector<CubicSpline> q_spline, u_spline;
+  std::vector<double> t_pad;
+  for (int c = 0; c < nc; ++c) {
+    const Coordinate& coord = model.coordinates[c];
+    const double scale = degrees && !coord.translational ? to_rad : 1.0;
+    std::vector<double> y(nt, coord.default_value);
+    if (value_col[c] >= 0)
+      for (std::size_t i = 0; i < nt; ++i) y[i] = scale * st.data(static_cast<int>(i), value_col[c]);
+    std::vector<double> t = st.time_s;
+    if (o.lowpass_hz > 0) {
+      std::size_t pad = 0;
+      try {
+        y = lowpass_padded(y, dt, o.lowpass_hz, pad);
+      } catch (const std::invalid_argument& e) {
+        throw InputError(file, 0, "lowpass_cutoff_frequency_for_coordinates", e.what());
+      }
+      t.resize(y.size());
+      for (std::size_t i = 0; i < y.size(); ++i)
+        t[i] = st.time_s.front() + (static_cast<double>(i) - static_cast<double>(pad)) * dt;
+    }
+    q_spline.emplace_back(t, y);
+    if (m.speeds_from_file) {
+      std::vector<double> u(nt);
+      for (std::size_t i = 0; i < nt; ++i) u[i] = scale * st.data(static_cast<int>(i), speed_col[c]);
+      u_spline.emplace_back(st.time_s, u);
+    }
+  }
+  for (std::size_t i = 0; i < nt; ++i) {
+    const double t = st.time_s[i];
+    if (t < o.start_s - 1e-9 || t > o.end_s + 1e-9) continue;
+    Eigen::VectorXd q(nc), qd(nc), qdd(nc);
+    for (int c = 0; c < nc; ++c) {
+      q[c] = q_spline[c].value(t);
+      qd[c] = m.speeds_from_file ? u_spline[c].value(t) : q_spline[c].first_derivative(t);
+      qdd[c] = m.speeds_from_file ? u_spline[c].first_derivative(t) : q_spline[c].second_derivative(t);
+    }
+    m.time_s.push_back(t);
+    m.q.push_back(q);
+    m.qdot.push_back(qd);
+    m.qddot.push_back(qdd);
+  }
+  if (m.time_s.empty()) throw InputError(file, 0, "time", "no frames inside the requested time range");
+  return m;
+}
+
+Storage inverse_dynamics_table(const Model& model, const Motion& motion) {
+  Storage out;
+  out.name = "Inverse Dynamics";
+  out.in_degrees = false;
+  for (const auto& c : model.coordinates) out.labels.push_back(c.name + (c.translational ? "_force" : "_moment"));
+  out.time_s = motion.time_s;
+  out.data.resize(static_cast<int>(motion.time_s.size()), static_cast<int>(model.coordinates.size()));
+  Data data(model);
+  for (std::size_t k = 0; k < motion.time_s.size(); ++k) {
+    forward_kinematics(model, data, motion.q[k], motion.qdot[k]);
+    apply_loads(model, data, {});
+    inverse_dynamics(model, data, motion.qddot[k]);
+    out.data.row(static_cast<int>(k)) = data.tau_Nm.transpose();
+  }
+  return out;
+}
+
+Storage joint_reaction_table(const Model& model, const Motion& motion, const std::vector<ReactionRequest>& requests,
+                             const std::string& file) {
+  struct Resolved {
+    int joint, frame;
+    bool on_child;
+  };
+  std::vector<Resolved> rs;
+  Storage out;
+  out.name = "Joint Reaction Loads";
+  out.in_degrees = false;
+  for (const auto& r : requests) {
+    const int j = model.joint_index(r.joint);
+    if (j < 0) throw InputError(file, 0, "joint_names", "no joint '" + r.joint + "' in model '" + model.name + "'");
+    int f = model.frame_index(r.frame);
+    if (f < 0) {
+      // A bare offset-frame name ("rod1_offset") belongs to the requested joint.
+      f = model.frame_index(r.joint + "/" + r.frame);
+      if (f < 0) throw InputError(file, 0, "express_in_frame", "no frame '" + r.frame + "' in model '" + model.name + "'");
+    }
+    const int body = r.on_child ? model.joints[j].child_body : model.joints[j].parent_body;
+    const std::string body_name = body < 0 ? "ground" : model.bodies[body].name;
+    std::string frame_name = model.frames[f].name;
+    frame_name = frame_name.substr(frame_name.find_last_of('/') + 1);
+    for (const char* q : {"fx", "fy", "fz", "mx", "my", "mz", "px", "py", "pz"})
+      out.labels.push_back(fmt::format("{}_on_{}_in_{}_{}", r.joint, body_name, frame_name, q));
+    rs.push_back({j, f, r.on_child});
+  }
+  out.time_s = motion.time_s;
+  out.data.resize(static_cast<int>(motion.time_s.size()), static_cast<int>(out.labels.size()));
+  Data data(model);
+  std::vector<mb::SpatialForce> reactions;
+  Eigen::VectorXd udot;
+  const Eigen::VectorXd no_mobility = Eigen::VectorXd::Zero(model.multibody->num_q());
+  for (std::size_t k = 0; k < motion.time_s.size(); ++k) {
+    forward_kinematics(model, data, motion.q[k], motion.qdot[k]);
+    apply_loads(model, data, {});
+    mb::forward_dynamics(*model.multibody, data.ws, data.applied, no_mobility, udot);
+    mb::joint_reactions(*model.multibody, data.ws, reactions);
+    for (std::size_t r = 0; r < rs.size(); ++r) {
+      const Joint& joint = model.joints[rs[r].joint];
+      const int child = joint.child_body;
+      // Reaction on the child at the child's joint frame origin Mo, in ground.
+      const Eigen::Vector3d mo = data.pose[child] * joint.frame_in_child.translation();
+      Eigen::Vector3d force = reactions[child].force_N, moment = reactions[child].moment_Nm;
+      if (!rs[r].on_child) {
+        force = -force;
+        moment = -moment;
+      }
+      const Frame& frame = model.frames[rs[r].frame];
+      const Eigen::Isometry3d X = frame.body < 0 ? frame.in_body : data.pose[frame.body] * frame.in_body;
+      const Eigen::Matrix3d Rt = X.linear().transpose();
+      Eigen::Matrix<double, 9, 1> row;
+      row << Rt * force, Rt * moment, X.inverse() * mo;
+      out.data.block<1, 9>(static_cast<int>(k), static_cast<int>(9 * r)) = row.transpose();
+    }
+  }
+  return out;
+}
+
+}  // namespace spineload

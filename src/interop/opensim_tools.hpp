@@ -1,0 +1,56 @@
+// Stage interop, tools: OpenSim's analyses on any model the engine holds, driven by OpenSim
+// motion files: a motion (coordinates, optionally speeds) becomes q, qdot, qddot per frame
+// the way OpenSim's AnalyzeTool makes them (degrees to radians, optional low-pass filter,
+// spline derivatives); inverse dynamics and joint reactions give .sto tables with
+// OpenSim's column names.
+#pragma once
+#include <Eigen/Core>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/storage.hpp"
+#include "model/model.hpp"
+
+namespace spineload {
+
+struct MotionOptions {
+  double lowpass_hz = -1;                       // <= 0: no filtering
+  double start_s = -INFINITY, end_s = INFINITY;  // frames outside are dropped
+  // Header says nothing: OpenSim reads such SIMM-era files as degrees (its own pack does).
+  bool degrees_when_unstated = true;
+  // A states file: take "<coordinate>_u" (or ".../speed") columns as the speeds. A
+  // coordinates file: speeds are the spline's derivative, as OpenSim's AnalyzeTool does.
+  bool speeds_from_columns = false;
+};
+
+struct Motion {
+  std::vector<double> time_s;
+  std::vector<Eigen::VectorXd> q, qdot, qddot;  // model coordinate order
+  bool speeds_from_file = false;                // "<coordinate>_u" columns were present
+  std::vector<std::string> missing;             // coordinates held at their defaults
+};
+
+Motion motion_from_storage(const Model& model, const Storage& storage, const MotionOptions& options,
+                           const std::string& file);
+
+// Generalised forces (OpenSim's InverseDynamics analysis: "<coordinate>_moment", "_force"
+// for translations), gravity and inertia, no muscles.
+Storage inverse_dynamics_table(const Model& model, const Motion& motion);
+
+// One reaction to report: the joint, on its child (or parent) body, expressed in a frame
+// (a body, ground, or an offset frame such as "pin1/rod1_offset").
+struct ReactionRequest {
+  std::string joint;
+  bool on_child = true;
+  std::string frame = "ground";
+};
+
+// OpenSim's JointReaction analysis with no actuator forces: at each frame the speeds and
+// coordinates of the motion, the accelerations of the passive model under gravity, and the
+// force, moment and point of application of each requested reaction.
+Storage joint_reaction_table(const Model& model, const Motion& motion, const std::vector<ReactionRequest>& requests,
+                             const std::string& file);
+
+}  // namespace spineload

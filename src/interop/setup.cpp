@@ -1,0 +1,176 @@
+#include "interop/setup.hpp"
+
+#include <tinyxml2.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/errors.hpp"
+#include "interop/opensim_tools.hpp"
+#include "interop/osim_import.hpp"
+#include "io/storage.hpp"
+
+namespace spineload {
+
+namespace {
+
+using tinyxml2::XMLElement;
+
+std::string text_of(const XMLElement* e) {
+  if (!e || !e->GetText()) return "";
+  std::string s = e->GetText();
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+std::vector<std::string> words_of(const XMLElement* e) {
+  std::vector<std::string> v;
+  std::istringstream in(text_of(e));
+  std::string w;
+  while (in >> w) v.push_back(w);
+  return v;
+}
+
+double number_of(const XMLElement* e, double fallback, const std::string& file, const std::string& field) {
+  const std::string t = text_of(e);
+  if (t.empty()) return fallback;
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(t, &used);
+    if (used != t.size()) throw std::invalid_argument(t);
+    return v;
+  } catch (const std::exception&) {
+    throw InputError(file, e->GetLineNum(), field, "not a number: '" + t + "'");
+  }
+}
+
+bool flag_of(const XMLElement* e, bool fallback) {
+  const std::string t = text_of(e);
+  return t.empty() ? fallback : (t == "true" || t == "1");
+}
+
+}  // namespace
+
+Setup read_setup_text(const std::string& xml, const std::string& file) {
+  tinyxml2::XMLDocument doc;
+  if (doc.Parse(xml.c_str(), xml.size()) != tinyxml2::XML_SUCCESS)
+    throw InputError(file, doc.ErrorLineNum(), "", std::string("malformed XML: ") + doc.ErrorStr());
+  const XMLElement* root = doc.RootElement();
+  const XMLElement* tool = std::string(root->Name()) == "OpenSimDocument" ? root->FirstChildElement() : root;
+  if (!tool) throw InputError(file, root->GetLineNum(), "", "empty setup file");
+  Setup s;
+  s.file = file;
+  s.directory = std::filesystem::path(file).parent_path().string();
+  s.tool = tool->Name();
+  if (s.tool != "AnalyzeTool" && s.tool != "InverseDynamicsTool")
+    throw InputError(file, tool->GetLineNum(), s.tool,
+                     "only AnalyzeTool and InverseDynamicsTool setup files are supported");
+  s.name = tool->Attribute("name") ? tool->Attribute("name") : "spineload";
+  auto text = [&](const char* n) { return text_of(tool->FirstChildElement(n)); };
+  s.model_file = text("model_file");
+  s.coordinates_file = text("coordinates_file");
+  s.states_file = text("states_file");
+  s.external_loads_file = text("external_loads_file");
+  s.results_directory = text("results_directory");
+  s.lowpass_hz = number_of(tool->FirstChildElement("lowpass_cutoff_frequency_for_coordinates"), -1, file,
+                           "lowpass_cutoff_frequency_for_coordinates");
+  s.start_s = number_of(tool->FirstChildElement("initial_time"), -INFINITY, file, "initial_time");
+  s.end_s = number_of(tool->FirstChildElement("final_time"), INFINITY, file, "final_time");
+  if (const XMLElement* range = tool->FirstChildElement("time_range")) {
+    const auto w = words_of(range);
+    if (w.size() == 2) {
+      s.start_s = std::stod(w[0]);
+      s.end_s = std::stod(w[1]);
+    }
+  }
+  if (s.model_file.empty()) throw InputError(file, tool->GetLineNum(), "model_file", "the setup names no model file");
+  if (s.tool == "InverseDynamicsTool") {
+    SetupAnalysis a;
+    a.type = "InverseDynamics";
+    a.name = "InverseDynamics";
+    a.line = tool->GetLineNum();
+    s.analyses.push_back(a);
+    if (s.coordinates_file.empty()) throw InputError(file, tool->GetLineNum(), "coordinates_file", "missing");
+    return s;
+  }
+  const XMLElement* objects = tool->FirstChildElement("AnalysisSet");
+  objects = objects ? objects->FirstChildElement("objects") : nullptr;
+  for (const XMLElement* a = objects ? objects->FirstChildElement() : nullptr; a; a = a->NextSiblingElement()) {
+    if (!flag_of(a->FirstChildElement("on"), true)) continue;
+    SetupAnalysis an;
+    an.type = a->Name();
+    an.name = a->Attribute("name") ? a->Attribute("name") : an.type;
+    an.line = a->GetLineNum();
+    an.start_s = number_of(a->FirstChildElement("start_time"), -INFINITY, file, an.name + ".start_time");
+    an.end_s = number_of(a->FirstChildElement("end_time"), INFINITY, file, an.name + ".end_time");
+    an.activation_exponent = number_of(a->FirstChildElement("activation_exponent"), 2, file, an.name + ".activation_exponent");
+    an.use_muscle_physiology = flag_of(a->FirstChildElement("use_muscle_physiology"), true);
+    an.joint_names = words_of(a->FirstChildElement("joint_names"));
+    an.apply_on_bodies = words_of(a->FirstChildElement("apply_on_bodies"));
+    an.express_in_frame = words_of(a->FirstChildElement("express_in_frame"));
+    an.forces_file = text_of(a->FirstChildElement("forces_file"));
+    s.analyses.push_back(an);
+  }
+  if (s.coordinates_file.empty() && s.states_file.empty())
+    throw InputError(file, tool->GetLineNum(), "coordinates_file", "the setup names neither a coordinates nor a states file");
+  return s;
+}
+
+Setup read_setup_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, 0, "", "cannot open the setup file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return read_setup_text(ss.str(), path);
+}
+
+std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
+  auto resolve = [&](const std::string& p) {
+    return std::filesystem::path(p).is_absolute() || s.directory.empty() ? p
+                                                                         : (std::filesystem::path(s.directory) / p).string();
+  };
+  if (!s.external_loads_file.empty())
+    throw InputError(s.file, 0, "external_loads_file", "external loads are not supported yet; refused");
+  const ImportedModel im = import_osim_file(resolve(s.model_file));
+  const bool states = !s.states_file.empty();
+  const std::string motion_file = resolve(states ? s.states_file : s.coordinates_file);
+  const Storage st = read_storage_file(motion_file);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const SetupAnalysis& a : s.analyses) {
+    MotionOptions o;
+    o.lowpass_hz = states ? -1 : s.lowpass_hz;  // OpenSim filters coordinates files only
+    o.start_s = std::max(s.start_s, a.start_s);
+    o.end_s = std::min(s.end_s, a.end_s);
+    o.speeds_from_columns = states;
+    const Motion motion = motion_from_storage(*im.model, st, o, motion_file);
+    if (a.type == "InverseDynamics") {
+      require_supported(im, false, a.name);
+      Storage t = inverse_dynamics_table(*im.model, motion);
+      out.emplace_back(s.name + "_" + a.name + ".sto", format_storage(t));
+    } else if (a.type == "JointReaction") {
+      require_supported(im, false, a.name);
+      if (!a.forces_file.empty())
+        throw InputError(s.file, a.line, a.name + ".forces_file", "actuator forces files are not supported yet; refused");
+      std::vector<ReactionRequest> req;
+      for (std::size_t k = 0; k < a.joint_names.size(); ++k) {
+        ReactionRequest r;
+        r.joint = a.joint_names[k];
+        const auto pick = [&](const std::vector<std::string>& v, const std::string& fallback) {
+          return v.empty() ? fallback : v.size() == 1 ? v[0] : k < v.size() ? v[k] : v.back();
+        };
+        r.on_child = pick(a.apply_on_bodies, "child") != "parent";
+        r.frame = pick(a.express_in_frame, "ground");
+        req.push_back(r);
+      }
+      Storage t = joint_reaction_table(*im.model, motion, req, s.file);
+      out.emplace_back(s.name + "_" + a.name + "_ReactionLoads.sto", format_storage(t));
+    } else {
+      throw InputError(s.file, a.line, a.name, "analysis '" + a.type + "' is not supported yet; refused");
+    }
+  }
+  return out;
+}
+
+}  // namespace spineload

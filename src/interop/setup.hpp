@@ -1,0 +1,43 @@
+// Stage interop, setup files: reads OpenSim's AnalyzeTool and InverseDynamicsTool setup XML
+// (model, motion or states, filter, time range, and the InverseDynamics, StaticOptimization
+// and JointReaction analyses) and runs them through spineload (`spineload run-setup`).
+#pragma once
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace spineload {
+
+struct SetupAnalysis {
+  std::string type;  // InverseDynamics, StaticOptimization, JointReaction
+  std::string name;
+  double start_s = -INFINITY, end_s = INFINITY;
+  // StaticOptimization
+  double activation_exponent = 2;
+  bool use_muscle_physiology = true;
+  // JointReaction
+  std::vector<std::string> joint_names, apply_on_bodies, express_in_frame;
+  std::string forces_file;
+  int line = 0;
+};
+
+struct Setup {
+  std::string file, directory;  // the setup file and the folder its paths are relative to
+  std::string tool;             // AnalyzeTool or InverseDynamicsTool
+  std::string name;             // prefix of result files
+  std::string model_file, coordinates_file, states_file, external_loads_file, results_directory;
+  double lowpass_hz = -1;
+  double start_s = -INFINITY, end_s = INFINITY;
+  std::vector<SetupAnalysis> analyses;
+};
+
+Setup read_setup_file(const std::string& path);
+Setup read_setup_text(const std::string& xml, const std::string& file);
+
+// Runs every analysis that is on; returns (file name, .sto text) per result. Paths in the
+// setup are taken relative to its folder. Unsupported analyses or model features refuse
+// with an InputError naming them.
+std::vector<std::pair<std::string, std::string>> run_setup(const Setup& setup);
+
+}  // namespace spineload

@@ -1,0 +1,123 @@
+#include "io/storage.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <sstream>
+
+#include "common/errors.hpp"
+#include "io/yaml_util.hpp"
+
+namespace spineload {
+
+int Storage::column(const std::string& label) const {
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    if (labels[i] == label) return static_cast<int>(i);
+  return -1;
+}
+
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+std::vector<std::string> split_ws(const std::string& line) {
+  std::vector<std::string> v;
+  std::istringstream in(line);
+  std::string w;
+  while (in >> w) v.push_back(w);
+  return v;
+}
+
+}  // namespace
+
+Storage read_storage_text(const std::string& text, const std::string& file) {
+  Storage s;
+  std::istringstream in(text);
+  std::string line;
+  int n = 0;
+  bool header_done = false;
+  while (std::getline(in, line)) {
+    ++n;
+    const std::string t = trim(line);
+    if (n == 1) s.name = t;
+    if (t == "endheader") {
+      header_done = true;
+      break;
+    }
+    const auto eq = t.find('=');
+    if (eq != std::string::npos && trim(t.substr(0, eq)) == "inDegrees") {
+      const std::string v = trim(t.substr(eq + 1));
+      if (v != "yes" && v != "no") throw InputError(file, n, "inDegrees", "expected yes or no, got '" + v + "'");
+      s.in_degrees = v == "yes";
+    }
+  }
+  if (!header_done) throw InputError(file, n, "endheader", "no 'endheader' line: not an OpenSim .sto or .mot file");
+  // Column labels: the first non-empty line after the header.
+  std::vector<std::string> labels;
+  while (labels.empty() && std::getline(in, line)) {
+    ++n;
+    labels = split_ws(line);
+  }
+  if (labels.empty() || labels[0] != "time")
+    throw InputError(file, n, "labels", "expected column labels starting with 'time'");
+  s.labels.assign(labels.begin() + 1, labels.end());
+  std::vector<std::vector<double>> rows;
+  while (std::getline(in, line)) {
+    ++n;
+    const auto words = split_ws(line);
+    if (words.empty()) continue;
+    if (words.size() != labels.size())
+      throw InputError(file, n, "row",
+                       fmt::format("{} values for {} columns", words.size(), labels.size()));
+    std::vector<double> row;
+    for (std::size_t c = 0; c < words.size(); ++c) {
+      char* end = nullptr;
+      const double x = std::strtod(words[c].c_str(), &end);
+      if (end == words[c].c_str() || *end != '\0' || !std::isfinite(x))
+        throw InputError(file, n, labels[c], "not a finite number: '" + words[c] + "'");
+      row.push_back(x);
+    }
+    if (!rows.empty() && !(row[0] >= rows.back()[0]))
+      throw InputError(file, n, "time", "times must not decrease");
+    rows.push_back(row);
+  }
+  if (rows.empty()) throw InputError(file, n, "rows", "no data rows");
+  s.time_s.resize(rows.size());
+  s.data.resize(static_cast<int>(rows.size()), static_cast<int>(s.labels.size()));
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    s.time_s[r] = rows[r][0];
+    for (std::size_t c = 0; c < s.labels.size(); ++c) s.data(static_cast<int>(r), static_cast<int>(c)) = rows[r][c + 1];
+  }
+  return s;
+}
+
+Storage read_storage_file(const std::string& path) { return read_storage_text(yaml::read_text_file(path), path); }
+
+std::string format_storage(const Storage& s) {
+  std::string out = s.name + "\nversion=1\n";
+  out += fmt::format("nRows={}\nnColumns={}\n", s.time_s.size(), s.labels.size() + 1);
+  out += fmt::format("inDegrees={}\nendheader\ntime", s.in_degrees.value_or(false) ? "yes" : "no");
+  for (const auto& l : s.labels) out += "\t" + l;
+  out += "\n";
+  for (std::size_t r = 0; r < s.time_s.size(); ++r) {
+    out += fmt::format("{:.17g}", s.time_s[r]);
+    for (int c = 0; c < s.data.cols(); ++c) out += fmt::format("\t{:.17g}", s.data(static_cast<int>(r), c));
+    out += "\n";
+  }
+  return out;
+}
+
+std::string coordinate_of_label(const std::string& label) {
+  if (label.empty() || label[0] != '/') return label;
+  const auto last = label.find_last_of('/');
+  const std::string leaf = label.substr(last + 1);
+  if (leaf != "value") return "";
+  const std::string head = label.substr(0, last);
+  return head.substr(head.find_last_of('/') + 1);
+}
+
+}  // namespace spineload

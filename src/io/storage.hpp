@@ -1,0 +1,30 @@
+// OpenSim's tabular time-series files (.sto and .mot, both header versions: the OpenSim 4
+// "version=1" header and the older SIMM motion header), read and written. Written here:
+// no packaged library reads them.
+#pragma once
+#include <Eigen/Core>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spineload {
+
+struct Storage {
+  std::string name;
+  std::optional<bool> in_degrees;   // from the header; absent in many SIMM-era files
+  std::vector<std::string> labels;  // data columns, without "time"
+  std::vector<double> time_s;
+  Eigen::MatrixXd data;             // rows: times, columns: labels
+  int column(const std::string& label) const;  // -1 when absent
+};
+
+Storage read_storage_file(const std::string& path);
+Storage read_storage_text(const std::string& text, const std::string& file);
+// OpenSim 4 layout (version=1 header, tab-separated, full precision).
+std::string format_storage(const Storage& s);
+
+// Column label to coordinate name: "r_elbow_flex", or OpenSim 4 state paths such as
+// "/jointset/r_elbow/r_elbow_flex/value" ("/speed" columns give an empty name).
+std::string coordinate_of_label(const std::string& label);
+
+}  // namespace spineload
