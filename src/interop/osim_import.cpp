@@ -381,6 +381,7 @@ class Importer {
         }
         joint.axes.push_back(axis);
       }
+      independent_axes(j, joint);
     } else if (t == "WeldJoint") {
       joint.weld = true;
     } else if (t == "PinJoint") {
@@ -400,6 +401,35 @@ class Importer {
                                      j->GetLineNum(), true, false});
       joint.weld = true;
       joint.coordinates.clear();
+    }
+  }
+
+  // Simbody needs the three rotation axes, and the three translation axes, independent. As
+  // OpenSim does, an undriven axis that is not gets replaced by one that is; a driven one
+  // is an error.
+  void independent_axes(const XMLElement* j, JointIn& joint) {
+    for (int start : {0, 3}) {
+      for (int k = start; k < start + 3; ++k) {
+        TransformAxisIn& a = joint.axes[k];
+        a.axis.normalize();
+        auto dependent = [&] {
+          if (k == start) return false;
+          if (k == start + 1) return a.axis.cross(joint.axes[start].axis).norm() < 1e-6;
+          return std::abs(a.axis.dot(joint.axes[start].axis.cross(joint.axes[start + 1].axis))) < 1e-6;
+        };
+        if (!dependent()) continue;
+        if (!a.coordinate.empty())
+          r_.fail(j, joint.name + ".SpatialTransform",
+                  fmt::format("axis {} driven by '{}' is parallel to the joint's other {} axes", k + 1, a.coordinate,
+                              start == 0 ? "rotation" : "translation"));
+        const Eigen::Vector3d& first = joint.axes[start].axis;
+        if (k == start + 1) {
+          const Eigen::Vector3d helper = std::abs(first.x()) < 0.9 ? Eigen::Vector3d::UnitX() : Eigen::Vector3d::UnitY();
+          a.axis = first.cross(helper).normalized();
+        } else {
+          a.axis = first.cross(joint.axes[start + 1].axis).normalized();
+        }
+      }
     }
   }
 

@@ -91,8 +91,16 @@ System::System(const std::vector<BodySpec>& bodies) : impl_(std::make_unique<Imp
     if (spec.parent >= static_cast<int>(b)) throw std::logic_error("bodies must list parents first");
     if (spec.kind == JointKind::rotations && spec.axes.size() != 1 && spec.axes.size() != 3)
       throw std::logic_error("a joint needs 1 or 3 rotational axes");
-    if (spec.kind == JointKind::transform && spec.transform.size() != 6)
-      throw std::logic_error("a function-based joint needs six transform axes");
+    if (spec.kind == JointKind::transform) {
+      if (spec.transform.size() != 6) throw std::logic_error("a function-based joint needs six transform axes");
+      // Simbody asserts (aborts) on dependent axes: refuse them here instead.
+      for (int start : {0, 3}) {
+        Eigen::Matrix3d a;
+        for (int k = 0; k < 3; ++k) a.col(k) = spec.transform[start + k].axis.normalized();
+        if (std::abs(a.determinant()) < 1e-6)
+          throw std::logic_error(start == 0 ? "the rotation axes are not independent" : "the translation axes are not independent");
+      }
+    }
     const Eigen::Matrix3d& I = spec.inertia_kg_m2;
     SimTK::Inertia inertia(I(0, 0), I(1, 1), I(2, 2), I(0, 1), I(0, 2), I(1, 2));
     inertia = inertia.shiftFromMassCenter(to_simtk(spec.com_m), spec.mass_kg);

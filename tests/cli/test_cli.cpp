@@ -158,5 +158,26 @@ TEST(Cli, TaskWritesItsIndicesWithEveryNioshMultiplier) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, ModelImportReportsWhatWasImported) {
+  const CliRun r = run("model import " + test::source_path("tests/data/osim/leg_4x.osim") + " --report");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("4.x layout"), std::string::npos);
+  EXPECT_NE(r.output.find("muscles: 1"), std::string::npos);
+  EXPECT_NE(r.output.find("not supported: nothing"), std::string::npos);
+  EXPECT_NE(r.output.find("knee_angle"), std::string::npos);  // the --report model listing
+  const CliRun bad = run("model import " + test::source_path("tests/data/osim/missing.osim"));
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
+TEST(Cli, RunSetupWritesOpenSimResults) {
+  const std::string pack = test::source_path("../shared/opensim-conformance");
+  if (!fs::exists(pack)) GTEST_SKIP() << "../shared/opensim-conformance is absent";
+  const fs::path dir = fresh_dir("setup");
+  const CliRun r = run("run-setup " + pack + "/arm26_Setup_InverseDynamics.xml -o " + dir.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "arm26_InverseDynamics.sto"));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace spineload

@@ -1,0 +1,180 @@
+// Importing OpenSim models: our own 4.x test model, a 3.x-layout pendulum written inline,
+// and bad files.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "common/errors.hpp"
+#include "dynamics/dynamics.hpp"
+#include "interop/opensim_tools.hpp"
+#include "interop/osim_import.hpp"
+#include "model/data.hpp"
+#include "test_support.hpp"
+
+namespace spineload {
+namespace {
+
+ImportedModel leg() { return import_osim_file(test::source_path("tests/data/osim/leg_4x.osim")); }
+
+// A one-body pendulum in the OpenSim 2.x/3.x layout: rod of 2 kg, centre of mass 0.5 m
+// below a pin about Z at the origin. `extra` goes into the body.
+std::string pendulum(const std::string& joint_type = "CustomJoint", const std::string& extra = "") {
+  const std::string transform = joint_type == "CustomJoint" ? R"(
+          <SpatialTransform>
+            <TransformAxis name="rotation1"><function><LinearFunction><coefficients>1 0</coefficients></LinearFunction></function>
+              <coordinates>theta</coordinates><axis>0 0 1</axis></TransformAxis>
+          </SpatialTransform>)" : "";
+  return R"(<?xml version="1.0"?>
+<OpenSimDocument Version="30000"><Model name="pendulum">
+  <gravity>0 -10 0</gravity>
+  <BodySet><objects>
+    <Body name="ground"><mass>0</mass></Body>
+    <Body name="rod"><mass>2</mass><mass_center>0 -0.5 0</mass_center>
+      <inertia_xx>0.1</inertia_xx><inertia_yy>0.01</inertia_yy><inertia_zz>0.1</inertia_zz>
+      <Joint><)" + joint_type + R"( name="pin">
+          <parent_body>ground</parent_body>
+          <location_in_parent>0 0 0</location_in_parent><orientation_in_parent>0 0 0</orientation_in_parent>
+          <location>0 0 0</location><orientation>0 0 0</orientation>
+          <CoordinateSet><objects><Coordinate name="theta"><range>-3 3</range></Coordinate></objects></CoordinateSet>)" +
+         transform + R"(
+      </)" + joint_type + R"(></Joint>)" + extra + R"(
+    </Body>
+  </objects></BodySet>
+</Model></OpenSimDocument>
+)";
+}
+
+TEST(OsimImport, ReadsThe4xLayoutWithEveryPart) {
+  const ImportedModel im = leg();
+  const Model& m = *im.model;
+  EXPECT_EQ(im.report.layout, "4.x");
+  ASSERT_EQ(m.bodies.size(), 3u);
+  ASSERT_EQ(m.coordinates.size(), 2u);
+  EXPECT_NEAR(m.total_mass_kg(), 12, 1e-12);
+  EXPECT_NEAR(m.coordinates[m.coordinate_index("hip_flexion")].max_rad, 2.0, 1e-15);
+  EXPECT_TRUE(m.coordinates[m.coordinate_index("hip_flexion")].clamped);
+  ASSERT_EQ(m.muscles.size(), 1u);
+  EXPECT_DOUBLE_EQ(m.muscles[0].max_force_N(), 3000);
+  EXPECT_DOUBLE_EQ(m.muscles[0].tendon.optimal_fiber_length_m, 0.09);
+  EXPECT_EQ(m.markers.size(), 1u);
+  EXPECT_EQ(im.actuators.size(), 1u);
+  EXPECT_TRUE(im.report.unsupported.empty());
+  EXPECT_GE(m.frame_index("hip/ground_offset"), 0);
+  EXPECT_NE(format_import_report(im).find("not supported: nothing"), std::string::npos);
+}
+
+TEST(OsimImport, PinAndSplineDrivenKneeMoveTheBodies) {
+  const ImportedModel im = leg();
+  const Model& m = *im.model;
+  Data d(m);
+  Eigen::VectorXd q = Eigen::VectorXd::Zero(2), zero = Eigen::VectorXd::Zero(2);
+  forward_kinematics(m, d, q, zero);
+  // Upright: hip at (0, 1, 0); the shank hangs 0.4 m below, shifted 4 mm by the spline.
+  const int shank = m.body_index("shank"), foot = m.body_index("foot");
+  EXPECT_NEAR(d.pose[shank].translation().x(), 0.004, 1e-12);
+  EXPECT_NEAR(d.pose[shank].translation().y(), 0.6, 1e-12);
+  EXPECT_NEAR(d.pose[foot].translation().y(), 0.2, 1e-12);
+  // Hip flexed 90 deg about Z: the thigh points forward (+X).
+  q[m.coordinate_index("hip_flexion")] = std::numbers::pi / 2;
+  forward_kinematics(m, d, q, zero);
+  EXPECT_NEAR(d.pose[shank].translation().x(), 0.4, 1e-12);
+  EXPECT_NEAR(d.pose[shank].translation().y(), 1.004, 1e-12);
+  // The knee's translation follows its spline: at knee_angle -1 it is 1 mm.
+  q.setZero();
+  q[m.coordinate_index("knee_angle")] = -1;
+  forward_kinematics(m, d, q, zero);
+  EXPECT_NEAR(d.pose[shank].translation().x(), 0.001, 1e-12);
+}
+
+TEST(OsimImport, PendulumInverseDynamicsAndReactionAreTextbookValues) {
+  for (const char* type : {"CustomJoint", "PinJoint"}) {
+    const ImportedModel im = import_osim_text(pendulum(type), "pendulum.osim");
+    const Model& m = *im.model;
+    EXPECT_EQ(im.report.layout, "2.x/3.x");
+    Data d(m);
+    const double theta = 0.3;
+    Eigen::VectorXd q(1), zero = Eigen::VectorXd::Zero(1);
+    q << theta;
+    forward_kinematics(m, d, q, zero);
+    apply_loads(m, d, {});
+    inverse_dynamics(m, d, zero);
+    // Holding it still at theta needs m g l sin(theta) about +Z.
+    EXPECT_NEAR(d.tau_Nm[0], 2 * 10 * 0.5 * std::sin(theta), 1e-10) << type;
+    // Released at rest, the pin pushes on the rod: m g cos(theta) along the rod, upwards
+    // share m g - m a_y (tangential acceleration g sin(theta) at the COM, less I effects).
+    Motion motion;
+    motion.time_s = {0};
+    motion.q = {q};
+    motion.qdot = {zero};
+    motion.qddot = {zero};
+    const Storage r = joint_reaction_table(m, motion, {{"pin", true, "rod"}}, "test");
+    const double I_pin = 0.1 + 2 * 0.25;
+    const double alpha = -2 * 10 * 0.5 * std::sin(theta) / I_pin;
+    const double f_along = 2 * 10 * std::cos(theta);        // rod axis (-y of the rod): no centripetal term at rest
+    const double f_across = 2 * 10 * std::sin(theta) + 2 * alpha * 0.5;  // x of the rod
+    EXPECT_NEAR(r.data(0, r.column("pin_on_rod_in_rod_fy")), f_along, 1e-9) << type;
+    EXPECT_NEAR(r.data(0, r.column("pin_on_rod_in_rod_fx")), f_across, 1e-9) << type;
+    EXPECT_NEAR(r.data(0, r.column("pin_on_rod_in_rod_mz")), 0, 1e-9) << type;
+  }
+}
+
+InputError import_error(const std::string& xml) {
+  try {
+    import_osim_text(xml, "bad.osim");
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected an InputError";
+  return InputError("", 0, "", "");
+}
+
+TEST(OsimImport, BadFilesNameTheElementAndLine) {
+  // Malformed XML: the parser's line.
+  const InputError malformed = import_error("<?xml version=\"1.0\"?>\n<OpenSimDocument>\n<Model name=\"x\">\n</OpenSimDocument>\n");
+  EXPECT_EQ(malformed.file(), "bad.osim");
+  EXPECT_GT(malformed.line(), 0);
+  EXPECT_NE(std::string(malformed.what()).find("malformed XML"), std::string::npos);
+  // A joint to a body that does not exist.
+  std::string dangling = pendulum();
+  dangling.replace(dangling.find("<parent_body>ground"), 19, "<parent_body>femur");
+  const InputError e1 = import_error(dangling);
+  EXPECT_EQ(e1.field(), "pin");
+  EXPECT_EQ(e1.line(), 8);
+  EXPECT_NE(std::string(e1.what()).find("'femur' does not exist"), std::string::npos);
+  // A number that is not one.
+  std::string nan_mass = pendulum();
+  nan_mass.replace(nan_mass.find("<mass>2</mass>"), 14, "<mass>two</mass>");
+  EXPECT_EQ(import_error(nan_mass).field(), "Body rod.mass");
+  EXPECT_NE(std::string(import_error("<Model name=\"m\"/>").what()).find("BodySet"), std::string::npos);
+}
+
+TEST(OsimImport, CyclesInTheJointTreeAreRefused) {
+  const std::string xml = R"(<OpenSimDocument Version="30000"><Model name="loop"><BodySet><objects>
+    <Body name="a"><mass>1</mass><Joint><WeldJoint name="ab"><parent_body>b</parent_body></WeldJoint></Joint></Body>
+    <Body name="b"><mass>1</mass><Joint><WeldJoint name="ba"><parent_body>a</parent_body></WeldJoint></Joint></Body>
+  </objects></BodySet></Model></OpenSimDocument>)";
+  const InputError e = import_error(xml);
+  EXPECT_NE(std::string(e.what()).find("cycle"), std::string::npos);
+  EXPECT_EQ(e.line(), 2);
+}
+
+TEST(OsimImport, UnsupportedPartsAreListedAndAnalysesThatNeedThemRefuse) {
+  // A wrap object: imported without it, listed, and muscle analyses refuse.
+  const std::string wrap = R"(
+      <WrapObjectSet><objects><WrapCylinder name="roller"><radius>0.02</radius><length>0.1</length></WrapCylinder></objects></WrapObjectSet>)";
+  const ImportedModel im = import_osim_text(pendulum("CustomJoint", wrap), "wrap.osim");
+  ASSERT_EQ(im.report.unsupported.size(), 1u);
+  EXPECT_EQ(im.report.unsupported[0].name, "roller");
+  EXPECT_EQ(im.report.unsupported[0].type, "WrapCylinder");
+  EXPECT_NO_THROW(require_supported(im, false, "InverseDynamics"));
+  EXPECT_THROW(require_supported(im, true, "StaticOptimization"), InputError);
+  // An unknown joint type: welded, listed, and every analysis refuses.
+  const ImportedModel ej = import_osim_text(pendulum("EllipsoidJoint"), "ellipsoid.osim");
+  ASSERT_EQ(ej.report.unsupported.size(), 1u);
+  EXPECT_TRUE(ej.report.unsupported[0].affects_kinematics);
+  EXPECT_THROW(require_supported(ej, false, "InverseDynamics"), InputError);
+}
+
+}  // namespace
+}  // namespace spineload

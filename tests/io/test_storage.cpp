@@ -1,0 +1,64 @@
+#include <gtest/gtest.h>
+
+#include "common/errors.hpp"
+#include "io/storage.hpp"
+
+namespace spineload {
+namespace {
+
+TEST(Storage, ReadsTheOpenSim4Header) {
+  const Storage s = read_storage_text(
+      "Results\nversion=1\nnRows=2\nnColumns=3\ninDegrees=no\nendheader\ntime\ta\t/jointset/knee/knee_angle/value\n"
+      "0\t1\t2\n0.5\t3\t4\n",
+      "r.sto");
+  EXPECT_EQ(s.name, "Results");
+  ASSERT_TRUE(s.in_degrees.has_value());
+  EXPECT_FALSE(*s.in_degrees);
+  ASSERT_EQ(s.labels.size(), 2u);
+  EXPECT_EQ(coordinate_of_label(s.labels[1]), "knee_angle");
+  EXPECT_EQ(coordinate_of_label("/jointset/knee/knee_angle/speed"), "");
+  EXPECT_DOUBLE_EQ(s.data(1, 1), 4);
+  EXPECT_DOUBLE_EQ(s.time_s[1], 0.5);
+}
+
+TEST(Storage, ReadsTheSimmMotionHeaderWithoutUnits) {
+  const Storage s = read_storage_text(
+      "walk\nnRows=2\nnColumns=2\n\n# SIMM Motion File Header:\nname walk\ndatacolumns 2\ndatarows 2\notherdata 1\n"
+      "range 0 1\nendheader\ntime\thip\n 0  10\n 1  20\n",
+      "walk.mot");
+  EXPECT_FALSE(s.in_degrees.has_value());
+  EXPECT_DOUBLE_EQ(s.data(1, 0), 20);
+}
+
+TEST(Storage, WritesWhatItReads) {
+  Storage s;
+  s.name = "x";
+  s.in_degrees = false;
+  s.labels = {"a", "b"};
+  s.time_s = {0, 0.1};
+  s.data.resize(2, 2);
+  s.data << 1.0 / 3, -2, 1e-17, 4e5;
+  const Storage back = read_storage_text(format_storage(s), "x.sto");
+  EXPECT_EQ(back.labels, s.labels);
+  EXPECT_EQ(back.data, s.data);  // 17 significant digits: exact
+}
+
+TEST(Storage, BadRowsNameTheLine) {
+  try {
+    read_storage_text("x\nendheader\ntime\ta\n0\t1\n1\n", "x.sto");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 5);
+  }
+  try {
+    read_storage_text("x\nendheader\ntime\ta\n0\tnan\n", "x.sto");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "a");
+    EXPECT_EQ(e.line(), 4);
+  }
+  EXPECT_THROW(read_storage_text("no header\n0 1\n", "x.sto"), InputError);
+}
+
+}  // namespace
+}  // namespace spineload
