@@ -16,6 +16,7 @@
 #include "common/errors.hpp"
 #include "io/report.hpp"
 #include "interop/conformance.hpp"
+#include "interop/osim_export.hpp"
 #include "interop/osim_import.hpp"
 #include "interop/setup.hpp"
 #include "io/results.hpp"
@@ -155,6 +156,12 @@ int main(int argc, char** argv) {
   auto* import_cmd = model_cmd->add_subcommand("import", "read an OpenSim model (.osim) and say what was imported");
   import_cmd->add_option("file", import_file, ".osim file")->required();
   import_cmd->add_flag("--report", import_report, "also list bodies, coordinates and muscles as imported");
+  std::string export_name = "female-adult", export_out, export_subject;
+  auto* export_cmd = model_cmd->add_subcommand("export", "write a model as an OpenSim 4 .osim file");
+  export_cmd->add_option("name", export_name, "female-adult (the built-in model; --model DIR for another)");
+  export_cmd->add_option("-o,--output", export_out, "the .osim file to write")->required();
+  export_cmd->add_option("--subject", export_subject, "subject file: her body at her stage of pregnancy or postpartum");
+  add_model_options(export_cmd, model_opts);
 
   std::string timeline_subject, timeline_posture = "standing", from = "pregnant:0", to = "postpartum:52", step = "2w";
   auto* timeline = app.add_subcommand("timeline", "a posture's loads and capacity across pregnancy and the postpartum year");
@@ -318,6 +325,28 @@ int main(int argc, char** argv) {
       }
     } else if (*task_list) {
       fmt::print("{}", format_task_list());
+    } else if (*export_cmd) {
+      if (export_name != "female-adult" && model_opts.directory.empty())
+        throw InputError("", 0, "name", "unknown model '" + export_name + "' (the built-in model is female-adult)");
+      std::shared_ptr<const Model> model;
+      std::string what;
+      if (export_subject.empty()) {
+        model = make_model(model_opts);
+        what = fmt::format("model {} scaled to {:.3f} m and {:.1f} kg", model->name, model->height_m, model->mass_kg);
+      } else {
+        const Subject subject = load_subject_file(export_subject);
+        const auto source = model_opts.directory.empty() ? default_model_source() : load_model_source(model_opts.directory);
+        const SubjectState state = subject_state(*default_subject_data(), subject);
+        model = build_model(*source, subject.height_m, subject.pre_pregnancy_mass_kg,
+                            subject_adjustments(*source, *default_subject_data(), subject, state));
+        what = fmt::format("model {} for subject {} ({}), {:.1f} kg", model->name, subject.name, state.stage_label,
+                           model->mass_kg);
+      }
+      write_files_atomically(std::filesystem::path(export_out).parent_path().empty()
+                                 ? "."
+                                 : std::filesystem::path(export_out).parent_path().string(),
+                             {{std::filesystem::path(export_out).filename().string(), export_osim(*model, what)}});
+      fmt::print("wrote {} ({})\n", export_out, what);
     } else if (*import_cmd) {
       const ImportedModel im = import_osim_file(import_file);
       fmt::print("{}", format_import_report(im));

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 #include <stdexcept>
+#include <string>
 
 namespace spineload {
 
@@ -14,6 +16,7 @@ int order(const std::vector<int>& components) { return static_cast<int>(componen
 class Constant final : public mb::JointFunction {
  public:
   explicit Constant(double v) : v_(v) {}
+  double v() const { return v_; }
   int num_arguments() const override { return 0; }
   double value(const double*) const override { return v_; }
   double derivative(const std::vector<int>&, const double*) const override { return 0; }
@@ -25,6 +28,7 @@ class Constant final : public mb::JointFunction {
 class Polynomial final : public mb::JointFunction {
  public:
   explicit Polynomial(std::vector<double> c) : c_(std::move(c)) {}
+  const std::vector<double>& coefficients() const { return c_; }
   int num_arguments() const override { return 1; }
   double value(const double* x) const override { return eval(0, x[0]); }
   double derivative(const std::vector<int>& comp, const double* x) const override { return eval(order(comp), x[0]); }
@@ -50,8 +54,11 @@ class Polynomial final : public mb::JointFunction {
 class CubicPieces final : public mb::JointFunction {
  public:
   CubicPieces(std::vector<double> x, std::vector<double> y, std::vector<double> b, std::vector<double> c,
-              std::vector<double> d)
-      : x_(std::move(x)), y_(std::move(y)), b_(std::move(b)), c_(std::move(c)), d_(std::move(d)) {}
+              std::vector<double> d, std::string type)
+      : x_(std::move(x)), y_(std::move(y)), b_(std::move(b)), c_(std::move(c)), d_(std::move(d)), type_(std::move(type)) {}
+  const std::vector<double>& x() const { return x_; }
+  const std::vector<double>& y() const { return y_; }
+  const std::string& type() const { return type_; }  // OpenSim class
   int num_arguments() const override { return 1; }
   double value(const double* x) const override { return eval(0, x[0]); }
   double derivative(const std::vector<int>& comp, const double* x) const override { return eval(order(comp), x[0]); }
@@ -81,6 +88,7 @@ class CubicPieces final : public mb::JointFunction {
     return b_[i] + t * (2 * c_[i] + 3 * t * d_[i]);
   }
   std::vector<double> x_, y_, b_, c_, d_;
+  std::string type_;
 };
 
 void check_points(const std::vector<double>& x, const std::vector<double>& y) {
@@ -94,11 +102,12 @@ void check_points(const std::vector<double>& x, const std::vector<double>& y) {
 // given end rows, then the piece coefficients.
 std::shared_ptr<const mb::JointFunction> solve_spline(const std::vector<double>& x, const std::vector<double>& y,
                                                       SplineKind kind) {
+  const std::string type = kind == SplineKind::simm ? "SimmSpline" : "NaturalCubicSpline";
   const std::size_t n = x.size();
   std::vector<double> b(n - 1), c(n - 1), d(n - 1);
   if (n == 2) {
     b[0] = (y[1] - y[0]) / (x[1] - x[0]);
-    return std::make_shared<CubicPieces>(x, y, b, c, d);
+    return std::make_shared<CubicPieces>(x, y, b, c, d, type);
   }
   std::vector<double> h(n - 1), delta(n - 1);
   for (std::size_t i = 0; i + 1 < n; ++i) {
@@ -150,12 +159,14 @@ std::shared_ptr<const mb::JointFunction> solve_spline(const std::vector<double>&
     c[i] = 3 * sigma[i];
     d[i] = (sigma[i + 1] - sigma[i]) / h[i];
   }
-  return std::make_shared<CubicPieces>(x, y, b, c, d);
+  return std::make_shared<CubicPieces>(x, y, b, c, d, type);
 }
 
 class Multiplier final : public mb::JointFunction {
  public:
   Multiplier(std::shared_ptr<const mb::JointFunction> f, double s) : f_(std::move(f)), s_(s) {}
+  const mb::JointFunction& inner() const { return *f_; }
+  double scale() const { return s_; }
   int num_arguments() const override { return f_->num_arguments(); }
   double value(const double* x) const override { return s_ * f_->value(x); }
   double derivative(const std::vector<int>& comp, const double* x) const override { return s_ * f_->derivative(comp, x); }
@@ -188,11 +199,39 @@ std::shared_ptr<const mb::JointFunction> piecewise_linear(std::vector<double> x,
   const std::size_t n = x.size();
   std::vector<double> b(n - 1), c(n - 1, 0.0), d(n - 1, 0.0);
   for (std::size_t i = 0; i + 1 < n; ++i) b[i] = (y[i + 1] - y[i]) / (x[i + 1] - x[i]);
-  return std::make_shared<CubicPieces>(std::move(x), std::move(y), std::move(b), std::move(c), std::move(d));
+  return std::make_shared<CubicPieces>(std::move(x), std::move(y), std::move(b), std::move(c), std::move(d),
+                                       "PiecewiseLinearFunction");
 }
 
 std::shared_ptr<const mb::JointFunction> multiplier_function(std::shared_ptr<const mb::JointFunction> f, double scale) {
   return std::make_shared<Multiplier>(std::move(f), scale);
+}
+
+namespace {
+std::string numbers_text(const std::vector<double>& v) {
+  std::string s;
+  for (double x : v) s += fmt::format("{}{:.17g}", s.empty() ? "" : " ", x);
+  return s;
+}
+}  // namespace
+
+std::string osim_function_xml(const mb::JointFunction& f) {
+  if (const auto* c = dynamic_cast<const Constant*>(&f))
+    return fmt::format("<Constant name=\"function\"><value>{:.17g}</value></Constant>", c->v());
+  if (const auto* p = dynamic_cast<const Polynomial*>(&f)) {
+    if (p->coefficients().size() == 2)
+      return "<LinearFunction name=\"function\"><coefficients>" + numbers_text(p->coefficients()) +
+             "</coefficients></LinearFunction>";
+    return "<PolynomialFunction name=\"function\"><coefficients>" + numbers_text(p->coefficients()) +
+           "</coefficients></PolynomialFunction>";
+  }
+  if (const auto* s = dynamic_cast<const CubicPieces*>(&f))
+    return "<" + s->type() + " name=\"function\"><x>" + numbers_text(s->x()) + "</x><y>" + numbers_text(s->y()) +
+           "</y></" + s->type() + ">";
+  if (const auto* m = dynamic_cast<const Multiplier*>(&f))
+    return fmt::format("<MultiplierFunction name=\"function\"><function>{}</function><scale>{:.17g}</scale></MultiplierFunction>",
+                       osim_function_xml(m->inner()), m->scale());
+  throw std::invalid_argument("a joint function of unknown kind cannot be written as OpenSim XML");
 }
 
 }  // namespace spineload

@@ -4,6 +4,7 @@
 // Moler cubic spline that SIMM used; NaturalCubicSpline: second derivative zero at the ends).
 #pragma once
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "multibody/system.hpp"
@@ -21,5 +22,8 @@ enum class SplineKind { simm, natural };
 std::shared_ptr<const mb::JointFunction> cubic_spline(std::vector<double> x, std::vector<double> y, SplineKind kind);
 std::shared_ptr<const mb::JointFunction> piecewise_linear(std::vector<double> x, std::vector<double> y);
 std::shared_ptr<const mb::JointFunction> multiplier_function(std::shared_ptr<const mb::JointFunction> f, double scale);
+
+// The function as OpenSim XML (an element named "function"), for model export.
+std::string osim_function_xml(const mb::JointFunction& f);
 
 }  // namespace spineload

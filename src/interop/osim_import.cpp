@@ -612,7 +612,7 @@ class Importer {
         report_.ignored.push_back(type + " " + name + " (disabled)");
         continue;
       }
-      const bool is_muscle = type.size() >= 6 && (type.rfind("Muscle") != std::string::npos);
+      const bool is_muscle = type.rfind("Muscle") != std::string::npos || type == "PathActuator";
       if (is_muscle) {
         read_muscle(f, type, name, m);
         ++muscles;
@@ -631,6 +631,14 @@ class Importer {
                                        false, true});
       }
     }
+    // Force groups (OpenSim's ObjectGroup) name the muscle groups.
+    const XMLElement* groups = Reader::child(Reader::child(model, "ForceSet"), "groups");
+    for (const XMLElement* g = groups ? groups->FirstChildElement("ObjectGroup") : nullptr; g;
+         g = g->NextSiblingElement("ObjectGroup"))
+      for (const auto& member : Reader::words(Reader::child(g, "members"))) {
+        const int k = m.muscle_index(member);
+        if (k >= 0 && g->Attribute("name")) m.muscles[k].group = g->Attribute("name");
+      }
   }
 
   void read_muscle(const XMLElement* f, const std::string& type, const std::string& name, Model& m) {
@@ -638,7 +646,14 @@ class Importer {
     mu.name = name;
     mu.group = type;
     mu.tendon.type = type;
-    mu.max_isometric_force_N = r_.number(Reader::child(f, "max_isometric_force"), name + ".max_isometric_force", 0);
+    // A PathActuator is an ideal force generator along its path (spineload's own muscles
+    // are exported as such): its optimal force plays the maximum isometric force.
+    mu.max_isometric_force_N = r_.number(Reader::child_any(f, {"max_isometric_force", "optimal_force"}),
+                                         name + ".max_isometric_force", 0);
+    mu.min_activation = std::max(0.0, r_.number(Reader::child(f, "min_control"), name + ".min_control", 0));
+    mu.max_activation = r_.number(Reader::child(f, "max_control"), name + ".max_control", 1);
+    if (!(mu.max_activation > mu.min_activation))
+      r_.fail(f, name + ".max_control", "max_control must exceed min_control");
     if (!(mu.max_isometric_force_N > 0)) r_.fail(f, name + ".max_isometric_force", "must be positive");
     mu.tendon.optimal_fiber_length_m = r_.number(Reader::child(f, "optimal_fiber_length"), name + ".optimal_fiber_length", 0);
     mu.tendon.tendon_slack_length_m = r_.number(Reader::child(f, "tendon_slack_length"), name + ".tendon_slack_length", 0);

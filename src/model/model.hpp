@@ -104,6 +104,7 @@ struct Muscle {
   double pcsa_m2 = 0;
   double max_stress_Pa = 0;
   double max_isometric_force_N = 0;  // given directly (imported); else PCSA x stress
+  double min_activation = 0, max_activation = 1;  // OpenSim's min_control and max_control
   MuscleTendon tendon;
   double max_force_N() const { return max_isometric_force_N > 0 ? max_isometric_force_N : pcsa_m2 * max_stress_Pa; }
 };

@@ -45,10 +45,13 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
     p.weight[nm + k] = 1e-8;
   }
   for (int m = 0; m < nm; ++m) {
-    p.lower[m] = 0;
-    p.upper[m] = 1;
+    p.lower[m] = model.muscles[m].min_activation;
+    p.upper[m] = model.muscles[m].max_activation;
     if (options.objective == Objective::activation_squared) {
       p.power[m] = 2;
+      p.weight[m] = 1;
+    } else if (options.objective == Objective::activation_cubed) {
+      p.power[m] = 3;
       p.weight[m] = 1;
     } else {
       // stress = activation * max stress; normalised by 1 MPa to keep the cost near 1

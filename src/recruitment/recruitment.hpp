@@ -10,6 +10,7 @@ namespace spineload {
 enum class Objective {
   activation_squared,  // sum of squared activations (OpenSim's default criterion)
   stress_cubed,        // sum of cubed muscle stresses (Crowninshield & Brand 1981)
+  activation_cubed,    // sum of cubed activations (OpenSim's criterion with exponent 3)
 };
 enum class SolverKind { fast, ipopt };
 

@@ -1,0 +1,187 @@
+#include "interop/osim_export.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "interop/functions.hpp"
+
+namespace spineload {
+
+namespace {
+
+std::string v3(const Eigen::Vector3d& v) { return fmt::format("{:.17g} {:.17g} {:.17g}", v.x(), v.y(), v.z()); }
+
+// Body-fixed X-Y-Z Euler angles of a rotation (OpenSim's orientation convention).
+Eigen::Vector3d xyz_angles(const Eigen::Matrix3d& r) { return r.eulerAngles(0, 1, 2); }
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '-' && !out.empty() && out.back() == '-') out += " -";  // no "--" inside comments
+    else out += c;
+  }
+  return out;
+}
+
+std::string frame_path(const Model& m, int body) { return body < 0 ? "/ground" : "/bodyset/" + m.bodies[body].name; }
+
+std::string offset_frame(const std::string& name, const std::string& parent, const Eigen::Isometry3d& x) {
+  return fmt::format(
+      "            <PhysicalOffsetFrame name=\"{}\">\n              <socket_parent>{}</socket_parent>\n"
+      "              <translation>{}</translation>\n              <orientation>{}</orientation>\n"
+      "            </PhysicalOffsetFrame>\n",
+      name, parent, v3(x.translation()), v3(xyz_angles(x.linear())));
+}
+
+// Two unit vectors completing `a` to an independent set (for the unused rotation axes).
+std::pair<Eigen::Vector3d, Eigen::Vector3d> complete(const Eigen::Vector3d& a) {
+  const Eigen::Vector3d helper = std::abs(a.x()) < 0.9 ? Eigen::Vector3d::UnitX() : Eigen::Vector3d::UnitY();
+  const Eigen::Vector3d b = a.cross(helper).normalized();
+  return {b, a.cross(b).normalized()};
+}
+
+std::string transform_axis(const char* name, const std::string& coordinate, const Eigen::Vector3d& axis,
+                           const std::string& function_xml) {
+  return fmt::format(
+      "            <TransformAxis name=\"{}\">\n              <coordinates>{}</coordinates>\n"
+      "              <axis>{}</axis>\n              {}\n            </TransformAxis>\n",
+      name, coordinate, v3(axis), function_xml);
+}
+
+}  // namespace
+
+std::string export_osim(const Model& m, const std::string& description) {
+  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n";
+  s += "<!-- Written by spineload: " + xml_escape(description) +
+       ".\n     Not representable in OpenSim and left out: spinal rhythms (coupled drivers), passive joint stiffness,\n"
+       "     supports and contacts, vertebral strength. spineload's muscles are ideal force generators, written as\n"
+       "     PathActuators whose optimal force is the muscle's maximum force. -->\n";
+  s += "<OpenSimDocument Version=\"40000\">\n";
+  s += fmt::format("  <Model name=\"{}\">\n", m.name);
+  s += "    <credits>spineload</credits>\n    <publications>see the data files of the model for every figure's source</publications>\n";
+  s += "    <length_units>meters</length_units>\n    <force_units>N</force_units>\n";
+  s += "    <gravity>" + v3(m.gravity_m_s2) + "</gravity>\n";
+  s += "    <Ground name=\"ground\" />\n";
+  s += "    <BodySet name=\"bodyset\">\n      <objects>\n";
+  for (const Body& b : m.bodies) {
+    const Eigen::Matrix3d I = b.inertia_tensor();
+    s += fmt::format(
+        "        <Body name=\"{}\">\n          <mass>{:.17g}</mass>\n          <mass_center>{}</mass_center>\n"
+        "          <inertia>{:.17g} {:.17g} {:.17g} {:.17g} {:.17g} {:.17g}</inertia>\n        </Body>\n",
+        b.name, b.mass_kg, v3(b.com_m), I(0, 0), I(1, 1), I(2, 2), I(0, 1), I(0, 2), I(1, 2));
+  }
+  s += "      </objects>\n      <groups />\n    </BodySet>\n";
+  s += "    <JointSet name=\"jointset\">\n      <objects>\n";
+  for (const Joint& j : m.joints) {
+    const std::string parent_name = j.parent_body < 0 ? "ground" : m.bodies[j.parent_body].name;
+    const std::string child_name = m.bodies[j.child_body].name;
+    Eigen::Isometry3d in_parent = j.frame_in_parent;
+    if (j.kind == mb::JointKind::rotations) in_parent.translation() = j.location_in_parent_m;
+    const bool weld = j.kind == mb::JointKind::weld;
+    s += fmt::format("        <{} name=\"{}\">\n", weld ? "WeldJoint" : "CustomJoint", j.name);
+    s += fmt::format("          <socket_parent_frame>{}_offset</socket_parent_frame>\n", parent_name);
+    s += fmt::format("          <socket_child_frame>{}_offset</socket_child_frame>\n", child_name);
+    if (!weld) {
+      s += "          <coordinates>\n";
+      for (int c : j.coordinates) {
+        const Coordinate& co = m.coordinates[c];
+        s += fmt::format(
+            "            <Coordinate name=\"{}\">\n              <default_value>{:.17g}</default_value>\n"
+            "              <default_speed_value>0</default_speed_value>\n              <range>{:.17g} {:.17g}</range>\n"
+            "              <clamped>{}</clamped>\n              <locked>{}</locked>\n            </Coordinate>\n",
+            co.name, co.default_value, std::isfinite(co.min_rad) ? co.min_rad : -1e3,
+            std::isfinite(co.max_rad) ? co.max_rad : 1e3, co.clamped ? "true" : "false", co.locked ? "true" : "false");
+      }
+      s += "          </coordinates>\n";
+    }
+    s += "          <frames>\n";
+    s += offset_frame(parent_name + "_offset", frame_path(m, j.parent_body), in_parent);
+    s += offset_frame(child_name + "_offset", frame_path(m, j.child_body), j.frame_in_child);
+    s += "          </frames>\n";
+    if (!weld) {
+      s += "          <SpatialTransform>\n";
+      const char* names[] = {"rotation1", "rotation2", "rotation3", "translation1", "translation2", "translation3"};
+      const std::string zero = "<Constant name=\"function\"><value>0</value></Constant>";
+      const std::string identity = "<LinearFunction name=\"function\"><coefficients>1 0</coefficients></LinearFunction>";
+      if (j.kind == mb::JointKind::rotations) {
+        // One or three rotations about the coordinate axes, body-fixed, no translation.
+        std::vector<std::pair<std::string, Eigen::Vector3d>> rot;
+        for (int c : j.coordinates) rot.emplace_back(m.coordinates[c].name, m.coordinates[c].axis.normalized());
+        if (rot.size() == 1) {
+          const auto [b, c] = complete(rot[0].second);
+          rot.emplace_back("", b);
+          rot.emplace_back("", c);
+        }
+        if (rot.size() != 3) throw std::invalid_argument("joint " + j.name + " has neither one nor three rotations");
+        for (int k = 0; k < 3; ++k)
+          s += transform_axis(names[k], rot[k].first, rot[k].second, rot[k].first.empty() ? zero : identity);
+        const Eigen::Vector3d axes[] = {Eigen::Vector3d::UnitX(), Eigen::Vector3d::UnitY(), Eigen::Vector3d::UnitZ()};
+        for (int k = 0; k < 3; ++k) s += transform_axis(names[3 + k], "", axes[k], zero);
+      } else {
+        for (int k = 0; k < 6; ++k) {
+          const mb::TransformAxisSpec& t = j.transform[k];
+          const std::string coord = t.coordinates.empty() ? "" : m.coordinates[j.coordinates[t.coordinates[0]]].name;
+          s += transform_axis(names[k], coord, t.axis, t.function ? osim_function_xml(*t.function) : zero);
+        }
+      }
+      s += "          </SpatialTransform>\n";
+    }
+    s += fmt::format("        </{}>\n", weld ? "WeldJoint" : "CustomJoint");
+  }
+  s += "      </objects>\n      <groups />\n    </JointSet>\n";
+  s += "    <ForceSet name=\"forceset\">\n      <objects>\n";
+  std::vector<std::string> groups;
+  for (const Muscle& mu : m.muscles) {
+    const bool physiology = !mu.tendon.type.empty() && mu.tendon.type != "PathActuator";
+    const std::string type = physiology ? mu.tendon.type : "PathActuator";
+    s += fmt::format("        <{} name=\"{}\">\n", type, mu.name);
+    s += fmt::format("          <min_control>{:.17g}</min_control>\n          <max_control>{:.17g}</max_control>\n",
+                     mu.min_activation, mu.max_activation);
+    if (physiology) {
+      s += fmt::format(
+          "          <max_isometric_force>{:.17g}</max_isometric_force>\n"
+          "          <optimal_fiber_length>{:.17g}</optimal_fiber_length>\n"
+          "          <tendon_slack_length>{:.17g}</tendon_slack_length>\n"
+          "          <pennation_angle_at_optimal>{:.17g}</pennation_angle_at_optimal>\n"
+          "          <max_contraction_velocity>{:.17g}</max_contraction_velocity>\n",
+          mu.max_force_N(), mu.tendon.optimal_fiber_length_m, mu.tendon.tendon_slack_length_m,
+          mu.tendon.pennation_at_optimal_rad, mu.tendon.max_contraction_velocity);
+    } else {
+      s += fmt::format("          <optimal_force>{:.17g}</optimal_force>\n", mu.max_force_N());
+    }
+    s += "          <GeometryPath name=\"path\">\n            <PathPointSet>\n              <objects>\n";
+    for (std::size_t k = 0; k < mu.path.size(); ++k)
+      s += fmt::format(
+          "                <PathPoint name=\"{}-P{}\">\n                  <socket_parent_frame>{}</socket_parent_frame>\n"
+          "                  <location>{}</location>\n                </PathPoint>\n",
+          mu.name, k + 1, frame_path(m, mu.path[k].body), v3(mu.path[k].location_m));
+    s += "              </objects>\n            </PathPointSet>\n          </GeometryPath>\n";
+    s += fmt::format("        </{}>\n", type);
+    if (!mu.group.empty() && std::find(groups.begin(), groups.end(), mu.group) == groups.end()) groups.push_back(mu.group);
+  }
+  s += "      </objects>\n      <groups>\n";
+  for (const auto& g : groups) {
+    std::string members;
+    for (const Muscle& mu : m.muscles)
+      if (mu.group == g) members += (members.empty() ? "" : " ") + mu.name;
+    s += fmt::format("        <ObjectGroup name=\"{}\">\n          <members>{}</members>\n        </ObjectGroup>\n", g, members);
+  }
+  s += "      </groups>\n    </ForceSet>\n";
+  s += "    <MarkerSet name=\"markerset\">\n      <objects>\n";
+  for (const Marker& k : m.markers)
+    s += fmt::format(
+        "        <Marker name=\"{}\">\n          <socket_parent_frame>{}</socket_parent_frame>\n"
+        "          <location>{}</location>\n        </Marker>\n",
+        k.name, frame_path(m, k.body), v3(k.location_m));
+  s += "      </objects>\n      <groups />\n    </MarkerSet>\n";
+  s += "  </Model>\n</OpenSimDocument>\n";
+  return s;
+}
+
+}  // namespace spineload
