@@ -10,6 +10,7 @@
 #include "common/errors.hpp"
 #include "dynamics/dynamics.hpp"
 #include "model/data.hpp"
+#include "muscles/muscle_geometry.hpp"
 
 namespace spineload {
 
@@ -170,6 +171,39 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
     }
   }
   return out;
+}
+
+StaticOptimizationTables static_optimization_tables(const Model& model, const Motion& motion,
+                                                    const StaticOptimizationOptions& options) {
+  if (options.activation_exponent != 2 && options.activation_exponent != 3)
+    throw InputError("", 0, "activation_exponent", "only exponents 2 and 3 are supported");
+  RecruitmentOptions ro;
+  ro.solver = options.solver;
+  ro.objective = options.activation_exponent == 2 ? Objective::activation_squared : Objective::activation_cubed;
+  StaticOptimizationTables t;
+  const int nm = static_cast<int>(model.muscles.size());
+  const int nt = static_cast<int>(motion.time_s.size());
+  for (Storage* s : {&t.activation, &t.force}) {
+    s->name = "Static Optimization";
+    s->in_degrees = false;
+    s->time_s = motion.time_s;
+    s->data.resize(nt, nm);
+    for (const auto& mu : model.muscles) s->labels.push_back(mu.name);
+  }
+  Data data(model);
+  data.dual_warm_start.resize(0);
+  for (int k = 0; k < nt; ++k) {
+    forward_kinematics(model, data, motion.q[k], motion.qdot[k]);
+    apply_loads(model, data, {});
+    inverse_dynamics(model, data, motion.qddot[k]);
+    passive_moments(model, data);
+    muscle_geometry(model, data);
+    recruit_muscles(model, data, ro);
+    if (data.status != RecruitmentStatus::ok) ++t.frames_beyond_capacity;
+    t.activation.data.row(k) = data.activation.transpose();
+    t.force.data.row(k) = data.force_N.transpose();
+  }
+  return t;
 }
 
 }  // namespace spineload

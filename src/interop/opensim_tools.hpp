@@ -12,6 +12,7 @@
 
 #include "io/storage.hpp"
 #include "model/model.hpp"
+#include "recruitment/recruitment.hpp"
 
 namespace spineload {
 
@@ -52,5 +53,22 @@ struct ReactionRequest {
 // force, moment and point of application of each requested reaction.
 Storage joint_reaction_table(const Model& model, const Motion& motion, const std::vector<ReactionRequest>& requests,
                              const std::string& file);
+
+struct StaticOptimizationOptions {
+  double activation_exponent = 2;  // 2 or 3 (sum of activations to this power)
+  SolverKind solver = SolverKind::fast;
+};
+
+struct StaticOptimizationTables {
+  Storage activation, force;     // OpenSim's "_activation" and "_force" tables, muscles by name
+  int frames_beyond_capacity = 0;  // frames where reserves had to carry load
+};
+
+// OpenSim's StaticOptimization analysis without muscle physiology: at each frame the
+// generalised forces of inverse dynamics are met by muscle forces activation x maximum force
+// along their paths, minimising the sum of activations to the exponent, every unlocked
+// coordinate balanced (reserves, with a prohibitive cost, only where the muscles cannot).
+StaticOptimizationTables static_optimization_tables(const Model& model, const Motion& motion,
+                                                    const StaticOptimizationOptions& options);
 
 }  // namespace spineload

@@ -166,6 +166,19 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
       }
       Storage t = joint_reaction_table(*im.model, motion, req, s.file);
       out.emplace_back(s.name + "_" + a.name + "_ReactionLoads.sto", format_storage(t));
+    } else if (a.type == "StaticOptimization") {
+      require_supported(im, true, a.name);
+      if (a.use_muscle_physiology)
+        throw InputError(s.file, a.line, a.name + ".use_muscle_physiology",
+                         "static optimisation with muscle force-length-velocity is not supported yet; refused "
+                         "(set it to false for ideal force generators)");
+      if (!im.actuators.empty())
+        throw InputError(s.file, a.line, a.name, "coordinate actuators in static optimisation are not supported yet; refused");
+      StaticOptimizationOptions so;
+      so.activation_exponent = a.activation_exponent;
+      const StaticOptimizationTables t = static_optimization_tables(*im.model, motion, so);
+      out.emplace_back(s.name + "_" + a.name + "_activation.sto", format_storage(t.activation));
+      out.emplace_back(s.name + "_" + a.name + "_force.sto", format_storage(t.force));
     } else {
       throw InputError(s.file, a.line, a.name, "analysis '" + a.type + "' is not supported yet; refused");
     }
