@@ -97,7 +97,7 @@ Motion motion_from_storage(const Model& model, const Storage& st, const MotionOp
   return m;
 }
 
-Storage inverse_dynamics_table(const Model& model, const Motion& motion) {
+Storage inverse_dynamics_table(const Model& model, const Motion& motion, const ExternalLoadsSpec* loads) {
   Storage out;
   out.name = "Inverse Dynamics";
   out.in_degrees = false;
@@ -108,6 +108,7 @@ Storage inverse_dynamics_table(const Model& model, const Motion& motion) {
   for (std::size_t k = 0; k < motion.time_s.size(); ++k) {
     forward_kinematics(model, data, motion.q[k], motion.qdot[k]);
     apply_loads(model, data, {});
+    if (loads) apply_external_loads(model, data, *loads, motion.time_s[k]);
     inverse_dynamics(model, data, motion.qddot[k]);
     out.data.row(static_cast<int>(k)) = data.tau_Nm.transpose();
   }
@@ -115,7 +116,7 @@ Storage inverse_dynamics_table(const Model& model, const Motion& motion) {
 }
 
 Storage joint_reaction_table(const Model& model, const Motion& motion, const std::vector<ReactionRequest>& requests,
-                             const std::string& file) {
+                             const std::string& file, const ExternalLoadsSpec* loads) {
   struct Resolved {
     int joint, frame;
     bool on_child;
@@ -150,6 +151,7 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
   for (std::size_t k = 0; k < motion.time_s.size(); ++k) {
     forward_kinematics(model, data, motion.q[k], motion.qdot[k]);
     apply_loads(model, data, {});
+    if (loads) apply_external_loads(model, data, *loads, motion.time_s[k]);
     mb::forward_dynamics(*model.multibody, data.ws, data.applied, no_mobility, udot);
     mb::joint_reactions(*model.multibody, data.ws, reactions);
     for (std::size_t r = 0; r < rs.size(); ++r) {
@@ -174,7 +176,8 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
 }
 
 StaticOptimizationTables static_optimization_tables(const Model& model, const Motion& motion,
-                                                    const StaticOptimizationOptions& options) {
+                                                    const StaticOptimizationOptions& options,
+                                                    const ExternalLoadsSpec* loads) {
   if (options.activation_exponent != 2 && options.activation_exponent != 3)
     throw InputError("", 0, "activation_exponent", "only exponents 2 and 3 are supported");
   RecruitmentOptions ro;
@@ -195,6 +198,7 @@ StaticOptimizationTables static_optimization_tables(const Model& model, const Mo
   for (int k = 0; k < nt; ++k) {
     forward_kinematics(model, data, motion.q[k], motion.qdot[k]);
     apply_loads(model, data, {});
+    if (loads) apply_external_loads(model, data, *loads, motion.time_s[k]);
     inverse_dynamics(model, data, motion.qddot[k]);
     passive_moments(model, data);
     muscle_geometry(model, data);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "interop/external_loads.hpp"
 #include "io/storage.hpp"
 #include "model/model.hpp"
 #include "recruitment/recruitment.hpp"
@@ -37,8 +38,8 @@ Motion motion_from_storage(const Model& model, const Storage& storage, const Mot
                            const std::string& file);
 
 // Generalised forces (OpenSim's InverseDynamics analysis: "<coordinate>_moment", "_force"
-// for translations), gravity and inertia, no muscles.
-Storage inverse_dynamics_table(const Model& model, const Motion& motion);
+// for translations): gravity, inertia and any external loads, no muscles.
+Storage inverse_dynamics_table(const Model& model, const Motion& motion, const ExternalLoadsSpec* loads = nullptr);
 
 // One reaction to report: the joint, on its child (or parent) body, expressed in a frame
 // (a body, ground, or an offset frame such as "pin1/rod1_offset").
@@ -52,7 +53,7 @@ struct ReactionRequest {
 // coordinates of the motion, the accelerations of the passive model under gravity, and the
 // force, moment and point of application of each requested reaction.
 Storage joint_reaction_table(const Model& model, const Motion& motion, const std::vector<ReactionRequest>& requests,
-                             const std::string& file);
+                             const std::string& file, const ExternalLoadsSpec* loads = nullptr);
 
 struct StaticOptimizationOptions {
   double activation_exponent = 2;  // 2 or 3 (sum of activations to this power)
@@ -69,6 +70,7 @@ struct StaticOptimizationTables {
 // along their paths, minimising the sum of activations to the exponent, every unlocked
 // coordinate balanced (reserves, with a prohibitive cost, only where the muscles cannot).
 StaticOptimizationTables static_optimization_tables(const Model& model, const Motion& motion,
-                                                    const StaticOptimizationOptions& options);
+                                                    const StaticOptimizationOptions& options,
+                                                    const ExternalLoadsSpec* loads = nullptr);
 
 }  // namespace spineload

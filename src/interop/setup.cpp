@@ -3,6 +3,7 @@
 #include <tinyxml2.h>
 
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <sstream>
 
@@ -131,9 +132,10 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
     return std::filesystem::path(p).is_absolute() || s.directory.empty() ? p
                                                                          : (std::filesystem::path(s.directory) / p).string();
   };
-  if (!s.external_loads_file.empty())
-    throw InputError(s.file, 0, "external_loads_file", "external loads are not supported yet; refused");
   const ImportedModel im = import_osim_file(resolve(s.model_file));
+  std::optional<ExternalLoadsSpec> loads;
+  if (!s.external_loads_file.empty()) loads = read_external_loads(*im.model, resolve(s.external_loads_file));
+  const ExternalLoadsSpec* ext = loads ? &*loads : nullptr;
   const bool states = !s.states_file.empty();
   const std::string motion_file = resolve(states ? s.states_file : s.coordinates_file);
   const Storage st = read_storage_file(motion_file);
@@ -147,16 +149,21 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
     const Motion motion = motion_from_storage(*im.model, st, o, motion_file);
     if (a.type == "InverseDynamics") {
       require_supported(im, false, a.name);
-      Storage t = inverse_dynamics_table(*im.model, motion);
+      Storage t = inverse_dynamics_table(*im.model, motion, ext);
       out.emplace_back(s.name + "_" + a.name + ".sto", format_storage(t));
     } else if (a.type == "JointReaction") {
       require_supported(im, false, a.name);
       if (!a.forces_file.empty())
         throw InputError(s.file, a.line, a.name + ".forces_file", "actuator forces files are not supported yet; refused");
+      std::vector<std::string> joints = a.joint_names;
+      if (joints.size() == 1 && (joints[0] == "All" || joints[0] == "all")) {
+        joints.clear();
+        for (const auto& j : im.model->joints) joints.push_back(j.name);
+      }
       std::vector<ReactionRequest> req;
-      for (std::size_t k = 0; k < a.joint_names.size(); ++k) {
+      for (std::size_t k = 0; k < joints.size(); ++k) {
         ReactionRequest r;
-        r.joint = a.joint_names[k];
+        r.joint = joints[k];
         const auto pick = [&](const std::vector<std::string>& v, const std::string& fallback) {
           return v.empty() ? fallback : v.size() == 1 ? v[0] : k < v.size() ? v[k] : v.back();
         };
@@ -164,7 +171,7 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
         r.frame = pick(a.express_in_frame, "ground");
         req.push_back(r);
       }
-      Storage t = joint_reaction_table(*im.model, motion, req, s.file);
+      Storage t = joint_reaction_table(*im.model, motion, req, s.file, ext);
       out.emplace_back(s.name + "_" + a.name + "_ReactionLoads.sto", format_storage(t));
     } else if (a.type == "StaticOptimization") {
       require_supported(im, true, a.name);
@@ -176,7 +183,7 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
         throw InputError(s.file, a.line, a.name, "coordinate actuators in static optimisation are not supported yet; refused");
       StaticOptimizationOptions so;
       so.activation_exponent = a.activation_exponent;
-      const StaticOptimizationTables t = static_optimization_tables(*im.model, motion, so);
+      const StaticOptimizationTables t = static_optimization_tables(*im.model, motion, so, ext);
       out.emplace_back(s.name + "_" + a.name + "_activation.sto", format_storage(t.activation));
       out.emplace_back(s.name + "_" + a.name + "_force.sto", format_storage(t.force));
     } else {
