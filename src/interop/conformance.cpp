@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "common/errors.hpp"
+#include "interop/osim_import.hpp"
 #include "interop/setup.hpp"
 #include "io/storage.hpp"
 
@@ -103,7 +104,32 @@ ConformanceReport run_conformance(const std::string& dir) {
     const Storage ours = read_storage_text(it->second, it->first);
     for (const auto& l : ours.labels)
       if (ref.column(l) < 0) throw InputError(ref_path.string(), 0, l, "column missing from the reference");
-    if (c.result_suffix == "_InverseDynamics.sto") {
+    if (c.result_suffix == "_StaticOptimization_activation.sto") {
+      // Activations to 0.01; forces (the matching _force tables) to 1 % of each muscle's
+      // maximum isometric force.
+      const std::string force_ref_path = (fs::path(dir) / ("std_" + setup.name + "_StaticOptimization_force.sto")).string();
+      const std::string force_suffix = "_StaticOptimization_force.sto";
+      const auto fit = std::find_if(results.begin(), results.end(), [&](const auto& r) {
+        return r.first.size() > force_suffix.size() &&
+               r.first.compare(r.first.size() - force_suffix.size(), force_suffix.size(), force_suffix) == 0;
+      });
+      const bool forces = fs::exists(force_ref_path) && fit != results.end();
+      const Storage ours_f = forces ? read_storage_text(fit->second, fit->first) : Storage{};
+      const Storage ref_f = forces ? read_storage_file(force_ref_path) : Storage{};
+      const ImportedModel im = import_osim_file((fs::path(dir) / setup.model_file).string());
+      for (const auto& l : ours.labels) {
+        ConformanceRow row{c.name, l + " activation", 0, 0.01, "1", 0, false, ""};
+        row.max_error = max_error(ours, ref, {l}, row.frames);
+        row.passed = row.max_error <= row.tolerance;
+        report.rows.push_back(row);
+        if (!forces) continue;
+        const int m = im.model->muscle_index(l);
+        ConformanceRow rf{c.name, l + " force", 0, 0.01 * im.model->muscles[m].max_force_N(), "N", 0, false, ""};
+        rf.max_error = max_error(ours_f, ref_f, {l}, rf.frames);
+        rf.passed = rf.max_error <= rf.tolerance;
+        report.rows.push_back(rf);
+      }
+    } else if (c.result_suffix == "_InverseDynamics.sto") {
       for (const auto& l : ours.labels) {
         ConformanceRow row{c.name, l, 0, 0.5, "N m", 0, false, ""};
         row.max_error = max_error(ours, ref, {l}, row.frames);

@@ -175,6 +175,27 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
   return out;
 }
 
+double thelen_rigid_tendon_scale(const MuscleTendon& mt, double mt_length_m, double mt_speed_m_s) {
+  const double lopt = mt.optimal_fiber_length_m;
+  if (!(lopt > 0)) return 1.0;
+  const double along = mt_length_m - mt.tendon_slack_length_m;  // fibre projected on the tendon
+  if (along <= 0) return 0.0;
+  const double height = lopt * std::sin(mt.pennation_at_optimal_rad);
+  const double fibre = std::hypot(height, along);
+  const double cos_pennation = along / fibre;
+  const double l = fibre / lopt;
+  const double v = mt_speed_m_s * cos_pennation / (lopt * mt.max_contraction_velocity);  // lengthening positive
+  const double fl = std::exp(-(l - 1) * (l - 1) / mt.kshape_active);
+  double fv;
+  if (v <= 0) {
+    fv = std::max(0.0, (1 + v) / (1 - v / mt.af));
+  } else {
+    const double c = v * (2 + 2 / mt.af) / (mt.flen - 1);
+    fv = (1 + c * mt.flen) / (1 + c);
+  }
+  return fl * fv * cos_pennation;
+}
+
 StaticOptimizationTables static_optimization_tables(const Model& model, const Motion& motion,
                                                     const StaticOptimizationOptions& options,
                                                     const ExternalLoadsSpec* loads) {
@@ -195,6 +216,8 @@ StaticOptimizationTables static_optimization_tables(const Model& model, const Mo
   }
   Data data(model);
   data.dual_warm_start.resize(0);
+  Eigen::VectorXd scale = Eigen::VectorXd::Ones(nm);
+  if (options.use_muscle_physiology) ro.force_scale = &scale;
   for (int k = 0; k < nt; ++k) {
     forward_kinematics(model, data, motion.q[k], motion.qdot[k]);
     apply_loads(model, data, {});
@@ -202,6 +225,14 @@ StaticOptimizationTables static_optimization_tables(const Model& model, const Mo
     inverse_dynamics(model, data, motion.qddot[k]);
     passive_moments(model, data);
     muscle_geometry(model, data);
+    if (options.use_muscle_physiology)
+      for (int m = 0; m < nm; ++m) {
+        // Lengthening speed: dL/dt = -sum over coordinates of moment arm x rate.
+        double speed = 0;
+        for (std::size_t c = 0; c < model.coordinates.size(); ++c)
+          speed -= data.moment_arm_m(static_cast<int>(c), m) * motion.qdot[k][static_cast<int>(c)];
+        scale[m] = thelen_rigid_tendon_scale(model.muscles[m].tendon, data.length_m[m], speed);
+      }
     recruit_muscles(model, data, ro);
     if (data.status != RecruitmentStatus::ok) ++t.frames_beyond_capacity;
     t.activation.data.row(k) = data.activation.transpose();

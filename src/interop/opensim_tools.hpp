@@ -57,17 +57,25 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
 
 struct StaticOptimizationOptions {
   double activation_exponent = 2;  // 2 or 3 (sum of activations to this power)
+  bool use_muscle_physiology = false;
   SolverKind solver = SolverKind::fast;
 };
+
+// With muscle physiology, the force a muscle gives at full activation, as a share of its
+// maximum isometric force: a rigid tendon sets the fibre length and speed from the path
+// (constant-thickness pennation), then Thelen 2003's active force-length Gaussian and its
+// force-velocity relation at full activation, times the pennation cosine (OpenSim's
+// inextensible-tendon active fibre force). Zero for a muscle shorter than its tendon.
+double thelen_rigid_tendon_scale(const MuscleTendon& muscle, double mt_length_m, double mt_speed_m_s);
 
 struct StaticOptimizationTables {
   Storage activation, force;     // OpenSim's "_activation" and "_force" tables, muscles by name
   int frames_beyond_capacity = 0;  // frames where reserves had to carry load
 };
 
-// OpenSim's StaticOptimization analysis without muscle physiology: at each frame the
-// generalised forces of inverse dynamics are met by muscle forces activation x maximum force
-// along their paths, minimising the sum of activations to the exponent, every unlocked
+// OpenSim's StaticOptimization analysis: at each frame the generalised forces of inverse
+// dynamics are met by muscle forces, activation x maximum force (x the physiology scale when
+// asked) along their paths, minimising the sum of activations to the exponent, every unlocked
 // coordinate balanced (reserves, with a prohibitive cost, only where the muscles cannot).
 StaticOptimizationTables static_optimization_tables(const Model& model, const Motion& motion,
                                                     const StaticOptimizationOptions& options,

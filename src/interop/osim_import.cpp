@@ -159,6 +159,10 @@ class Importer {
     if (report_.layout == "4.x") read_joints_4x(model);
     else read_joints_3x();
     build(*m);
+    for (auto& [obj, body] : wraps_in_) {
+      obj.body = body == "ground" ? -1 : m->body_index(body);
+      m->wrap_objects.push_back(obj);
+    }
     read_forces(model, *m);
     read_markers(model, *m);
     read_constraints(model);
@@ -223,11 +227,46 @@ class Importer {
     const XMLElement* objects = Reader::child(Reader::child(body, "WrapObjectSet"), "objects");
     for (const XMLElement* w = objects ? objects->FirstChildElement() : nullptr; w; w = w->NextSiblingElement()) {
       const std::string name = w->Attribute("name") ? w->Attribute("name") : "";
-      wrap_objects_[name] = w->Name();
-      report_.unsupported.push_back({name, w->Name(),
-                                     "wrap object on " + body_name +
-                                         ": muscle paths that wrap over it are not computed; analyses of those muscles refuse",
-                                     w->GetLineNum(), false, true});
+      const std::string type = w->Name();
+      const std::string ctx = type + " " + name;
+      count_visual(w);
+      if (!Reader::flag(Reader::child(w, "active"), true)) {
+        report_.ignored.push_back(ctx + " (inactive)");
+        continue;
+      }
+      WrapObject obj;
+      obj.name = name;
+      obj.in_body = transform(r_.vec3(Reader::child(w, "translation"), ctx + ".translation"),
+                              r_.vec3(Reader::child(w, "xyz_body_rotation"), ctx + ".xyz_body_rotation"));
+      if (type == "WrapCylinder") {
+        obj.shape = WrapObject::Shape::cylinder;
+        obj.dimensions_m = {r_.number(Reader::child(w, "radius"), ctx + ".radius", 0),
+                            r_.number(Reader::child(w, "length"), ctx + ".length", 1), 0};
+      } else if (type == "WrapSphere") {
+        obj.shape = WrapObject::Shape::sphere;
+        obj.dimensions_m = Eigen::Vector3d::Constant(r_.number(Reader::child(w, "radius"), ctx + ".radius", 0));
+      } else if (type == "WrapEllipsoid") {
+        obj.shape = WrapObject::Shape::ellipsoid;
+        obj.dimensions_m = r_.vec3(Reader::child(w, "dimensions"), ctx + ".dimensions");
+        report_.imported.push_back(ctx + ": wrapped in the plane through its centre (OpenSim's ellipsoid methods differ slightly)");
+      } else {
+        report_.unsupported.push_back({name, type, "wrap object type not supported: muscles that wrap over it refuse analysis",
+                                       w->GetLineNum(), false, true});
+        unsupported_wraps_.insert(name);
+        wrap_objects_[name] = -1;
+        continue;
+      }
+      if (!(obj.dimensions_m.x() > 0) || (obj.shape == WrapObject::Shape::ellipsoid && obj.dimensions_m.minCoeff() <= 0))
+        r_.fail(w, ctx, "dimensions must be positive");
+      std::string q = Reader::text(Reader::child(w, "quadrant"));
+      if (!q.empty() && q != "all") {
+        obj.quadrant_sign = q[0] == '-' ? -1 : 1;
+        const char axis = q.back();
+        if (axis != 'x' && axis != 'y' && axis != 'z') r_.fail(Reader::child(w, "quadrant"), ctx + ".quadrant", "expected x, y, z, -x, -y, -z or all");
+        obj.quadrant_axis = axis - 'x';
+      }
+      wrap_objects_[name] = static_cast<int>(wraps_in_.size());
+      wraps_in_.push_back({obj, body_name});
     }
   }
 
@@ -661,6 +700,9 @@ class Importer {
                                                    name + ".pennation_angle_at_optimal", 0);
     mu.tendon.max_contraction_velocity =
         r_.number(Reader::child(f, "max_contraction_velocity"), name + ".max_contraction_velocity", 10);
+    mu.tendon.kshape_active = r_.number(Reader::child(f, "KshapeActive"), name + ".KshapeActive", 0.45);
+    mu.tendon.af = r_.number(Reader::child(f, "Af"), name + ".Af", 0.25);
+    mu.tendon.flen = r_.number(Reader::child(f, "Flen"), name + ".Flen", 1.4);
     mu.max_stress_Pa = 1;  // the stress3 objective weighs every imported muscle alike
     const XMLElement* path = Reader::child(f, "GeometryPath");
     const XMLElement* points = Reader::child(Reader::child(path, "PathPointSet"), "objects");
@@ -687,8 +729,19 @@ class Importer {
     const XMLElement* wraps = Reader::child(Reader::child(path, "PathWrapSet"), "objects");
     for (const XMLElement* w = wraps ? wraps->FirstChildElement("PathWrap") : nullptr; w; w = w->NextSiblingElement("PathWrap")) {
       const std::string obj = Reader::text(Reader::child(w, "wrap_object"));
-      if (!wrap_objects_.count(obj)) r_.fail(w, name + ".PathWrap.wrap_object", "wrap object '" + obj + "' does not exist");
-      unsupported_muscles_.insert(name);
+      const auto it = wrap_objects_.find(obj);
+      if (it == wrap_objects_.end()) r_.fail(w, name + ".PathWrap.wrap_object", "wrap object '" + obj + "' does not exist");
+      if (it->second < 0) continue;  // listed as unsupported
+      PathWrap pw;
+      pw.object = it->second;
+      if (const XMLElement* range = Reader::child(w, "range")) {
+        const auto v = r_.numbers(range, name + ".PathWrap.range");
+        if (v.size() == 2 && v[0] > 0 && v[1] > 0) {  // OpenSim: 1-based point indices; -1 -1: the whole path
+          pw.first_point = static_cast<int>(v[0]) - 1;
+          pw.last_point = static_cast<int>(v[1]) - 1;
+        }
+      }
+      mu.wraps.push_back(pw);
       wrapped_.insert(name);
     }
     m.muscles.push_back(mu);
@@ -726,7 +779,9 @@ class Importer {
   std::vector<BodyIn> bodies_;
   std::map<std::string, int> body_index_;
   std::vector<JointIn> joints_;
-  std::map<std::string, std::string> wrap_objects_;
+  std::map<std::string, int> wrap_objects_;  // name -> index in wraps_in_, -1 unsupported
+  std::vector<std::pair<WrapObject, std::string>> wraps_in_;  // with the name of its body
+  std::set<std::string> unsupported_wraps_;
   std::vector<CoordinateActuatorSpec> actuators_;
   const XMLElement* ground_3x_ = nullptr;
   int visual_ = 0;
@@ -738,7 +793,7 @@ ImportedModel import_osim_text(const std::string& xml, const std::string& file) 
   Importer importer(xml, file);
   ImportedModel out = importer.run();
   for (const auto& name : importer.wrapped_)
-    out.report.imported.push_back("muscle " + name + ": path imported without its wrap objects");
+    out.report.imported.push_back("muscle " + name + ": path with its wrap objects");
   return out;
 }
 

@@ -176,13 +176,16 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
     } else if (a.type == "StaticOptimization") {
       require_supported(im, true, a.name);
       if (a.use_muscle_physiology)
-        throw InputError(s.file, a.line, a.name + ".use_muscle_physiology",
-                         "static optimisation with muscle force-length-velocity is not supported yet; refused "
-                         "(set it to false for ideal force generators)");
+        for (const auto& mu : im.model->muscles)
+          if (mu.tendon.type != "Thelen2003Muscle" && mu.tendon.type != "PathActuator")
+            throw InputError(s.file, a.line, a.name + ".use_muscle_physiology",
+                             "muscle physiology is implemented for Thelen2003Muscle only; " + mu.name + " is a " +
+                                 mu.tendon.type + " (set use_muscle_physiology to false for ideal force generators)");
       if (!im.actuators.empty())
         throw InputError(s.file, a.line, a.name, "coordinate actuators in static optimisation are not supported yet; refused");
       StaticOptimizationOptions so;
       so.activation_exponent = a.activation_exponent;
+      so.use_muscle_physiology = a.use_muscle_physiology;
       const StaticOptimizationTables t = static_optimization_tables(*im.model, motion, so, ext);
       out.emplace_back(s.name + "_" + a.name + "_activation.sto", format_storage(t.activation));
       out.emplace_back(s.name + "_" + a.name + "_force.sto", format_storage(t.force));

@@ -95,12 +95,35 @@ struct MuscleTendon {
   double tendon_slack_length_m = 0;
   double pennation_at_optimal_rad = 0;
   double max_contraction_velocity = 10;  // optimal fibre lengths per second
+  // Thelen 2003 curve shapes (OpenSim's Thelen2003Muscle properties and defaults).
+  double kshape_active = 0.45, af = 0.25, flen = 1.4;
+};
+
+// A smooth obstacle a muscle path wraps over (OpenSim's wrap objects), fixed on a body;
+// its own frame: cylinder axis Z; ellipsoid and sphere centred at the origin.
+struct WrapObject {
+  enum class Shape { cylinder, ellipsoid, sphere };
+  std::string name;
+  Shape shape = Shape::cylinder;
+  int body = -1;
+  Eigen::Isometry3d in_body = Eigen::Isometry3d::Identity();
+  Eigen::Vector3d dimensions_m = Eigen::Vector3d::Zero();  // cylinder: radius, length; ellipsoid: radii; sphere: radius
+  int quadrant_axis = -1;  // -1: any side; else the path stays where this axis has quadrant_sign
+  int quadrant_sign = 0;
+};
+
+// One wrap of a muscle path: the object, and the path points between which it may act
+// (0-based, inclusive; -1: the whole path).
+struct PathWrap {
+  int object = -1;
+  int first_point = -1, last_point = -1;
 };
 
 struct Muscle {
   std::string name;
   std::string group;
   std::vector<PathPoint> path;     // origin, via points, insertion
+  std::vector<PathWrap> wraps;     // in the order they are applied (imported models)
   double pcsa_m2 = 0;
   double max_stress_Pa = 0;
   double max_isometric_force_N = 0;  // given directly (imported); else PCSA x stress
@@ -204,6 +227,7 @@ struct Model {
   // Jacobian applies (dynamics.cpp); otherwise Simbody's.
   bool rotations_about_child_origin = true;
   std::vector<Frame> frames;       // imported models
+  std::vector<WrapObject> wrap_objects;  // imported models
   std::vector<Marker> markers;     // imported models
 
   int body_index(const std::string& name) const;        // -1 when absent

@@ -1,8 +1,71 @@
 #include "muscles/muscle_geometry.hpp"
 
 #include "dynamics/dynamics.hpp"
+#include "muscles/wrapping.hpp"
 
 namespace spineload {
+
+namespace {
+
+// A point of a muscle path in ground, and the body that carries it (-1: ground).
+struct Node {
+  int body;
+  Eigen::Vector3d world;
+  int original;       // index of the path point it is, or follows (for wrap ranges)
+  bool arc_to_next;   // the path runs over a wrap surface from here to the next node
+  double arc_m;
+};
+
+// Adds the generalised force of a unit-tension pull on point p of body b.
+void add_point_force(const Model& model, const Data& data, Eigen::VectorXd& g, int b, const Eigen::Vector3d& p,
+                     const Eigen::Vector3d& f) {
+  if (b < 0) return;  // on ground: moves nothing
+  const Eigen::Vector3d moment = (p - data.pose[b].translation()).cross(f);
+  for (int q : model.bodies[b].ancestor_q)
+    g[q] += data.jacobian.block<3, 1>(6 * b, q).dot(moment) + data.jacobian.block<3, 1>(6 * b + 3, q).dot(f);
+}
+
+// A path with wrap objects: the tangent points of each wrap join the path, fixed for this
+// instant on the wrap object's body (so their pull maps through its Jacobian, which gives
+// -dL/dq for a path that is shortest over the surface).
+double wrapped_path(const Model& model, const Data& data, const Muscle& muscle, Eigen::VectorXd& g) {
+  std::vector<Node> nodes;
+  for (std::size_t k = 0; k < muscle.path.size(); ++k)
+    nodes.push_back({muscle.path[k].body, world_point(data, muscle.path[k].body, muscle.path[k].location_m),
+                     static_cast<int>(k), false, 0.0});
+  for (const PathWrap& pw : muscle.wraps) {
+    const WrapObject& w = model.wrap_objects[pw.object];
+    const Eigen::Isometry3d X = w.body < 0 ? w.in_body : data.pose[w.body] * w.in_body;
+    const Eigen::Isometry3d Xi = X.inverse();
+    for (std::size_t k = 0; k + 1 < nodes.size(); ++k) {
+      if (nodes[k].arc_to_next) continue;
+      if (pw.first_point >= 0 && (nodes[k].original < pw.first_point || nodes[k + 1].original > pw.last_point)) continue;
+      const WrapResult r = wrap_segment(w, Xi * nodes[k].world, Xi * nodes[k + 1].world);
+      if (!r.wrapped) continue;
+      const Node t1{w.body, X * r.t1, nodes[k].original, true, r.arc_length_m};
+      const Node t2{w.body, X * r.t2, nodes[k].original, false, 0.0};
+      nodes.insert(nodes.begin() + static_cast<long>(k) + 1, {t1, t2});
+      break;  // one wrap per object, on the first segment it applies to
+    }
+  }
+  double length = 0;
+  for (std::size_t k = 0; k + 1 < nodes.size(); ++k) {
+    if (nodes[k].arc_to_next) {
+      length += nodes[k].arc_m;
+      continue;
+    }
+    const Eigen::Vector3d d = nodes[k + 1].world - nodes[k].world;
+    const double len = d.norm();
+    length += len;
+    if (len == 0 || nodes[k].body == nodes[k + 1].body) continue;
+    const Eigen::Vector3d dir = d / len;
+    add_point_force(model, data, g, nodes[k].body, nodes[k].world, dir);
+    add_point_force(model, data, g, nodes[k + 1].body, nodes[k + 1].world, -dir);
+  }
+  return length;
+}
+
+}  // namespace
 
 void muscle_geometry(const Model& model, Data& data) {
   const int nc = static_cast<int>(model.coordinates.size());
@@ -18,21 +81,21 @@ void muscle_geometry(const Model& model, Data& data) {
     // Each segment pulls its two end points towards each other; a point's force maps to
     // generalised forces through its body's Jacobian rows, J_w^T (r x F) + J_v^T F, over
     // the only columns that can be nonzero (the joints between ground and the body).
-    auto add_point_force = [&](int b, const Eigen::Vector3d& p, const Eigen::Vector3d& f) {
-      if (b < 0) return;  // on ground: moves nothing
-      const Eigen::Vector3d moment = (p - data.pose[b].translation()).cross(f);
-      for (int q : model.bodies[b].ancestor_q)
-        g[q] += data.jacobian.block<3, 1>(6 * b, q).dot(moment) + data.jacobian.block<3, 1>(6 * b + 3, q).dot(f);
-    };
     for (std::size_t k = 0; k + 1 < path.size(); ++k) {
       const Eigen::Vector3d d = path[k + 1] - path[k];
       const double len = d.norm();
       length += len;
       dir[k] = len > 0 ? Eigen::Vector3d(d / len) : Eigen::Vector3d::Zero();
-      const int b0 = muscle.path[k].body, b1 = muscle.path[k + 1].body;
-      if (b0 == b1) continue;
-      add_point_force(b0, path[k], dir[k]);
-      add_point_force(b1, path[k + 1], -dir[k]);
+    }
+    if (!muscle.wraps.empty()) {
+      length = wrapped_path(model, data, muscle, g);
+    } else {
+      for (std::size_t k = 0; k + 1 < path.size(); ++k) {
+        const int b0 = muscle.path[k].body, b1 = muscle.path[k + 1].body;
+        if (b0 == b1) continue;
+        add_point_force(model, data, g, b0, path[k], dir[k]);
+        add_point_force(model, data, g, b1, path[k + 1], -dir[k]);
+      }
     }
     data.length_m[m] = length;
     for (int c = 0; c < nc; ++c) data.moment_arm_m(c, m) = g[model.coordinates[c].mb_index];

@@ -25,7 +25,8 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
   for (int r = 0; r < ne; ++r) {
     const int c = model.equilibrium_coordinates[r];
     for (int m = 0; m < nm; ++m)
-      p.A(r, m) = data.moment_arm_m(c, m) * model.muscles[m].max_force_N();
+      p.A(r, m) = data.moment_arm_m(c, m) * model.muscles[m].max_force_N() *
+                  (options.force_scale ? (*options.force_scale)[m] : 1.0);
     for (int k = 0; k < nk; ++k) p.A(r, nm + k) = contact_g(model.coordinates[c].mb_index, k);
     p.A(r, nm + nk + r) = 1.0;
     // muscles + contacts + passive + reserve = required generalised force
@@ -89,7 +90,8 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
   data.contact_force_N = r.x.segment(nm, nk);
   data.dual_warm_start = r.lambda;
   data.activation = r.x.head(nm);
-  for (int m = 0; m < nm; ++m) data.force_N[m] = data.activation[m] * model.muscles[m].max_force_N();
+  for (int m = 0; m < nm; ++m)
+    data.force_N[m] = data.activation[m] * model.muscles[m].max_force_N() * (options.force_scale ? (*options.force_scale)[m] : 1.0);
   data.reserve_Nm = r.x.tail(p.num_constraints());
   data.status = RecruitmentStatus::ok;
   for (int k = 0; k < data.reserve_Nm.size(); ++k) {

@@ -27,6 +27,9 @@ struct RecruitmentOptions {
   // model's level-specific extensors at L5/S1 saturate and leave reserves of about 2 % there.
   double reserve_threshold_Nm = 1.0;
   double reserve_threshold_fraction = 0.05;
+  // Per muscle, the share of its maximum force it can give at full activation in this
+  // frame (muscle physiology: force-length-velocity, pennation); null: all of it.
+  const Eigen::VectorXd* force_scale = nullptr;
 };
 
 // The optimisation problem for the current Data (exposed for solver tests and benchmarks).

@@ -5,7 +5,9 @@
 #include <filesystem>
 
 #include "interop/conformance.hpp"
+#include "dynamics/dynamics.hpp"
 #include "interop/osim_import.hpp"
+#include "muscles/muscle_geometry.hpp"
 #include "test_support.hpp"
 
 namespace spineload {
@@ -30,6 +32,67 @@ TEST(Conformance, InverseDynamicsAndJointReactionsMatchOpenSim) {
   }
   EXPECT_EQ(id, 2);
   EXPECT_EQ(reactions, 3 * 3 + 2 * 3);
+}
+
+TEST(Conformance, StaticOptimisationStatusIsPinned) {
+  // docs/opensim.md explains the remaining differences (the force-velocity scaling implied by
+  // OpenSim's results, the ellipsoid wrapping method). Pinned so that a change shows up here.
+  if (!std::filesystem::exists(pack())) GTEST_SKIP() << "../shared/opensim-conformance is absent";
+  const ConformanceReport r = run_conformance(pack());
+  int activations = 0, forces_within = 0, forces = 0;
+  for (const auto& row : r.rows) {
+    if (row.case_name.find("static optimisation") == std::string::npos) continue;
+    ASSERT_EQ(row.frames, 61) << row.note;
+    if (row.quantity.find("activation") != std::string::npos) {
+      ++activations;
+      EXPECT_LT(row.max_error, 0.035) << row.case_name << " " << row.quantity;
+      if (row.quantity.rfind("TRIlong", 0) == 0 || row.quantity.rfind("BRA", 0) == 0) {
+        EXPECT_TRUE(row.passed) << row.quantity;
+      }
+    } else {
+      ++forces;
+      forces_within += row.passed;
+      EXPECT_LT(row.max_error, 5.0) << row.case_name << " " << row.quantity;  // newtons
+    }
+  }
+  EXPECT_EQ(activations, 12);
+  EXPECT_EQ(forces, 12);
+  EXPECT_GE(forces_within, 11);
+}
+
+TEST(Conformance, WrappedMomentArmsAreLengthDerivatives) {
+  // Moment arm = -dL/dq for arm26's wrapped muscles (finite differences), cylinder wraps
+  // exactly, the planar ellipsoid wrap closely.
+  if (!std::filesystem::exists(pack())) GTEST_SKIP() << "../shared/opensim-conformance is absent";
+  const ImportedModel im = import_osim_file(pack() + "/arm26.osim");
+  const Model& m = *im.model;
+  Data d(m);
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(2);
+  for (const auto& q0 : {Eigen::Vector2d(0.1, 0.5), Eigen::Vector2d(-0.3, 1.2), Eigen::Vector2d(0.5, 2.0)}) {
+    forward_kinematics(m, d, q0, zero);
+    muscle_geometry(m, d);
+    const Eigen::MatrixXd arms = d.moment_arm_m;
+    for (int c = 0; c < 2; ++c) {
+      Eigen::VectorXd lengths[2];
+      for (int side = 0; side < 2; ++side) {
+        Eigen::VectorXd q = q0;
+        q[c] += side ? 1e-6 : -1e-6;
+        forward_kinematics(m, d, q, zero);
+        muscle_geometry(m, d);
+        lengths[side] = d.length_m;
+      }
+      const Eigen::VectorXd numeric = -(lengths[1] - lengths[0]) / 2e-6;
+      for (std::size_t k = 0; k < m.muscles.size(); ++k) {
+        // The planar ellipsoid path is not the shortest over the surface, so its pull and
+        // its length derivative differ a little (BIClong over the humeral head: 1.3 mm of 19).
+        bool ellipsoid = false;
+        for (const auto& w : m.muscles[k].wraps)
+          ellipsoid |= m.wrap_objects[w.object].shape == WrapObject::Shape::ellipsoid;
+        EXPECT_NEAR(arms(c, static_cast<int>(k)), numeric[static_cast<int>(k)], ellipsoid ? 2e-3 : 1e-5)
+            << m.muscles[k].name << " q" << c;
+      }
+    }
+  }
 }
 
 TEST(Conformance, PackModelsImport) {

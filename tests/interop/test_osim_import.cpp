@@ -160,13 +160,17 @@ TEST(OsimImport, CyclesInTheJointTreeAreRefused) {
 }
 
 TEST(OsimImport, UnsupportedPartsAreListedAndAnalysesThatNeedThemRefuse) {
-  // A wrap object: imported without it, listed, and muscle analyses refuse.
+  // A torus wrap object: listed, and muscle analyses refuse; a cylinder is imported.
   const std::string wrap = R"(
-      <WrapObjectSet><objects><WrapCylinder name="roller"><radius>0.02</radius><length>0.1</length></WrapCylinder></objects></WrapObjectSet>)";
+      <WrapObjectSet><objects><WrapTorus name="ring"><inner_radius>0.01</inner_radius></WrapTorus>
+        <WrapCylinder name="roller"><radius>0.02</radius><length>0.1</length><quadrant>-y</quadrant></WrapCylinder></objects></WrapObjectSet>)";
   const ImportedModel im = import_osim_text(pendulum("CustomJoint", wrap), "wrap.osim");
   ASSERT_EQ(im.report.unsupported.size(), 1u);
-  EXPECT_EQ(im.report.unsupported[0].name, "roller");
-  EXPECT_EQ(im.report.unsupported[0].type, "WrapCylinder");
+  EXPECT_EQ(im.report.unsupported[0].name, "ring");
+  EXPECT_EQ(im.report.unsupported[0].type, "WrapTorus");
+  ASSERT_EQ(im.model->wrap_objects.size(), 1u);
+  EXPECT_EQ(im.model->wrap_objects[0].quadrant_axis, 1);
+  EXPECT_EQ(im.model->wrap_objects[0].quadrant_sign, -1);
   EXPECT_NO_THROW(require_supported(im, false, "InverseDynamics"));
   EXPECT_THROW(require_supported(im, true, "StaticOptimization"), InputError);
   // An unknown joint type: welded, listed, and every analysis refuses.

@@ -90,3 +90,32 @@ TEST(Setup, BadSetupsNameTheField) {
 
 }  // namespace
 }  // namespace spineload
+
+#include "interop/opensim_tools.hpp"
+
+namespace spineload {
+namespace {
+
+TEST(MusclePhysiology, ThelenRigidTendonScale) {
+  MuscleTendon m;
+  m.optimal_fiber_length_m = 0.1;
+  m.tendon_slack_length_m = 0.2;
+  m.pennation_at_optimal_rad = 0.2;
+  m.kshape_active = 0.5;
+  m.af = 0.3;
+  m.flen = 1.8;
+  const double at_optimum = 0.2 + 0.1 * std::cos(0.2);
+  // At optimal fibre length, still: the pennation cosine alone.
+  EXPECT_NEAR(thelen_rigid_tendon_scale(m, at_optimum, 0), std::cos(0.2), 1e-12);
+  // Shorter than its tendon: no force.
+  EXPECT_DOUBLE_EQ(thelen_rigid_tendon_scale(m, 0.19, 0), 0.0);
+  // Shortening at the maximum speed (10 fibre lengths per second along the fibre): none.
+  EXPECT_NEAR(thelen_rigid_tendon_scale(m, at_optimum, -1.0 / std::cos(0.2)), 0.0, 1e-12);
+  // Lengthening fast: towards Flen.
+  EXPECT_NEAR(thelen_rigid_tendon_scale(m, at_optimum, 1e3) / std::cos(0.2), 1.8, 1e-2);
+  // Half the speed of shortening: (1 - 0.5) / (1 + 0.5 / Af).
+  EXPECT_NEAR(thelen_rigid_tendon_scale(m, at_optimum, -0.5 / std::cos(0.2)) / std::cos(0.2), 0.5 / (1 + 0.5 / 0.3), 1e-12);
+}
+
+}  // namespace
+}  // namespace spineload
