@@ -41,7 +41,9 @@ Motion motion_from_storage(const Model& model, const Storage& st, const MotionOp
     if (c >= 0) speed_col[c] = static_cast<int>(k);
   }
   for (int c = 0; c < nc; ++c)
-    if (value_col[c] < 0) m.missing.push_back(model.coordinates[c].name);
+    if (value_col[c] < 0 && std::none_of(model.couplers.begin(), model.couplers.end(),
+                                         [&](const CoordinateCoupler& k) { return k.dependent == c; }))
+      m.missing.push_back(model.coordinates[c].name);
   if (static_cast<int>(m.missing.size()) == nc)
     throw InputError(file, 0, "labels", "no column names a coordinate of model '" + model.name + "'");
   m.speeds_from_file =
@@ -88,6 +90,15 @@ Motion motion_from_storage(const Model& model, const Storage& st, const MotionOp
       qd[c] = m.speeds_from_file ? u_spline[c].value(t) : q_spline[c].first_derivative(t);
       qdd[c] = m.speeds_from_file ? u_spline[c].first_derivative(t) : q_spline[c].second_derivative(t);
     }
+    // A coupled coordinate the file does not give follows its independent one.
+    for (const CoordinateCoupler& cp : model.couplers) {
+      if (value_col[cp.dependent] >= 0) continue;
+      const double x = q[cp.independent];
+      const double f1 = cp.function->derivative({0}, &x), f2 = cp.function->derivative({0, 0}, &x);
+      q[cp.dependent] = cp.function->value(&x);
+      qd[cp.dependent] = f1 * qd[cp.independent];
+      qdd[cp.dependent] = f2 * qd[cp.independent] * qd[cp.independent] + f1 * qdd[cp.independent];
+    }
     m.time_s.push_back(t);
     m.q.push_back(q);
     m.qdot.push_back(qd);
@@ -121,6 +132,9 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
     int joint, frame;
     bool on_child;
   };
+  if (!model.couplers.empty())
+    throw InputError(file, 0, "JointReaction",
+                     "joint reactions of a model with coordinate coupler constraints are not supported yet; refused");
   std::vector<Resolved> rs;
   Storage out;
   out.name = "Joint Reaction Loads";

@@ -165,10 +165,14 @@ class Importer {
     }
     read_forces(model, *m);
     read_markers(model, *m);
-    read_constraints(model);
+    read_constraints(model, *m);
     finish_model_topology(*m);
-    for (std::size_t c = 0; c < m->coordinates.size(); ++c)
-      if (!m->coordinates[c].locked) m->equilibrium_coordinates.push_back(static_cast<int>(c));
+    // Every free coordinate is balanced; a coupled one through the coordinate it follows.
+    for (std::size_t c = 0; c < m->coordinates.size(); ++c) {
+      const bool dependent = std::any_of(m->couplers.begin(), m->couplers.end(),
+                                         [&](const CoordinateCoupler& k) { return k.dependent == static_cast<int>(c); });
+      if (!m->coordinates[c].locked && !dependent) m->equilibrium_coordinates.push_back(static_cast<int>(c));
+    }
     m->rotations_about_child_origin = false;
     m->mass_kg = m->total_mass_kg();
 
@@ -710,19 +714,42 @@ class Importer {
       const std::string ptype = p->Name();
       const std::string pname = p->Attribute("name") ? p->Attribute("name") : "";
       const std::string ctx = name + "." + pname;
-      if (ptype == "MovingPathPoint" || ptype == "ConditionalPathPoint") {
-        report_.unsupported.push_back({pname, ptype, "path point of " + name + " not supported: " + name +
-                                                         " is left out of moment arms and static optimisation",
-                                       p->GetLineNum(), false, true});
-        unsupported_muscles_.insert(name);
-        if (ptype == "MovingPathPoint") continue;
-      } else if (ptype != "PathPoint") {
+      if (ptype != "PathPoint" && ptype != "ConditionalPathPoint" && ptype != "MovingPathPoint")
         r_.fail(p, ctx, "unknown path point type '" + ptype + "'");
-      }
       const XMLElement* body = Reader::child_any(p, {"body", "socket_parent_frame"});
       PathPoint point;
       point.body = body_ref(Reader::text(body), m, p, ctx + ".body");
       point.location_m = r_.vec3(Reader::child(p, "location"), ctx + ".location");
+      auto coordinate_ref = [&](std::initializer_list<const char*> fields, const std::string& field) {
+        const XMLElement* e = Reader::child_any(p, fields);
+        const std::string ref = last_component(Reader::text(e));
+        const int c = m.coordinate_index(ref);
+        if (c < 0) r_.fail(e ? e : p, ctx + "." + field, "coordinate '" + ref + "' does not exist");
+        return c;
+      };
+      if (ptype == "ConditionalPathPoint") {
+        point.condition_coordinate = coordinate_ref({"coordinate", "socket_coordinate"}, "coordinate");
+        const auto range = r_.numbers(Reader::child(p, "range"), ctx + ".range");
+        if (range.size() != 2 || range[0] > range[1]) r_.fail(Reader::child(p, "range"), ctx + ".range", "expected min and max");
+        point.condition_min = range[0];
+        point.condition_max = range[1];
+        mu.variable_path = true;
+      } else if (ptype == "MovingPathPoint") {
+        const char* axes[] = {"x", "y", "z"};
+        for (int a = 0; a < 3; ++a) {
+          const std::string loc = std::string(axes[a]) + "_location";
+          const XMLElement* fe = Reader::child(p, loc.c_str());
+          if (!fe || !fe->FirstChildElement()) continue;
+          const std::string coord = std::string(axes[a]) + "_coordinate", socket = "socket_" + coord;
+          point.moving_coordinate[a] = coordinate_ref({coord.c_str(), socket.c_str()}, coord);
+          point.moving_function[a] = read_function(fe->FirstChildElement(), ctx + "." + loc);
+          if (point.moving_function[a]->num_arguments() == 0) {  // a constant: a fixed component
+            point.location_m[a] = point.moving_function[a]->value(nullptr);
+            point.moving_coordinate[a] = -1;
+          }
+        }
+        mu.variable_path = true;
+      }
       mu.path.push_back(point);
     }
     if (mu.path.size() < 2) r_.fail(f, name + ".GeometryPath", "a muscle path needs at least two points");
@@ -759,12 +786,33 @@ class Importer {
     }
   }
 
-  void read_constraints(const XMLElement* model) {
+  void read_constraints(const XMLElement* model, Model& m) {
     const XMLElement* objects = Reader::child(Reader::child(model, "ConstraintSet"), "objects");
     for (const XMLElement* c = objects ? objects->FirstChildElement() : nullptr; c; c = c->NextSiblingElement()) {
       const std::string name = c->Attribute("name") ? c->Attribute("name") : "";
-      if (Reader::flag(Reader::child_any(c, {"isDisabled"}), false)) continue;
-      report_.unsupported.push_back({name, c->Name(), "constraint not supported: kinematics would not honour it, so no analysis runs",
+      const std::string type = c->Name();
+      if (Reader::flag(Reader::child(c, "isDisabled"), false)) continue;
+      const XMLElement* enforced = Reader::child(c, "isEnforced");
+      if (enforced && !Reader::flag(enforced, true)) continue;
+      const auto independent = Reader::words(Reader::child(c, "independent_coordinate_names"));
+      if (type == "CoordinateCouplerConstraint" && independent.size() == 1) {
+        const std::string ctx = type + " " + name;
+        CoordinateCoupler k;
+        k.independent = m.coordinate_index(independent[0]);
+        const std::string dep = Reader::text(Reader::child(c, "dependent_coordinate_name"));
+        k.dependent = m.coordinate_index(dep);
+        if (k.independent < 0) r_.fail(c, ctx + ".independent_coordinate_names", "coordinate '" + independent[0] + "' does not exist");
+        if (k.dependent < 0) r_.fail(c, ctx + ".dependent_coordinate_name", "coordinate '" + dep + "' does not exist");
+        const XMLElement* fn = Reader::child(c, "coupled_coordinates_function");
+        if (!fn || !fn->FirstChildElement()) r_.fail(c, ctx + ".coupled_coordinates_function", "missing");
+        k.function = read_function(fn->FirstChildElement(), ctx + ".coupled_coordinates_function");
+        const double scale = r_.number(Reader::child(c, "scale_factor"), ctx + ".scale_factor", 1);
+        if (scale != 1) k.function = multiplier_function(k.function, scale);
+        m.couplers.push_back(k);
+        report_.imported.push_back("coupler " + name + ": " + dep + " follows " + independent[0]);
+        continue;
+      }
+      report_.unsupported.push_back({name, type, "constraint not supported: kinematics would not honour it, so no analysis runs",
                                      c->GetLineNum(), true, false});
     }
   }

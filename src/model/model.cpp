@@ -540,7 +540,10 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
 
   auto to_body = [&](const ModelSource::PointSrc& p) {
     const int b = model->body_index(p.body);
-    return PathPoint{b, s * (p.location_m - origin_ref[b])};
+    PathPoint point;
+    point.body = b;
+    point.location_m = s * (p.location_m - origin_ref[b]);
+    return point;
   };
   const double pcsa_scale = (mass_kg / src.reference_mass_kg) / s;
   for (const auto& m : src.muscles) {

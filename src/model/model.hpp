@@ -85,6 +85,20 @@ struct Rhythm {
 struct PathPoint {
   int body = -1;
   Eigen::Vector3d location_m = Eigen::Vector3d::Zero();  // in body frame
+  // OpenSim's ConditionalPathPoint: on the path only while a coordinate lies in [min, max].
+  int condition_coordinate = -1;
+  double condition_min = 0, condition_max = 0;
+  // OpenSim's MovingPathPoint: each component given by a function of one coordinate
+  // (coordinate -1: that component stays at location_m).
+  std::array<int, 3> moving_coordinate{-1, -1, -1};
+  std::array<std::shared_ptr<const mb::JointFunction>, 3> moving_function;
+  bool moves() const { return moving_coordinate[0] >= 0 || moving_coordinate[1] >= 0 || moving_coordinate[2] >= 0; }
+};
+
+// OpenSim's CoordinateCouplerConstraint: a dependent coordinate as a function of another.
+struct CoordinateCoupler {
+  int dependent = -1, independent = -1;
+  std::shared_ptr<const mb::JointFunction> function;
 };
 
 // What OpenSim muscles add to a path and a maximum force (imported models); static analysis
@@ -124,6 +138,7 @@ struct Muscle {
   std::string group;
   std::vector<PathPoint> path;     // origin, via points, insertion
   std::vector<PathWrap> wraps;     // in the order they are applied (imported models)
+  bool variable_path = false;      // conditional or moving points (imported models)
   double pcsa_m2 = 0;
   double max_stress_Pa = 0;
   double max_isometric_force_N = 0;  // given directly (imported); else PCSA x stress
@@ -228,6 +243,7 @@ struct Model {
   bool rotations_about_child_origin = true;
   std::vector<Frame> frames;       // imported models
   std::vector<WrapObject> wrap_objects;  // imported models
+  std::vector<CoordinateCoupler> couplers;  // imported models
   std::vector<Marker> markers;     // imported models
 
   int body_index(const std::string& name) const;        // -1 when absent

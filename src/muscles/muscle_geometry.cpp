@@ -14,7 +14,23 @@ struct Node {
   int original;       // index of the path point it is, or follows (for wrap ranges)
   bool arc_to_next;   // the path runs over a wrap surface from here to the next node
   double arc_m;
+  int moving = -1;    // index of a moving path point, whose motion on its body adds force
 };
+
+double coordinate_value(const Model& model, const Data& data, int c) {
+  return data.q[model.coordinates[c].mb_index];
+}
+
+// A path point's location on its body now (moving points follow their functions).
+Eigen::Vector3d point_location(const Model& model, const Data& data, const PathPoint& p) {
+  Eigen::Vector3d loc = p.location_m;
+  for (int k = 0; k < 3; ++k)
+    if (p.moving_coordinate[k] >= 0) {
+      const double x = coordinate_value(model, data, p.moving_coordinate[k]);
+      loc[k] = p.moving_function[k]->value(&x);
+    }
+  return loc;
+}
 
 // Adds the generalised force of a unit-tension pull on point p of body b.
 void add_point_force(const Model& model, const Data& data, Eigen::VectorXd& g, int b, const Eigen::Vector3d& p,
@@ -25,14 +41,22 @@ void add_point_force(const Model& model, const Data& data, Eigen::VectorXd& g, i
     g[q] += data.jacobian.block<3, 1>(6 * b, q).dot(moment) + data.jacobian.block<3, 1>(6 * b + 3, q).dot(f);
 }
 
-// A path with wrap objects: the tangent points of each wrap join the path, fixed for this
-// instant on the wrap object's body (so their pull maps through its Jacobian, which gives
-// -dL/dq for a path that is shortest over the surface).
-double wrapped_path(const Model& model, const Data& data, const Muscle& muscle, Eigen::VectorXd& g) {
+// A path with wrap objects, conditional or moving points. The tangent points of each wrap
+// join the path, fixed for this instant on the wrap object's body (so their pull maps
+// through its Jacobian, which gives -dL/dq for a path that is shortest over the surface);
+// a conditional point is on the path only inside its coordinate range; a moving point's
+// slide along its body with its coordinate adds its own generalised force.
+double general_path(const Model& model, const Data& data, const Muscle& muscle, Eigen::VectorXd& g) {
   std::vector<Node> nodes;
-  for (std::size_t k = 0; k < muscle.path.size(); ++k)
-    nodes.push_back({muscle.path[k].body, world_point(data, muscle.path[k].body, muscle.path[k].location_m),
-                     static_cast<int>(k), false, 0.0});
+  for (std::size_t k = 0; k < muscle.path.size(); ++k) {
+    const PathPoint& p = muscle.path[k];
+    if (p.condition_coordinate >= 0) {
+      const double x = coordinate_value(model, data, p.condition_coordinate);
+      if (x < p.condition_min || x > p.condition_max) continue;
+    }
+    nodes.push_back({p.body, world_point(data, p.body, point_location(model, data, p)), static_cast<int>(k), false, 0.0,
+                     p.moves() ? static_cast<int>(k) : -1});
+  }
   for (const PathWrap& pw : muscle.wraps) {
     const WrapObject& w = model.wrap_objects[pw.object];
     const Eigen::Isometry3d X = w.body < 0 ? w.in_body : data.pose[w.body] * w.in_body;
@@ -42,8 +66,8 @@ double wrapped_path(const Model& model, const Data& data, const Muscle& muscle, 
       if (pw.first_point >= 0 && (nodes[k].original < pw.first_point || nodes[k + 1].original > pw.last_point)) continue;
       const WrapResult r = wrap_segment(w, Xi * nodes[k].world, Xi * nodes[k + 1].world);
       if (!r.wrapped) continue;
-      const Node t1{w.body, X * r.t1, nodes[k].original, true, r.arc_length_m};
-      const Node t2{w.body, X * r.t2, nodes[k].original, false, 0.0};
+      const Node t1{w.body, X * r.t1, nodes[k].original, true, r.arc_length_m, -1};
+      const Node t2{w.body, X * r.t2, nodes[k].original, false, 0.0, -1};
       nodes.insert(nodes.begin() + static_cast<long>(k) + 1, {t1, t2});
       break;  // one wrap per object, on the first segment it applies to
     }
@@ -57,8 +81,22 @@ double wrapped_path(const Model& model, const Data& data, const Muscle& muscle, 
     const Eigen::Vector3d d = nodes[k + 1].world - nodes[k].world;
     const double len = d.norm();
     length += len;
-    if (len == 0 || nodes[k].body == nodes[k + 1].body) continue;
+    if (len == 0) continue;
     const Eigen::Vector3d dir = d / len;
+    // A moving point also slides on its body: F . (R dp/dq) per coordinate driving it.
+    for (const auto& [node, f] : {std::pair{&nodes[k], dir}, std::pair{&nodes[k + 1], Eigen::Vector3d(-dir)}}) {
+      if (node->moving < 0) continue;
+      const PathPoint& p = muscle.path[node->moving];
+      const Eigen::Matrix3d R = node->body < 0 ? Eigen::Matrix3d(Eigen::Matrix3d::Identity())
+                                               : Eigen::Matrix3d(data.pose[node->body].linear());
+      for (int a = 0; a < 3; ++a)
+        if (p.moving_coordinate[a] >= 0) {
+          const int c = p.moving_coordinate[a];
+          const double x = coordinate_value(model, data, c);
+          g[model.coordinates[c].mb_index] += f.dot(R.col(a)) * p.moving_function[a]->derivative({0}, &x);
+        }
+    }
+    if (nodes[k].body == nodes[k + 1].body) continue;
     add_point_force(model, data, g, nodes[k].body, nodes[k].world, dir);
     add_point_force(model, data, g, nodes[k + 1].body, nodes[k + 1].world, -dir);
   }
@@ -87,8 +125,8 @@ void muscle_geometry(const Model& model, Data& data) {
       length += len;
       dir[k] = len > 0 ? Eigen::Vector3d(d / len) : Eigen::Vector3d::Zero();
     }
-    if (!muscle.wraps.empty()) {
-      length = wrapped_path(model, data, muscle, g);
+    if (!muscle.wraps.empty() || muscle.variable_path) {
+      length = general_path(model, data, muscle, g);
     } else {
       for (std::size_t k = 0; k + 1 < path.size(); ++k) {
         const int b0 = muscle.path[k].body, b1 = muscle.path[k + 1].body;

@@ -31,6 +31,19 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
     p.A(r, nm + nk + r) = 1.0;
     // muscles + contacts + passive + reserve = required generalised force
     p.b[r] = data.tau_Nm[c] - data.passive_Nm[c];
+    // A coordinate coupled to this one moves with it at rate f'(q): its forces count here
+    // in that proportion (virtual work), as OpenSim's static optimisation balances it.
+    for (const CoordinateCoupler& cp : model.couplers) {
+      if (cp.independent != c) continue;
+      const double x = data.q[model.coordinates[c].mb_index];
+      const double slope = cp.function->derivative({0}, &x);
+      const int d = cp.dependent;
+      for (int m = 0; m < nm; ++m)
+        p.A(r, m) += slope * data.moment_arm_m(d, m) * model.muscles[m].max_force_N() *
+                     (options.force_scale ? (*options.force_scale)[m] : 1.0);
+      for (int k = 0; k < nk; ++k) p.A(r, nm + k) += slope * contact_g(model.coordinates[d].mb_index, k);
+      p.b[r] += slope * (data.tau_Nm[d] - data.passive_Nm[d]);
+    }
   }
   const double inf = std::numeric_limits<double>::infinity();
   p.weight.resize(n);

@@ -182,3 +182,60 @@ TEST(OsimImport, UnsupportedPartsAreListedAndAnalysesThatNeedThemRefuse) {
 
 }  // namespace
 }  // namespace spineload
+
+#include "muscles/muscle_geometry.hpp"
+
+namespace spineload {
+namespace {
+
+TEST(OsimImport, CouplersConditionalAndMovingPoints) {
+  const ImportedModel im = import_osim_file(test::source_path("tests/data/osim/knee_3x.osim"));
+  const Model& m = *im.model;
+  EXPECT_TRUE(im.report.unsupported.empty());
+  ASSERT_EQ(m.couplers.size(), 1u);
+  const int knee = m.coordinate_index("knee_angle"), patella = m.coordinate_index("patella_angle");
+  // The patella is balanced through the knee it follows.
+  EXPECT_EQ(m.equilibrium_coordinates, std::vector<int>{knee});
+  ASSERT_TRUE(m.muscles[0].variable_path);
+  Data d(m);
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(2);
+  auto length = [&](double k, double p) {
+    Eigen::VectorXd q(2);
+    q[knee] = k;
+    q[patella] = p;
+    forward_kinematics(m, d, q, zero);
+    muscle_geometry(m, d);
+    return d.length_m[0];
+  };
+  // Moment arms = -dL/dq, each coordinate on its own, with the moving insertion and with and
+  // without the conditional point.
+  for (double k : {-1.5, -0.2}) {
+    const double p = 0.5 * k;
+    length(k, p);
+    const Eigen::MatrixXd arms = d.moment_arm_m;
+    const double h = 1e-6;
+    EXPECT_NEAR(arms(knee, 0), -(length(k + h, p) - length(k - h, p)) / (2 * h), 1e-6) << k;
+    EXPECT_NEAR(arms(patella, 0), -(length(k, p + h) - length(k, p - h)) / (2 * h), 1e-6) << k;
+  }
+  // The conditional point joins the path inside its range only: crossing the range's edge,
+  // the path jumps by the detour through it.
+  const double inside = length(-0.5 - 1e-9, -0.25), outside = length(-0.5 + 1e-9, -0.25);
+  EXPECT_GT(inside - outside, 1e-5);
+  // A motion without the patella column: the patella follows the knee.
+  Storage st;
+  st.name = "knee";
+  st.in_degrees = false;
+  st.labels = {"knee_angle"};
+  for (int i = 0; i <= 10; ++i) st.time_s.push_back(0.1 * i);
+  st.data.resize(11, 1);
+  for (int i = 0; i <= 10; ++i) st.data(i, 0) = -0.1 * i;
+  const Motion motion = motion_from_storage(m, st, {}, "knee.sto");
+  EXPECT_NEAR(motion.q[6][patella], 0.5 * motion.q[6][knee], 1e-12);
+  EXPECT_NEAR(motion.qdot[6][patella], 0.5 * motion.qdot[6][knee], 1e-12);
+  EXPECT_TRUE(motion.missing.empty());
+  // Reactions would need the constraint in forward dynamics: refused, by name.
+  EXPECT_THROW(joint_reaction_table(m, motion, {{"knee", true, "shank"}}, "x"), InputError);
+}
+
+}  // namespace
+}  // namespace spineload
