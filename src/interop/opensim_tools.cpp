@@ -220,13 +220,15 @@ StaticOptimizationTables static_optimization_tables(const Model& model, const Mo
   ro.objective = options.activation_exponent == 2 ? Objective::activation_squared : Objective::activation_cubed;
   StaticOptimizationTables t;
   const int nm = static_cast<int>(model.muscles.size());
+  const int na = static_cast<int>(model.actuators.size());
   const int nt = static_cast<int>(motion.time_s.size());
   for (Storage* s : {&t.activation, &t.force}) {
     s->name = "Static Optimization";
     s->in_degrees = false;
     s->time_s = motion.time_s;
-    s->data.resize(nt, nm);
+    s->data.resize(nt, nm + na);
     for (const auto& mu : model.muscles) s->labels.push_back(mu.name);
+    for (const auto& a : model.actuators) s->labels.push_back(a.name);  // control, and control x optimal force
   }
   Data data(model);
   data.dual_warm_start.resize(0);
@@ -249,8 +251,12 @@ StaticOptimizationTables static_optimization_tables(const Model& model, const Mo
       }
     recruit_muscles(model, data, ro);
     if (data.status != RecruitmentStatus::ok) ++t.frames_beyond_capacity;
-    t.activation.data.row(k) = data.activation.transpose();
-    t.force.data.row(k) = data.force_N.transpose();
+    t.activation.data.block(k, 0, 1, nm) = data.activation.transpose();
+    t.force.data.block(k, 0, 1, nm) = data.force_N.transpose();
+    for (int a = 0; a < na; ++a) {
+      t.activation.data(k, nm + a) = data.actuator_control[a];
+      t.force.data(k, nm + a) = data.actuator_control[a] * model.actuators[a].optimal_force;
+    }
   }
   return t;
 }

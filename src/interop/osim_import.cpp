@@ -180,14 +180,13 @@ class Importer {
                             {fmt::format("bodies: {}", m->bodies.size()), fmt::format("joints: {}", m->joints.size()),
                              fmt::format("coordinates: {}", m->coordinates.size()),
                              fmt::format("muscles: {}", m->muscles.size()),
-                             fmt::format("coordinate actuators: {}", actuators_.size()),
+                             fmt::format("coordinate actuators: {}", m->actuators.size()),
                              fmt::format("markers: {}", m->markers.size()),
                              fmt::format("frames: {}", m->frames.size())});
     if (visual_ > 0) report_.ignored.push_back(fmt::format("visual geometry: {} elements", visual_));
     ImportedModel out;
     out.model = m;
     out.report = report_;
-    out.actuators = actuators_;
     return out;
   }
 
@@ -660,15 +659,17 @@ class Importer {
         read_muscle(f, type, name, m);
         ++muscles;
       } else if (type == "CoordinateActuator") {
-        CoordinateActuatorSpec a;
+        CoordinateActuator a;
         a.name = name;
-        const std::string coord = Reader::text(Reader::child(f, "coordinate"));
+        const std::string coord = last_component(Reader::text(Reader::child_any(f, {"coordinate", "socket_coordinate"})));
         a.coordinate = m.coordinate_index(coord);
         if (a.coordinate < 0) r_.fail(f, name + ".coordinate", "coordinate '" + coord + "' does not exist");
         a.optimal_force = r_.number(Reader::child(f, "optimal_force"), name + ".optimal_force", 1);
-        a.min_control = r_.number(Reader::child(f, "min_control"), name + ".min_control", -INFINITY);
-        a.max_control = r_.number(Reader::child(f, "max_control"), name + ".max_control", INFINITY);
-        actuators_.push_back(a);
+        // OpenSim's defaults leave controls unbounded; a bound keeps the optimum finite.
+        a.min_control = r_.number(Reader::child(f, "min_control"), name + ".min_control", -1e6);
+        a.max_control = r_.number(Reader::child(f, "max_control"), name + ".max_control", 1e6);
+        if (!(a.max_control > a.min_control)) r_.fail(f, name + ".max_control", "max_control must exceed min_control");
+        m.actuators.push_back(a);
       } else {
         report_.unsupported.push_back({name, type, "force not supported: left out of every analysis", f->GetLineNum(),
                                        false, true});
@@ -830,7 +831,6 @@ class Importer {
   std::map<std::string, int> wrap_objects_;  // name -> index in wraps_in_, -1 unsupported
   std::vector<std::pair<WrapObject, std::string>> wraps_in_;  // with the name of its body
   std::set<std::string> unsupported_wraps_;
-  std::vector<CoordinateActuatorSpec> actuators_;
   const XMLElement* ground_3x_ = nullptr;
   int visual_ = 0;
 };

@@ -30,16 +30,9 @@ struct ImportReport {
   std::vector<std::string> ignored;       // visual geometry and similar, with counts
 };
 
-struct CoordinateActuatorSpec {
-  std::string name;
-  int coordinate = -1;
-  double optimal_force = 1, min_control = -INFINITY, max_control = INFINITY;
-};
-
 struct ImportedModel {
   std::shared_ptr<const Model> model;
   ImportReport report;
-  std::vector<CoordinateActuatorSpec> actuators;
 };
 
 ImportedModel import_osim_file(const std::string& path);

@@ -181,8 +181,6 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
             throw InputError(s.file, a.line, a.name + ".use_muscle_physiology",
                              "muscle physiology is implemented for Thelen2003Muscle only; " + mu.name + " is a " +
                                  mu.tendon.type + " (set use_muscle_physiology to false for ideal force generators)");
-      if (!im.actuators.empty())
-        throw InputError(s.file, a.line, a.name, "coordinate actuators in static optimisation are not supported yet; refused");
       StaticOptimizationOptions so;
       so.activation_exponent = a.activation_exponent;
       so.use_muscle_physiology = a.use_muscle_physiology;

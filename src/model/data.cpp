@@ -15,6 +15,7 @@ Data::Data(const Model& model) : ws(*model.multibody) {
     segment_dir[m].resize(model.muscles[m].path.size() - 1);
   }
   length_m = activation = force_N = Eigen::VectorXd::Zero(nm);
+  actuator_control = Eigen::VectorXd::Zero(static_cast<int>(model.actuators.size()));
   moment_arm_m = Eigen::MatrixXd::Zero(nc, nm);
   reserve_Nm = Eigen::VectorXd::Zero(static_cast<int>(model.equilibrium_coordinates.size()));
   applied.resize(model.bodies.size());

@@ -60,6 +60,7 @@ struct Data {
   std::vector<Contact> contacts;              // supports that push (set from the posture)
   Eigen::VectorXd contact_force_N;            // per contact, along its normal (>= 0)
   Eigen::VectorXd activation, force_N;        // per muscle
+  Eigen::VectorXd actuator_control;           // per coordinate actuator (imported models)
   Eigen::VectorXd reserve_Nm;                 // per equilibrium coordinate
   RecruitmentStatus status = RecruitmentStatus::ok;
   double objective = 0;

@@ -95,6 +95,14 @@ struct PathPoint {
   bool moves() const { return moving_coordinate[0] >= 0 || moving_coordinate[1] >= 0 || moving_coordinate[2] >= 0; }
 };
 
+// OpenSim's CoordinateActuator: a generalised force control x optimal force on one coordinate
+// (reserve actuators in OpenSim setups); recruited with the muscles, control as activation.
+struct CoordinateActuator {
+  std::string name;
+  int coordinate = -1;
+  double optimal_force = 1, min_control = -1, max_control = 1;
+};
+
 // OpenSim's CoordinateCouplerConstraint: a dependent coordinate as a function of another.
 struct CoordinateCoupler {
   int dependent = -1, independent = -1;
@@ -244,6 +252,7 @@ struct Model {
   std::vector<Frame> frames;       // imported models
   std::vector<WrapObject> wrap_objects;  // imported models
   std::vector<CoordinateCoupler> couplers;  // imported models
+  std::vector<CoordinateActuator> actuators;  // imported models
   std::vector<Marker> markers;     // imported models
 
   int body_index(const std::string& name) const;        // -1 when absent

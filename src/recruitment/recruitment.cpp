@@ -10,7 +10,8 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
   const int nm = static_cast<int>(model.muscles.size());
   const int nk = static_cast<int>(data.contacts.size());
   const int ne = static_cast<int>(model.equilibrium_coordinates.size());
-  const int n = nm + nk + ne;  // variables: activations, contact forces, reserves
+  const int na = static_cast<int>(model.actuators.size());
+  const int n = nm + nk + na + ne;  // variables: activations, contact forces, actuator controls, reserves
   SeparableProblem p;
   p.A = Eigen::MatrixXd::Zero(ne, n);
   p.b.resize(ne);
@@ -28,7 +29,9 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
       p.A(r, m) = data.moment_arm_m(c, m) * model.muscles[m].max_force_N() *
                   (options.force_scale ? (*options.force_scale)[m] : 1.0);
     for (int k = 0; k < nk; ++k) p.A(r, nm + k) = contact_g(model.coordinates[c].mb_index, k);
-    p.A(r, nm + nk + r) = 1.0;
+    for (int a = 0; a < na; ++a)
+      if (model.actuators[a].coordinate == c) p.A(r, nm + nk + a) = model.actuators[a].optimal_force;
+    p.A(r, nm + nk + na + r) = 1.0;
     // muscles + contacts + passive + reserve = required generalised force
     p.b[r] = data.tau_Nm[c] - data.passive_Nm[c];
     // A coordinate coupled to this one moves with it at rate f'(q): its forces count here
@@ -42,6 +45,8 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
         p.A(r, m) += slope * data.moment_arm_m(d, m) * model.muscles[m].max_force_N() *
                      (options.force_scale ? (*options.force_scale)[m] : 1.0);
       for (int k = 0; k < nk; ++k) p.A(r, nm + k) += slope * contact_g(model.coordinates[d].mb_index, k);
+      for (int a = 0; a < na; ++a)
+        if (model.actuators[a].coordinate == d) p.A(r, nm + nk + a) += slope * model.actuators[a].optimal_force;
       p.b[r] += slope * (data.tau_Nm[d] - data.passive_Nm[d]);
     }
   }
@@ -73,11 +78,18 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
       p.weight[m] = std::pow(model.muscles[m].max_stress_Pa / 1e6, 3);
     }
   }
+  for (int a = 0; a < na; ++a) {
+    // A coordinate actuator's control is costed like an activation (OpenSim's criterion).
+    p.lower[nm + nk + a] = model.actuators[a].min_control;
+    p.upper[nm + nk + a] = model.actuators[a].max_control;
+    p.power[nm + nk + a] = options.objective == Objective::activation_squared ? 2 : 3;
+    p.weight[nm + nk + a] = 1;
+  }
   for (int r = 0; r < ne; ++r) {
-    p.lower[nm + nk + r] = -inf;
-    p.upper[nm + nk + r] = inf;
-    p.power[nm + nk + r] = 2;
-    p.weight[nm + nk + r] = options.reserve_weight;
+    p.lower[nm + nk + na + r] = -inf;
+    p.upper[nm + nk + na + r] = inf;
+    p.power[nm + nk + na + r] = 2;
+    p.weight[nm + nk + na + r] = options.reserve_weight;
   }
   return p;
 }
@@ -97,10 +109,12 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
     data.force_N.setZero();
     data.reserve_Nm.setZero();
     data.contact_force_N = Eigen::VectorXd::Zero(nk);
+    data.actuator_control.setZero();
     data.dual_warm_start.resize(0);
     return;
   }
   data.contact_force_N = r.x.segment(nm, nk);
+  data.actuator_control = r.x.segment(nm + nk, static_cast<int>(model.actuators.size()));
   data.dual_warm_start = r.lambda;
   data.activation = r.x.head(nm);
   for (int m = 0; m < nm; ++m)

@@ -58,7 +58,8 @@ TEST(OsimImport, ReadsThe4xLayoutWithEveryPart) {
   EXPECT_DOUBLE_EQ(m.muscles[0].max_force_N(), 3000);
   EXPECT_DOUBLE_EQ(m.muscles[0].tendon.optimal_fiber_length_m, 0.09);
   EXPECT_EQ(m.markers.size(), 1u);
-  EXPECT_EQ(im.actuators.size(), 1u);
+  ASSERT_EQ(m.actuators.size(), 1u);
+  EXPECT_DOUBLE_EQ(m.actuators[0].optimal_force, 100);
   EXPECT_TRUE(im.report.unsupported.empty());
   EXPECT_GE(m.frame_index("hip/ground_offset"), 0);
   EXPECT_NE(format_import_report(im).find("not supported: nothing"), std::string::npos);

@@ -9,6 +9,7 @@
 #include "common/errors.hpp"
 #include "interop/setup.hpp"
 #include "io/storage.hpp"
+#include "test_support.hpp"
 
 namespace spineload {
 namespace {
@@ -115,6 +116,40 @@ TEST(MusclePhysiology, ThelenRigidTendonScale) {
   EXPECT_NEAR(thelen_rigid_tendon_scale(m, at_optimum, 1e3) / std::cos(0.2), 1.8, 1e-2);
   // Half the speed of shortening: (1 - 0.5) / (1 + 0.5 / Af).
   EXPECT_NEAR(thelen_rigid_tendon_scale(m, at_optimum, -0.5 / std::cos(0.2)) / std::cos(0.2), 0.5 / (1 + 0.5 / 0.3), 1e-12);
+}
+
+}  // namespace
+}  // namespace spineload
+
+#include "interop/osim_import.hpp"
+
+namespace spineload {
+namespace {
+
+TEST(StaticOptimization, CoordinateActuatorsAndMusclesShareTheLoad) {
+  // The 4.x leg held with the hip flexed and the knee nearly straight: its hip has only a coordinate
+  // actuator (100 N m per unit control), its knee only the vasti.
+  const ImportedModel im = import_osim_file(test::source_path("tests/data/osim/leg_4x.osim"));
+  const Model& m = *im.model;
+  Storage st;
+  st.name = "hold";
+  st.in_degrees = false;
+  st.labels = {"hip_flexion", "knee_angle"};
+  for (int i = 0; i <= 10; ++i) st.time_s.push_back(0.1 * i);
+  st.data = Eigen::MatrixXd(11, 2);
+  st.data.col(0).setConstant(1.2);   // thigh raised
+  st.data.col(1).setConstant(-0.3);  // shank ahead of vertical: the vasti must extend the knee
+  const Motion motion = motion_from_storage(m, st, {}, "hold.sto");
+  const Storage id = inverse_dynamics_table(m, motion);
+  const StaticOptimizationTables so = static_optimization_tables(m, motion, {});
+  ASSERT_EQ(so.activation.labels.back(), "hip_motor");
+  EXPECT_EQ(so.frames_beyond_capacity, 0);
+  // The motor alone holds the hip: control x 100 N m equals the inverse-dynamics moment.
+  EXPECT_NEAR(so.force.data(5, 1), id.data(5, id.column("hip_flexion_moment")), 1e-6);
+  EXPECT_NEAR(so.activation.data(5, 1) * 100, so.force.data(5, 1), 1e-9);
+  // The vasti alone hold the knee: activation x 3000 N x moment arm equals its moment.
+  EXPECT_GT(so.activation.data(5, 0), 0.0);
+  EXPECT_LT(so.activation.data(5, 0), 1.0);
 }
 
 }  // namespace
