@@ -124,6 +124,13 @@ int main(int argc, char** argv) {
   analyze->add_option("--format", formats, "comma-separated: csv,json,sto");
   std::string subject_file;
   analyze->add_option("--subject", subject_file, "subject file: who she is and her stage of pregnancy or postpartum");
+  MotionAnalysis motion_request;
+  bool muscle_physiology = false;
+  analyze->add_option("--motion", motion_request.motion_file,
+                      "with --model FILE.osim: an OpenSim coordinates file (.mot/.sto) to analyse frame by frame");
+  analyze->add_option("--external-loads", motion_request.external_loads_file, "OpenSim ExternalLoads XML (with --motion)");
+  analyze->add_option("--lowpass", motion_request.lowpass_hz, "low-pass cut-off for the coordinates, Hz (with --motion)");
+  analyze->add_flag("--muscle-physiology", muscle_physiology, "static optimisation with Thelen force-length-velocity");
   add_model_options(analyze, model_opts);
   add_solver(analyze);
 
@@ -204,6 +211,19 @@ int main(int argc, char** argv) {
       for (const auto& name : builtin_posture_names()) {
         const PostureResult r = analyze_posture(*model, data, builtin_posture(*model, name), ropts);
         fmt::print("{}\n", format_posture_report(*model, r));
+      }
+    } else if (*analyze && !motion_request.motion_file.empty()) {
+      // An OpenSim model and motion: OpenSim's analyses through the engine.
+      if (model_opts.directory.size() < 5 || model_opts.directory.substr(model_opts.directory.size() - 5) != ".osim")
+        throw InputError("", 0, "--model", "--motion needs --model FILE.osim");
+      motion_request.model_file = model_opts.directory;
+      motion_request.muscle_physiology = muscle_physiology;
+      std::string summary;
+      const auto files = analyze_motion(motion_request, summary);
+      fmt::print("{}\n{}\n", kMechanicsNotice, summary);
+      if (!out_dir.empty()) {
+        write_files_atomically(out_dir, std::map<std::string, std::string>(files.begin(), files.end()));
+        for (const auto& [name, _] : files) fmt::print("wrote {}/{}\n", out_dir, name);
       }
     } else if (*analyze) {
       const std::set<Format> fmts = parse_formats(formats);

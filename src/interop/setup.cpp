@@ -2,7 +2,9 @@
 
 #include <tinyxml2.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fmt/format.h>
 #include <optional>
 #include <fstream>
 #include <sstream>
@@ -13,6 +15,9 @@
 #include "io/storage.hpp"
 
 namespace spineload {
+
+namespace fs = std::filesystem;
+using fs_path = std::filesystem::path;
 
 namespace {
 
@@ -192,6 +197,49 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
     }
   }
   return out;
+}
+
+std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnalysis& req, std::string& summary) {
+  const fs_path model_path(req.model_file);
+  Setup s;
+  s.file = req.model_file;
+  s.tool = "AnalyzeTool";
+  s.name = model_path.stem().string();
+  s.model_file = fs_path(req.model_file).is_absolute() ? req.model_file : fs::absolute(req.model_file).string();
+  s.coordinates_file = fs::absolute(req.motion_file).string();
+  if (!req.external_loads_file.empty()) s.external_loads_file = fs::absolute(req.external_loads_file).string();
+  s.lowpass_hz = req.lowpass_hz;
+  SetupAnalysis id;
+  id.type = id.name = "InverseDynamics";
+  SetupAnalysis so;
+  so.type = so.name = "StaticOptimization";
+  so.use_muscle_physiology = req.muscle_physiology;
+  so.activation_exponent = req.activation_exponent;
+  SetupAnalysis jr;
+  jr.type = jr.name = "JointReaction";
+  jr.joint_names = {"All"};
+  s.analyses = {id, jr};
+  const ImportedModel im = import_osim_file(s.model_file);
+  std::vector<std::pair<std::string, std::string>> files = run_setup(s);
+  std::string so_note;
+  if (!im.model->muscles.empty() || !im.model->actuators.empty()) {
+    s.analyses = {so};
+    try {
+      for (auto& f : run_setup(s)) files.push_back(std::move(f));
+    } catch (const InputError& e) {
+      so_note = std::string("static optimisation not run: ") + e.what();
+    }
+  }
+  const Storage t = read_storage_text(files.front().second, files.front().first);
+  summary = fmt::format("{} frames, {:.3f} to {:.3f} s; largest generalised forces:", t.time_s.size(), t.time_s.front(),
+                        t.time_s.back());
+  std::vector<std::pair<double, std::string>> peaks;
+  for (int c = 0; c < t.data.cols(); ++c) peaks.emplace_back(t.data.col(c).cwiseAbs().maxCoeff(), t.labels[c]);
+  std::sort(peaks.rbegin(), peaks.rend());
+  for (std::size_t k = 0; k < std::min<std::size_t>(3, peaks.size()); ++k)
+    summary += fmt::format(" {} {:.2f}", peaks[k].second, peaks[k].first);
+  if (!so_note.empty()) summary += "\n" + so_note;
+  return files;
 }
 
 }  // namespace spineload

@@ -40,4 +40,15 @@ Setup read_setup_text(const std::string& xml, const std::string& file);
 // with an InputError naming them.
 std::vector<std::pair<std::string, std::string>> run_setup(const Setup& setup);
 
+// `spineload analyze --model M.osim --motion MOT [--external-loads XML]`: inverse dynamics,
+// static optimisation and the reaction at every joint (on the child, in ground) over the
+// motion, as one setup file would; `summary` gets a few lines for the terminal.
+struct MotionAnalysis {
+  std::string model_file, motion_file, external_loads_file;
+  double lowpass_hz = -1;
+  bool muscle_physiology = false;
+  double activation_exponent = 2;
+};
+std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnalysis& request, std::string& summary);
+
 }  // namespace spineload

@@ -179,5 +179,23 @@ TEST(Cli, RunSetupWritesOpenSimResults) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, AnalyzeAnOpenSimModelAndMotion) {
+  const fs::path dir = fresh_dir("osim_motion");
+  fs::create_directories(dir);
+  std::string mot = "hold\nversion=1\ninDegrees=yes\nendheader\ntime\thip_flexion\tknee_angle\n";
+  for (int k = 0; k <= 20; ++k) mot += std::to_string(0.05 * k) + "\t" + std::to_string(60 + k) + "\t-20\n";
+  std::ofstream(dir / "hold.mot") << mot;
+  const std::string model = test::source_path("tests/data/osim/leg_4x.osim");
+  const CliRun r = run("analyze --model " + model + " --motion " + (dir / "hold.mot").string() + " -o " + (dir / "out").string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("21 frames"), std::string::npos) << r.output;
+  for (const char* f : {"leg_4x_InverseDynamics.sto", "leg_4x_JointReaction_ReactionLoads.sto",
+                        "leg_4x_StaticOptimization_activation.sto", "leg_4x_StaticOptimization_force.sto"})
+    EXPECT_TRUE(fs::exists(dir / "out" / f)) << f;
+  // A motion needs an OpenSim model.
+  EXPECT_EQ(run("analyze --motion " + (dir / "hold.mot").string()).exit_code, 2);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace spineload
