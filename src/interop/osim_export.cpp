@@ -31,6 +31,36 @@ std::string xml_escape(const std::string& s) {
 
 std::string frame_path(const Model& m, int body) { return body < 0 ? "/ground" : "/bodyset/" + m.bodies[body].name; }
 
+std::string coordinate_path(const Model& m, int c) {
+  return "/jointset/" + m.joints[m.coordinates[c].joint].name + "/" + m.coordinates[c].name;
+}
+
+// The wrap objects fixed on `body` (-1: ground), as a WrapObjectSet.
+std::string wrap_object_set(const Model& m, int body) {
+  std::string s;
+  for (const WrapObject& w : m.wrap_objects) {
+    if (w.body != body) continue;
+    const char* type = w.shape == WrapObject::Shape::cylinder ? "WrapCylinder"
+                       : w.shape == WrapObject::Shape::sphere ? "WrapSphere"
+                                                                : "WrapEllipsoid";
+    s += fmt::format("            <{} name=\"{}\">\n              <xyz_body_rotation>{}</xyz_body_rotation>\n"
+                     "              <translation>{}</translation>\n              <active>true</active>\n",
+                     type, w.name, v3(xyz_angles(w.in_body.linear())), v3(w.in_body.translation()));
+    s += fmt::format("              <quadrant>{}</quadrant>\n",
+                     w.quadrant_axis < 0 ? std::string("all")
+                                         : std::string(w.quadrant_sign < 0 ? "-" : "+") + static_cast<char>('x' + w.quadrant_axis));
+    if (w.shape == WrapObject::Shape::cylinder)
+      s += fmt::format("              <radius>{:.17g}</radius>\n              <length>{:.17g}</length>\n", w.dimensions_m.x(),
+                       w.dimensions_m.y());
+    else if (w.shape == WrapObject::Shape::sphere)
+      s += fmt::format("              <radius>{:.17g}</radius>\n", w.dimensions_m.x());
+    else
+      s += fmt::format("              <dimensions>{}</dimensions>\n", v3(w.dimensions_m));
+    s += fmt::format("            </{}>\n", type);
+  }
+  return s.empty() ? "" : "          <WrapObjectSet>\n            <objects>\n" + s + "            </objects>\n          </WrapObjectSet>\n";
+}
+
 std::string offset_frame(const std::string& name, const std::string& parent, const Eigen::Isometry3d& x) {
   return fmt::format(
       "            <PhysicalOffsetFrame name=\"{}\">\n              <socket_parent>{}</socket_parent>\n"
@@ -67,14 +97,16 @@ std::string export_osim(const Model& m, const std::string& description) {
   s += "    <credits>spineload</credits>\n    <publications>see the data files of the model for every figure's source</publications>\n";
   s += "    <length_units>meters</length_units>\n    <force_units>N</force_units>\n";
   s += "    <gravity>" + v3(m.gravity_m_s2) + "</gravity>\n";
-  s += "    <Ground name=\"ground\" />\n";
+  const std::string ground_wraps = wrap_object_set(m, -1);
+  s += ground_wraps.empty() ? "    <Ground name=\"ground\" />\n" : "    <Ground name=\"ground\">\n" + ground_wraps + "    </Ground>\n";
   s += "    <BodySet name=\"bodyset\">\n      <objects>\n";
   for (const Body& b : m.bodies) {
     const Eigen::Matrix3d I = b.inertia_tensor();
     s += fmt::format(
         "        <Body name=\"{}\">\n          <mass>{:.17g}</mass>\n          <mass_center>{}</mass_center>\n"
-        "          <inertia>{:.17g} {:.17g} {:.17g} {:.17g} {:.17g} {:.17g}</inertia>\n        </Body>\n",
-        b.name, b.mass_kg, v3(b.com_m), I(0, 0), I(1, 1), I(2, 2), I(0, 1), I(0, 2), I(1, 2));
+        "          <inertia>{:.17g} {:.17g} {:.17g} {:.17g} {:.17g} {:.17g}</inertia>\n{}        </Body>\n",
+        b.name, b.mass_kg, v3(b.com_m), I(0, 0), I(1, 1), I(2, 2), I(0, 1), I(0, 2), I(1, 2),
+        wrap_object_set(m, static_cast<int>(&b - m.bodies.data())));
   }
   s += "      </objects>\n      <groups />\n    </BodySet>\n";
   s += "    <JointSet name=\"jointset\">\n      <objects>\n";
@@ -152,19 +184,52 @@ std::string export_osim(const Model& m, const std::string& description) {
           "          <max_contraction_velocity>{:.17g}</max_contraction_velocity>\n",
           mu.max_force_N(), mu.tendon.optimal_fiber_length_m, mu.tendon.tendon_slack_length_m,
           mu.tendon.pennation_at_optimal_rad, mu.tendon.max_contraction_velocity);
+      if (type == "Thelen2003Muscle")
+        s += fmt::format("          <KshapeActive>{:.17g}</KshapeActive>\n          <Af>{:.17g}</Af>\n          <Flen>{:.17g}</Flen>\n",
+                         mu.tendon.kshape_active, mu.tendon.af, mu.tendon.flen);
     } else {
       s += fmt::format("          <optimal_force>{:.17g}</optimal_force>\n", mu.max_force_N());
     }
     s += "          <GeometryPath name=\"path\">\n            <PathPointSet>\n              <objects>\n";
-    for (std::size_t k = 0; k < mu.path.size(); ++k)
+    for (std::size_t k = 0; k < mu.path.size(); ++k) {
+      const PathPoint& p = mu.path[k];
+      const char* type_p = p.moves() ? "MovingPathPoint" : p.condition_coordinate >= 0 ? "ConditionalPathPoint" : "PathPoint";
       s += fmt::format(
-          "                <PathPoint name=\"{}-P{}\">\n                  <socket_parent_frame>{}</socket_parent_frame>\n"
-          "                  <location>{}</location>\n                </PathPoint>\n",
-          mu.name, k + 1, frame_path(m, mu.path[k].body), v3(mu.path[k].location_m));
-    s += "              </objects>\n            </PathPointSet>\n          </GeometryPath>\n";
+          "                <{} name=\"{}-P{}\">\n                  <socket_parent_frame>{}</socket_parent_frame>\n"
+          "                  <location>{}</location>\n",
+          type_p, mu.name, k + 1, frame_path(m, p.body), v3(p.location_m));
+      if (p.condition_coordinate >= 0)
+        s += fmt::format("                  <socket_coordinate>{}</socket_coordinate>\n                  <range>{:.17g} {:.17g}</range>\n",
+                         coordinate_path(m, p.condition_coordinate), p.condition_min, p.condition_max);
+      for (int a = 0; a < 3; ++a)
+        if (p.moving_coordinate[a] >= 0) {
+          const char axis = static_cast<char>('x' + a);
+          s += fmt::format("                  <{}_location>{}</{}_location>\n                  <socket_{}_coordinate>{}</socket_{}_coordinate>\n",
+                           axis, osim_function_xml(*p.moving_function[a]), axis, axis,
+                           coordinate_path(m, p.moving_coordinate[a]), axis);
+        }
+      s += fmt::format("                </{}>\n", type_p);
+    }
+    s += "              </objects>\n            </PathPointSet>\n";
+    if (!mu.wraps.empty()) {
+      s += "            <PathWrapSet>\n              <objects>\n";
+      for (const PathWrap& w : mu.wraps)
+        s += fmt::format("                <PathWrap>\n                  <wrap_object>{}</wrap_object>\n"
+                         "                  <range>{} {}</range>\n                </PathWrap>\n",
+                         m.wrap_objects[w.object].name, w.first_point < 0 ? -1 : w.first_point + 1,
+                         w.last_point < 0 ? -1 : w.last_point + 1);
+      s += "              </objects>\n            </PathWrapSet>\n";
+    }
+    s += "          </GeometryPath>\n";
     s += fmt::format("        </{}>\n", type);
     if (!mu.group.empty() && std::find(groups.begin(), groups.end(), mu.group) == groups.end()) groups.push_back(mu.group);
   }
+  for (const CoordinateActuator& a : m.actuators)
+    s += fmt::format(
+        "        <CoordinateActuator name=\"{}\">\n          <min_control>{:.17g}</min_control>\n"
+        "          <max_control>{:.17g}</max_control>\n          <coordinate>{}</coordinate>\n"
+        "          <optimal_force>{:.17g}</optimal_force>\n        </CoordinateActuator>\n",
+        a.name, a.min_control, a.max_control, m.coordinates[a.coordinate].name, a.optimal_force);
   s += "      </objects>\n      <groups>\n";
   for (const auto& g : groups) {
     std::string members;
@@ -173,6 +238,17 @@ std::string export_osim(const Model& m, const std::string& description) {
     s += fmt::format("        <ObjectGroup name=\"{}\">\n          <members>{}</members>\n        </ObjectGroup>\n", g, members);
   }
   s += "      </groups>\n    </ForceSet>\n";
+  s += "    <ConstraintSet name=\"constraintset\">\n      <objects>\n";
+  for (const CoordinateCoupler& k : m.couplers)
+    s += fmt::format(
+        "        <CoordinateCouplerConstraint name=\"{}_follows_{}\">\n          <isEnforced>true</isEnforced>\n"
+        "          <coupled_coordinates_function>{}</coupled_coordinates_function>\n"
+        "          <independent_coordinate_names>{}</independent_coordinate_names>\n"
+        "          <dependent_coordinate_name>{}</dependent_coordinate_name>\n"
+        "          <scale_factor>1</scale_factor>\n        </CoordinateCouplerConstraint>\n",
+        m.coordinates[k.dependent].name, m.coordinates[k.independent].name, osim_function_xml(*k.function),
+        m.coordinates[k.independent].name, m.coordinates[k.dependent].name);
+  s += "      </objects>\n      <groups />\n    </ConstraintSet>\n";
   s += "    <MarkerSet name=\"markerset\">\n      <objects>\n";
   for (const Marker& k : m.markers)
     s += fmt::format(

@@ -156,6 +156,7 @@ class Importer {
     else if (const XMLElement* g4 = Reader::child(Reader::child(model, "Ground"), "gravity")) m->gravity_m_s2 = r_.vec3(g4, "gravity");
 
     read_bodies(model);
+    if (const XMLElement* ground = Reader::child(model, "Ground")) read_wrap_objects(ground, "ground");
     if (report_.layout == "4.x") read_joints_4x(model);
     else read_joints_3x();
     build(*m);

@@ -89,3 +89,42 @@ TEST(OsimExport, ImportedModelsExportWithTheirFunctions) {
 
 }  // namespace
 }  // namespace spineload
+
+#include <filesystem>
+
+namespace spineload {
+namespace {
+
+// Export then import: the same muscle lengths and moment arms at a few postures.
+void expect_same_paths(const ImportedModel& a, const std::vector<Eigen::VectorXd>& postures) {
+  const ImportedModel b = import_osim_text(export_osim(*a.model, "again"), "again.osim");
+  EXPECT_TRUE(b.report.unsupported.empty());
+  EXPECT_EQ(b.model->wrap_objects.size(), a.model->wrap_objects.size());
+  EXPECT_EQ(b.model->couplers.size(), a.model->couplers.size());
+  EXPECT_EQ(b.model->actuators.size(), a.model->actuators.size());
+  Data da(*a.model), db(*b.model);
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(static_cast<int>(a.model->coordinates.size()));
+  for (const auto& q : postures) {
+    forward_kinematics(*a.model, da, q, zero);
+    forward_kinematics(*b.model, db, q, zero);
+    muscle_geometry(*a.model, da);
+    muscle_geometry(*b.model, db);
+    EXPECT_LT((da.length_m - db.length_m).cwiseAbs().maxCoeff(), 1e-12);
+    EXPECT_LT((da.moment_arm_m - db.moment_arm_m).cwiseAbs().maxCoeff(), 1e-12);
+  }
+}
+
+TEST(OsimExport, ConditionalMovingPointsAndCouplersGoOutAndBack) {
+  const ImportedModel a = import_osim_file(test::source_path("tests/data/osim/knee_3x.osim"));
+  expect_same_paths(a, {Eigen::Vector2d(-1.5, -0.75), Eigen::Vector2d(-0.2, -0.1)});
+}
+
+TEST(OsimExport, WrapObjectsGoOutAndBack) {
+  const std::string pack = test::source_path("../shared/opensim-conformance");
+  if (!std::filesystem::exists(pack)) GTEST_SKIP() << "../shared/opensim-conformance is absent";
+  expect_same_paths(import_osim_file(pack + "/arm26.osim"),
+                    {Eigen::Vector2d(0.1, 0.5), Eigen::Vector2d(-0.3, 1.2), Eigen::Vector2d(0.5, 2.0)});
+}
+
+}  // namespace
+}  // namespace spineload
