@@ -14,6 +14,20 @@ const Model& default_model() {
   return *model;
 }
 
+Storage motion_table(const std::vector<std::string>& labels, int frames,
+                     const std::function<double(int row, int col)>& value) {
+  Storage s;
+  s.name = "motion";
+  s.in_degrees = false;
+  s.labels = labels;
+  s.data.resize(frames, static_cast<int>(labels.size()));
+  for (int i = 0; i < frames; ++i) {
+    s.time_s.push_back(0.1 * i);
+    for (int c = 0; c < static_cast<int>(labels.size()); ++c) s.data(i, c) = value(i, c);
+  }
+  return s;
+}
+
 std::shared_ptr<const Model> test_model(const std::string& name) {
   const auto src = load_model_source(source_path("tests/data/" + name));
   return build_model(*src, default_height_m(*src), default_mass_kg(*src));

@@ -2,7 +2,10 @@
 #pragma once
 #include <string>
 
+#include <functional>
+
 #include "analysis/analyze.hpp"
+#include "io/storage.hpp"
 #include "model/data.hpp"
 #include "model/model.hpp"
 
@@ -17,6 +20,10 @@ const Model& default_model();
 
 // A test model from tests/data/<name> at its default subject.
 std::shared_ptr<const Model> test_model(const std::string& name);
+
+// A motion table in radians, `frames` rows 0.1 s apart, cell (row, column) from `value`.
+Storage motion_table(const std::vector<std::string>& labels, int frames,
+                     const std::function<double(int row, int col)>& value);
 
 // Analyses a posture given as YAML text on `model`.
 PostureResult analyze_text(const Model& model, const std::string& yaml,

@@ -21,29 +21,19 @@ bool ConformanceReport::all_passed() const {
 
 namespace {
 
-// The reference column at time t, linearly interpolated (OpenSim's result times carry tiny
-// offsets from its padding, e.g. -2e-7 s).
-double at_time(const Storage& s, int col, double t) {
-  const auto& ts = s.time_s;
-  if (t <= ts.front()) return s.data(0, col);
-  if (t >= ts.back()) return s.data(static_cast<int>(ts.size()) - 1, col);
-  const std::size_t i = static_cast<std::size_t>(std::upper_bound(ts.begin(), ts.end(), t) - ts.begin());
-  const double w = (t - ts[i - 1]) / (ts[i] - ts[i - 1]);
-  return (1 - w) * s.data(static_cast<int>(i - 1), col) + w * s.data(static_cast<int>(i), col);
-}
-
 struct Case {
   std::string name, setup, reference, result_suffix;
 };
 
-// Largest absolute difference over frames for the given columns.
+// Largest absolute difference over frames for the given columns (OpenSim's result times
+// carry tiny offsets from its padding, e.g. -2e-7 s: the reference is interpolated).
 double max_error(const Storage& ours, const Storage& ref, const std::vector<std::string>& cols, int& frames) {
   double e = 0;
   frames = static_cast<int>(ours.time_s.size());
   for (const auto& c : cols) {
     const int a = ours.column(c), b = ref.column(c);
     for (std::size_t k = 0; k < ours.time_s.size(); ++k)
-      e = std::max(e, std::abs(ours.data(static_cast<int>(k), a) - at_time(ref, b, ours.time_s[k])));
+      e = std::max(e, std::abs(ours.data(static_cast<int>(k), a) - ref.value_at(b, ours.time_s[k])));
   }
   return e;
 }

@@ -4,58 +4,34 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "common/errors.hpp"
 #include "dynamics/dynamics.hpp"
+#include "interop/xml.hpp"
+#include "io/yaml_util.hpp"
 
 namespace spineload {
 
 namespace {
 
-std::string text_of(const tinyxml2::XMLElement* e) {
-  if (!e || !e->GetText()) return "";
-  std::string s = e->GetText();
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
-// Value of column c at time t (linear between rows, held beyond the ends).
-double sample(const Storage& s, int c, double t) {
-  const auto& ts = s.time_s;
-  if (t <= ts.front()) return s.data(0, c);
-  if (t >= ts.back()) return s.data(static_cast<int>(ts.size()) - 1, c);
-  const std::size_t i = static_cast<std::size_t>(std::upper_bound(ts.begin(), ts.end(), t) - ts.begin());
-  const double w = (t - ts[i - 1]) / (ts[i] - ts[i - 1]);
-  return (1 - w) * s.data(static_cast<int>(i - 1), c) + w * s.data(static_cast<int>(i), c);
-}
-
 }  // namespace
 
 ExternalLoadsSpec read_external_loads(const Model& model, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, "", "cannot open the external loads file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string xml = ss.str();
   tinyxml2::XMLDocument doc;
-  if (doc.Parse(xml.c_str(), xml.size()) != tinyxml2::XML_SUCCESS)
-    throw InputError(path, doc.ErrorLineNum(), "", std::string("malformed XML: ") + doc.ErrorStr());
+  xml::parse(doc, yaml::read_text_file(path), path);
   const tinyxml2::XMLElement* root = doc.RootElement();
   const tinyxml2::XMLElement* el = std::string(root->Name()) == "ExternalLoads" ? root : root->FirstChildElement("ExternalLoads");
   if (!el) throw InputError(path, root->GetLineNum(), "ExternalLoads", "not an OpenSim external loads file");
   ExternalLoadsSpec spec;
   spec.file = path;
-  const std::string datafile = text_of(el->FirstChildElement("datafile"));
+  const std::string datafile = xml::text(el->FirstChildElement("datafile"));
   if (datafile.empty()) throw InputError(path, el->GetLineNum(), "datafile", "the external loads name no data file");
   const std::filesystem::path dp = std::filesystem::path(datafile).is_absolute()
                                        ? std::filesystem::path(datafile)
                                        : std::filesystem::path(path).parent_path() / datafile;
   spec.data = read_storage_file(dp.string());
   auto body_of = [&](const tinyxml2::XMLElement* e, const char* field, const std::string& ctx) {
-    const std::string name = text_of(e->FirstChildElement(field));
+    const std::string name = xml::text(e->FirstChildElement(field));
     if (name.empty() || name == "ground") return -1;
     const int b = model.body_index(name);
     if (b < 0) throw InputError(path, e->GetLineNum(), ctx + "." + field, "body '" + name + "' does not exist");
@@ -63,7 +39,7 @@ ExternalLoadsSpec read_external_loads(const Model& model, const std::string& pat
   };
   auto cols = [&](const tinyxml2::XMLElement* e, const char* field, const std::string& ctx, bool required) {
     std::array<int, 3> c{-1, -1, -1};
-    const std::string prefix = text_of(e->FirstChildElement(field));
+    const std::string prefix = xml::text(e->FirstChildElement(field));
     if (prefix.empty()) {
       if (required) throw InputError(path, e->GetLineNum(), ctx + "." + field, "missing");
       return c;
@@ -82,7 +58,7 @@ ExternalLoadsSpec read_external_loads(const Model& model, const std::string& pat
        f = f->NextSiblingElement("ExternalForce")) {
     ExternalForceSpec x;
     x.name = f->Attribute("name") ? f->Attribute("name") : "force";
-    const std::string applied = text_of(f->FirstChildElement("applied_to_body"));
+    const std::string applied = xml::text(f->FirstChildElement("applied_to_body"));
     x.body = model.body_index(applied);
     if (x.body < 0) throw InputError(path, f->GetLineNum(), x.name + ".applied_to_body", "body '" + applied + "' does not exist");
     x.force_frame = body_of(f, "force_expressed_in_body", x.name);
@@ -98,7 +74,7 @@ ExternalLoadsSpec read_external_loads(const Model& model, const std::string& pat
 void apply_external_loads(const Model& model, Data& data, const ExternalLoadsSpec& loads, double t) {
   auto vec = [&](const std::array<int, 3>& c) {
     return c[0] < 0 ? Eigen::Vector3d::Zero()
-                    : Eigen::Vector3d(sample(loads.data, c[0], t), sample(loads.data, c[1], t), sample(loads.data, c[2], t));
+                    : Eigen::Vector3d(loads.data.value_at(c[0], t), loads.data.value_at(c[1], t), loads.data.value_at(c[2], t));
   };
   auto rotation = [&](int b) { return b < 0 ? Eigen::Matrix3d(Eigen::Matrix3d::Identity()) : Eigen::Matrix3d(data.pose[b].linear()); };
   for (const ExternalForceSpec& f : loads.forces) {

@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fmt/format.h>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "common/errors.hpp"
 #include "interop/functions.hpp"
+#include "interop/xml.hpp"
+#include "io/yaml_util.hpp"
 
 namespace spineload {
 
@@ -35,13 +36,7 @@ struct Reader {
       if (const XMLElement* c = child(e, n)) return c;
     return nullptr;
   }
-  static std::string text(const XMLElement* e) {
-    if (!e || !e->GetText()) return "";
-    std::string s = e->GetText();
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) return "";
-    return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-  }
+  static std::string text(const XMLElement* e) { return xml::text(e); }
   std::vector<double> numbers(const XMLElement* e, const std::string& field) const {
     std::vector<double> v;
     std::istringstream in(text(e));
@@ -71,13 +66,7 @@ struct Reader {
     if (t.empty()) return fallback;
     return t == "true" || t == "1";
   }
-  static std::vector<std::string> words(const XMLElement* e) {
-    std::vector<std::string> v;
-    std::istringstream in(text(e));
-    std::string w;
-    while (in >> w) v.push_back(w);
-    return v;
-  }
+  static std::vector<std::string> words(const XMLElement* e) { return xml::words(e); }
 };
 
 // OpenSim orientations are body-fixed X-Y-Z Euler angles.
@@ -137,10 +126,9 @@ struct JointIn {
 
 class Importer {
  public:
-  Importer(const std::string& xml, const std::string& file) : r_{file} {
+  Importer(const std::string& content, const std::string& file) : r_{file} {
     report_.file = file;
-    if (doc_.Parse(xml.c_str(), xml.size()) != tinyxml2::XML_SUCCESS)
-      throw InputError(file, doc_.ErrorLineNum(), "", std::string("malformed XML: ") + doc_.ErrorStr());
+    xml::parse(doc_, content, file);
   }
 
   ImportedModel run() {
@@ -838,21 +826,15 @@ class Importer {
 
 }  // namespace
 
-ImportedModel import_osim_text(const std::string& xml, const std::string& file) {
-  Importer importer(xml, file);
+ImportedModel import_osim_text(const std::string& content, const std::string& file) {
+  Importer importer(content, file);
   ImportedModel out = importer.run();
   for (const auto& name : importer.wrapped_)
     out.report.imported.push_back("muscle " + name + ": path with its wrap objects");
   return out;
 }
 
-ImportedModel import_osim_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, "", "cannot open the model file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return import_osim_text(ss.str(), path);
-}
+ImportedModel import_osim_file(const std::string& path) { return import_osim_text(yaml::read_text_file(path), path); }
 
 std::string format_import_report(const ImportedModel& im) {
   const ImportReport& r = im.report;

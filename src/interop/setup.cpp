@@ -6,13 +6,13 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <optional>
-#include <fstream>
-#include <sstream>
 
 #include "common/errors.hpp"
 #include "interop/opensim_tools.hpp"
 #include "interop/osim_import.hpp"
+#include "interop/xml.hpp"
 #include "io/storage.hpp"
+#include "io/yaml_util.hpp"
 
 namespace spineload {
 
@@ -23,24 +23,8 @@ namespace {
 
 using tinyxml2::XMLElement;
 
-std::string text_of(const XMLElement* e) {
-  if (!e || !e->GetText()) return "";
-  std::string s = e->GetText();
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
-std::vector<std::string> words_of(const XMLElement* e) {
-  std::vector<std::string> v;
-  std::istringstream in(text_of(e));
-  std::string w;
-  while (in >> w) v.push_back(w);
-  return v;
-}
-
 double number_of(const XMLElement* e, double fallback, const std::string& file, const std::string& field) {
-  const std::string t = text_of(e);
+  const std::string t = xml::text(e);
   if (t.empty()) return fallback;
   try {
     std::size_t used = 0;
@@ -53,16 +37,15 @@ double number_of(const XMLElement* e, double fallback, const std::string& file, 
 }
 
 bool flag_of(const XMLElement* e, bool fallback) {
-  const std::string t = text_of(e);
+  const std::string t = xml::text(e);
   return t.empty() ? fallback : (t == "true" || t == "1");
 }
 
 }  // namespace
 
-Setup read_setup_text(const std::string& xml, const std::string& file) {
+Setup read_setup_text(const std::string& content, const std::string& file) {
   tinyxml2::XMLDocument doc;
-  if (doc.Parse(xml.c_str(), xml.size()) != tinyxml2::XML_SUCCESS)
-    throw InputError(file, doc.ErrorLineNum(), "", std::string("malformed XML: ") + doc.ErrorStr());
+  xml::parse(doc, content, file);
   const XMLElement* root = doc.RootElement();
   const XMLElement* tool = std::string(root->Name()) == "OpenSimDocument" ? root->FirstChildElement() : root;
   if (!tool) throw InputError(file, root->GetLineNum(), "", "empty setup file");
@@ -74,7 +57,7 @@ Setup read_setup_text(const std::string& xml, const std::string& file) {
     throw InputError(file, tool->GetLineNum(), s.tool,
                      "only AnalyzeTool and InverseDynamicsTool setup files are supported");
   s.name = tool->Attribute("name") ? tool->Attribute("name") : "spineload";
-  auto text = [&](const char* n) { return text_of(tool->FirstChildElement(n)); };
+  auto text = [&](const char* n) { return xml::text(tool->FirstChildElement(n)); };
   s.model_file = text("model_file");
   s.coordinates_file = text("coordinates_file");
   s.states_file = text("states_file");
@@ -85,7 +68,7 @@ Setup read_setup_text(const std::string& xml, const std::string& file) {
   s.start_s = number_of(tool->FirstChildElement("initial_time"), -INFINITY, file, "initial_time");
   s.end_s = number_of(tool->FirstChildElement("final_time"), INFINITY, file, "final_time");
   if (const XMLElement* range = tool->FirstChildElement("time_range")) {
-    const auto w = words_of(range);
+    const auto w = xml::words(range);
     if (w.size() == 2) {
       s.start_s = std::stod(w[0]);
       s.end_s = std::stod(w[1]);
@@ -113,10 +96,10 @@ Setup read_setup_text(const std::string& xml, const std::string& file) {
     an.end_s = number_of(a->FirstChildElement("end_time"), INFINITY, file, an.name + ".end_time");
     an.activation_exponent = number_of(a->FirstChildElement("activation_exponent"), 2, file, an.name + ".activation_exponent");
     an.use_muscle_physiology = flag_of(a->FirstChildElement("use_muscle_physiology"), true);
-    an.joint_names = words_of(a->FirstChildElement("joint_names"));
-    an.apply_on_bodies = words_of(a->FirstChildElement("apply_on_bodies"));
-    an.express_in_frame = words_of(a->FirstChildElement("express_in_frame"));
-    an.forces_file = text_of(a->FirstChildElement("forces_file"));
+    an.joint_names = xml::words(a->FirstChildElement("joint_names"));
+    an.apply_on_bodies = xml::words(a->FirstChildElement("apply_on_bodies"));
+    an.express_in_frame = xml::words(a->FirstChildElement("express_in_frame"));
+    an.forces_file = xml::text(a->FirstChildElement("forces_file"));
     s.analyses.push_back(an);
   }
   if (s.coordinates_file.empty() && s.states_file.empty())
@@ -124,13 +107,7 @@ Setup read_setup_text(const std::string& xml, const std::string& file) {
   return s;
 }
 
-Setup read_setup_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, "", "cannot open the setup file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return read_setup_text(ss.str(), path);
-}
+Setup read_setup_file(const std::string& path) { return read_setup_text(yaml::read_text_file(path), path); }
 
 std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
   auto resolve = [&](const std::string& p) {

@@ -1,5 +1,6 @@
 #include "io/storage.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fmt/format.h>
@@ -14,6 +15,14 @@ int Storage::column(const std::string& label) const {
   for (std::size_t i = 0; i < labels.size(); ++i)
     if (labels[i] == label) return static_cast<int>(i);
   return -1;
+}
+
+double Storage::value_at(int col, double t) const {
+  if (t <= time_s.front()) return data(0, col);
+  if (t >= time_s.back()) return data(static_cast<int>(time_s.size()) - 1, col);
+  const std::size_t i = static_cast<std::size_t>(std::upper_bound(time_s.begin(), time_s.end(), t) - time_s.begin());
+  const double w = (t - time_s[i - 1]) / (time_s[i] - time_s[i - 1]);
+  return (1 - w) * data(static_cast<int>(i - 1), col) + w * data(static_cast<int>(i), col);
 }
 
 namespace {

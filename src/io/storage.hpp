@@ -16,6 +16,8 @@ struct Storage {
   std::vector<double> time_s;
   Eigen::MatrixXd data;             // rows: times, columns: labels
   int column(const std::string& label) const;  // -1 when absent
+  // Column `col` at time t: linear between rows, held beyond the first and last.
+  double value_at(int col, double t) const;
 };
 
 Storage read_storage_file(const std::string& path);

@@ -1,6 +1,7 @@
 // Export to .osim and import back: the same kinematics, moment arms and loads.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <random>
 
 #include "dynamics/dynamics.hpp"
@@ -87,13 +88,8 @@ TEST(OsimExport, ImportedModelsExportWithTheirFunctions) {
   EXPECT_EQ(b.model->markers.size(), 1u);
 }
 
-}  // namespace
-}  // namespace spineload
 
-#include <filesystem>
 
-namespace spineload {
-namespace {
 
 // Export then import: the same muscle lengths and moment arms at a few postures.
 void expect_same_paths(const ImportedModel& a, const std::vector<Eigen::VectorXd>& postures) {

@@ -10,6 +10,7 @@
 #include "interop/opensim_tools.hpp"
 #include "interop/osim_import.hpp"
 #include "model/data.hpp"
+#include "muscles/muscle_geometry.hpp"
 #include "test_support.hpp"
 
 namespace spineload {
@@ -181,13 +182,8 @@ TEST(OsimImport, UnsupportedPartsAreListedAndAnalysesThatNeedThemRefuse) {
   EXPECT_THROW(require_supported(ej, false, "InverseDynamics"), InputError);
 }
 
-}  // namespace
-}  // namespace spineload
 
-#include "muscles/muscle_geometry.hpp"
 
-namespace spineload {
-namespace {
 
 TEST(OsimImport, CouplersConditionalAndMovingPoints) {
   const ImportedModel im = import_osim_file(test::source_path("tests/data/osim/knee_3x.osim"));
@@ -223,13 +219,7 @@ TEST(OsimImport, CouplersConditionalAndMovingPoints) {
   const double inside = length(-0.5 - 1e-9, -0.25), outside = length(-0.5 + 1e-9, -0.25);
   EXPECT_GT(inside - outside, 1e-5);
   // A motion without the patella column: the patella follows the knee.
-  Storage st;
-  st.name = "knee";
-  st.in_degrees = false;
-  st.labels = {"knee_angle"};
-  for (int i = 0; i <= 10; ++i) st.time_s.push_back(0.1 * i);
-  st.data.resize(11, 1);
-  for (int i = 0; i <= 10; ++i) st.data(i, 0) = -0.1 * i;
+  const Storage st = test::motion_table({"knee_angle"}, 11, [](int i, int) { return -0.1 * i; });
   const Motion motion = motion_from_storage(m, st, {}, "knee.sto");
   EXPECT_NEAR(motion.q[6][patella], 0.5 * motion.q[6][knee], 1e-12);
   EXPECT_NEAR(motion.qdot[6][patella], 0.5 * motion.qdot[6][knee], 1e-12);

@@ -1,0 +1,36 @@
+// Small helpers over tinyxml2 shared by the OpenSim readers: trimmed element text, its
+// words, and parsing with the file and line in the error.
+#pragma once
+#include <tinyxml2.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/errors.hpp"
+
+namespace spineload::xml {
+
+inline std::string text(const tinyxml2::XMLElement* e) {
+  if (!e || !e->GetText()) return "";
+  std::string s = e->GetText();
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+inline std::vector<std::string> words(const tinyxml2::XMLElement* e) {
+  std::vector<std::string> v;
+  std::istringstream in(text(e));
+  std::string w;
+  while (in >> w) v.push_back(w);
+  return v;
+}
+
+// Parses `content` into `doc`; malformed XML is an InputError at the parser's line.
+inline void parse(tinyxml2::XMLDocument& doc, const std::string& content, const std::string& file) {
+  if (doc.Parse(content.c_str(), content.size()) != tinyxml2::XML_SUCCESS)
+    throw InputError(file, doc.ErrorLineNum(), "", std::string("malformed XML: ") + doc.ErrorStr());
+}
+
+}  // namespace spineload::xml
