@@ -10,9 +10,11 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <thread>
 #include <iostream>
 
 #include "analysis/analyze.hpp"
+#include "cohort/cohort.hpp"
 #include "common/errors.hpp"
 #include "io/report.hpp"
 #include "interop/conformance.hpp"
@@ -180,6 +182,14 @@ int main(int argc, char** argv) {
   timeline->add_option("--step", step, "weeks between stages, e.g. 2w");
   timeline->add_option("-o,--output", out_dir, "folder for timeline.csv");
   add_solver(timeline);
+
+  std::string cohort_file;
+  int cohort_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto* cohort = app.add_subcommand("cohort", "a sampled population of mothers: loads per subject and task, and a summary");
+  cohort->add_option("file", cohort_file, "cohort YAML file")->required();
+  cohort->add_option("-o,--output", out_dir, "folder for cohort.csv and cohort_summary.txt");
+  cohort->add_option("--threads", cohort_threads, "worker threads (default: all cores)")->check(CLI::Range(1, 256));
+  add_solver(cohort);
 
   std::string conformance_dir = "../shared/opensim-conformance";
   auto* conformance = app.add_subcommand("conformance", "run OpenSim's reference cases and compare with its results");
@@ -371,6 +381,28 @@ int main(int argc, char** argv) {
       const ImportedModel im = import_osim_file(import_file);
       fmt::print("{}", format_import_report(im));
       if (import_report) fmt::print("\n{}", format_model_info(*im.model));
+    } else if (*cohort) {
+      const CohortSpec spec = load_cohort_file(cohort_file);
+      CohortOptions options;
+      options.threads = cohort_threads;
+      options.recruitment = ropts;
+      const auto start = std::chrono::steady_clock::now();
+      std::vector<CohortRow> rows;
+      {
+        Progress progress("subjects");
+        rows = run_cohort(spec, options, [&](long done, long total) { progress(done, total); });
+      }
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const auto summary = summarize_cohort(spec, rows);
+      const std::string text = std::string(kMechanicsNotice) + "\n" + format_cohort_summary(spec, summary);
+      fmt::print("{}", text);
+      fmt::print("{} subject-task evaluations in {:.1f} s ({:.0f} per second, {} threads)\n", rows.size(), seconds,
+                 rows.size() / std::max(seconds, 1e-9), options.threads);
+      if (!out_dir.empty()) {
+        write_files_atomically(out_dir, {{"cohort.csv", cohort_csv_header(spec) + cohort_csv_rows(spec, rows)},
+                                         {"cohort_summary.txt", text}});
+        fmt::print("wrote {}/cohort.csv and {}/cohort_summary.txt\n", out_dir, out_dir);
+      }
     } else if (*conformance) {
       const ConformanceReport report = run_conformance(conformance_dir);
       fmt::print("{}", format_conformance(report));

@@ -338,10 +338,11 @@ std::shared_ptr<const ModelSource> load_model_source(const std::string& director
 }
 
 std::shared_ptr<const ModelSource> default_model_source() {
-  return parse_model_source(std::string(embedded::female_adult_model_yaml()),
-                            "female-adult/model.yaml",
-                            std::string(embedded::female_adult_muscles_yaml()),
-                            "female-adult/muscles.yaml");
+  // Parsed once: immutable data shared by every thread.
+  static const std::shared_ptr<const ModelSource> source =
+      parse_model_source(std::string(embedded::female_adult_model_yaml()), "female-adult/model.yaml",
+                         std::string(embedded::female_adult_muscles_yaml()), "female-adult/muscles.yaml");
+  return source;
 }
 
 double default_height_m(const ModelSource& s) { return s.default_height_m; }

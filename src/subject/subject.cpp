@@ -124,7 +124,10 @@ std::shared_ptr<const SubjectData> parse_subject_data(const std::string& text, c
 }  // namespace
 
 std::shared_ptr<const SubjectData> default_subject_data() {
-  return parse_subject_data(std::string(embedded::pregnancy_yaml()), "subject/pregnancy.yaml");
+  // Parsed once: immutable data shared by every thread (a cohort asks for it per subject).
+  static const std::shared_ptr<const SubjectData> data =
+      parse_subject_data(std::string(embedded::pregnancy_yaml()), "subject/pregnancy.yaml");
+  return data;
 }
 
 Subject parse_subject_text(const std::string& text, const std::string& file) {

@@ -20,7 +20,9 @@ bool is_back_extensor(const std::string& group) {
   return group == "erector_spinae" || group == "multifidus" || group == "interspinales";
 }
 
-double extensor_demand(const Model& m, const PostureResult& r) {
+}  // namespace
+
+double back_extensor_demand(const Model& m, const PostureResult& r) {
   double demand = 0;
   for (const auto& f : r.frames) {
     double force = 0, capacity = 0;
@@ -33,8 +35,6 @@ double extensor_demand(const Model& m, const PostureResult& r) {
   }
   return demand;
 }
-
-}  // namespace
 
 TaskRun run_task(const std::string& id, const std::vector<std::string>& settings, const Subject* subject,
                  const RecruitmentOptions& options) {
@@ -56,7 +56,7 @@ TaskRun run_task(const std::string& id, const std::vector<std::string>& settings
     run.result.stage = subject_state(*default_subject_data(), *subject).stage_label;
   }
   run.indices = ergonomic_indices(run.result, run.task.lift);
-  run.extensor_demand = extensor_demand(*run.model, run.result);
+  run.extensor_demand = back_extensor_demand(*run.model, run.result);
   return run;
 }
 

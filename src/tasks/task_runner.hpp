@@ -21,6 +21,9 @@ struct TaskRun {
   double extensor_demand = 0;  // back extensors' force over their capacity (fraction of MVC)
 };
 
+// The back extensors' force over their capacity (fraction of MVC), highest over the frames.
+double back_extensor_demand(const Model& model, const PostureResult& result);
+
 // Runs a task on the default woman, or on `subject` at her stage when given.
 TaskRun run_task(const std::string& id, const std::vector<std::string>& settings, const Subject* subject,
                  const RecruitmentOptions& options);
