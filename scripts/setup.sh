@@ -14,6 +14,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev  # tests
   libbenchmark-dev        # benchmarks
   libtinyxml2-dev         # OpenSim model and setup files (XML, with line numbers)
+  libopenmpi-dev openmpi-bin  # cohorts across processes and machines (mpirun)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

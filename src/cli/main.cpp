@@ -15,6 +15,7 @@
 
 #include "analysis/analyze.hpp"
 #include "cohort/cohort.hpp"
+#include "cohort/distributed.hpp"
 #include "common/errors.hpp"
 #include "io/report.hpp"
 #include "interop/conformance.hpp"
@@ -99,6 +100,8 @@ class Progress {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Under mpirun, every rank runs this binary; only `cohort` shares its work between them.
+  const Processes processes(&argc, &argv);
   CLI::App app{"spineload: loads on a woman's spine through pregnancy and the postpartum year.\n" +
                std::string(kMechanicsNotice)};
   app.require_subcommand(1);
@@ -188,7 +191,9 @@ int main(int argc, char** argv) {
   auto* cohort = app.add_subcommand("cohort", "a sampled population of mothers: loads per subject and task, and a summary");
   cohort->add_option("file", cohort_file, "cohort YAML file")->required();
   cohort->add_option("-o,--output", out_dir, "folder for cohort.csv and cohort_summary.txt");
-  cohort->add_option("--threads", cohort_threads, "worker threads (default: all cores)")->check(CLI::Range(1, 256));
+  cohort->add_option("--threads", cohort_threads, "worker threads per process (default: all cores)")->check(CLI::Range(1, 256));
+  bool cohort_resume = false;
+  cohort->add_flag("--resume", cohort_resume, "with -o: keep the chunks an interrupted run finished and run only the rest");
   add_solver(cohort);
 
   std::string conformance_dir = "../shared/opensim-conformance";
@@ -386,18 +391,41 @@ int main(int argc, char** argv) {
       CohortOptions options;
       options.threads = cohort_threads;
       options.recruitment = ropts;
-      const auto start = std::chrono::steady_clock::now();
-      std::vector<CohortRow> rows;
-      {
-        Progress progress("subjects");
-        rows = run_cohort(spec, options, [&](long done, long total) { progress(done, total); });
+      options.rank = processes.rank();
+      options.ranks = processes.size();
+      if (!out_dir.empty()) {
+        options.work_dir = out_dir + "/chunks";
+        if (processes.rank() == 0) {
+          if (!cohort_resume) std::filesystem::remove_all(options.work_dir);
+          std::filesystem::create_directories(options.work_dir);
+        }
+        processes.all_ok(true);  // the folder is ready before any rank writes
       }
+      const auto start = std::chrono::steady_clock::now();
+      std::string mine, error;
+      try {
+        Progress progress("subjects");
+        const auto rows = run_cohort(spec, options, [&](long done, long total) {
+          if (processes.rank() == 0) progress(done, total);
+        });
+        mine = serialize_rows(rows);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      if (!processes.all_ok(error.empty())) {
+        if (!error.empty()) std::cerr << "error (rank " << processes.rank() << "): " << error << "\n";
+        return 1;
+      }
+      const std::string all = processes.gather(mine);
+      if (processes.rank() != 0) return 0;
+      std::vector<CohortRow> rows = parse_rows(all, "gathered rows");
+      sort_rows(rows);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const auto summary = summarize_cohort(spec, rows);
       const std::string text = std::string(kMechanicsNotice) + "\n" + format_cohort_summary(spec, summary);
       fmt::print("{}", text);
-      fmt::print("{} subject-task evaluations in {:.1f} s ({:.0f} per second, {} threads)\n", rows.size(), seconds,
-                 rows.size() / std::max(seconds, 1e-9), options.threads);
+      fmt::print("{} subject-task evaluations in {:.1f} s ({:.0f} per second; {} processes x {} threads)\n", rows.size(),
+                 seconds, rows.size() / std::max(seconds, 1e-9), processes.size(), options.threads);
       if (!out_dir.empty()) {
         write_files_atomically(out_dir, {{"cohort.csv", cohort_csv_header(spec) + cohort_csv_rows(spec, rows)},
                                          {"cohort_summary.txt", text}});

@@ -6,12 +6,15 @@
 #include <atomic>
 #include <chrono>
 #include <fmt/format.h>
+#include <filesystem>
 #include <future>
+#include <mutex>
 #include <map>
 #include <thread>
 
 #include "analysis/analyze.hpp"
 #include "common/errors.hpp"
+#include "io/results.hpp"
 #include "io/yaml_util.hpp"
 #include "loads/disc_loads.hpp"
 #include "model/embedded_data.hpp"
@@ -227,25 +230,108 @@ void run_subject(const CohortSpec& spec, const CohortOptions& options, long inde
 
 }  // namespace
 
+std::string serialize_rows(const std::vector<CohortRow>& rows) {
+  std::string s;
+  for (const CohortRow& r : rows) {
+    std::string reason = r.reason;
+    std::replace(reason.begin(), reason.end(), '\t', ' ');
+    std::replace(reason.begin(), reason.end(), '\n', ' ');
+    s += fmt::format("{}\t{}\t{}\t{:.17g}\t{:.17g}\t{:.17g}\t{:.17g}\t{:.17g}\t{}\t{:.17g}\t{:.17g}\t{}\n", r.subject,
+                     r.task, r.status, r.l5s1_compression_N, r.l5s1_shear_ap_N, r.l5s1_shear_lateral_N, r.l5s1_risk,
+                     r.max_risk, r.max_risk_level.empty() ? "-" : r.max_risk_level, r.extensor_demand, r.infant_mass_kg,
+                     reason);
+  }
+  return s;
+}
+
+std::vector<CohortRow> parse_rows(const std::string& text, const std::string& file) {
+  std::vector<CohortRow> rows;
+  std::size_t start = 0;
+  int line = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    const std::string l = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? text.size() : end + 1;
+    ++line;
+    if (l.empty()) continue;
+    std::vector<std::string> f;
+    std::size_t p = 0;
+    for (int k = 0; k < 11; ++k) {
+      const std::size_t q = l.find('\t', p);
+      if (q == std::string::npos) throw InputError(file, line, "row", "truncated row (an interrupted write?)");
+      f.push_back(l.substr(p, q - p));
+      p = q + 1;
+    }
+    f.push_back(l.substr(p));
+    CohortRow r;
+    try {
+      r.subject = std::stol(f[0]);
+      r.task = std::stoi(f[1]);
+      r.status = f[2];
+      r.l5s1_compression_N = std::stod(f[3]);
+      r.l5s1_shear_ap_N = std::stod(f[4]);
+      r.l5s1_shear_lateral_N = std::stod(f[5]);
+      r.l5s1_risk = std::stod(f[6]);
+      r.max_risk = std::stod(f[7]);
+      r.max_risk_level = f[8] == "-" ? "" : f[8];
+      r.extensor_demand = std::stod(f[9]);
+      r.infant_mass_kg = std::stod(f[10]);
+      r.reason = f[11];
+    } catch (const std::exception&) {
+      throw InputError(file, line, "row", "not a cohort row");
+    }
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+void sort_rows(std::vector<CohortRow>& rows) {
+  std::stable_sort(rows.begin(), rows.end(), [](const CohortRow& a, const CohortRow& b) {
+    return a.subject < b.subject || (a.subject == b.subject && a.task < b.task);
+  });
+}
+
 std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& options,
                                   const std::function<void(long, long)>& progress) {
   const long first = std::max(0L, options.first);
   const long last = options.last < 0 ? spec.n : std::min(options.last, spec.n);
-  const long total = std::max(0L, last - first);
-  const long chunks = (total + spec.chunk - 1) / spec.chunk;
-  std::vector<std::vector<CohortRow>> results(static_cast<std::size_t>(chunks));
-  std::atomic<long> next_chunk{0}, done{0};
+  const long chunks = (std::max(0L, last - first) + spec.chunk - 1) / spec.chunk;
+  // This process's chunks, in order.
+  std::vector<long> mine;
+  for (long c = 0; c < chunks; ++c)
+    if (c % std::max(1, options.ranks) == options.rank) mine.push_back(c);
+  long total = 0;
+  for (long c : mine) total += std::min(last, first + (c + 1) * spec.chunk) - (first + c * spec.chunk);
+  std::vector<std::vector<CohortRow>> results(mine.size());
+  std::atomic<long> next{0}, done{0};
+  std::atomic<bool> failed{false};
+  std::string first_error;
+  std::mutex error_mutex;
   auto worker = [&] {
-    for (long c; (c = next_chunk++) < chunks;) {
+    for (long k; !failed && (k = next++) < static_cast<long>(mine.size());) {
+      const long c = mine[static_cast<std::size_t>(k)];
       const long begin = first + c * spec.chunk, end = std::min(last, begin + spec.chunk);
-      auto& out = results[static_cast<std::size_t>(c)];
-      for (long i = begin; i < end; ++i) {
-        run_subject(spec, options, i, out);
-        ++done;
+      auto& out = results[static_cast<std::size_t>(k)];
+      try {
+        const std::string name = fmt::format("chunk_{}.rows", c);
+        const std::string path = options.work_dir + "/" + name;
+        if (!options.work_dir.empty() && std::filesystem::exists(path)) {
+          out = parse_rows(yaml::read_text_file(path), path);  // done before the interruption
+          done += end - begin;
+          continue;
+        }
+        for (long i = begin; i < end; ++i) {
+          run_subject(spec, options, i, out);
+          ++done;
+        }
+        if (!options.work_dir.empty()) write_files_atomically(options.work_dir, {{name, serialize_rows(out)}});
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!failed.exchange(true)) first_error = e.what();
       }
     }
   };
-  const int threads = std::max(1, std::min<int>(options.threads, static_cast<int>(std::max(1L, chunks))));
+  const int threads = std::max(1, std::min<int>(options.threads, static_cast<int>(std::max<std::size_t>(1, mine.size()))));
   std::vector<std::future<void>> pool;
   for (int t = 0; t < threads; ++t) pool.push_back(std::async(std::launch::async, worker));
   for (auto& f : pool) {
@@ -253,6 +339,7 @@ std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& o
       if (progress) progress(done.load(), total);
     f.get();
   }
+  if (failed) throw std::runtime_error(first_error);
   if (progress) progress(done.load(), total);
   std::vector<CohortRow> rows;
   for (auto& r : results) rows.insert(rows.end(), r.begin(), r.end());

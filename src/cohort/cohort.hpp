@@ -66,12 +66,23 @@ struct CohortOptions {
   int threads = 1;
   RecruitmentOptions recruitment;
   long first = 0, last = -1;  // subjects [first, last); -1: to n
+  int rank = 0, ranks = 1;    // chunk c is run by the process with rank c mod ranks
+  // When set, every finished chunk is kept there (chunk_<c>.rows, written atomically) and a
+  // chunk already there is read instead of run again: an interrupted run resumes.
+  std::string work_dir;
 };
 
-// Runs subjects [first, last); rows by subject then task. `progress(done, total)` is called
-// from the calling thread as subjects finish.
+// Runs this process's chunks of subjects [first, last); rows by subject then task.
+// `progress(done, total)` is called from the calling thread as subjects finish.
 std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& options,
                                   const std::function<void(long, long)>& progress = {});
+
+// Rows as text (one per line, every number to 17 digits) and back: chunk files and the
+// gathering of ranks use it, so a resumed or distributed run loses nothing.
+std::string serialize_rows(const std::vector<CohortRow>& rows);
+std::vector<CohortRow> parse_rows(const std::string& text, const std::string& file);
+// Rows by subject then task (after gathering from several processes).
+void sort_rows(std::vector<CohortRow>& rows);
 
 // The per-subject-task table (header documented in docs/cohort.md).
 std::string cohort_csv_header(const CohortSpec& spec);

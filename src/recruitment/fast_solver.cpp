@@ -222,12 +222,6 @@ SolveResult DualNewton::solve(Eigen::VectorXd lambda) const {
 
 }  // namespace
 
-double SeparableProblem::objective(const Eigen::VectorXd& x) const {
-  double f = 0;
-  for (int i = 0; i < x.size(); ++i) f += term(weight[i], power[i], x[i]);
-  return f;
-}
-
 SolveResult solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lambda) {
   const int m = problem.num_constraints();
   const DualNewton newton(problem);

@@ -108,7 +108,11 @@ class RecruitmentNlp : public Ipopt::TNLP {
 
 }  // namespace
 
-SolveResult solve_ipopt(const SeparableProblem& problem) {
+}  // namespace spineload
+
+// The module's one entry point (C linkage: found by name with dlsym; recruitment/ipopt_loader.cpp).
+extern "C" void spineload_solve_ipopt(const spineload::SeparableProblem& problem, spineload::SolveResult& out) {
+  using namespace spineload;
   Ipopt::SmartPtr<RecruitmentNlp> nlp = new RecruitmentNlp(problem);
   Ipopt::SmartPtr<Ipopt::IpoptApplication> app = IpoptApplicationFactory();
   app->Options()->SetIntegerValue("print_level", 0);
@@ -119,8 +123,9 @@ SolveResult solve_ipopt(const SeparableProblem& problem) {
   app->Options()->SetIntegerValue("max_iter", 500);
   app->Options()->SetStringValue("mu_strategy", "adaptive");
   if ((problem.power.array() == 2).all()) app->Options()->SetStringValue("hessian_constant", "yes");
-  SolveResult result;
-  if (app->Initialize() != Ipopt::Solve_Succeeded) return result;
+  SolveResult& result = out;
+  result = SolveResult{};
+  if (app->Initialize() != Ipopt::Solve_Succeeded) return;
   const Ipopt::ApplicationReturnStatus status = app->OptimizeTNLP(nlp);
   result.x = nlp->x();
   result.lambda = nlp->lambda();
@@ -129,7 +134,4 @@ SolveResult solve_ipopt(const SeparableProblem& problem) {
   Ipopt::SmartPtr<Ipopt::SolveStatistics> stats = app->Statistics();
   result.iterations = IsValid(stats) ? stats->IterationCount() : 0;
   result.objective = problem.objective(result.x);
-  return result;
 }
-
-}  // namespace spineload

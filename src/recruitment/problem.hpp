@@ -4,6 +4,7 @@
 // by reserve torques; rows are the equilibrium equations of the spinal coordinates.
 #pragma once
 #include <Eigen/Core>
+#include <cmath>
 
 namespace spineload {
 
@@ -13,7 +14,12 @@ struct SeparableProblem {
   Eigen::VectorXd weight, lower, upper;
   Eigen::VectorXi power;
 
-  double objective(const Eigen::VectorXd& x) const;
+  double objective(const Eigen::VectorXd& x) const {
+    double f = 0;
+    for (int i = 0; i < x.size(); ++i)
+      f += weight[i] * x[i] * x[i] * (power[i] == 2 ? 1.0 : std::abs(x[i]));  // std::pow costs ~10x more
+    return f;
+  }
   int num_variables() const { return static_cast<int>(weight.size()); }
   int num_constraints() const { return static_cast<int>(b.size()); }
 };
@@ -33,7 +39,10 @@ struct SolveResult {
 // instead of an interior-point method over all n variables. Warm-started along a series.
 SolveResult solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lambda);
 
-// Reference solver: IPOPT (COIN-OR) interior point, tight tolerances.
+// Reference solver: IPOPT (COIN-OR) interior point, tight tolerances. IPOPT lives in a
+// module of its own (libspineload_ipopt.so), loaded on first use with its own symbol scope:
+// Debian's IPOPT brings MUMPS's stand-in MPI library, whose MPI_* symbols would otherwise
+// clash with Open MPI's in the same process (cohorts under mpirun).
 SolveResult solve_ipopt(const SeparableProblem& problem);
 
 }  // namespace spineload
