@@ -26,34 +26,32 @@ namespace spineload {
 
 namespace {
 
-const char* kSubjectKeys[] = {"height_m",     "pre_pregnancy_mass_kg", "height_mass_correlation", "age_years",
-                              "stage",        "week",                  "breastfeeding",           "delivery",
-                              "lumbar_bmd_g_cm2", "trunk_strength_factor", "infant_age_months",   "infant_sex",
-                              "infant_percentile"};
+// The subject fields a cohort file (or the default population) may give.
+const std::pair<const char*, Distribution CohortSpec::*> kFields[] = {
+    {"height_m", &CohortSpec::height_m},
+    {"pre_pregnancy_mass_kg", &CohortSpec::mass_kg},
+    {"age_years", &CohortSpec::age_years},
+    {"stage", &CohortSpec::stage},
+    {"week", &CohortSpec::week},
+    {"breastfeeding", &CohortSpec::breastfeeding},
+    {"delivery", &CohortSpec::delivery},
+    {"lumbar_bmd_g_cm2", &CohortSpec::lumbar_bmd},
+    {"trunk_strength_factor", &CohortSpec::trunk_strength},
+    {"infant_age_months", &CohortSpec::infant_age_months},
+    {"infant_sex", &CohortSpec::infant_sex},
+    {"infant_percentile", &CohortSpec::infant_percentile}};
 
 // Fills the spec's distributions from `node` (a cohort's `subject` block or the default
 // population), leaving what it does not give.
 void read_population(const YAML::Node& node, const std::string& file, const std::string& ctx, CohortSpec& s) {
   if (!node) return;
-  std::vector<std::string> allowed(std::begin(kSubjectKeys), std::end(kSubjectKeys));
+  std::vector<std::string> allowed{"height_mass_correlation"};
+  for (const auto& [key, member] : kFields) allowed.emplace_back(key);
   for (const char* k : {"height_source", "mass_source", "correlation_source", "age_source", "bmd_source"})
     allowed.emplace_back(k);
   yaml::check_keys(node, allowed, file, ctx);
-  auto get = [&](const char* key, Distribution& d) {
-    if (node[key]) d = parse_distribution(node[key], file, ctx + "." + key);
-  };
-  get("height_m", s.height_m);
-  get("pre_pregnancy_mass_kg", s.mass_kg);
-  get("age_years", s.age_years);
-  get("stage", s.stage);
-  get("week", s.week);
-  get("breastfeeding", s.breastfeeding);
-  get("delivery", s.delivery);
-  get("lumbar_bmd_g_cm2", s.lumbar_bmd);
-  get("trunk_strength_factor", s.trunk_strength);
-  get("infant_age_months", s.infant_age_months);
-  get("infant_sex", s.infant_sex);
-  get("infant_percentile", s.infant_percentile);
+  for (const auto& [key, member] : kFields)
+    if (node[key]) s.*member = parse_distribution(node[key], file, ctx + "." + key);
   if (node["height_mass_correlation"]) {
     s.height_mass_correlation =
         yaml::as_double(node["height_mass_correlation"], file, ctx + ".height_mass_correlation");
