@@ -77,23 +77,38 @@ std::string capacity_message(const Model& model, const PostureResult& r) {
 
 const Subject* schedule_subject(const std::optional<Subject>& s) { return s ? &*s : nullptr; }
 
-// Progress on stderr for runs longer than two seconds, only when a person is watching.
+// Progress on stderr for runs longer than two seconds: on a terminal a line redrawn in
+// place; with `rate`, also the rate and the time left, and when stderr is not a terminal
+// (a batch job's log) a plain line every 30 s.
 class Progress {
  public:
-  explicit Progress(std::string what) : what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
+  explicit Progress(std::string what, bool rate = false)
+      : what_(std::move(what)), rate_(rate), start_(std::chrono::steady_clock::now()), last_line_(start_) {}
   ~Progress() {
-    if (shown_) std::cerr << "\r" << std::string(60, ' ') << "\r" << std::flush;
+    if (shown_) std::cerr << "\r" << std::string(70, ' ') << "\r" << std::flush;
   }
   void operator()(std::size_t done, std::size_t total) {
-    if (!isatty(STDERR_FILENO)) return;
-    if (std::chrono::steady_clock::now() - start_ < std::chrono::seconds(2)) return;
-    shown_ = true;
-    std::cerr << "\r  " << what_ << " " << done << "/" << total << std::flush;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - start_ < std::chrono::seconds(2)) return;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    std::string text = "  " + what_ + " " + std::to_string(done) + "/" + std::to_string(total);
+    if (rate_ && done > 0) {
+      const double per_s = done / seconds;
+      text += fmt::format("  {:.0f}/s  about {:.0f} s left", per_s, (total - done) / per_s);
+    }
+    if (isatty(STDERR_FILENO)) {
+      shown_ = true;
+      std::cerr << "\r" << text << std::string(text.size() < 70 ? 70 - text.size() : 0, ' ') << std::flush;
+    } else if (rate_ && now - last_line_ >= std::chrono::seconds(30)) {
+      last_line_ = now;
+      std::cerr << text << "\n" << std::flush;
+    }
   }
 
  private:
   std::string what_;
-  std::chrono::steady_clock::time_point start_;
+  bool rate_;
+  std::chrono::steady_clock::time_point start_, last_line_;
   bool shown_ = false;
 };
 
@@ -404,7 +419,7 @@ int main(int argc, char** argv) {
       const auto start = std::chrono::steady_clock::now();
       std::string mine, error;
       try {
-        Progress progress("subjects");
+        Progress progress("subjects", true);
         const auto rows = run_cohort(spec, options, [&](long done, long total) {
           if (processes.rank() == 0) progress(done, total);
         });
