@@ -129,6 +129,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"activation2", "stress3"}));
   };
 
+  auto* version = app.add_subcommand("version", "version and built-in features");
+
   auto* demo = app.add_subcommand("demo", "analyse the built-in postures on the default female model");
   add_model_options(demo, model_opts);
   add_solver(demo);
@@ -401,7 +403,11 @@ int main(int argc, char** argv) {
       const ImportedModel im = import_osim_file(import_file);
       fmt::print("{}", format_import_report(im));
       if (import_report) fmt::print("\n{}", format_model_info(*im.model));
+    } else if (*version) {
+      fmt::print("spineload {} (MPI: {})\n", SPINELOAD_VERSION, Processes::built_with_mpi() ? "yes" : "no");
     } else if (*cohort) {
+      if (processes.launched_without_support())
+        throw InputError("", 0, "mpirun", "this spineload was built without MPI (SPINELOAD_MPI=OFF): run it without mpirun");
       const CohortSpec spec = load_cohort_file(cohort_file);
       CohortOptions options;
       options.threads = cohort_threads;

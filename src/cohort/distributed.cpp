@@ -30,7 +30,17 @@ Processes::Processes(int* argc, char*** argv) {
 #else
   (void)argc;
   (void)argv;
-  (void)started_by_mpi_launcher;
+  const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
+  if (!size) size = std::getenv("PMI_SIZE");
+  unsupported_ = started_by_mpi_launcher() && size && std::atoi(size) > 1;
+#endif
+}
+
+bool Processes::built_with_mpi() {
+#ifdef SPINELOAD_WITH_MPI
+  return true;
+#else
+  return false;
 #endif
 }
 

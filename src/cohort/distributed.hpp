@@ -15,6 +15,12 @@ class Processes {
   Processes(const Processes&) = delete;
   Processes& operator=(const Processes&) = delete;
 
+  // Built with MPI support (so ranks under mpirun share the work)?
+  static bool built_with_mpi();
+  // Started by mpirun with several ranks but built without MPI: each rank would run the
+  // whole cohort alone; the CLI refuses instead.
+  bool launched_without_support() const { return unsupported_; }
+
   int rank() const { return rank_; }
   int size() const { return size_; }
   // Rank 0 receives every rank's text, concatenated in rank order; other ranks get "".
@@ -25,6 +31,7 @@ class Processes {
  private:
   int rank_ = 0, size_ = 1;
   bool mpi_ = false;
+  bool unsupported_ = false;
 };
 
 }  // namespace spineload
