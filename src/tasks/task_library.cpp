@@ -68,6 +68,30 @@ const Library& library() {
   return lib;
 }
 
+// Relaxed standing, nothing held: the start of most task postures (built directly: a
+// cohort builds one per subject and task).
+Posture standing_posture(const Model& model, const std::string& name, const std::string& description) {
+  Posture p;
+  p.name = name;
+  p.description = description;
+  p.support = Support::standing;
+  p.time_s = {0.0};
+  p.q_rad = {Eigen::VectorXd::Zero(static_cast<int>(model.coordinates.size()))};
+  return p;
+}
+
+// A mass held in the hands, shared equally, at each hand's grip (its mass centre), as a
+// posture file's hand_mass load.
+void hold_in_hands(const Model& model, Posture& p, double kg, std::initializer_list<const char*> hands) {
+  const double g = -model.gravity_m_s2.y();
+  for (const char* h : hands) {
+    const int b = model.body_index(h);
+    p.loads.push_back({std::string("held mass ") + h, b, model.bodies[b].com_m,
+                       Eigen::Vector3d(0, -kg * g / static_cast<double>(hands.size()), 0)});
+  }
+  p.held_mass_kg += kg;
+}
+
 std::string joined(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
@@ -206,11 +230,8 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
   };
   const double grip = library().grip_above_surface_cm;
   auto standing = [&](double forward_cm, double height_cm, LiftStrategy st, double held_kg) {
-    Posture p = parse_posture_text(model,
-                                   "name: " + id + "\ndescription: " + it->description +
-                                       "\nsupport: standing\nloads:\n  - {type: hand_mass, mass_kg: " +
-                                       fmt::format("{:.4f}", held_kg) + "}\n",
-                                   "task " + id);
+    Posture p = standing_posture(model, id, it->description);
+    hold_in_hands(model, p, held_kg, {"hand_r", "hand_l"});
     p.prediction = PredictionRequest{forward_cm / 100, height_cm / 100, st, true};
     return p;
   };
@@ -240,17 +261,16 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
   } else if (id == "lift-car-seat") {
     const double total = task.infant_mass_kg + num["seat_mass_kg"];
     task.posture = standing(num["reach_cm"], num["handle_height_cm"], strategy(), 0);
-    task.posture.loads = parse_posture_text(model, fmt::format("loads:\n  - {{type: hand_mass, mass_kg: {:.4f}, hands: right}}\n", total),
-                                            "task " + id).loads;
-    task.posture.held_mass_kg = total;
+    task.posture.loads.clear();
+    task.posture.held_mass_kg = 0;
+    hold_in_hands(model, task.posture, total, {"hand_r"});
     task.lift = lift(num["reach_cm"], num["handle_height_cm"], 75 - num["handle_height_cm"]);
     task.lift->load_kg = total;
     task.lift->asymmetry_deg = 30;  // one hand at her side [E]
   } else if (id == "carry-car-seat" || id == "carry-on-hip") {
     const bool seat = id == "carry-car-seat";
     const double deg = M_PI / 180;
-    task.posture = parse_posture_text(model, "name: " + id + "\nsupport: standing\n", "task " + id);
-    task.posture.description = it->description;
+    task.posture = standing_posture(model, id, it->description);
     Eigen::VectorXd& q = task.posture.q_rad[0];
     const Rhythm& bend = model.rhythms[model.rhythm_index("trunk_lateral_bending")];
     // She bends away from the load: to her left for a seat in the right hand, to her right
@@ -276,8 +296,7 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
       task.posture.held_mass_kg = task.infant_mass_kg;
     }
   } else if (id == "carry-front-carrier") {
-    task.posture = parse_posture_text(model, "name: " + id + "\nsupport: standing\n", "task " + id);
-    task.posture.description = it->description;
+    task.posture = standing_posture(model, id, it->description);
     // The straps: the shoulder share pulls down on the upper thorax, the belt share on the
     // pelvis, both at the infant's line of weight in front of her [E].
     const double g = -model.gravity_m_s2.y(), s = model.height_m / 1.735;
