@@ -175,10 +175,12 @@ namespace {
 // Every task of one subject, on her model built once.
 void run_subject(const CohortSpec& spec, const CohortOptions& options, long index, std::vector<CohortRow>& out) {
   const CohortSubject cs = sample_cohort_subject(spec, index);
-  std::shared_ptr<const Model> model;
+  // Her model without a Simbody system: most tasks are still postures; a motion (a lift
+  // over time) gets the full model below.
+  std::shared_ptr<const Model> model, full;
   std::string model_error;
   try {
-    model = build_subject_model(*default_model_source(), *default_subject_data(), cs.subject);
+    model = build_subject_model(*default_model_source(), *default_subject_data(), cs.subject, true);
   } catch (const std::exception& e) {
     model_error = e.what();
   }
@@ -196,8 +198,11 @@ void run_subject(const CohortSpec& spec, const CohortOptions& options, long inde
       const TaskInstance task = instantiate_task(*model, spec.tasks[t].task, cs.task_settings[t]);
       row.infant_mass_kg = task.infant_mass_kg;
       const Posture posture = resolve_prediction(*model, task.posture);
-      Data data(*model);
-      const PostureResult r = analyze_posture(*model, data, posture, options.recruitment);
+      const bool moving = posture.is_time_series();
+      if (moving && !full) full = build_subject_model(*default_model_source(), *default_subject_data(), cs.subject);
+      const Model& m = moving ? *full : *model;
+      Data data(m);
+      const PostureResult r = analyze_posture(m, data, posture, options.recruitment);
       // The frame of peak L5/S1 compression stands for the task.
       std::size_t peak = 0;
       for (std::size_t k = 0; k < r.frames.size(); ++k)
@@ -211,9 +216,9 @@ void run_subject(const CohortSpec& spec, const CohortOptions& options, long inde
       for (const auto& d : f.disc)
         if (d.factor_of_risk > row.max_risk) {
           row.max_risk = d.factor_of_risk;
-          row.max_risk_level = model->joints[d.joint].name;
+          row.max_risk_level = m.joints[d.joint].name;
         }
-      row.extensor_demand = back_extensor_demand(*model, r);
+      row.extensor_demand = back_extensor_demand(m, r);
       const bool beyond = std::any_of(r.frames.begin(), r.frames.end(),
                                       [](const FrameResult& x) { return x.status != RecruitmentStatus::ok; });
       row.status = beyond ? "beyond" : "ok";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace spineload {
 
@@ -12,10 +13,26 @@ void forward_kinematics(const Model& model, Data& data, const Eigen::VectorXd& q
     data.q[i] = q_rad[c];
     data.u[i] = qdot_rad_s[c];  // u = qdot for pin, gimbal and function-based joints
   }
-  mb::set_state(*model.multibody, data.ws, data.q, data.u);
-  mb::body_poses(*model.multibody, data.ws, data.pose);
+  if (!model.multibody) {
+    // A static-only model: the poses from the joint rotations, as Simbody's Gimbal and Pin
+    // would give them (body-fixed sequence about each coordinate's axis at the joint centre).
+    if (qdot_rad_s.squaredNorm() > 0)
+      throw std::logic_error("a static-only model analyses still postures only");
+    for (std::size_t b = 0; b < model.bodies.size(); ++b) {
+      const Joint& joint = model.joints[b];
+      Eigen::Isometry3d x = joint.parent_body < 0 ? Eigen::Isometry3d::Identity() : data.pose[joint.parent_body];
+      x.translate(joint.location_in_parent_m);
+      for (int c : joint.coordinates)
+        x.rotate(Eigen::AngleAxisd(data.q[model.coordinates[c].mb_index], model.coordinates[c].axis));
+      data.pose[b] = x;
+    }
+    joint_jacobian(model, data);
+    return;
+  }
+  mb::set_state(*model.multibody, *data.ws, data.q, data.u);
+  mb::body_poses(*model.multibody, *data.ws, data.pose);
   if (model.rotations_about_child_origin) joint_jacobian(model, data);
-  else mb::system_jacobian(*model.multibody, data.ws, data.jacobian);
+  else mb::system_jacobian(*model.multibody, *data.ws, data.jacobian);
 }
 
 void joint_jacobian(const Model& model, Data& data) {
@@ -25,7 +42,7 @@ void joint_jacobian(const Model& model, Data& data) {
   // the joint's earlier rotations and by the parent's orientation (body-fixed sequence).
   // tests/dynamics checks it against Simbody's.
   const int nb = static_cast<int>(model.bodies.size());
-  if (data.jacobian.rows() != 6 * nb) data.jacobian = Eigen::MatrixXd::Zero(6 * nb, model.multibody->num_q());
+  if (data.jacobian.rows() != 6 * nb) data.jacobian = Eigen::MatrixXd::Zero(6 * nb, model.num_q);
   for (const Joint& joint : model.joints) {
     const Eigen::Matrix3d parent =
         joint.parent_body < 0 ? Eigen::Matrix3d(Eigen::Matrix3d::Identity()) : Eigen::Matrix3d(data.pose[joint.parent_body].linear());
@@ -62,7 +79,20 @@ void inverse_dynamics(const Model& model, Data& data, const Eigen::VectorXd& qdd
   for (std::size_t c = 0; c < model.coordinates.size(); ++c)
     data.udot[model.coordinates[c].mb_index] = qddot_rad_s2[c];
   Eigen::VectorXd tau;
-  mb::inverse_dynamics(*model.multibody, data.ws, data.udot, data.applied, tau);
+  if (!model.multibody) {
+    // At rest the joints must supply -J^T of the applied loads (moments about the body
+    // origins and forces, in ground), as Simbody's residual is at rest.
+    if (data.udot.squaredNorm() > 0) throw std::logic_error("a static-only model analyses still postures only");
+    tau = Eigen::VectorXd::Zero(model.num_q);
+    for (std::size_t b = 0; b < model.bodies.size(); ++b)
+      for (int q : model.bodies[b].ancestor_q)
+        tau[q] -= data.jacobian.block<3, 1>(6 * b, q).dot(data.applied[b].moment_Nm) +
+                  data.jacobian.block<3, 1>(6 * b + 3, q).dot(data.applied[b].force_N);
+    for (std::size_t c = 0; c < model.coordinates.size(); ++c) data.tau_Nm[c] = tau[model.coordinates[c].mb_index];
+    for (auto& f : data.inertial) f = {};
+    return;
+  }
+  mb::inverse_dynamics(*model.multibody, *data.ws, data.udot, data.applied, tau);
   for (std::size_t c = 0; c < model.coordinates.size(); ++c)
     data.tau_Nm[c] = tau[model.coordinates[c].mb_index];
 
@@ -73,8 +103,8 @@ void inverse_dynamics(const Model& model, Data& data, const Eigen::VectorXd& qdd
     return;
   }
   std::vector<Eigen::Vector3d> alpha, a_origin, omega;
-  mb::body_accelerations(*model.multibody, data.ws, data.udot, alpha, a_origin);
-  mb::body_angular_velocities(*model.multibody, data.ws, omega);
+  mb::body_accelerations(*model.multibody, *data.ws, data.udot, alpha, a_origin);
+  mb::body_angular_velocities(*model.multibody, *data.ws, omega);
   for (std::size_t b = 0; b < model.bodies.size(); ++b) {
     const Body& body = model.bodies[b];
     const Eigen::Matrix3d R = data.pose[b].linear();

@@ -161,13 +161,13 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
   Data data(model);
   std::vector<mb::SpatialForce> reactions;
   Eigen::VectorXd udot;
-  const Eigen::VectorXd no_mobility = Eigen::VectorXd::Zero(model.multibody->num_q());
+  const Eigen::VectorXd no_mobility = Eigen::VectorXd::Zero(model.num_q);
   for (std::size_t k = 0; k < motion.time_s.size(); ++k) {
     forward_kinematics(model, data, motion.q[k], motion.qdot[k]);
     apply_loads(model, data, {});
     if (loads) apply_external_loads(model, data, *loads, motion.time_s[k]);
-    mb::forward_dynamics(*model.multibody, data.ws, data.applied, no_mobility, udot);
-    mb::joint_reactions(*model.multibody, data.ws, reactions);
+    mb::forward_dynamics(*model.multibody, *data.ws, data.applied, no_mobility, udot);
+    mb::joint_reactions(*model.multibody, *data.ws, reactions);
     for (std::size_t r = 0; r < rs.size(); ++r) {
       const Joint& joint = model.joints[rs[r].joint];
       const int child = joint.child_body;

@@ -616,6 +616,7 @@ class Importer {
     } catch (const std::exception& e) {
       throw InputError(r_.file, 0, "JointSet", std::string("Simbody cannot build the joints: ") + e.what());
     }
+    m.num_q = m.multibody->num_q();
     for (auto& c : m.coordinates) {
       const Joint& joint = m.joints[c.joint];
       const auto pos = std::find(joint.coordinates.begin(), joint.coordinates.end(), &c - m.coordinates.data());

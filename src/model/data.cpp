@@ -2,8 +2,9 @@
 
 namespace spineload {
 
-Data::Data(const Model& model) : ws(*model.multibody) {
-  const int nq = model.multibody->num_q();
+Data::Data(const Model& model) {
+  if (model.multibody) ws.emplace(*model.multibody);
+  const int nq = model.num_q;
   const int nc = static_cast<int>(model.coordinates.size());
   const int nm = static_cast<int>(model.muscles.size());
   q = u = udot = Eigen::VectorXd::Zero(nq);
@@ -18,6 +19,7 @@ Data::Data(const Model& model) : ws(*model.multibody) {
   actuator_control = Eigen::VectorXd::Zero(static_cast<int>(model.actuators.size()));
   moment_arm_m = Eigen::MatrixXd::Zero(nc, nm);
   reserve_Nm = Eigen::VectorXd::Zero(static_cast<int>(model.equilibrium_coordinates.size()));
+  pose.assign(model.bodies.size(), Eigen::Isometry3d::Identity());
   applied.resize(model.bodies.size());
   inertial.resize(model.bodies.size());
   disc.resize(model.spinal_joints.size());

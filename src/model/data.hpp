@@ -4,6 +4,7 @@
 #pragma once
 #include <Eigen/Core>
 #include <Eigen/Geometry>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,7 +71,7 @@ struct Data {
   std::vector<DiscLoad> disc;                 // per model.spinal_joints entry
   Balance balance;
 
-  mb::Workspace ws;
+  std::optional<mb::Workspace> ws;            // Simbody's state; none for a static-only model
 };
 
 }  // namespace spineload

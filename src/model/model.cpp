@@ -405,8 +405,25 @@ void finish_model_topology(Model& model) {
     }
 }
 
+namespace {
+std::shared_ptr<const Model> build(const ModelSource& src, double height_m, double mass_kg, const ModelAdjustments& adj,
+                                   bool with_multibody);
+}  // namespace
+
 std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m, double mass_kg,
                                          const ModelAdjustments& adj) {
+  return build(src, height_m, mass_kg, adj, true);
+}
+
+std::shared_ptr<const Model> build_static_model(const ModelSource& src, double height_m, double mass_kg,
+                                                const ModelAdjustments& adj) {
+  return build(src, height_m, mass_kg, adj, false);
+}
+
+namespace {
+
+std::shared_ptr<const Model> build(const ModelSource& src, double height_m, double mass_kg, const ModelAdjustments& adj,
+                                   bool with_multibody) {
   if (!(height_m >= 1.2 && height_m <= 2.2))
     throw InputError("", 0, "height_m", "height " + std::to_string(height_m) + " m is outside 1.2-2.2 m");
   if (!(mass_kg >= 30 && mass_kg <= 200))
@@ -517,13 +534,26 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
     c.stiffness.negative_Nm_per_rad *= f;
   }
 
-  model->multibody = std::make_shared<const mb::System>(specs);
+  // Simbody numbers q body by body in the order the bodies were added, each joint's in
+  // axis order: the static model numbers them the same way.
+  std::vector<int> q_start(model->bodies.size(), 0);
+  if (with_multibody) {
+    model->multibody = std::make_shared<const mb::System>(specs);
+    q_start = model->multibody->q_start();
+    model->num_q = model->multibody->num_q();
+  } else {
+    int next = 0;
+    for (std::size_t b = 0; b < model->bodies.size(); ++b) {
+      q_start[b] = next;
+      next += static_cast<int>(model->joints[b].coordinates.size());
+    }
+    model->num_q = next;
+  }
   for (auto& c : model->coordinates) {
     const Joint& joint = model->joints[c.joint];
     const auto pos = std::find(joint.coordinates.begin(), joint.coordinates.end(),
                                &c - model->coordinates.data());
-    c.mb_index = model->multibody->q_start()[joint.child_body] +
-                 static_cast<int>(pos - joint.coordinates.begin());
+    c.mb_index = q_start[joint.child_body] + static_cast<int>(pos - joint.coordinates.begin());
   }
 
   for (const auto& r : src.rhythms) {
@@ -601,5 +631,7 @@ std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m
   }
   return model;
 }
+
+}  // namespace
 
 }  // namespace spineload

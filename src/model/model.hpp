@@ -245,7 +245,10 @@ struct Model {
   double age_years = 0;
   double lumbar_bmd_g_cm2 = 0;
   std::vector<int> equilibrium_coordinates;  // coordinates of spinal joints (muscle-balanced)
+  // The Simbody system; null for a static-only model (build_static_model), whose still
+  // postures the engine analyses with its own kinematics and Jacobian.
   std::shared_ptr<const mb::System> multibody;
+  int num_q = 0;                   // multibody q (= u) count
   // Every joint a pin or gimbal about axes through the child's origin: the engine's own
   // Jacobian applies (dynamics.cpp); otherwise Simbody's.
   bool rotations_about_child_origin = true;
@@ -284,6 +287,13 @@ std::shared_ptr<const ModelSource> default_model_source();
 // `mass_kg` is the body mass before any added mass (pre-pregnancy for a subject).
 std::shared_ptr<const Model> build_model(const ModelSource& source, double height_m,
                                          double mass_kg, const ModelAdjustments& adjustments = {});
+
+// The same model without a Simbody system: for still postures only (no rates, no inertia),
+// analysed with the engine's own kinematics and Jacobian; several times cheaper to build,
+// which matters when every subject of a cohort gets her own model. The results equal the
+// full model's (tests/model).
+std::shared_ptr<const Model> build_static_model(const ModelSource& source, double height_m, double mass_kg,
+                                                const ModelAdjustments& adjustments = {});
 
 // Derived topology of a model whose bodies, joints, coordinates (with multibody indices) and
 // muscles are set: subtrees, Jacobian columns per body, muscle crossings (model import uses it).

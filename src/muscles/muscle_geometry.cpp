@@ -107,7 +107,7 @@ double general_path(const Model& model, const Data& data, const Muscle& muscle, 
 
 void muscle_geometry(const Model& model, Data& data) {
   const int nc = static_cast<int>(model.coordinates.size());
-  Eigen::VectorXd g(model.multibody->num_q());
+  Eigen::VectorXd g(model.num_q);
   for (std::size_t m = 0; m < model.muscles.size(); ++m) {
     const Muscle& muscle = model.muscles[m];
     auto& path = data.path_m[m];

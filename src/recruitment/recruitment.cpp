@@ -16,7 +16,7 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
   p.A = Eigen::MatrixXd::Zero(ne, n);
   p.b.resize(ne);
   // Generalised force of one newton at each contact: J_w^T (r x n) + J_v^T n.
-  Eigen::MatrixXd contact_g(model.multibody->num_q(), nk);
+  Eigen::MatrixXd contact_g(model.num_q, nk);
   for (int k = 0; k < nk; ++k) {
     const Contact& ct = data.contacts[k];
     const Eigen::Vector3d r = data.pose[ct.body].linear() * ct.point_m;

@@ -386,10 +386,11 @@ std::shared_ptr<const Model> build_prepregnancy_model(const ModelSource& source,
 }
 
 std::shared_ptr<const Model> build_subject_model(const ModelSource& source, const SubjectData& data,
-                                                 const Subject& subject) {
+                                                 const Subject& subject, bool still_only) {
   const SubjectState st = subject_state(data, subject);
-  return build_model(source, subject.height_m, subject.pre_pregnancy_mass_kg,
-                     subject_adjustments(source, data, subject, st));
+  const ModelAdjustments adj = subject_adjustments(source, data, subject, st);
+  return still_only ? build_static_model(source, subject.height_m, subject.pre_pregnancy_mass_kg, adj)
+                    : build_model(source, subject.height_m, subject.pre_pregnancy_mass_kg, adj);
 }
 
 namespace {

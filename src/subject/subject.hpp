@@ -74,9 +74,10 @@ ModelAdjustments subject_adjustments(const ModelSource& source, const SubjectDat
 // that posture adaptation restores her balance to.
 std::shared_ptr<const Model> build_prepregnancy_model(const ModelSource& source, const Subject& subject);
 
-// Her model at her stage (reference model, scaled and adjusted).
+// Her model at her stage (reference model, scaled and adjusted); `still_only`: without the
+// Simbody system (build_static_model), for still postures.
 std::shared_ptr<const Model> build_subject_model(const ModelSource& source, const SubjectData& data,
-                                                 const Subject& subject);
+                                                 const Subject& subject, bool still_only = false);
 
 // Whitcome's adaptation: extends the lumbar spine (by the trunk-flexion rhythm's lumbar
 // ratios) until the centre of mass of head, arms and trunk is back where it is in the same

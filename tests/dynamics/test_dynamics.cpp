@@ -42,7 +42,7 @@ TEST(Dynamics, JointJacobianMatchesSimbodysSystemJacobian) {
                                          "coordinates: {shoulder_r_flexion: 70, shoulder_r_abduction: 20, elbow_l_flexion: 45}\n",
                                       "p.yaml"));
   Eigen::MatrixXd reference;
-  mb::system_jacobian(*m.multibody, d.ws, reference);
+  mb::system_jacobian(*m.multibody, *d.ws, reference);
   EXPECT_LT((d.jacobian - reference).cwiseAbs().maxCoeff(), 1e-12);
 }
 

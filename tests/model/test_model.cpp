@@ -5,12 +5,36 @@
 #include <sstream>
 
 #include "common/errors.hpp"
+#include "analysis/analyze.hpp"
 #include "model/model.hpp"
 #include "multibody/system.hpp"
 #include "test_support.hpp"
 
 namespace spineload {
 namespace {
+
+TEST(Model, StaticModelGivesTheFullModelsLoadsForStillPostures) {
+  // Without a Simbody system: the engine's own poses and -J^T loads, the same numbers.
+  const auto src = default_model_source();
+  const auto full = build_model(*src, 1.70, 68);
+  const auto still = build_static_model(*src, 1.70, 68);
+  EXPECT_EQ(still->multibody, nullptr);
+  EXPECT_EQ(still->num_q, full->num_q);
+  for (const auto& name : builtin_posture_names()) {
+    Data a(*full), b(*still);
+    const PostureResult ra = analyze_posture(*full, a, builtin_posture(*full, name), {});
+    const PostureResult rb = analyze_posture(*still, b, builtin_posture(*still, name), {});
+    for (std::size_t k = 0; k < full->bodies.size(); ++k)
+      EXPECT_LT((a.pose[k].matrix() - b.pose[k].matrix()).norm(), 1e-12) << name;
+    EXPECT_LT((ra.frames[0].tau_Nm - rb.frames[0].tau_Nm).cwiseAbs().maxCoeff(), 1e-9) << name;
+    for (std::size_t j = 0; j < ra.frames[0].disc.size(); ++j)
+      EXPECT_NEAR(ra.frames[0].disc[j].compression_N, rb.frames[0].disc[j].compression_N, 1e-6) << name;
+  }
+  // A motion needs the full model.
+  Data d(*still);
+  const Posture p = parse_posture_text(*still, "sample_hz: 10\nkeyframes:\n  - {}\n  - {duration_s: 1, rhythms: {trunk_flexion: 30}}\n", "p.yaml");
+  EXPECT_THROW(analyze_posture(*still, d, p, {}), std::logic_error);
+}
 
 TEST(Model, DefaultModelHasTheBodiesAndSpinalLevelsOfTheIssue) {
   const Model& m = test::default_model();
