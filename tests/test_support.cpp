@@ -1,6 +1,7 @@
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "loads/disc_loads.hpp"
 
@@ -26,6 +27,16 @@ Storage motion_table(const std::vector<std::string>& labels, int frames,
     for (int c = 0; c < static_cast<int>(labels.size()); ++c) s.data(i, c) = value(i, c);
   }
   return s;
+}
+
+std::filesystem::path scratch_dir(const std::string& stem) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = stem + "_" + std::to_string(::getpid());
+  if (info) name += std::string("_") + info->test_suite_name() + "_" + info->name();
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
 }
 
 std::shared_ptr<const Model> test_model(const std::string& name) {

@@ -1,8 +1,8 @@
 // Shared helpers for the test suite.
 #pragma once
-#include <string>
-
+#include <filesystem>
 #include <functional>
+#include <string>
 
 #include "analysis/analyze.hpp"
 #include "io/storage.hpp"
@@ -14,6 +14,10 @@ namespace spineload::test {
 inline std::string source_path(const std::string& relative) {
   return std::string(SPINELOAD_SOURCE_DIR) + "/" + relative;
 }
+
+// A fresh scratch folder for the running test: ctest runs tests as parallel processes, so
+// a fixed name would be shared between them.
+std::filesystem::path scratch_dir(const std::string& stem);
 
 // The default model for the default subject (1.65 m, 62 kg), built once per process.
 const Model& default_model();

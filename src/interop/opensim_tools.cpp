@@ -11,6 +11,7 @@
 #include "dynamics/dynamics.hpp"
 #include "model/data.hpp"
 #include "muscles/muscle_geometry.hpp"
+#include "muscles/thelen2003.hpp"
 
 namespace spineload {
 
@@ -210,6 +211,13 @@ double thelen_rigid_tendon_scale(const MuscleTendon& mt, double mt_length_m, dou
   return fl * fv * cos_pennation;
 }
 
+double muscle_physiology_scale(const Muscle& muscle, double mt_length_m, double mt_speed_m_s) {
+  if (muscle.tendon.type == "Thelen2003Muscle")
+    return thelen2003::opensim_static_optimization_scale(muscle.tendon, muscle.max_force_N(), mt_length_m,
+                                                         mt_speed_m_s);
+  return thelen_rigid_tendon_scale(muscle.tendon, mt_length_m, mt_speed_m_s);
+}
+
 StaticOptimizationTables static_optimization_tables(const Model& model, const Motion& motion,
                                                     const StaticOptimizationOptions& options,
                                                     const ExternalLoadsSpec* loads) {
@@ -247,7 +255,7 @@ StaticOptimizationTables static_optimization_tables(const Model& model, const Mo
         double speed = 0;
         for (std::size_t c = 0; c < model.coordinates.size(); ++c)
           speed -= data.moment_arm_m(static_cast<int>(c), m) * motion.qdot[k][static_cast<int>(c)];
-        scale[m] = thelen_rigid_tendon_scale(model.muscles[m].tendon, data.length_m[m], speed);
+        scale[m] = muscle_physiology_scale(model.muscles[m], data.length_m[m], speed);
       }
     recruit_muscles(model, data, ro);
     if (data.status != RecruitmentStatus::ok) ++t.frames_beyond_capacity;

@@ -68,6 +68,13 @@ struct StaticOptimizationOptions {
 // inextensible-tendon active fibre force). Zero for a muscle shorter than its tendon.
 double thelen_rigid_tendon_scale(const MuscleTendon& muscle, double mt_length_m, double mt_speed_m_s);
 
+// The force static optimisation with muscle physiology lets a muscle give at full
+// activation, as a share of its maximum isometric force: for a Thelen2003Muscle exactly
+// what OpenSim uses (thelen2003::opensim_static_optimization_scale: compliant-tendon
+// equilibrium times OpenSim's generic force-velocity curve); for other classes the rigid-
+// tendon Thelen estimate above.
+double muscle_physiology_scale(const Muscle& muscle, double mt_length_m, double mt_speed_m_s);
+
 struct StaticOptimizationTables {
   Storage activation, force;     // OpenSim's "_activation" and "_force" tables, muscles by name
   int frames_beyond_capacity = 0;  // frames where reserves had to carry load

@@ -185,8 +185,13 @@ std::string export_osim(const Model& m, const std::string& description) {
           mu.max_force_N(), mu.tendon.optimal_fiber_length_m, mu.tendon.tendon_slack_length_m,
           mu.tendon.pennation_at_optimal_rad, mu.tendon.max_contraction_velocity);
       if (type == "Thelen2003Muscle")
-        s += fmt::format("          <KshapeActive>{:.17g}</KshapeActive>\n          <Af>{:.17g}</Af>\n          <Flen>{:.17g}</Flen>\n",
-                         mu.tendon.kshape_active, mu.tendon.af, mu.tendon.flen);
+        s += fmt::format(
+            "          <FmaxTendonStrain>{:.17g}</FmaxTendonStrain>\n          <FmaxMuscleStrain>{:.17g}</FmaxMuscleStrain>\n"
+            "          <KshapeActive>{:.17g}</KshapeActive>\n          <KshapePassive>{:.17g}</KshapePassive>\n"
+            "          <Af>{:.17g}</Af>\n          <Flen>{:.17g}</Flen>\n"
+            "          <fv_linear_extrap_threshold>{:.17g}</fv_linear_extrap_threshold>\n",
+            mu.tendon.fmax_tendon_strain, mu.tendon.fmax_muscle_strain, mu.tendon.kshape_active,
+            mu.tendon.kshape_passive, mu.tendon.af, mu.tendon.flen, mu.tendon.fv_extrapolation_threshold);
     } else {
       s += fmt::format("          <optimal_force>{:.17g}</optimal_force>\n", mu.max_force_N());
     }

@@ -697,7 +697,15 @@ class Importer {
         r_.number(Reader::child(f, "max_contraction_velocity"), name + ".max_contraction_velocity", 10);
     mu.tendon.kshape_active = r_.number(Reader::child(f, "KshapeActive"), name + ".KshapeActive", 0.45);
     mu.tendon.af = r_.number(Reader::child(f, "Af"), name + ".Af", 0.25);
-    mu.tendon.flen = r_.number(Reader::child(f, "Flen"), name + ".Flen", 1.4);
+    mu.tendon.flen = r_.number(Reader::child(f, "Flen"), name + ".Flen", 1.8);
+    mu.tendon.kshape_passive = r_.number(Reader::child(f, "KshapePassive"), name + ".KshapePassive", 5.0);
+    mu.tendon.fmax_tendon_strain = r_.number(Reader::child(f, "FmaxTendonStrain"), name + ".FmaxTendonStrain", 0.033);
+    mu.tendon.fmax_muscle_strain = r_.number(Reader::child(f, "FmaxMuscleStrain"), name + ".FmaxMuscleStrain", 0.6);
+    mu.tendon.fv_extrapolation_threshold =
+        r_.number(Reader::child(f, "fv_linear_extrap_threshold"), name + ".fv_linear_extrap_threshold", 0.95);
+    if (!(mu.tendon.kshape_active > 0) || !(mu.tendon.af > 0) || !(mu.tendon.flen > 1) ||
+        !(mu.tendon.fmax_tendon_strain > 0) || !(mu.tendon.fmax_muscle_strain > 0) || !(mu.tendon.kshape_passive > 0))
+      r_.fail(f, name, "Thelen curve shapes must be positive (Flen above 1)");
     mu.max_stress_Pa = 1;  // the stress3 objective weighs every imported muscle alike
     const XMLElement* path = Reader::child(f, "GeometryPath");
     const XMLElement* points = Reader::child(Reader::child(path, "PathPointSet"), "objects");

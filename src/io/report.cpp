@@ -124,7 +124,7 @@ std::string format_model_info(const Model& model) {
   for (const auto& m : model.muscles) {
     s += fmt::format("  {:<16} {:<20} {:>10.2f} {:>12.0f} ", m.name, m.group, m.pcsa_m2 * 1e4, m.max_force_N());
     for (std::size_t k = 0; k < m.path.size(); ++k)
-      s += (k ? " > " : " ") + model.bodies[m.path[k].body].name;
+      s += (k ? " > " : " ") + (m.path[k].body < 0 ? std::string("ground") : model.bodies[m.path[k].body].name);
     s += "\n";
   }
   s += "\nintervertebral joints (loads reported in the disc mid-plane frame):";

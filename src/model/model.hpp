@@ -117,8 +117,10 @@ struct MuscleTendon {
   double tendon_slack_length_m = 0;
   double pennation_at_optimal_rad = 0;
   double max_contraction_velocity = 10;  // optimal fibre lengths per second
-  // Thelen 2003 curve shapes (OpenSim's Thelen2003Muscle properties and defaults).
-  double kshape_active = 0.45, af = 0.25, flen = 1.4;
+  // Thelen 2003 curve shapes (OpenSim's Thelen2003Muscle properties and their defaults).
+  double kshape_active = 0.45, kshape_passive = 5.0, af = 0.25, flen = 1.8;
+  double fmax_tendon_strain = 0.033, fmax_muscle_strain = 0.6;
+  double fv_extrapolation_threshold = 0.95;  // of the eccentric asymptote
 };
 
 // A smooth obstacle a muscle path wraps over (OpenSim's wrap objects), fixed on a body;

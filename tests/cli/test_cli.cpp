@@ -167,6 +167,14 @@ TEST(Cli, ModelImportReportsWhatWasImported) {
   EXPECT_NE(r.output.find("muscles: 1"), std::string::npos);
   EXPECT_NE(r.output.find("not supported: nothing"), std::string::npos);
   EXPECT_NE(r.output.find("knee_angle"), std::string::npos);  // the --report model listing
+  // Every pack model's report, including arm26 whose muscles start on ground.
+  const std::string pack = test::source_path("../shared/opensim-conformance");
+  if (fs::exists(pack))
+    for (const char* name : {"arm26", "arm26_bounds", "SinglePin", "DoublePendulum3D"}) {
+      const CliRun p = run("model import " + pack + "/" + name + ".osim --report");
+      EXPECT_EQ(p.exit_code, 0) << name << p.output;
+      EXPECT_NE(p.output.find("not supported: nothing"), std::string::npos) << name;
+    }
   const CliRun bad = run("model import " + test::source_path("tests/data/osim/missing.osim"));
   EXPECT_EQ(bad.exit_code, 2);
 }

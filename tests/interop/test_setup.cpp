@@ -26,10 +26,8 @@ const char* kPendulum = R"(<OpenSimDocument Version="40000"><Model name="pendulu
 </Model></OpenSimDocument>)";
 
 struct Folder {
-  fs::path dir = fs::temp_directory_path() / "spineload_setup_test";
+  fs::path dir = test::scratch_dir("spineload_setup");
   Folder() {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
     write(dir / "pendulum.osim", kPendulum);
     // Held still at 0.3 rad (degrees in the file, as its header says).
     std::string mot = "still\nversion=1\ninDegrees=yes\nendheader\ntime\ttheta\n";
