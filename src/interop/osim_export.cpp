@@ -42,7 +42,8 @@ std::string wrap_object_set(const Model& m, int body) {
     if (w.body != body) continue;
     const char* type = w.shape == WrapObject::Shape::cylinder ? "WrapCylinder"
                        : w.shape == WrapObject::Shape::sphere ? "WrapSphere"
-                                                                : "WrapEllipsoid";
+                       : w.shape == WrapObject::Shape::torus  ? "WrapTorus"
+                                                              : "WrapEllipsoid";
     s += fmt::format("            <{} name=\"{}\">\n              <xyz_body_rotation>{}</xyz_body_rotation>\n"
                      "              <translation>{}</translation>\n              <active>true</active>\n",
                      type, w.name, v3(xyz_angles(w.in_body.linear())), v3(w.in_body.translation()));
@@ -54,6 +55,9 @@ std::string wrap_object_set(const Model& m, int body) {
                        w.dimensions_m.y());
     else if (w.shape == WrapObject::Shape::sphere)
       s += fmt::format("              <radius>{:.17g}</radius>\n", w.dimensions_m.x());
+    else if (w.shape == WrapObject::Shape::torus)
+      s += fmt::format("              <inner_radius>{:.17g}</inner_radius>\n              <outer_radius>{:.17g}</outer_radius>\n",
+                       w.dimensions_m.x(), w.dimensions_m.y());
     else
       s += fmt::format("              <dimensions>{}</dimensions>\n", v3(w.dimensions_m));
     s += fmt::format("            </{}>\n", type);

@@ -241,6 +241,12 @@ class Importer {
         obj.shape = WrapObject::Shape::ellipsoid;
         obj.dimensions_m = r_.vec3(Reader::child(w, "dimensions"), ctx + ".dimensions");
         report_.imported.push_back(ctx + ": wrapped in the plane through its centre (OpenSim's ellipsoid methods differ slightly)");
+      } else if (type == "WrapTorus") {
+        obj.shape = WrapObject::Shape::torus;
+        obj.dimensions_m = {r_.number(Reader::child(w, "inner_radius"), ctx + ".inner_radius", 0),
+                            r_.number(Reader::child(w, "outer_radius"), ctx + ".outer_radius", 0), 0};
+        if (!(obj.dimensions_m.y() > obj.dimensions_m.x()))
+          r_.fail(w, ctx + ".outer_radius", "must exceed inner_radius (the tube must leave a hole)");
       } else {
         report_.unsupported.push_back({name, type, "wrap object type not supported: muscles that wrap over it refuse analysis",
                                        w->GetLineNum(), false, true});

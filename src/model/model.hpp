@@ -126,12 +126,14 @@ struct MuscleTendon {
 // A smooth obstacle a muscle path wraps over (OpenSim's wrap objects), fixed on a body;
 // its own frame: cylinder axis Z; ellipsoid and sphere centred at the origin.
 struct WrapObject {
-  enum class Shape { cylinder, ellipsoid, sphere };
+  enum class Shape { cylinder, ellipsoid, sphere, torus };
   std::string name;
   Shape shape = Shape::cylinder;
   int body = -1;
   Eigen::Isometry3d in_body = Eigen::Isometry3d::Identity();
-  Eigen::Vector3d dimensions_m = Eigen::Vector3d::Zero();  // cylinder: radius, length; ellipsoid: radii; sphere: radius
+  // cylinder: radius, length; ellipsoid: radii; sphere: radius; torus: tube radius, ring
+  // radius (OpenSim's inner_radius, outer_radius; the ring lies in the frame's XY plane)
+  Eigen::Vector3d dimensions_m = Eigen::Vector3d::Zero();
   int quadrant_axis = -1;  // -1: any side; else the path stays where this axis has quadrant_sign
   int quadrant_sign = 0;
 };

@@ -128,6 +128,73 @@ WrapResult wrap_unit_sphere(const WrapObject& w, const Eigen::Vector3d& p, const
   return res;
 }
 
+// The point of the ring (radius R in the XY plane, centred at the origin) nearest the line
+// through p and s, and the line point nearest it; with a quadrant constraint, among the
+// nearest points whose line point lies on the allowed side. False when there is none.
+bool nearest_ring_point(const WrapObject& w, const Eigen::Vector3d& p, const Eigen::Vector3d& s,
+                        Eigen::Vector3d& ring_point) {
+  const double R = w.dimensions_m.y();
+  const Eigen::Vector3d d = s - p;
+  const double L = d.norm();
+  if (!(L > 0)) return false;
+  const Eigen::Vector3d n = d / L;
+  auto squared_distance = [&](double u) {
+    const Eigen::Vector3d x = p + u * n;
+    return x.squaredNorm() + R * R - 2 * R * x.head<2>().norm();
+  };
+  // Local minima along the line (from a little before p to a little after s), each refined
+  // by golden-section search in its bracket.
+  constexpr int kSamples = 96;
+  const double u0 = -L, u1 = 2 * L, h = (u1 - u0) / kSamples;
+  std::array<double, kSamples + 1> f;
+  for (int i = 0; i <= kSamples; ++i) f[i] = squared_distance(u0 + i * h);
+  const double g = (std::sqrt(5.0) - 1) / 2;
+  bool found = false;
+  double best = 0;
+  for (int i = 1; i < kSamples; ++i) {
+    if (!(f[i] <= f[i - 1] && f[i] <= f[i + 1])) continue;
+    double a = u0 + (i - 1) * h, b = u0 + (i + 1) * h;
+    for (int it = 0; it < 80 && b - a > 1e-13 * (1 + L); ++it) {
+      const double c = b - g * (b - a), e = a + g * (b - a);
+      if (squared_distance(c) < squared_distance(e)) b = e;
+      else a = c;
+    }
+    const double u = 0.5 * (a + b);
+    const Eigen::Vector3d x = p + u * n;
+    if (w.quadrant_axis >= 0 && sign_of(x[w.quadrant_axis]) != w.quadrant_sign) continue;
+    const double rho = x.head<2>().norm();
+    if (!(rho > 0)) continue;
+    const double dist = squared_distance(u);
+    if (found && dist >= best) continue;
+    found = true;
+    best = dist;
+    ring_point = {x.x() * R / rho, x.y() * R / rho, 0};
+  }
+  return found;
+}
+
+WrapResult wrap_torus(const WrapObject& w, const Eigen::Vector3d& p, const Eigen::Vector3d& s) {
+  Eigen::Vector3d c;
+  if (!nearest_ring_point(w, p, s, c)) return {};
+  // The tube there as a cylinder: X towards the ring's centre, Y along -Z of the torus, the
+  // cylinder's axis along the ring's tangent; the path keeps to the +X side (the inside).
+  Eigen::Matrix3d axes;  // rows: the cylinder's axes in the torus frame
+  axes.row(0) = (-c).normalized().transpose();
+  axes.row(1) = Eigen::RowVector3d(0, 0, -1);
+  axes.row(2) = axes.row(0).cross(axes.row(1));
+  WrapObject cylinder;
+  cylinder.shape = WrapObject::Shape::cylinder;
+  cylinder.dimensions_m = {w.dimensions_m.x(), 1.0, 0};
+  cylinder.quadrant_axis = 0;
+  cylinder.quadrant_sign = 1;
+  WrapResult r = wrap_cylinder(cylinder, axes * (p - c), axes * (s - c));
+  if (r.wrapped) {
+    r.t1 = c + axes.transpose() * r.t1;
+    r.t2 = c + axes.transpose() * r.t2;
+  }
+  return r;
+}
+
 }  // namespace
 
 WrapResult wrap_segment(const WrapObject& w, const Eigen::Vector3d& p, const Eigen::Vector3d& s) {
@@ -138,6 +205,7 @@ WrapResult wrap_segment(const WrapObject& w, const Eigen::Vector3d& p, const Eig
       WrapResult res = wrap_unit_sphere(w, p / r, s / r, Eigen::Vector3d::Constant(r));
       return res;
     }
+    case WrapObject::Shape::torus: return wrap_torus(w, p, s);
     case WrapObject::Shape::ellipsoid: {
       const Eigen::Vector3d radii = w.dimensions_m;
       return wrap_unit_sphere(w, p.cwiseQuotient(radii), s.cwiseQuotient(radii), radii);

@@ -4,7 +4,9 @@
 // the obstacle, or when a quadrant constraint sends the path round one side. Cylinder and
 // sphere paths are the exact shortest ones (a helix on the unrolled cylinder, a great
 // circle); an ellipsoid path is the image of the sphere path under the ellipsoid's
-// scaling, a planar arc through its centre, tangent at both ends (not a geodesic).
+// scaling, a planar arc through its centre, tangent at both ends (not a geodesic). Over a
+// torus, as OpenSim does: the path passes through the ring and wraps over the inside of the
+// tube, taken as the cylinder tangent to the ring at the ring point nearest the line.
 // Hand-written: no packaged library computes muscle wrapping.
 #pragma once
 #include <Eigen/Core>

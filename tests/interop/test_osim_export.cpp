@@ -115,6 +115,32 @@ TEST(OsimExport, ConditionalMovingPointsAndCouplersGoOutAndBack) {
   expect_same_paths(a, {Eigen::Vector2d(-1.5, -0.75), Eigen::Vector2d(-0.2, -0.1)});
 }
 
+TEST(OsimExport, TorusWrapGoesOutAndBackWithMomentArmsAsLengthDerivatives) {
+  const ImportedModel a = import_osim_file(test::source_path("tests/data/osim/torus_pulley.osim"));
+  ASSERT_TRUE(a.report.unsupported.empty());
+  const Model& m = *a.model;
+  Data d(m);
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(1);
+  auto length = [&](double theta) {
+    forward_kinematics(m, d, Eigen::VectorXd::Constant(1, theta), zero);
+    muscle_geometry(m, d);
+    return d.length_m[0];
+  };
+  // At theta = 0 the straight line x = 5 cm would pass through the tube (4.5 to 7.5 cm from
+  // the ring's centre); it goes round the tube's inside instead, as over a cylinder of the
+  // tube's radius 1 cm from the line: two tangents and an arc.
+  const double r = 0.015, dist = std::hypot(0.01, 0.3);
+  const double half_angle = std::atan2(0.3, 0.01) - std::acos(r / dist);
+  EXPECT_NEAR(length(0.0), 2 * std::sqrt(dist * dist - r * r) + 2 * r * half_angle, 1e-12);
+  for (double theta : {-0.2, 0.0, 0.15}) {
+    const double h = 1e-6;
+    const double fd = -(length(theta + h) - length(theta - h)) / (2 * h);
+    length(theta);
+    EXPECT_NEAR(d.moment_arm_m(0, 0), fd, 1e-6) << theta;
+  }
+  expect_same_paths(a, {Eigen::VectorXd::Constant(1, -0.2), Eigen::VectorXd::Constant(1, 0.1)});
+}
+
 TEST(OsimExport, WrapObjectsGoOutAndBack) {
   const std::string pack = test::source_path("../shared/opensim-conformance");
   if (!std::filesystem::exists(pack)) GTEST_SKIP() << "../shared/opensim-conformance is absent";

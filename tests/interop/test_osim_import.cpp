@@ -162,17 +162,25 @@ TEST(OsimImport, CyclesInTheJointTreeAreRefused) {
 }
 
 TEST(OsimImport, UnsupportedPartsAreListedAndAnalysesThatNeedThemRefuse) {
-  // A torus wrap object: listed, and muscle analyses refuse; a cylinder is imported.
+  // An obstacle-set wrap object: listed, and muscle analyses refuse; a cylinder and a torus
+  // are imported.
   const std::string wrap = R"(
-      <WrapObjectSet><objects><WrapTorus name="ring"><inner_radius>0.01</inner_radius></WrapTorus>
+      <WrapObjectSet><objects><WrapCylinderObst name="ring"><radius>0.01</radius></WrapCylinderObst>
+        <WrapTorus name="hoop"><inner_radius>0.01</inner_radius><outer_radius>0.04</outer_radius></WrapTorus>
         <WrapCylinder name="roller"><radius>0.02</radius><length>0.1</length><quadrant>-y</quadrant></WrapCylinder></objects></WrapObjectSet>)";
   const ImportedModel im = import_osim_text(pendulum("CustomJoint", wrap), "wrap.osim");
   ASSERT_EQ(im.report.unsupported.size(), 1u);
   EXPECT_EQ(im.report.unsupported[0].name, "ring");
-  EXPECT_EQ(im.report.unsupported[0].type, "WrapTorus");
-  ASSERT_EQ(im.model->wrap_objects.size(), 1u);
-  EXPECT_EQ(im.model->wrap_objects[0].quadrant_axis, 1);
-  EXPECT_EQ(im.model->wrap_objects[0].quadrant_sign, -1);
+  EXPECT_EQ(im.report.unsupported[0].type, "WrapCylinderObst");
+  ASSERT_EQ(im.model->wrap_objects.size(), 2u);
+  EXPECT_EQ(im.model->wrap_objects[0].shape, WrapObject::Shape::torus);
+  EXPECT_EQ(im.model->wrap_objects[0].dimensions_m.y(), 0.04);
+  EXPECT_EQ(im.model->wrap_objects[1].quadrant_axis, 1);
+  EXPECT_EQ(im.model->wrap_objects[1].quadrant_sign, -1);
+  // A torus without a hole is refused, naming the field.
+  const std::string solid = R"(
+      <WrapObjectSet><objects><WrapTorus name="hoop"><inner_radius>0.05</inner_radius><outer_radius>0.04</outer_radius></WrapTorus></objects></WrapObjectSet>)";
+  EXPECT_EQ(import_error(pendulum("CustomJoint", solid)).field(), "WrapTorus hoop.outer_radius");
   EXPECT_NO_THROW(require_supported(im, false, "InverseDynamics"));
   EXPECT_THROW(require_supported(im, true, "StaticOptimization"), InputError);
   // An unknown joint type: welded, listed, and every analysis refuses.

@@ -81,5 +81,37 @@ TEST(Wrapping, SphereAndEllipsoid) {
   EXPECT_NEAR(n.normalized().dot((wf.t1 - Eigen::Vector3d(-0.05, 0.002, 0)).normalized()), 0.0, 1e-9);
 }
 
+TEST(Wrapping, TorusPathRunsThroughTheRingOverTheInsideOfTheTube) {
+  // Ring radius 5 cm, tube radius 1 cm, in the XY plane.
+  WrapObject t;
+  t.shape = WrapObject::Shape::torus;
+  t.dimensions_m = {0.01, 0.05, 0};
+  // Through the hole, clear of the tube: no wrap.
+  EXPECT_FALSE(wrap_segment(t, {0.02, 0, 0.1}, {0.02, 0, -0.1}).wrapped);
+  // Through the tube at x = 4.5 cm: over the tube's inner side (x = 4 cm), symmetric.
+  const Eigen::Vector3d p(0.045, 0, 0.1), s(0.045, 0, -0.1);
+  const WrapResult w = wrap_segment(t, p, s);
+  ASSERT_TRUE(w.wrapped);
+  const double r = 0.01, d = std::hypot(0.005, 0.1);
+  const double half_angle = std::atan2(0.1, 0.005) - std::acos(r / d);
+  EXPECT_NEAR(w.arc_length_m, r * 2 * half_angle, 1e-12);
+  EXPECT_NEAR((w.t1 - p).norm(), std::sqrt(d * d - r * r), 1e-12);
+  EXPECT_NEAR((w.t2 - s).norm(), std::sqrt(d * d - r * r), 1e-12);
+  EXPECT_NEAR(w.t1.x(), 0.05 - r * std::cos(half_angle), 1e-12);
+  EXPECT_NEAR(w.t1.z(), r * std::sin(half_angle), 1e-12);
+  EXPECT_NEAR(w.t2.z(), -r * std::sin(half_angle), 1e-12);
+  EXPECT_NEAR(w.t1.y(), 0.0, 1e-12);
+  // The same on the far side of the ring, at x = -4.5 cm: the nearest ring point follows.
+  const WrapResult m = wrap_segment(t, {-0.045, 0, 0.1}, {-0.045, 0, -0.1});
+  ASSERT_TRUE(m.wrapped);
+  EXPECT_NEAR(m.t1.x(), -w.t1.x(), 1e-12);
+  EXPECT_NEAR(m.arc_length_m, w.arc_length_m, 1e-12);
+  // A quadrant constraint (+x) keeps only ring points on that side: the -x line is left straight.
+  t.quadrant_axis = 0;
+  t.quadrant_sign = 1;
+  EXPECT_FALSE(wrap_segment(t, {-0.045, 0, 0.1}, {-0.045, 0, -0.1}).wrapped);
+  EXPECT_TRUE(wrap_segment(t, p, s).wrapped);
+}
+
 }  // namespace
 }  // namespace spineload
