@@ -190,32 +190,18 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
   return out;
 }
 
-double thelen_rigid_tendon_scale(const MuscleTendon& mt, double mt_length_m, double mt_speed_m_s) {
-  const double lopt = mt.optimal_fiber_length_m;
-  if (!(lopt > 0)) return 1.0;
-  const double along = mt_length_m - mt.tendon_slack_length_m;  // fibre projected on the tendon
-  if (along <= 0) return 0.0;
-  const double height = lopt * std::sin(mt.pennation_at_optimal_rad);
-  const double fibre = std::hypot(height, along);
-  const double cos_pennation = along / fibre;
-  const double l = fibre / lopt;
-  const double v = mt_speed_m_s * cos_pennation / (lopt * mt.max_contraction_velocity);  // lengthening positive
-  const double fl = std::exp(-(l - 1) * (l - 1) / mt.kshape_active);
-  double fv;
-  if (v <= 0) {
-    fv = std::max(0.0, (1 + v) / (1 - v / mt.af));
-  } else {
-    const double c = v * (2 + 2 / mt.af) / (mt.flen - 1);
-    fv = (1 + c * mt.flen) / (1 + c);
-  }
-  return fl * fv * cos_pennation;
+bool has_muscle_physiology(const Muscle& muscle) {
+  return !muscle.tendon.type.empty() && muscle.tendon.type != "PathActuator";
 }
 
 double muscle_physiology_scale(const Muscle& muscle, double mt_length_m, double mt_speed_m_s) {
-  if (muscle.tendon.type == "Thelen2003Muscle")
-    return thelen2003::opensim_static_optimization_scale(muscle.tendon, muscle.max_force_N(), mt_length_m,
-                                                         mt_speed_m_s);
-  return thelen_rigid_tendon_scale(muscle.tendon, mt_length_m, mt_speed_m_s);
+  if (!has_muscle_physiology(muscle)) return 1.0;  // a force generator: its optimal force
+  if (muscle.tendon.type != "Thelen2003Muscle")
+    throw InputError("", 0, "muscle " + muscle.name,
+                     "muscle physiology of the class " + muscle.tendon.type +
+                         " is not implemented (Thelen2003Muscle is); run without muscle physiology");
+  return thelen2003::opensim_static_optimization_scale(muscle.tendon, muscle.max_force_N(), mt_length_m,
+                                                       mt_speed_m_s);
 }
 
 StaticOptimizationTables static_optimization_tables(const Model& model, const Motion& motion,
@@ -238,6 +224,8 @@ StaticOptimizationTables static_optimization_tables(const Model& model, const Mo
     for (const auto& mu : model.muscles) s->labels.push_back(mu.name);
     for (const auto& a : model.actuators) s->labels.push_back(a.name);  // control, and control x optimal force
   }
+  if (options.use_muscle_physiology)  // refuse before any frame is analysed
+    for (const Muscle& mu : model.muscles) muscle_physiology_scale(mu, mu.tendon.tendon_slack_length_m + mu.tendon.optimal_fiber_length_m, 0);
   Data data(model);
   data.dual_warm_start.resize(0);
   Eigen::VectorXd scale = Eigen::VectorXd::Ones(nm);

@@ -61,18 +61,10 @@ struct StaticOptimizationOptions {
   SolverKind solver = SolverKind::fast;
 };
 
-// With muscle physiology, the force a muscle gives at full activation, as a share of its
-// maximum isometric force: a rigid tendon sets the fibre length and speed from the path
-// (constant-thickness pennation), then Thelen 2003's active force-length Gaussian and its
-// force-velocity relation at full activation, times the pennation cosine (OpenSim's
-// inextensible-tendon active fibre force). Zero for a muscle shorter than its tendon.
-double thelen_rigid_tendon_scale(const MuscleTendon& muscle, double mt_length_m, double mt_speed_m_s);
-
-// The force static optimisation with muscle physiology lets a muscle give at full
-// activation, as a share of its maximum isometric force: for a Thelen2003Muscle exactly
-// what OpenSim uses (thelen2003::opensim_static_optimization_scale: compliant-tendon
-// equilibrium times OpenSim's generic force-velocity curve); for other classes the rigid-
-// tendon Thelen estimate above.
+// With muscle physiology, the force a muscle may give at full activation as a share of its
+// maximum isometric force: for a Thelen2003Muscle exactly what OpenSim uses
+// (thelen2003::opensim_static_optimization_scale); 1 for path actuators (their optimal
+// force). Other muscle classes throw InputError rather than give another model's numbers.
 double muscle_physiology_scale(const Muscle& muscle, double mt_length_m, double mt_speed_m_s);
 
 struct StaticOptimizationTables {

@@ -5,34 +5,35 @@
 
 #include "interop/opensim_tools.hpp"
 #include "interop/osim_import.hpp"
+#include "muscles/thelen2003.hpp"
+#include "common/errors.hpp"
 #include "test_support.hpp"
 
 namespace spineload {
 namespace {
 
-TEST(MusclePhysiology, ThelenRigidTendonScale) {
-  MuscleTendon m;
-  m.optimal_fiber_length_m = 0.1;
-  m.tendon_slack_length_m = 0.2;
-  m.pennation_at_optimal_rad = 0.2;
-  m.kshape_active = 0.5;
-  m.af = 0.3;
-  m.flen = 1.8;
-  const double at_optimum = 0.2 + 0.1 * std::cos(0.2);
-  // At optimal fibre length, still: the pennation cosine alone.
-  EXPECT_NEAR(thelen_rigid_tendon_scale(m, at_optimum, 0), std::cos(0.2), 1e-12);
-  // Shorter than its tendon: no force.
-  EXPECT_DOUBLE_EQ(thelen_rigid_tendon_scale(m, 0.19, 0), 0.0);
-  // Shortening at the maximum speed (10 fibre lengths per second along the fibre): none.
-  EXPECT_NEAR(thelen_rigid_tendon_scale(m, at_optimum, -1.0 / std::cos(0.2)), 0.0, 1e-12);
-  // Lengthening fast: towards Flen.
-  EXPECT_NEAR(thelen_rigid_tendon_scale(m, at_optimum, 1e3) / std::cos(0.2), 1.8, 1e-2);
-  // Half the speed of shortening: (1 - 0.5) / (1 + 0.5 / Af).
-  EXPECT_NEAR(thelen_rigid_tendon_scale(m, at_optimum, -0.5 / std::cos(0.2)) / std::cos(0.2), 0.5 / (1 + 0.5 / 0.3), 1e-12);
+TEST(MusclePhysiology, OnlyImplementedClassesAreScaled) {
+  Muscle m;
+  m.name = "vasti";
+  m.max_isometric_force_N = 1000;
+  m.tendon.optimal_fiber_length_m = 0.1;
+  m.tendon.tendon_slack_length_m = 0.2;
+  // A path actuator gives its optimal force whatever the path does.
+  m.tendon.type = "PathActuator";
+  EXPECT_DOUBLE_EQ(muscle_physiology_scale(m, 0.25, -0.3), 1.0);
+  // A Thelen muscle at optimal fibre length (tendon at 3.3 % strain), still: its full force.
+  m.tendon.type = "Thelen2003Muscle";
+  EXPECT_NEAR(muscle_physiology_scale(m, 0.2 * 1.033 + 0.1, 0), thelen2003::generic_force_velocity(0), 1e-6);
+  // Another class: refused, naming the muscle.
+  m.tendon.type = "Millard2012EquilibriumMuscle";
+  try {
+    muscle_physiology_scale(m, 0.3, 0);
+    ADD_FAILURE() << "expected a refusal";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "muscle vasti");
+    EXPECT_NE(std::string(e.what()).find("Millard2012EquilibriumMuscle"), std::string::npos);
+  }
 }
-
-
-
 
 TEST(StaticOptimization, CoordinateActuatorsAndMusclesShareTheLoad) {
   // The 4.x leg held with the hip flexed and the knee nearly straight: its hip has only a coordinate
