@@ -65,7 +65,8 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
   result.held_mass_kg = posture.held_mass_kg;
   for (const auto& c : posture.contacts) result.contact_labels.push_back(c.label);
   const int nc = static_cast<int>(model.coordinates.size());
-  data.dual_warm_start.resize(0);
+  if (options.warm_start) data.dual_warm_start = *options.warm_start;
+  else data.dual_warm_start.resize(0);
   if (!posture.is_time_series()) {
     const Eigen::VectorXd zero = Eigen::VectorXd::Zero(nc);
     analyze_frame(model, data, posture, posture.q_rad[0], zero, zero, options, posture.support);

@@ -173,7 +173,33 @@ CohortSubject sample_cohort_subject(const CohortSpec& spec, long index) {
 namespace {
 
 // Every task of one subject, on her model built once.
-void run_subject(const CohortSpec& spec, const CohortOptions& options, long index, std::vector<CohortRow>& out) {
+// Per task, the multipliers of its (still) posture solved for the cohort's first subject:
+// every subject's recruitment starts from them (fewer Newton steps than from zero), and
+// they are the same in every thread, process and resumed run. Empty where that subject or
+// task cannot give them (a motion, a failure): a cold start.
+std::vector<Eigen::VectorXd> reference_multipliers(const CohortSpec& spec, const CohortOptions& options) {
+  std::vector<Eigen::VectorXd> out(spec.tasks.size());
+  try {
+    const CohortSubject cs = sample_cohort_subject(spec, 0);
+    const auto model = build_subject_model(*default_model_source(), *default_subject_data(), cs.subject, true);
+    for (std::size_t t = 0; t < spec.tasks.size(); ++t) {
+      try {
+        const TaskInstance task = instantiate_task(*model, spec.tasks[t].task, cs.task_settings[t]);
+        const Posture posture = resolve_prediction(*model, task.posture);
+        if (posture.is_time_series()) continue;
+        Data data(*model);
+        const PostureResult r = analyze_posture(*model, data, posture, options.recruitment);
+        if (r.frames.front().status == RecruitmentStatus::ok) out[t] = data.dual_warm_start;
+      } catch (const std::exception&) {
+      }
+    }
+  } catch (const std::exception&) {
+  }
+  return out;
+}
+
+void run_subject(const CohortSpec& spec, const CohortOptions& options, const std::vector<Eigen::VectorXd>& warm,
+                 long index, std::unique_ptr<Data>& workspace, std::vector<CohortRow>& out) {
   const CohortSubject cs = sample_cohort_subject(spec, index);
   // Her model without a Simbody system: most tasks are still postures; a motion (a lift
   // over time) gets the full model below.
@@ -201,8 +227,14 @@ void run_subject(const CohortSpec& spec, const CohortOptions& options, long inde
       const bool moving = posture.is_time_series();
       if (moving && !full) full = build_subject_model(*default_model_source(), *default_subject_data(), cs.subject);
       const Model& m = moving ? *full : *model;
-      Data data(m);
-      const PostureResult r = analyze_posture(m, data, posture, options.recruitment);
+      // Her still postures reuse this thread's workspace (same sizes for every subject).
+      std::unique_ptr<Data> own;
+      if (moving) own = std::make_unique<Data>(m);
+      else if (!workspace || !workspace->fits(m)) workspace = std::make_unique<Data>(m);
+      Data& data = moving ? *own : *workspace;
+      RecruitmentOptions ro = options.recruitment;
+      if (!moving && warm[t].size()) ro.warm_start = &warm[t];
+      const PostureResult r = analyze_posture(m, data, posture, ro);
       // The frame of peak L5/S1 compression stands for the task.
       std::size_t peak = 0;
       for (std::size_t k = 0; k < r.frames.size(); ++k)
@@ -306,11 +338,13 @@ std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& o
   long total = 0;
   for (long c : mine) total += std::min(last, first + (c + 1) * spec.chunk) - (first + c * spec.chunk);
   std::vector<std::vector<CohortRow>> results(mine.size());
+  const std::vector<Eigen::VectorXd> warm = reference_multipliers(spec, options);
   std::atomic<long> next{0}, done{0};
   std::atomic<bool> failed{false};
   std::string first_error;
   std::mutex error_mutex;
   auto worker = [&] {
+    std::unique_ptr<Data> workspace;
     for (long k; !failed && (k = next++) < static_cast<long>(mine.size());) {
       const long c = mine[static_cast<std::size_t>(k)];
       const long begin = first + c * spec.chunk, end = std::min(last, begin + spec.chunk);
@@ -324,7 +358,7 @@ std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& o
           continue;
         }
         for (long i = begin; i < end; ++i) {
-          run_subject(spec, options, i, out);
+          run_subject(spec, options, warm, i, workspace, out);
           ++done;
         }
         if (!options.work_dir.empty()) write_files_atomically(options.work_dir, {{name, serialize_rows(out)}});

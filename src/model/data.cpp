@@ -25,4 +25,19 @@ Data::Data(const Model& model) {
   disc.resize(model.spinal_joints.size());
 }
 
+bool Data::fits(const Model& model) const {
+  if (ws || model.multibody) return false;
+  const auto nm = model.muscles.size();
+  if (q.size() != model.num_q || tau_Nm.size() != static_cast<int>(model.coordinates.size()) ||
+      length_m.size() != static_cast<int>(nm) || path_m.size() != nm ||
+      moment_arm_m.rows() != static_cast<int>(model.coordinates.size()) ||
+      actuator_control.size() != static_cast<int>(model.actuators.size()) ||
+      reserve_Nm.size() != static_cast<int>(model.equilibrium_coordinates.size()) ||
+      pose.size() != model.bodies.size() || disc.size() != model.spinal_joints.size())
+    return false;
+  for (std::size_t m = 0; m < nm; ++m)
+    if (path_m[m].size() != model.muscles[m].path.size()) return false;
+  return true;
+}
+
 }  // namespace spineload

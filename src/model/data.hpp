@@ -43,6 +43,12 @@ enum class RecruitmentStatus { ok, beyond_muscle_capacity, solver_failed };
 struct Data {
   explicit Data(const Model& model);
 
+  // True when this workspace, made for another model, has every size `model` needs and no
+  // Simbody state (static-only models of one source, e.g. a cohort's subjects): a thread
+  // can then reuse it instead of allocating a new one per model. Every stage overwrites
+  // what it writes, as it does from one frame to the next.
+  bool fits(const Model& model) const;
+
   // posture/kinematics (multibody order for q, u, udot)
   Eigen::VectorXd q, u, udot;
   std::vector<Eigen::Isometry3d> pose;        // body frames in ground

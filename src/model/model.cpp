@@ -305,6 +305,31 @@ int find_by_name(const std::vector<T>& v, const std::string& name) {
   return -1;
 }
 
+std::shared_ptr<const Model> build(const ModelSource& src, double height_m, double mass_kg, const ModelAdjustments& adj,
+                                   bool with_multibody);
+
+// Names resolved to indices once, and the topology of the reference build kept, so that
+// building a subject's model is arithmetic (a cohort builds one per subject).
+void resolve_structure(ModelSource& src) {
+  auto resolve = [&](std::vector<ModelSource::PointSrc>& points) {
+    for (auto& p : points) p.body_index = find_by_name(src.bodies, p.body);
+  };
+  for (auto& m : src.muscles) resolve(m.path);
+  for (auto* v : {&src.standing_support, &src.seated_support, &src.kneeling_support, &src.backrest_contacts}) resolve(*v);
+  for (auto& l : src.lying) {
+    resolve(l.contacts);
+    resolve(l.support);
+  }
+  const auto reference = build(src, src.reference_height_m, src.reference_mass_kg, {}, false);
+  auto t = std::make_shared<ModelSource::Topology>();
+  for (const Joint& j : reference->joints) {
+    t->in_subtree.push_back(j.in_subtree);
+    t->crossings.push_back(j.crossings);
+  }
+  for (const Body& b : reference->bodies) t->ancestor_q.push_back(b.ancestor_q);
+  src.topology = t;
+}
+
 }  // namespace
 
 int Model::body_index(const std::string& n) const { return find_by_name(bodies, n); }
@@ -326,6 +351,7 @@ std::shared_ptr<const ModelSource> parse_model_source(const std::string& model_y
   auto src = std::make_shared<ModelSource>();
   parse_model_yaml(yaml::parse(model_yaml, model_file), model_file, *src);
   parse_muscles_yaml(yaml::parse(muscles_yaml, muscles_file), muscles_file, *src);
+  resolve_structure(*src);
   return src;
 }
 
@@ -461,6 +487,10 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
 
   std::vector<Eigen::Vector3d> origin_ref(order.size());  // body origin, reference ground frame
   std::vector<mb::BodySpec> specs;
+  specs.reserve(order.size());
+  model->bodies.reserve(order.size());
+  model->joints.reserve(order.size());
+  model->muscles.reserve(src.muscles.size());
   for (std::size_t k = 0; k < order.size(); ++k) {
     const auto& b = src.bodies[order[k]];
     const auto& j = src.joints[joint_of_body[order[k]]];
@@ -473,7 +503,7 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
     body.com_m = s * (b.com_m - j.centre_m);
     const double len = s * b.gyration_length_m;
     body.inertia_kg_m2 = body.mass_kg * (b.gyration_r * len).cwiseAbs2();
-    model->bodies.push_back(body);
+    model->bodies.push_back(std::move(body));
 
     Joint joint;
     joint.name = j.name;
@@ -512,8 +542,8 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
         throw InputError(where, 0, "joints." + j.name + ".coordinates",
                          "the three axes must be orthogonal and right-handed");
     }
-    specs.push_back(spec);
-    model->joints.push_back(joint);
+    specs.push_back(std::move(spec));
+    model->joints.push_back(std::move(joint));
   }
 
   for (const auto& added : adj.added_masses) {
@@ -570,7 +600,7 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
   }
 
   auto to_body = [&](const ModelSource::PointSrc& p) {
-    const int b = model->body_index(p.body);
+    const int b = p.body_index >= 0 ? p.body_index : model->body_index(p.body);
     PathPoint point;
     point.body = b;
     point.location_m = s * (p.location_m - origin_ref[b]);
@@ -581,12 +611,16 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
     Muscle muscle;
     muscle.name = m.name;
     muscle.group = m.group;
-    const std::string base = m.name.substr(0, m.name.size() - 2);
+    // A capacity given for a muscle's base name (without _l/_r) applies to both sides.
+    const double per_muscle = adj.muscle_capacity.empty()
+                                  ? 1.0
+                                  : factor_for(adj.muscle_capacity, m.name) *
+                                        factor_for(adj.muscle_capacity, m.name.substr(0, m.name.size() - 2));
     muscle.pcsa_m2 = m.pcsa_cm2 * 1e-4 * pcsa_scale * adj.trunk_strength_factor *
-                     factor_for(adj.group_capacity, m.group) * factor_for(adj.muscle_capacity, m.name) *
-                     factor_for(adj.muscle_capacity, base);
+                     factor_for(adj.group_capacity, m.group) * per_muscle;
     muscle.max_stress_Pa = src.max_stress_Pa;
     const bool left = m.name.size() > 2 && m.name.compare(m.name.size() - 2, 2, "_l") == 0;
+    muscle.path.reserve(m.path.size());
     for (std::size_t k = 0; k < m.path.size(); ++k) {
       ModelSource::PointSrc p = m.path[k];
       if (k > 0 && k + 1 < m.path.size())
@@ -594,7 +628,7 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
           if (group == m.group) p.location_m += left ? mirror_point(shift) : shift;
       muscle.path.push_back(to_body(p));
     }
-    model->muscles.push_back(muscle);
+    model->muscles.push_back(std::move(muscle));
   }
   for (const auto& p : src.standing_support) model->standing_support.push_back(to_body(p));
   for (const auto& p : src.seated_support) model->seated_support.push_back(to_body(p));
@@ -610,7 +644,15 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
     for (const auto& p : src.lying[k].support) model->lying[k].support.push_back(to_body(p));
   }
 
-  finish_model_topology(*model);
+  if (src.topology) {
+    for (std::size_t j = 0; j < model->joints.size(); ++j) {
+      model->joints[j].in_subtree = src.topology->in_subtree[j];
+      model->joints[j].crossings = src.topology->crossings[j];
+    }
+    for (std::size_t b = 0; b < model->bodies.size(); ++b) model->bodies[b].ancestor_q = src.topology->ancestor_q[b];
+  } else {
+    finish_model_topology(*model);
+  }
 
   for (std::size_t j = 0; j < model->joints.size(); ++j)
     if (model->joints[j].intervertebral) {

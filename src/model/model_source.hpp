@@ -4,6 +4,7 @@
 #include <Eigen/Core>
 #include <array>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,7 @@ struct ModelSource {
   struct PointSrc {
     std::string body;
     Eigen::Vector3d location_m = Eigen::Vector3d::Zero();  // ground, reference standing
+    int body_index = -1;  // into bodies (= the built model's), resolved once after parsing
   };
   struct MuscleSrc {
     std::string name, group;
@@ -67,6 +69,16 @@ struct ModelSource {
     std::vector<PointSrc> contacts, support;
   };
   std::array<LyingSrc, 4> lying;  // supine, prone, right side, left side (mirror of right)
+
+  // What finish_model_topology derives, the same for every subject built from this source
+  // (it depends on which bodies paths attach to, not where): computed once from the
+  // reference build, copied into each subject's model (a cohort builds one per subject).
+  struct Topology {
+    std::vector<std::vector<char>> in_subtree;                // per joint
+    std::vector<std::vector<Joint::Crossing>> crossings;      // per joint
+    std::vector<std::vector<int>> ancestor_q;                 // per body
+  };
+  std::shared_ptr<const Topology> topology;
 };
 
 }  // namespace spineload

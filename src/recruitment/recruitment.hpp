@@ -30,6 +30,11 @@ struct RecruitmentOptions {
   // Per muscle, the share of its maximum force it can give at full activation in this
   // frame (muscle physiology: force-length-velocity, pennation); null: all of it.
   const Eigen::VectorXd* force_scale = nullptr;
+  // Multipliers the fast solver starts a posture's first frame from (later frames start from
+  // the frame before), e.g. the same task solved for the reference woman: a cohort's
+  // subjects then need fewer Newton steps, and the start is the same in every thread and
+  // process. Null, or of another size: a cold start.
+  const Eigen::VectorXd* warm_start = nullptr;
 };
 
 // The optimisation problem for the current Data (exposed for solver tests and benchmarks).
