@@ -199,14 +199,17 @@ std::vector<Eigen::VectorXd> reference_multipliers(const CohortSpec& spec, const
 }
 
 void run_subject(const CohortSpec& spec, const CohortOptions& options, const std::vector<Eigen::VectorXd>& warm,
-                 long index, std::unique_ptr<Data>& workspace, std::vector<CohortRow>& out) {
+                 long index, Model& thread_model, std::unique_ptr<Data>& workspace, std::vector<CohortRow>& out) {
   const CohortSubject cs = sample_cohort_subject(spec, index);
-  // Her model without a Simbody system: most tasks are still postures; a motion (a lift
-  // over time) gets the full model below.
-  std::shared_ptr<const Model> model, full;
+  // Her model without a Simbody system, written over this thread's previous subject's (no
+  // allocation): most tasks are still postures; a motion (a lift over time) gets the full
+  // model below.
+  const Model* model = nullptr;
+  std::shared_ptr<const Model> full;
   std::string model_error;
   try {
-    model = build_subject_model(*default_model_source(), *default_subject_data(), cs.subject, true);
+    rebuild_subject_model(*default_model_source(), *default_subject_data(), cs.subject, thread_model);
+    model = &thread_model;
   } catch (const std::exception& e) {
     model_error = e.what();
   }
@@ -344,6 +347,7 @@ std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& o
   std::string first_error;
   std::mutex error_mutex;
   auto worker = [&] {
+    Model thread_model;
     std::unique_ptr<Data> workspace;
     for (long k; !failed && (k = next++) < static_cast<long>(mine.size());) {
       const long c = mine[static_cast<std::size_t>(k)];
@@ -358,7 +362,7 @@ std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& o
           continue;
         }
         for (long i = begin; i < end; ++i) {
-          run_subject(spec, options, warm, i, workspace, out);
+          run_subject(spec, options, warm, i, thread_model, workspace, out);
           ++done;
         }
         if (!options.work_dir.empty()) write_files_atomically(options.work_dir, {{name, serialize_rows(out)}});

@@ -434,6 +434,8 @@ void finish_model_topology(Model& model) {
 namespace {
 std::shared_ptr<const Model> build(const ModelSource& src, double height_m, double mass_kg, const ModelAdjustments& adj,
                                    bool with_multibody);
+void build_into(const ModelSource& src, double height_m, double mass_kg, const ModelAdjustments& adj,
+                bool with_multibody, Model& out);
 }  // namespace
 
 std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m, double mass_kg,
@@ -446,16 +448,28 @@ std::shared_ptr<const Model> build_static_model(const ModelSource& src, double h
   return build(src, height_m, mass_kg, adj, false);
 }
 
+void rebuild_static_model(const ModelSource& src, double height_m, double mass_kg, const ModelAdjustments& adj,
+                          Model& model) {
+  build_into(src, height_m, mass_kg, adj, false, model);
+}
+
 namespace {
 
-std::shared_ptr<const Model> build(const ModelSource& src, double height_m, double mass_kg, const ModelAdjustments& adj,
-                                   bool with_multibody) {
+// Writes the model for this subject into `out`. When `out` already holds a model built from
+// the same source (a cohort thread rebuilding for its next subject), its vectors and
+// strings are overwritten in place, so the rebuild allocates nothing; otherwise it is
+// filled from empty. Either way every field a source-built model has is written.
+void build_into(const ModelSource& src, double height_m, double mass_kg, const ModelAdjustments& adj,
+                bool with_multibody, Model& out) {
   if (!(height_m >= 1.2 && height_m <= 2.2))
     throw InputError("", 0, "height_m", "height " + std::to_string(height_m) + " m is outside 1.2-2.2 m");
   if (!(mass_kg >= 30 && mass_kg <= 200))
     throw InputError("", 0, "mass_kg", "body mass " + std::to_string(mass_kg) + " kg is outside 30-200 kg");
   const std::string where = src.name + "/model.yaml";
-  auto model = std::make_shared<Model>();
+  // The first build of a source (resolve_structure) validates its structure; later ones
+  // reuse what it resolved.
+  const bool validate = !src.topology;
+  Model* model = &out;
   model->name = src.name;
   model->height_m = height_m;
   model->mass_kg = mass_kg;
@@ -464,38 +478,41 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
 
   // Bodies keep the data file's order, which must list every parent before its children
   // (so the multibody tree, the reports and the spinal levels read bottom to top).
-  std::vector<int> joint_of_body(src.bodies.size(), -1);
+  const std::size_t nb = src.bodies.size();
+  std::vector<int> joint_of_body(nb, -1);
   for (std::size_t j = 0; j < src.joints.size(); ++j) {
     const int child = find_by_name(src.bodies, src.joints[j].child);
+    if (child < 0) throw InputError(where, 0, "joints." + src.joints[j].name, "unknown child body '" + src.joints[j].child + "'");
     if (joint_of_body[child] >= 0)
       throw InputError(where, 0, "joints", "body '" + src.bodies[child].name + "' is the child of two joints");
     joint_of_body[child] = static_cast<int>(j);
   }
-  std::vector<int> order;
-  for (std::size_t b = 0; b < src.bodies.size(); ++b) {
+  std::vector<int> parent_of(nb, -1);
+  for (std::size_t b = 0; b < nb; ++b) {
     if (joint_of_body[b] < 0)
       throw InputError(where, 0, "joints", "body '" + src.bodies[b].name + "' hangs from no joint");
     const std::string& parent = src.joints[joint_of_body[b]].parent;
-    if (parent != "ground" && find_by_name(src.bodies, parent) >= static_cast<int>(b))
+    if (parent == "ground") continue;
+    parent_of[b] = find_by_name(src.bodies, parent);
+    if (parent_of[b] < 0 || parent_of[b] >= static_cast<int>(b))
       throw InputError(where, 0, "bodies", "body '" + parent + "' must be listed before its child '" +
                                                src.bodies[b].name + "'");
-    order.push_back(static_cast<int>(b));
   }
 
   double fraction_sum = 0;
   for (const auto& b : src.bodies) fraction_sum += b.mass_fraction;
 
-  std::vector<Eigen::Vector3d> origin_ref(order.size());  // body origin, reference ground frame
-  std::vector<mb::BodySpec> specs;
-  specs.reserve(order.size());
-  model->bodies.reserve(order.size());
-  model->joints.reserve(order.size());
-  model->muscles.reserve(src.muscles.size());
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    const auto& b = src.bodies[order[k]];
-    const auto& j = src.joints[joint_of_body[order[k]]];
+  std::vector<Eigen::Vector3d> origin_ref(nb);  // body origin, reference ground frame
+  std::vector<mb::BodySpec> specs;              // only for the Simbody system
+  if (with_multibody) specs.resize(nb);
+  model->bodies.resize(nb);
+  model->joints.resize(nb);
+  std::size_t nc = 0;  // coordinates written so far
+  for (std::size_t k = 0; k < nb; ++k) {
+    const auto& b = src.bodies[k];
+    const auto& j = src.joints[joint_of_body[k]];
     origin_ref[k] = j.centre_m;
-    Body body;
+    Body& body = model->bodies[k];
     body.name = b.name;
     body.parent_joint = static_cast<int>(k);
     // Normalised so the segments sum to the subject's mass exactly (de Leva's sum 0.9999).
@@ -503,25 +520,24 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
     body.com_m = s * (b.com_m - j.centre_m);
     const double len = s * b.gyration_length_m;
     body.inertia_kg_m2 = body.mass_kg * (b.gyration_r * len).cwiseAbs2();
-    model->bodies.push_back(std::move(body));
 
-    Joint joint;
+    Joint& joint = model->joints[k];
     joint.name = j.name;
     joint.child_body = static_cast<int>(k);
-    joint.parent_body = j.parent == "ground" ? -1 : model->body_index(j.parent);
+    joint.parent_body = parent_of[k];
     joint.location_in_parent_m =
         joint.parent_body < 0 ? Eigen::Vector3d(s * j.centre_m)
                               : Eigen::Vector3d(s * (j.centre_m - origin_ref[joint.parent_body]));
     joint.intervertebral = j.intervertebral;
     joint.disc_tilt_rad = j.disc_tilt_deg * kDeg;
-    mb::BodySpec spec;
-    spec.parent = joint.parent_body;
-    spec.frame_in_parent.translation() = joint.location_in_parent_m;
-    spec.mass_kg = body.mass_kg;
-    spec.com_m = body.com_m;
-    spec.inertia_kg_m2 = body.inertia_kg_m2.asDiagonal();
+    joint.coordinates.clear();
     for (const auto& c : j.coordinates) {
-      Coordinate coord;
+      if (validate)
+        for (std::size_t i = 0; i < nc; ++i)
+          if (model->coordinates[i].name == c.name)
+            throw InputError(where, 0, "joints." + j.name, "duplicate coordinate '" + c.name + "'");
+      if (model->coordinates.size() <= nc) model->coordinates.emplace_back();
+      Coordinate& coord = model->coordinates[nc];
       coord.name = c.name;
       coord.joint = static_cast<int>(k);
       coord.axis = c.axis;
@@ -529,22 +545,17 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
       coord.max_rad = c.max_deg * kDeg;
       coord.stiffness.positive_Nm_per_rad = c.stiffness_per_deg.positive_Nm_per_rad / kDeg;
       coord.stiffness.negative_Nm_per_rad = c.stiffness_per_deg.negative_Nm_per_rad / kDeg;
-      if (model->coordinate_index(coord.name) >= 0)
-        throw InputError(where, 0, "joints." + j.name, "duplicate coordinate '" + coord.name + "'");
-      joint.coordinates.push_back(static_cast<int>(model->coordinates.size()));
-      model->coordinates.push_back(coord);
-      spec.axes.push_back(c.axis);
+      joint.coordinates.push_back(static_cast<int>(nc++));
     }
-    if (spec.axes.size() == 3) {
+    if (validate && j.coordinates.size() == 3) {
       Eigen::Matrix3d r;
-      r << spec.axes[0], spec.axes[1], spec.axes[2];
+      r << j.coordinates[0].axis, j.coordinates[1].axis, j.coordinates[2].axis;
       if ((r.transpose() * r - Eigen::Matrix3d::Identity()).norm() > 1e-9 || r.determinant() < 0)
         throw InputError(where, 0, "joints." + j.name + ".coordinates",
                          "the three axes must be orthogonal and right-handed");
     }
-    specs.push_back(std::move(spec));
-    model->joints.push_back(std::move(joint));
   }
+  model->coordinates.resize(nc);
 
   for (const auto& added : adj.added_masses) {
     const int b = model->body_index(added.body);
@@ -553,9 +564,6 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
     if (added.mass_kg == 0) continue;
     add_point_mass(model->bodies[b], added.mass_kg, s * (added.location_m - origin_ref[b]),
                    added.mass_kg * (s * added.radii_of_gyration_m).cwiseAbs2());
-    specs[b].mass_kg = model->bodies[b].mass_kg;
-    specs[b].com_m = model->bodies[b].com_m;
-    specs[b].inertia_kg_m2 = model->bodies[b].inertia_kg_m2.asDiagonal();
   }
   model->mass_kg = model->total_mass_kg();
   for (auto& c : model->coordinates) {
@@ -566,49 +574,66 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
 
   // Simbody numbers q body by body in the order the bodies were added, each joint's in
   // axis order: the static model numbers them the same way.
-  std::vector<int> q_start(model->bodies.size(), 0);
+  std::vector<int> q_start(nb, 0);
   if (with_multibody) {
+    for (std::size_t k = 0; k < nb; ++k) {
+      const Body& body = model->bodies[k];
+      mb::BodySpec& spec = specs[k];
+      spec.parent = model->joints[k].parent_body;
+      spec.frame_in_parent.translation() = model->joints[k].location_in_parent_m;
+      spec.mass_kg = body.mass_kg;
+      spec.com_m = body.com_m;
+      spec.inertia_kg_m2 = body.inertia_kg_m2.asDiagonal();
+      for (const auto& c : src.joints[joint_of_body[k]].coordinates) spec.axes.push_back(c.axis);
+    }
     model->multibody = std::make_shared<const mb::System>(specs);
     q_start = model->multibody->q_start();
     model->num_q = model->multibody->num_q();
   } else {
+    model->multibody.reset();
     int next = 0;
-    for (std::size_t b = 0; b < model->bodies.size(); ++b) {
+    for (std::size_t b = 0; b < nb; ++b) {
       q_start[b] = next;
       next += static_cast<int>(model->joints[b].coordinates.size());
     }
     model->num_q = next;
   }
-  for (auto& c : model->coordinates) {
-    const Joint& joint = model->joints[c.joint];
-    const auto pos = std::find(joint.coordinates.begin(), joint.coordinates.end(),
-                               &c - model->coordinates.data());
-    c.mb_index = q_start[joint.child_body] + static_cast<int>(pos - joint.coordinates.begin());
+  for (std::size_t c = 0; c < nc; ++c) {
+    Coordinate& coord = model->coordinates[c];
+    const Joint& joint = model->joints[coord.joint];
+    const auto pos = std::find(joint.coordinates.begin(), joint.coordinates.end(), static_cast<int>(c));
+    coord.mb_index = q_start[joint.child_body] + static_cast<int>(pos - joint.coordinates.begin());
   }
 
-  for (const auto& r : src.rhythms) {
-    Rhythm rhythm;
+  model->rhythms.resize(src.rhythms.size());
+  for (std::size_t i = 0; i < src.rhythms.size(); ++i) {
+    const auto& r = src.rhythms[i];
+    Rhythm& rhythm = model->rhythms[i];
     rhythm.name = r.name;
     rhythm.min_rad = r.min_deg * kDeg;
     rhythm.max_rad = r.max_deg * kDeg;
+    rhythm.ratios.clear();
     for (const auto& [name, ratio] : r.ratios) {
       const int c = model->coordinate_index(name);
       if (c < 0) throw InputError(where, 0, "rhythms." + r.name, "unknown coordinate '" + name + "'");
       rhythm.ratios.emplace_back(c, ratio);
     }
-    model->rhythms.push_back(rhythm);
   }
 
-  auto to_body = [&](const ModelSource::PointSrc& p) {
+  auto to_body = [&](const ModelSource::PointSrc& p, PathPoint& point) {
     const int b = p.body_index >= 0 ? p.body_index : model->body_index(p.body);
-    PathPoint point;
     point.body = b;
     point.location_m = s * (p.location_m - origin_ref[b]);
-    return point;
+  };
+  auto points = [&](const std::vector<ModelSource::PointSrc>& from, std::vector<PathPoint>& to) {
+    to.resize(from.size());
+    for (std::size_t k = 0; k < from.size(); ++k) to_body(from[k], to[k]);
   };
   const double pcsa_scale = (mass_kg / src.reference_mass_kg) / s;
-  for (const auto& m : src.muscles) {
-    Muscle muscle;
+  model->muscles.resize(src.muscles.size());
+  for (std::size_t i = 0; i < src.muscles.size(); ++i) {
+    const auto& m = src.muscles[i];
+    Muscle& muscle = model->muscles[i];
     muscle.name = m.name;
     muscle.group = m.group;
     // A capacity given for a muscle's base name (without _l/_r) applies to both sides.
@@ -620,41 +645,43 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
                      factor_for(adj.group_capacity, m.group) * per_muscle;
     muscle.max_stress_Pa = src.max_stress_Pa;
     const bool left = m.name.size() > 2 && m.name.compare(m.name.size() - 2, 2, "_l") == 0;
-    muscle.path.reserve(m.path.size());
+    muscle.path.resize(m.path.size());
     for (std::size_t k = 0; k < m.path.size(); ++k) {
       ModelSource::PointSrc p = m.path[k];
       if (k > 0 && k + 1 < m.path.size())
         for (const auto& [group, shift] : adj.group_via_shift_m)
           if (group == m.group) p.location_m += left ? mirror_point(shift) : shift;
-      muscle.path.push_back(to_body(p));
+      to_body(p, muscle.path[k]);
     }
-    model->muscles.push_back(std::move(muscle));
   }
-  for (const auto& p : src.standing_support) model->standing_support.push_back(to_body(p));
-  for (const auto& p : src.seated_support) model->seated_support.push_back(to_body(p));
-  for (const auto& p : src.kneeling_support) model->kneeling_support.push_back(to_body(p));
-  for (const auto& p : src.backrest_contacts) model->backrest_contacts.push_back(to_body(p));
+  points(src.standing_support, model->standing_support);
+  points(src.seated_support, model->seated_support);
+  points(src.kneeling_support, model->kneeling_support);
+  points(src.backrest_contacts, model->backrest_contacts);
   for (int k = 0; k < 4; ++k) {
+    model->lying[k].orientation_rad.clear();
     for (const auto& [coord, deg] : src.lying[k].orientation_deg) {
       const int c = model->coordinate_index(coord);
       if (c < 0) throw InputError(src.name, 0, "lying.orientation_deg", "unknown coordinate '" + coord + "'");
       model->lying[k].orientation_rad.emplace_back(c, deg * std::numbers::pi / 180);
     }
-    for (const auto& p : src.lying[k].contacts) model->lying[k].contacts.push_back(to_body(p));
-    for (const auto& p : src.lying[k].support) model->lying[k].support.push_back(to_body(p));
+    points(src.lying[k].contacts, model->lying[k].contacts);
+    points(src.lying[k].support, model->lying[k].support);
   }
 
   if (src.topology) {
-    for (std::size_t j = 0; j < model->joints.size(); ++j) {
+    for (std::size_t j = 0; j < nb; ++j) {
       model->joints[j].in_subtree = src.topology->in_subtree[j];
       model->joints[j].crossings = src.topology->crossings[j];
     }
-    for (std::size_t b = 0; b < model->bodies.size(); ++b) model->bodies[b].ancestor_q = src.topology->ancestor_q[b];
+    for (std::size_t b = 0; b < nb; ++b) model->bodies[b].ancestor_q = src.topology->ancestor_q[b];
   } else {
     finish_model_topology(*model);
   }
 
-  for (std::size_t j = 0; j < model->joints.size(); ++j)
+  model->spinal_joints.clear();
+  model->equilibrium_coordinates.clear();
+  for (std::size_t j = 0; j < nb; ++j)
     if (model->joints[j].intervertebral) {
       model->spinal_joints.push_back(static_cast<int>(j));
       for (int c : model->joints[j].coordinates) model->equilibrium_coordinates.push_back(c);
@@ -665,12 +692,19 @@ std::shared_ptr<const Model> build(const ModelSource& src, double height_m, doub
   const double base_kN =
       src.strength.reference_kN -
       src.strength.age_decline_kN_per_year * std::max(0.0, model->age_years - src.strength.reference_age_years);
+  model->vertebral_strength_N.clear();
   for (int j : model->spinal_joints) {
     const auto it = src.strength.level_factors.find(model->joints[j].name);
     const double level = it == src.strength.level_factors.end() ? 0.0 : it->second;
     model->vertebral_strength_N.push_back(1e3 * std::max(0.0, base_kN) * level * model->lumbar_bmd_g_cm2 /
                                           src.strength.reference_bmd_g_cm2);
   }
+}
+
+std::shared_ptr<const Model> build(const ModelSource& src, double height_m, double mass_kg, const ModelAdjustments& adj,
+                                   bool with_multibody) {
+  auto model = std::make_shared<Model>();
+  build_into(src, height_m, mass_kg, adj, with_multibody, *model);
   return model;
 }
 

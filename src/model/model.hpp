@@ -299,6 +299,12 @@ std::shared_ptr<const Model> build_model(const ModelSource& source, double heigh
 std::shared_ptr<const Model> build_static_model(const ModelSource& source, double height_m, double mass_kg,
                                                 const ModelAdjustments& adjustments = {});
 
+// The same static model written into `model`, which a thread keeps from one subject to the
+// next (a cohort): when `model` already holds a model of this source its storage is reused
+// and nothing is allocated. Only for a model no one else is reading.
+void rebuild_static_model(const ModelSource& source, double height_m, double mass_kg,
+                          const ModelAdjustments& adjustments, Model& model);
+
 // Derived topology of a model whose bodies, joints, coordinates (with multibody indices) and
 // muscles are set: subtrees, Jacobian columns per body, muscle crossings (model import uses it).
 void finish_model_topology(Model& model);

@@ -46,12 +46,15 @@ class DualNewton {
  public:
   explicit DualNewton(const SeparableProblem& p) : p_(p), n_(p.num_variables()), m_(p.num_constraints()) {
     start_.reserve(n_ + 1);
+    rows_.reserve(static_cast<std::size_t>(p.A.size()));
+    values_.reserve(static_cast<std::size_t>(p.A.size()));
     for (int i = 0; i < n_; ++i) {
       start_.push_back(static_cast<int>(rows_.size()));
+      const double* col = p.A.col(i).data();
       for (int r = 0; r < m_; ++r)
-        if (p.A(r, i) != 0) {
+        if (col[r] != 0) {
           rows_.push_back(r);
-          values_.push_back(p.A(r, i));
+          values_.push_back(col[r]);
         }
     }
     start_.push_back(static_cast<int>(rows_.size()));

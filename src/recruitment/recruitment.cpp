@@ -23,11 +23,15 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
     contact_g.col(k) = data.jacobian.middleRows(6 * ct.body, 3).transpose() * r.cross(ct.normal) +
                        data.jacobian.middleRows(6 * ct.body + 3, 3).transpose() * ct.normal;
   }
+  // Muscle columns column by column (A and the moment arms are column-major).
+  for (int m = 0; m < nm; ++m) {
+    const double f = model.muscles[m].max_force_N() * (options.force_scale ? (*options.force_scale)[m] : 1.0);
+    const double* arm = data.moment_arm_m.col(m).data();
+    double* col = p.A.col(m).data();
+    for (int r = 0; r < ne; ++r) col[r] = arm[model.equilibrium_coordinates[r]] * f;
+  }
   for (int r = 0; r < ne; ++r) {
     const int c = model.equilibrium_coordinates[r];
-    for (int m = 0; m < nm; ++m)
-      p.A(r, m) = data.moment_arm_m(c, m) * model.muscles[m].max_force_N() *
-                  (options.force_scale ? (*options.force_scale)[m] : 1.0);
     for (int k = 0; k < nk; ++k) p.A(r, nm + k) = contact_g(model.coordinates[c].mb_index, k);
     for (int a = 0; a < na; ++a)
       if (model.actuators[a].coordinate == c) p.A(r, nm + nk + a) = model.actuators[a].optimal_force;

@@ -393,6 +393,12 @@ std::shared_ptr<const Model> build_subject_model(const ModelSource& source, cons
                     : build_model(source, subject.height_m, subject.pre_pregnancy_mass_kg, adj);
 }
 
+void rebuild_subject_model(const ModelSource& source, const SubjectData& data, const Subject& subject, Model& model) {
+  const SubjectState st = subject_state(data, subject);
+  rebuild_static_model(source, subject.height_m, subject.pre_pregnancy_mass_kg,
+                       subject_adjustments(source, data, subject, st), model);
+}
+
 namespace {
 
 double upper_body_com_x(const Model& m, Data& data, const Eigen::VectorXd& q) {

@@ -79,6 +79,9 @@ std::shared_ptr<const Model> build_prepregnancy_model(const ModelSource& source,
 std::shared_ptr<const Model> build_subject_model(const ModelSource& source, const SubjectData& data,
                                                  const Subject& subject, bool still_only = false);
 
+// Her static model written into a model a thread reuses (rebuild_static_model).
+void rebuild_subject_model(const ModelSource& source, const SubjectData& data, const Subject& subject, Model& model);
+
 // Whitcome's adaptation: extends the lumbar spine (by the trunk-flexion rhythm's lumbar
 // ratios) until the centre of mass of head, arms and trunk is back where it is in the same
 // posture without pregnancy (`reference` model), up to the published 28 deg. Returns the

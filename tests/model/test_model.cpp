@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "common/errors.hpp"
 #include "analysis/analyze.hpp"
@@ -34,6 +35,56 @@ TEST(Model, StaticModelGivesTheFullModelsLoadsForStillPostures) {
   Data d(*still);
   const Posture p = parse_posture_text(*still, "sample_hz: 10\nkeyframes:\n  - {}\n  - {duration_s: 1, rhythms: {trunk_flexion: 30}}\n", "p.yaml");
   EXPECT_THROW(analyze_posture(*still, d, p, {}), std::logic_error);
+}
+
+TEST(Model, RebuildingIntoAReusedModelEqualsAFreshBuild) {
+  // A cohort thread writes each subject's model over the previous one's: every number must be
+  // what a fresh build gives, whatever was there before (a heavier, stiffer, weaker subject
+  // with an added mass first, then a plain one, then back).
+  const auto src = default_model_source();
+  ModelAdjustments heavy;
+  heavy.added_masses.push_back({"fetus", "pelvis", 3.0, Eigen::Vector3d(0.1, 1.0, 0), Eigen::Vector3d::Constant(0.05)});
+  heavy.trunk_strength_factor = 0.8;
+  heavy.passive_stiffness_factor = 1.3;
+  heavy.muscle_capacity = {{"RA", 0.7}, {"LTpl_L1_l", 0.9}};
+  heavy.age_years = 41;
+  Model reused;
+  rebuild_static_model(*src, 1.80, 90, heavy, reused);
+  for (const auto& [h, m, adj] : {std::tuple{1.58, 55.0, ModelAdjustments{}}, std::tuple{1.80, 90.0, heavy}}) {
+    rebuild_static_model(*src, h, m, adj, reused);
+    const auto fresh = build_static_model(*src, h, m, adj);
+    ASSERT_EQ(reused.bodies.size(), fresh->bodies.size());
+    EXPECT_DOUBLE_EQ(reused.mass_kg, fresh->mass_kg);
+    for (std::size_t b = 0; b < fresh->bodies.size(); ++b) {
+      EXPECT_EQ(reused.bodies[b].mass_kg, fresh->bodies[b].mass_kg);
+      EXPECT_EQ(reused.bodies[b].com_m, fresh->bodies[b].com_m);
+      EXPECT_EQ(reused.bodies[b].inertia_kg_m2, fresh->bodies[b].inertia_kg_m2);
+      EXPECT_EQ(reused.bodies[b].ancestor_q, fresh->bodies[b].ancestor_q);
+      EXPECT_EQ(reused.joints[b].location_in_parent_m, fresh->joints[b].location_in_parent_m);
+      EXPECT_EQ(reused.joints[b].coordinates, fresh->joints[b].coordinates);
+    }
+    ASSERT_EQ(reused.coordinates.size(), fresh->coordinates.size());
+    for (std::size_t c = 0; c < fresh->coordinates.size(); ++c) {
+      EXPECT_EQ(reused.coordinates[c].name, fresh->coordinates[c].name);
+      EXPECT_EQ(reused.coordinates[c].mb_index, fresh->coordinates[c].mb_index);
+      EXPECT_EQ(reused.coordinates[c].stiffness.positive_Nm_per_rad, fresh->coordinates[c].stiffness.positive_Nm_per_rad);
+    }
+    ASSERT_EQ(reused.muscles.size(), fresh->muscles.size());
+    for (std::size_t k = 0; k < fresh->muscles.size(); ++k) {
+      EXPECT_EQ(reused.muscles[k].pcsa_m2, fresh->muscles[k].pcsa_m2) << fresh->muscles[k].name;
+      for (std::size_t i = 0; i < fresh->muscles[k].path.size(); ++i)
+        EXPECT_EQ(reused.muscles[k].path[i].location_m, fresh->muscles[k].path[i].location_m);
+    }
+    EXPECT_EQ(reused.vertebral_strength_N, fresh->vertebral_strength_N);
+    EXPECT_EQ(reused.equilibrium_coordinates, fresh->equilibrium_coordinates);
+    ASSERT_EQ(reused.seated_support.size(), fresh->seated_support.size());
+    EXPECT_EQ(reused.seated_support[0].location_m, fresh->seated_support[0].location_m);
+    // And the loads: identical.
+    Data a(reused), b(*fresh);
+    const auto ra = analyze_posture(reused, a, builtin_posture(reused, "holding_5kg_30cm"), {});
+    const auto rb = analyze_posture(*fresh, b, builtin_posture(*fresh, "holding_5kg_30cm"), {});
+    EXPECT_EQ(ra.frames[0].disc[0].compression_N, rb.frames[0].disc[0].compression_N);
+  }
 }
 
 TEST(Model, DefaultModelHasTheBodiesAndSpinalLevelsOfTheIssue) {
