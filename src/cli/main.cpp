@@ -423,13 +423,13 @@ int main(int argc, char** argv) {
         processes.all_ok(true);  // the folder is ready before any rank writes
       }
       const auto start = std::chrono::steady_clock::now();
-      std::string mine, error;
+      std::vector<CohortRow> rows;
+      std::string error;
       try {
         Progress progress("subjects", true);
-        const auto rows = run_cohort(spec, options, [&](long done, long total) {
+        rows = run_cohort(spec, options, [&](long done, long total) {
           if (processes.rank() == 0) progress(done, total);
         });
-        mine = serialize_rows(rows);
       } catch (const std::exception& e) {
         error = e.what();
       }
@@ -437,9 +437,13 @@ int main(int argc, char** argv) {
         if (!error.empty()) std::cerr << "error (rank " << processes.rank() << "): " << error << "\n";
         return 1;
       }
-      const std::string all = processes.gather(mine);
-      if (processes.rank() != 0) return 0;
-      std::vector<CohortRow> rows = parse_rows(all, "gathered rows");
+      // Several processes send their rows to rank 0 as text (every number to 17 digits, so
+      // the gathered rows are the same numbers); one process keeps its own.
+      if (processes.size() > 1) {
+        const std::string all = processes.gather(serialize_rows(rows));
+        if (processes.rank() != 0) return 0;
+        rows = parse_rows(all, "gathered rows");
+      }
       sort_rows(rows);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const auto summary = summarize_cohort(spec, rows);
@@ -448,7 +452,7 @@ int main(int argc, char** argv) {
       fmt::print("{} subject-task evaluations in {:.1f} s ({:.0f} per second; {} processes x {} threads)\n", rows.size(),
                  seconds, rows.size() / std::max(seconds, 1e-9), processes.size(), options.threads);
       if (!out_dir.empty()) {
-        write_files_atomically(out_dir, {{"cohort.csv", cohort_csv_header(spec) + cohort_csv_rows(spec, rows)},
+        write_files_atomically(out_dir, {{"cohort.csv", cohort_csv_header(spec) + cohort_csv_rows(spec, rows, options.threads)},
                                          {"cohort_summary.txt", text}});
         fmt::print("wrote {}/cohort.csv and {}/cohort_summary.txt\n", out_dir, out_dir);
       }

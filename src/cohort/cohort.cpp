@@ -394,11 +394,14 @@ std::string cohort_csv_header(const CohortSpec&) {
          "max_risk_level,extensor_demand,reason\n";
 }
 
-std::string cohort_csv_rows(const CohortSpec& spec, const std::vector<CohortRow>& rows) {
-  std::string s;
+namespace {
+
+void append_csv_rows(const CohortSpec& spec, const CohortRow* begin, const CohortRow* end, std::string& s) {
   long cached = -1;
   CohortSubject cs;
-  for (const CohortRow& r : rows) {
+  fmt::memory_buffer buf;
+  for (const CohortRow* it = begin; it != end; ++it) {
+    const CohortRow& r = *it;
     if (r.subject != cached) {
       cs = sample_cohort_subject(spec, r.subject);  // re-sampled: the same stream, the same values
       cached = r.subject;
@@ -409,16 +412,40 @@ std::string cohort_csv_rows(const CohortSpec& spec, const std::vector<CohortRow>
     std::string reason = r.reason;
     std::replace(reason.begin(), reason.end(), '"', '\'');
     std::replace(reason.begin(), reason.end(), '\n', ' ');
-    s += fmt::format("{},{:.6g},{:.6g},{:.6g},{},{:.6g},{},{},{:.6g},{:.6g},{:.6g},{},{:.6g},{:.6g},{},\"{}\",{},{:.6g},{:.6g},"
-                     "{:.6g},{:.6g},{:.6g},{},{:.6g},\"{}\"\n",
-                     r.subject, sj.height_m, sj.pre_pregnancy_mass_kg, sj.age_years,
-                     sj.stage == Stage::pregnant ? "pregnant" : "postpartum", sj.week, sj.breastfeeding ? 1 : 0,
-                     sj.delivery == Delivery::caesarean ? "caesarean" : "vaginal", sj.lumbar_bmd_g_cm2,
-                     sj.trunk_strength_factor, cs.infant_age_months, cs.infant_sex, cs.infant_percentile, r.infant_mass_kg,
-                     spec.tasks[static_cast<std::size_t>(r.task)].name, settings, r.status, r.l5s1_compression_N,
-                     r.l5s1_shear_ap_N, r.l5s1_shear_lateral_N, r.l5s1_risk, r.max_risk, r.max_risk_level,
-                     r.extensor_demand, reason);
+    std::replace(reason.begin(), reason.end(), '\t', ' ');  // as the chunk files keep it
+    buf.clear();
+    fmt::format_to(std::back_inserter(buf),
+                   "{},{:.6g},{:.6g},{:.6g},{},{:.6g},{},{},{:.6g},{:.6g},{:.6g},{},{:.6g},{:.6g},{},\"{}\",{},{:.6g},{:.6g},"
+                   "{:.6g},{:.6g},{:.6g},{},{:.6g},\"{}\"\n",
+                   r.subject, sj.height_m, sj.pre_pregnancy_mass_kg, sj.age_years,
+                   sj.stage == Stage::pregnant ? "pregnant" : "postpartum", sj.week, sj.breastfeeding ? 1 : 0,
+                   sj.delivery == Delivery::caesarean ? "caesarean" : "vaginal", sj.lumbar_bmd_g_cm2,
+                   sj.trunk_strength_factor, cs.infant_age_months, cs.infant_sex, cs.infant_percentile, r.infant_mass_kg,
+                   spec.tasks[static_cast<std::size_t>(r.task)].name, settings, r.status, r.l5s1_compression_N,
+                   r.l5s1_shear_ap_N, r.l5s1_shear_lateral_N, r.l5s1_risk, r.max_risk, r.max_risk_level,
+                   r.extensor_demand, reason);
+    s.append(buf.data(), buf.size());
   }
+}
+
+}  // namespace
+
+std::string cohort_csv_rows(const CohortSpec& spec, const std::vector<CohortRow>& rows, int threads) {
+  // Blocks of rows formatted in parallel and joined in order: the same text for any count.
+  const std::size_t n = rows.size();
+  const std::size_t blocks = std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(std::max(1, threads)), n / 1000 + 1));
+  std::vector<std::string> parts(blocks);
+  std::vector<std::future<void>> pool;
+  for (std::size_t b = 0; b < blocks; ++b)
+    pool.push_back(std::async(std::launch::async, [&, b] {
+      append_csv_rows(spec, rows.data() + n * b / blocks, rows.data() + n * (b + 1) / blocks, parts[b]);
+    }));
+  for (auto& f : pool) f.get();
+  std::size_t total = 0;
+  for (const auto& p : parts) total += p.size();
+  std::string s;
+  s.reserve(total);
+  for (const auto& p : parts) s += p;
   return s;
 }
 

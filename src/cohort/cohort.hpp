@@ -86,7 +86,7 @@ void sort_rows(std::vector<CohortRow>& rows);
 
 // The per-subject-task table (header documented in docs/cohort.md).
 std::string cohort_csv_header(const CohortSpec& spec);
-std::string cohort_csv_rows(const CohortSpec& spec, const std::vector<CohortRow>& rows);
+std::string cohort_csv_rows(const CohortSpec& spec, const std::vector<CohortRow>& rows, int threads = 1);
 
 // Percentiles (5, 25, 50, 75, 95) per task of L5/S1 compression, shears and factor of
 // risk; shares over 3400 N and 6400 N; share beyond capacity; failures; what-ifs.
