@@ -433,7 +433,7 @@ void append_csv_rows(const CohortSpec& spec, const CohortRow* begin, const Cohor
 std::string cohort_csv_rows(const CohortSpec& spec, const std::vector<CohortRow>& rows, int threads) {
   // Blocks of rows formatted in parallel and joined in order: the same text for any count.
   const std::size_t n = rows.size();
-  const std::size_t blocks = std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(std::max(1, threads)), n / 1000 + 1));
+  const std::size_t blocks = std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(std::max(1, threads)), n));
   std::vector<std::string> parts(blocks);
   std::vector<std::future<void>> pool;
   for (std::size_t b = 0; b < blocks; ++b)

@@ -59,6 +59,10 @@ TEST(Cohort, RowsAreTheSameWhateverTheThreads) {
   const auto a = run_cohort(spec, one), b = run_cohort(spec, two);
   ASSERT_EQ(a.size(), 48u);
   EXPECT_EQ(cohort_csv_rows(spec, a), cohort_csv_rows(spec, b));
+  // Formatted in parallel blocks, or after the text round trip several processes use: the
+  // same bytes.
+  EXPECT_EQ(cohort_csv_rows(spec, a, 3), cohort_csv_rows(spec, a, 1));
+  EXPECT_EQ(cohort_csv_rows(spec, parse_rows(serialize_rows(a), "rows"), 2), cohort_csv_rows(spec, a));
   // A part of the cohort gives the same rows as the whole.
   CohortOptions part;
   part.first = 10;
