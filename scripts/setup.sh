@@ -15,6 +15,7 @@ PACKAGES=(
   libbenchmark-dev        # benchmarks
   libtinyxml2-dev         # OpenSim model and setup files (XML, with line numbers)
   libopenmpi-dev openmpi-bin  # cohorts across processes and machines (mpirun)
+  libcpp-httplib-dev      # the HTTP server of spineload serve
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -28,6 +28,7 @@
 #include "tasks/task_library.hpp"
 #include "tasks/task_runner.hpp"
 #include "validation/validate.hpp"
+#include "serve/server.hpp"
 
 namespace {
 
@@ -226,6 +227,12 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "compare with in vivo L4/L5 disc pressure (Wilke 1999)");
   validate->add_option("--data", data_csv, "measured data CSV (default ../shared/validation/wilke1999_l4l5_idp.csv)");
   add_solver(validate);
+
+  serve::ServerOptions serve_opts;
+  auto* serve_cmd = app.add_subcommand("serve", "a local web server: the JSON API (and the viewer page)");
+  serve_cmd->add_option("--host", serve_opts.host, "address to listen on (default 127.0.0.1: this machine only)");
+  serve_cmd->add_option("--port", serve_opts.port, "port (default 8080; 0: any free port)")->check(CLI::Range(0, 65535));
+  serve_cmd->add_option("--threads", serve_opts.threads, "requests handled at once")->check(CLI::Range(1, 64));
 
   try {
     app.parse(argc, argv);
@@ -471,6 +478,12 @@ int main(int argc, char** argv) {
       for (const auto& [name, _] : files) fmt::print("wrote {}/{}\n", dir, name);
     } else if (*info) {
       fmt::print("{}", format_model_info(*make_model(model_opts)));
+    } else if (*serve_cmd) {
+      serve::Server server(serve_opts);
+      server.bind();
+      fmt::print("{}\n{}  (Ctrl-C to stop)\n", kMechanicsNotice, server.url());
+      std::fflush(stdout);
+      server.listen();
     } else if (*validate) {
       const auto report = run_wilke_validation(*default_model_source(),
                                                data_csv.empty() ? default_validation_csv() : data_csv, ropts);

@@ -1,0 +1,311 @@
+#include "serve/api.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "common/errors.hpp"
+#include "dynamics/dynamics.hpp"
+#include "io/results.hpp"
+#include "loads/disc_loads.hpp"
+#include "muscles/muscle_geometry.hpp"
+#include "subject/subject.hpp"
+#include "tasks/task_runner.hpp"
+
+namespace spineload::serve {
+
+namespace {
+
+using nlohmann::json;
+
+// A request the client got wrong: a 400 naming the field.
+struct BadRequest {
+  std::string field, message;
+};
+
+// Invalid UTF-8 (echoed from a request) is replaced rather than thrown on.
+ApiResponse reply(int status, const json& j) { return {status, j.dump(-1, ' ', false, json::error_handler_t::replace)}; }
+
+const json& member(const json& body, const char* name) {
+  static const json null_value;
+  const auto it = body.find(name);
+  return it == body.end() ? null_value : *it;
+}
+
+std::string required_string(const json& body, const char* name) {
+  const json& v = member(body, name);
+  if (!v.is_string()) throw BadRequest{name, v.is_null() ? "required" : "must be a string"};
+  const std::string s = v.get<std::string>();
+  if (s.empty() || s.size() > 200) throw BadRequest{name, "must be 1 to 200 characters"};
+  return s;
+}
+
+double number_in(const json& body, const char* name, double fallback, double lo, double hi) {
+  const json& v = member(body, name);
+  if (v.is_null()) return fallback;
+  if (!v.is_number()) throw BadRequest{name, "must be a number"};
+  const double x = v.get<double>();
+  if (!(x >= lo && x <= hi)) throw BadRequest{name, fmt::format("must be between {} and {}", lo, hi)};
+  return x;
+}
+
+// The subject object, read by the subject file's own parser (YAML reads JSON), so the API
+// accepts and checks exactly what a subject file does.
+std::optional<Subject> read_subject(const json& body) {
+  const json& v = member(body, "subject");
+  if (v.is_null()) return std::nullopt;
+  if (!v.is_object()) throw BadRequest{"subject", "must be an object (the fields of a subject file)"};
+  return parse_subject_text(v.dump(), "request.subject");
+}
+
+// Task settings {"name": value} as the "name=value" strings of the command line.
+std::vector<std::string> read_settings(const json& body) {
+  const json& v = member(body, "settings");
+  std::vector<std::string> out;
+  if (v.is_null()) return out;
+  if (!v.is_object()) throw BadRequest{"settings", "must be an object of parameter values"};
+  if (v.size() > 32) throw BadRequest{"settings", "at most 32 parameters"};
+  for (const auto& [name, value] : v.items()) {
+    if (value.is_number()) {
+      const double x = value.get<double>();
+      if (!std::isfinite(x)) throw BadRequest{"settings." + name, "must be finite"};
+      out.push_back(fmt::format("{}={:.17g}", name, x));
+    } else if (value.is_string()) {
+      out.push_back(name + "=" + value.get<std::string>());
+    } else if (value.is_boolean()) {
+      out.push_back(name + "=" + (value.get<bool>() ? "yes" : "no"));
+    } else {
+      throw BadRequest{"settings." + name, "must be a number, a string or a boolean"};
+    }
+  }
+  return out;
+}
+
+const char* status_text(RecruitmentStatus s) {
+  switch (s) {
+    case RecruitmentStatus::ok: return "ok";
+    case RecruitmentStatus::beyond_muscle_capacity: return "beyond_muscle_capacity";
+    case RecruitmentStatus::solver_failed: return "solver_failed";
+  }
+  return "?";
+}
+
+std::size_t peak_frame(const PostureResult& r) {
+  std::size_t peak = 0;
+  for (std::size_t k = 0; k < r.frames.size(); ++k)
+    if (r.frames[k].disc.front().compression_N > r.frames[peak].disc.front().compression_N) peak = k;
+  return peak;
+}
+
+json vec(const Eigen::Vector3d& v) { return json::array({v.x(), v.y(), v.z()}); }
+
+// Where everything is at the peak frame, for the 3D view: body origins, joint centres of
+// the spinal levels, each muscle's path with its activation, the centre of mass and the
+// support points (ground frame, metres, Y up).
+json geometry(const Model& model, const PostureResult& r, std::size_t k) {
+  const FrameResult& f = r.frames[k];
+  Data data(model);
+  Eigen::VectorXd q = Eigen::VectorXd::Zero(model.num_q);
+  for (std::size_t c = 0; c < model.coordinates.size(); ++c) q[model.coordinates[c].mb_index] = f.q_rad[c];
+  forward_kinematics(model, data, q, Eigen::VectorXd::Zero(model.num_q));
+  muscle_geometry(model, data);
+  json bodies = json::array();
+  for (std::size_t b = 0; b < model.bodies.size(); ++b) {
+    const int parent = model.joints[b].parent_body;
+    bodies.push_back({{"name", model.bodies[b].name},
+                      {"origin_m", vec(data.pose[b].translation())},
+                      {"parent", parent >= 0 ? json(model.bodies[parent].name) : json(nullptr)},
+                      {"com_m", vec(data.pose[b] * model.bodies[b].com_m)}});
+  }
+  json levels = json::array();
+  for (std::size_t i = 0; i < model.spinal_joints.size(); ++i) {
+    const int j = model.spinal_joints[i];
+    levels.push_back({{"level", model.joints[j].name},
+                      {"centre_m", vec(data.pose[model.joints[j].child_body].translation())},
+                      {"compression_N", f.disc[i].compression_N},
+                      {"factor_of_risk", f.disc[i].factor_of_risk}});
+  }
+  json muscles = json::array();
+  for (std::size_t m = 0; m < model.muscles.size(); ++m) {
+    json path = json::array();
+    for (const auto& p : data.path_m[m]) path.push_back(vec(p));
+    muscles.push_back({{"name", model.muscles[m].name}, {"activation", f.activation[m]}, {"path_m", path}});
+  }
+  json support = json::array();
+  for (const PathPoint& p : model.support_points(f.support))
+    support.push_back(vec(p.body < 0 ? p.location_m : Eigen::Vector3d(data.pose[p.body] * p.location_m)));
+  return {{"bodies", bodies}, {"levels", levels}, {"muscles", muscles}, {"support_m", support},
+          {"com_m", vec(f.balance.com_m)}, {"com_over_support", f.balance.com_over_support}};
+}
+
+json task_summary(const TaskRun& run) {
+  const PostureResult& r = run.result;
+  const FrameResult& f = r.frames[peak_frame(r)];
+  const DiscLoad& l5 = f.disc.front();
+  bool beyond = false;
+  for (const auto& fr : r.frames) beyond = beyond || fr.status != RecruitmentStatus::ok;
+  return {{"L5_S1_compression_N", l5.compression_N},
+          {"L5_S1_shear_ap_N", l5.shear_ap_N},
+          {"L5_S1_factor_of_risk", l5.factor_of_risk},
+          {"percent_of_NIOSH_action_limit", 100 * l5.compression_N / kNioshActionLimit_N},
+          {"beyond_muscle_capacity", beyond},
+          {"extensor_demand", run.extensor_demand},
+          {"infant_mass_kg", run.task.infant_mass_kg},
+          {"status", status_text(f.status)}};
+}
+
+ApiResponse tasks() {
+  json list = json::array();
+  for (const TaskSpec& t : task_library()) {
+    json params = json::array();
+    for (const TaskParameter& p : t.parameters) {
+      json pj = {{"name", p.name}, {"unit", p.unit}, {"doc", p.doc}};
+      if (p.choices.empty()) {
+        pj["default"] = p.default_value;
+        pj["min"] = p.min;
+        pj["max"] = p.max;
+      } else {
+        pj["choices"] = p.choices;
+        pj["default"] = p.default_choice;
+      }
+      params.push_back(pj);
+    }
+    list.push_back({{"id", t.id}, {"description", t.description}, {"source", t.source}, {"lift", t.lift},
+                    {"parameters", params}});
+  }
+  return reply(200, {{"notice", kMechanicsNotice}, {"tasks", list}});
+}
+
+ApiResponse analyze(const json& body) {
+  const std::string task = required_string(body, "task");
+  const auto subject = read_subject(body);
+  const auto settings = read_settings(body);
+  if (subject && !subject->stage)
+    throw BadRequest{"subject.stage", "the subject's stage (pregnant or postpartum) and week are needed"};
+  const TaskRun run = run_task(task, settings, subject ? &*subject : nullptr, {});
+  json j = results_json(*run.model, run.result);
+  const std::size_t peak = peak_frame(run.result);
+  // Only the peak frame's details (a lift has dozens of frames), with its geometry.
+  j["frames"] = json::array({j["frames"][peak]});
+  j["peak_time_s"] = run.result.frames[peak].time_s;
+  j["frame_count"] = run.result.frames.size();
+  j["task"] = {{"id", task}, {"values", run.task.values}};
+  j["summary"] = task_summary(run);
+  j["geometry"] = geometry(*run.model, run.result, peak);
+  return reply(200, j);
+}
+
+ApiResponse timeline(const json& body) {
+  const std::string task = required_string(body, "task");
+  Subject subject = read_subject(body).value_or(Subject{});
+  const auto settings = read_settings(body);
+  const double step = number_in(body, "step_weeks", 4, 1, 52);
+  std::vector<std::pair<Stage, double>> points;
+  for (double w = 0; w <= subject.delivery_week + 1e-9; w += step) points.emplace_back(Stage::pregnant, w);
+  for (double w = 0; w <= 52 + 1e-9; w += step) points.emplace_back(Stage::postpartum, w);
+  if (static_cast<int>(points.size()) > kMaxTimelinePoints)
+    throw BadRequest{"step_weeks", fmt::format("gives {} stages; at most {}", points.size(), kMaxTimelinePoints)};
+  json rows = json::array();
+  for (const auto& [stage, week] : points) {
+    const Subject at = at_stage(subject, stage, week);
+    const TaskRun run = run_task(task, settings, &at, {});
+    json row = task_summary(run);
+    row["stage"] = stage == Stage::pregnant ? "pregnant" : "postpartum";
+    row["week"] = week;
+    row["mass_kg"] = run.model->mass_kg;
+    rows.push_back(row);
+  }
+  return reply(200, {{"notice", kMechanicsNotice}, {"task", task}, {"points", rows},
+                     {"units", {{"force", "N"}, {"mass", "kg"}, {"time", "weeks"}}}});
+}
+
+ApiResponse compare(const json& body) {
+  const std::string task = required_string(body, "task");
+  const auto subject = read_subject(body);
+  if (subject && !subject->stage)
+    throw BadRequest{"subject.stage", "the subject's stage (pregnant or postpartum) and week are needed"};
+  const auto settings = read_settings(body);
+  const json& vary = member(body, "vary");
+  if (!vary.is_object()) throw BadRequest{"vary", "required: {name, from, to, step}"};
+  const std::string name = required_string(vary, "name");
+  const double from = number_in(vary, "from", NAN, -1e6, 1e6), to = number_in(vary, "to", NAN, -1e6, 1e6);
+  const double step = number_in(vary, "step", NAN, 1e-9, 1e6);
+  if (!(to >= from)) throw BadRequest{"vary.to", "must not be below vary.from"};
+  if ((to - from) / step + 1 > kMaxSweepPoints + 1e-9)
+    throw BadRequest{"vary.step", fmt::format("gives more than {} values", kMaxSweepPoints)};
+  const auto [parameter, values] = parse_vary(fmt::format("{}={:.17g}:{:.17g}:{:.17g}", name, from, to, step));
+  json rows = json::array();
+  for (double v : values) {
+    auto s = settings;
+    s.push_back(fmt::format("{}={:.17g}", parameter, v));
+    const TaskRun run = run_task(task, s, subject ? &*subject : nullptr, {});
+    json row = task_summary(run);
+    row["value"] = v;
+    rows.push_back(row);
+  }
+  return reply(200, {{"notice", kMechanicsNotice}, {"task", task}, {"parameter", parameter}, {"points", rows}});
+}
+
+ApiResponse day(const json& body) {
+  const auto subject = read_subject(body);
+  const json& schedule = member(body, "schedule");
+  if (!schedule.is_object()) throw BadRequest{"schedule", "required: the day's schedule as an object"};
+  const DaySchedule s = parse_day_schedule(schedule.dump(), "request.schedule");
+  if (static_cast<int>(s.entries.size()) > kMaxDayEntries)
+    throw BadRequest{"schedule.tasks", fmt::format("at most {} tasks", kMaxDayEntries)};
+  for (const DayEntry& e : s.entries)
+    if (e.count > kMaxDayOccurrences)
+      throw BadRequest{"schedule.tasks." + e.task + ".count", fmt::format("at most {} a day", kMaxDayOccurrences)};
+  const DayResult r = run_day(s, subject ? &*subject : nullptr, {});
+  json tasks = json::array();
+  for (const DayTaskSummary& t : r.tasks)
+    tasks.push_back({{"task", t.task}, {"count", t.count}, {"duration_s", t.duration_s}, {"peak_L5_S1_N", t.peak_l5s1_N},
+                     {"extensor_demand", t.extensor_demand}, {"cumulative_load_MNs", t.cumulative_load_MNs},
+                     {"damage", t.damage}, {"status", t.status}});
+  json hours = json::array();
+  for (const DayHour& h : r.hours) hours.push_back({{"hour", h.hour}, {"capacity", h.capacity}, {"fatigued", h.fatigued}});
+  return reply(200, {{"notice", kMechanicsNotice},
+                     {"tasks", tasks},
+                     {"hours", hours},
+                     {"lowest_capacity", r.lowest_capacity},
+                     {"lowest_capacity_hour", r.lowest_capacity_hour},
+                     {"cumulative_load_MNs", r.cumulative_load_MNs},
+                     {"damage", r.damage},
+                     {"units", {{"load", "MN s"}, {"force", "N"}, {"capacity", "fraction of rested"}}}});
+}
+
+}  // namespace
+
+ApiResponse handle_api(const std::string& method, const std::string& path, const std::string& body) {
+  try {
+    if (body.size() > kMaxRequestBytes)
+      return reply(413, {{"error", fmt::format("request body over {} bytes", kMaxRequestBytes)}, {"field", "body"}});
+    if (method == "GET" && path == "/api/health") return reply(200, {{"ok", true}, {"notice", kMechanicsNotice}});
+    if (method == "GET" && path == "/api/tasks") return tasks();
+    using Handler = ApiResponse (*)(const json&);
+    static constexpr std::pair<const char*, Handler> kPost[] = {
+        {"/api/analyze", analyze}, {"/api/timeline", timeline}, {"/api/compare", compare}, {"/api/day", day}};
+    for (const auto& [route, handler] : kPost) {
+      if (path != route) continue;
+      if (method != "POST") return reply(405, {{"error", "use POST"}, {"field", "method"}});
+      json parsed;
+      try {
+        parsed = json::parse(body);
+      } catch (const json::parse_error& e) {
+        return reply(400, {{"error", std::string("malformed JSON: ") + e.what()}, {"field", "body"}});
+      }
+      if (!parsed.is_object()) return reply(400, {{"error", "the body must be a JSON object"}, {"field", "body"}});
+      return handler(parsed);
+    }
+    return reply(404, {{"error", "no such endpoint: " + method + " " + path}, {"field", "path"}});
+  } catch (const BadRequest& e) {
+    return reply(400, {{"error", e.field + ": " + e.message}, {"field", e.field}});
+  } catch (const InputError& e) {
+    return reply(400, {{"error", e.what()}, {"field", e.field()}});
+  } catch (const std::exception& e) {
+    return reply(500, {{"error", e.what()}, {"field", ""}});
+  }
+}
+
+}  // namespace spineload::serve

@@ -1,0 +1,43 @@
+// Stage serve, HTTP: `spineload serve` — cpp-httplib (Debian's libcpp-httplib) serving the
+// JSON API (serve/api.hpp) and the page's assets, which are compiled into the binary so the
+// server needs no network and can serve nothing but them.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace spineload::serve {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // loopback unless asked otherwise
+  int port = 8080;                 // 0: any free port
+  int threads = 4;                 // requests handled at once
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds (throws std::runtime_error naming host and port when it cannot); returns the port.
+  int bind();
+  // Serves until stop() (from another thread or a signal handler's thread).
+  void listen();
+  void stop();
+  std::string url() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The embedded asset at `path` ("/" is the index), or null: only these are ever served.
+struct Asset {
+  const char* content_type;
+  std::string_view bytes;
+};
+const Asset* find_asset(const std::string& path);
+
+}  // namespace spineload::serve

@@ -1,0 +1,123 @@
+// The JSON API of `spineload serve`, endpoint by endpoint: valid, invalid and oversized.
+#include "serve/api.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tasks/task_runner.hpp"
+
+namespace spineload::serve {
+namespace {
+
+using nlohmann::json;
+
+json call(const std::string& method, const std::string& path, const std::string& body, int expected_status) {
+  const ApiResponse r = handle_api(method, path, body);
+  EXPECT_EQ(r.status, expected_status) << method << " " << path << " " << body << " -> " << r.body;
+  return json::parse(r.body);
+}
+
+TEST(ServeApi, HealthAndTasks) {
+  EXPECT_TRUE(call("GET", "/api/health", "", 200)["ok"].get<bool>());
+  const json t = call("GET", "/api/tasks", "", 200);
+  EXPECT_NE(t["notice"].get<std::string>().find("not a diagnosis"), std::string::npos);
+  bool crib = false;
+  for (const auto& task : t["tasks"])
+    if (task["id"] == "lift-from-crib") {
+      crib = true;
+      bool rail = false;
+      for (const auto& p : task["parameters"])
+        if (p["name"] == "rail_height_cm") {
+          rail = true;
+          EXPECT_EQ(p["unit"], "cm");
+          EXPECT_LT(p["min"].get<double>(), p["max"].get<double>());
+        }
+      EXPECT_TRUE(rail);
+    }
+  EXPECT_TRUE(crib);
+}
+
+TEST(ServeApi, AnalyzeGivesTheCommandLinesNumbersAndTheGeometry) {
+  const std::string body = R"({"subject": {"height_m": 1.62, "pre_pregnancy_mass_kg": 60, "stage": "postpartum", "week": 6},
+                               "task": "carry-on-hip", "settings": {"infant_mass_kg": 5}})";
+  const json j = call("POST", "/api/analyze", body, 200);
+  // The same analysis through the library the command line uses.
+  Subject s = parse_subject_text("height_m: 1.62\npre_pregnancy_mass_kg: 60\nstage: postpartum\nweek: 6\n", "s.yaml");
+  const TaskRun run = run_task("carry-on-hip", {"infant_mass_kg=5"}, &s, {});
+  const double expected = run.result.frames.front().disc.front().compression_N;
+  EXPECT_DOUBLE_EQ(j["summary"]["L5_S1_compression_N"].get<double>(), expected);
+  EXPECT_DOUBLE_EQ(j["frames"][0]["levels"][0]["compression_N"].get<double>(), expected);
+  EXPECT_EQ(j["frames"][0]["levels"][0]["level"], "L5_S1");
+  // Geometry for the 3D view: every body, nine levels, every muscle with its path.
+  const json& g = j["geometry"];
+  EXPECT_EQ(g["bodies"].size(), run.model->bodies.size());
+  EXPECT_EQ(g["levels"].size(), 9u);
+  EXPECT_EQ(g["muscles"].size(), run.model->muscles.size());
+  EXPECT_GE(g["muscles"][0]["path_m"].size(), 2u);
+  EXPECT_EQ(g["com_m"].size(), 3u);
+  EXPECT_GT(g["support_m"].size(), 2u);
+  EXPECT_NE(j["notice"].get<std::string>().find("not a diagnosis"), std::string::npos);
+}
+
+TEST(ServeApi, BadRequestsAre400WithTheField) {
+  EXPECT_EQ(call("POST", "/api/analyze", "{not json", 400)["field"], "body");
+  EXPECT_EQ(call("POST", "/api/analyze", "[1,2]", 400)["field"], "body");
+  EXPECT_EQ(call("POST", "/api/analyze", "{}", 400)["field"], "task");
+  EXPECT_EQ(call("POST", "/api/analyze", R"({"task": 5})", 400)["field"], "task");
+  // Unknown task and out-of-range parameter: the engine's own messages.
+  EXPECT_NE(call("POST", "/api/analyze", R"({"task": "juggling"})", 400)["error"].get<std::string>().find("juggling"),
+            std::string::npos);
+  const json range = call("POST", "/api/analyze", R"({"task": "lift-from-crib", "settings": {"rail_height_cm": 500}})", 400);
+  EXPECT_NE(range["error"].get<std::string>().find("rail_height_cm"), std::string::npos);
+  EXPECT_EQ(call("POST", "/api/analyze", R"({"task": "carry-on-hip", "settings": {"infant_mass_kg": [1]}})", 400)["field"],
+            "settings.infant_mass_kg");
+  EXPECT_EQ(call("POST", "/api/analyze", R"({"task": "carry-on-hip", "subject": "tall"})", 400)["field"], "subject");
+  const json height = call("POST", "/api/analyze",
+                           R"({"task": "carry-on-hip", "subject": {"height_m": 3.5, "stage": "postpartum", "week": 2}})", 400);
+  EXPECT_NE(height["error"].get<std::string>().find("height"), std::string::npos);
+  EXPECT_EQ(call("POST", "/api/analyze", R"({"task": "carry-on-hip", "subject": {"height_m": 1.6}})", 400)["field"],
+            "subject.stage");
+  // Wrong method, unknown path, oversized body.
+  EXPECT_EQ(handle_api("GET", "/api/analyze", "").status, 405);
+  EXPECT_EQ(handle_api("GET", "/api/nothing", "").status, 404);
+  EXPECT_EQ(handle_api("POST", "/api/analyze", std::string(kMaxRequestBytes + 1, ' ')).status, 413);
+  // Invalid UTF-8 echoed back does not break the reply.
+  const ApiResponse bad = handle_api("POST", "/api/analyze", "{\"task\": \"\xff\xfe\"}");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(json::accept(bad.body));
+}
+
+TEST(ServeApi, CompareSweepsAndIsBounded) {
+  const json j = call("POST", "/api/compare",
+                      R"({"task": "lift-from-crib", "vary": {"name": "mattress_height_cm", "from": 35, "to": 55, "step": 20}})", 200);
+  ASSERT_EQ(j["points"].size(), 2u);
+  EXPECT_EQ(j["points"][0]["value"].get<double>(), 35);
+  // A lower mattress: she bends further, the peak compression is higher.
+  EXPECT_GT(j["points"][0]["L5_S1_compression_N"].get<double>(), j["points"][1]["L5_S1_compression_N"].get<double>());
+  EXPECT_EQ(call("POST", "/api/compare",
+                 R"({"task": "lift-from-crib", "vary": {"name": "rail_height_cm", "from": 60, "to": 110, "step": 0.5}})", 400)["field"],
+            "vary.step");
+  EXPECT_EQ(call("POST", "/api/compare", R"({"task": "lift-from-crib"})", 400)["field"], "vary");
+}
+
+TEST(ServeApi, TimelineAndDay) {
+  const json t = call("POST", "/api/timeline", R"({"task": "carry-on-hip", "step_weeks": 20})", 200);
+  // Pregnant 0, 20, 40; postpartum 0, 20, 40.
+  ASSERT_EQ(t["points"].size(), 6u);
+  EXPECT_EQ(t["points"][2]["stage"], "pregnant");
+  EXPECT_GT(t["points"][2]["mass_kg"].get<double>(), t["points"][0]["mass_kg"].get<double>());  // late pregnancy
+  EXPECT_EQ(call("POST", "/api/timeline", R"({"task": "carry-on-hip", "step_weeks": 1})", 400)["field"], "step_weeks");
+  const json d = call("POST", "/api/day", R"({"schedule": {"name": "short", "tasks": [
+      {"task": "carry-on-hip", "count": 3, "duration_min": 10, "start_h": 8, "interval_h": 2}]}})", 200);
+  ASSERT_EQ(d["tasks"].size(), 1u);
+  EXPECT_EQ(d["tasks"][0]["count"], 3);
+  EXPECT_GT(d["cumulative_load_MNs"].get<double>(), 0);
+  EXPECT_FALSE(d["hours"].empty());
+  EXPECT_EQ(call("POST", "/api/day", R"({"schedule": {"name": "busy", "tasks": [
+      {"task": "carry-on-hip", "count": 1000, "duration_s": 1}]}})", 400)["field"], "schedule.tasks.carry-on-hip.count");
+  EXPECT_EQ(call("POST", "/api/day", R"({"schedule": 3})", 400)["field"], "schedule");
+}
+
+}  // namespace
+}  // namespace spineload::serve
