@@ -93,10 +93,29 @@ double Distribution::from_normal(double z) const {
       // distribution is a straight line there), extended along the end pieces.
       std::vector<double> zs;
       for (double p : percentiles) zs.push_back(normal_quantile(p / 100));
-      std::size_t i = 1;
-      while (i + 1 < zs.size() && z > zs[i]) ++i;
-      const double w = (z - zs[i - 1]) / (zs[i] - zs[i - 1]);
-      return values[i - 1] + w * (values[i] - values[i - 1]);
+      auto value_at = [&](double x) {
+        std::size_t i = 1;
+        while (i + 1 < zs.size() && x > zs[i]) ++i;
+        const double w = (x - zs[i - 1]) / (zs[i] - zs[i - 1]);
+        return values[i - 1] + w * (values[i] - values[i - 1]);
+      };
+      // With bounds, the tails beyond them are cut off: the score is mapped into the scores
+      // of the bounds (monotone, so a correlation through the copula keeps its ranks).
+      if (std::isfinite(lower) || std::isfinite(upper)) {
+        auto score_of = [&](double v) {  // inverse of value_at by bisection
+          double lo = -10, hi = 10;
+          for (int k = 0; k < 100; ++k) {
+            const double mid = 0.5 * (lo + hi);
+            (value_at(mid) < v ? lo : hi) = mid;
+          }
+          return 0.5 * (lo + hi);
+        };
+        const double pa = std::isfinite(lower) ? normal_cdf(score_of(lower)) : 0.0;
+        const double pb = std::isfinite(upper) ? normal_cdf(score_of(upper)) : 1.0;
+        z = normal_quantile(pa + (pb - pa) * normal_cdf(z));
+        return std::clamp(value_at(z), lower, upper);
+      }
+      return value_at(z);
     }
     case Kind::probability: return normal_cdf(z) < value ? 1.0 : 0.0;
     case Kind::categorical: break;
@@ -183,8 +202,10 @@ Distribution parse_distribution(const YAML::Node& node, const std::string& file,
     d.upper = num("max");
     if (!(d.lower < d.upper)) throw InputError(file, yaml::line_of(p), ctx, "min must be below max");
   } else if (kind == "empirical") {
-    yaml::check_keys(p, {"percentiles", "values", "source"}, file, ctx);
+    yaml::check_keys(p, {"percentiles", "values", "source", "min", "max"}, file, ctx);
     d.kind = Distribution::Kind::empirical;
+    if (p["min"]) d.lower = num("min");
+    if (p["max"]) d.upper = num("max");
     for (const auto& v : yaml::require(p, "percentiles", file, ctx)) d.percentiles.push_back(yaml::as_double(v, file, ctx + ".percentiles"));
     for (const auto& v : yaml::require(p, "values", file, ctx)) d.values.push_back(yaml::as_double(v, file, ctx + ".values"));
     if (d.percentiles.size() != d.values.size() || d.values.size() < 2)
@@ -194,6 +215,8 @@ Distribution parse_distribution(const YAML::Node& node, const std::string& file,
           (i && !(d.values[i] >= d.values[i - 1])))
         throw InputError(file, yaml::line_of(p), ctx, "percentiles must rise within (0, 100), values must not fall");
     }
+    if (!(d.lower < d.values.front()) || !(d.upper > d.values.back()))
+      throw InputError(file, yaml::line_of(p), ctx, "min and max must lie outside the tabulated values");
   } else if (kind == "categorical") {
     d.kind = Distribution::Kind::categorical;
     double total = 0;

@@ -72,6 +72,21 @@ TEST(Sampling, MeansAndSpreadsMatchTheSpecification) {
   EXPECT_NEAR(xs[n / 2], 70, 0.5);
   EXPECT_NEAR(xs[n * 95 / 100], 110, 1.5);
   EXPECT_NEAR(xs[n * 5 / 100], 50, 1.0);
+  // With bounds the tails are cut off, the percentiles inside barely move: the lower bound
+  // 40 lies at z = -2.47 of the table, so 0.7 % of the mass was below it.
+  const Distribution cut = dist("{empirical: {percentiles: [5, 50, 95], values: [50, 70, 110], min: 40, max: 150}}");
+  std::vector<double> cs;
+  for (int i = 0; i < n; ++i) {
+    SubjectRng rng(5, static_cast<std::uint64_t>(i));
+    cs.push_back(cut.sample(rng));
+  }
+  std::sort(cs.begin(), cs.end());
+  EXPECT_GE(cs.front(), 40);
+  EXPECT_LE(cs.back(), 150);
+  EXPECT_NEAR(cs[n / 2], 70, 0.7);
+  EXPECT_NEAR(cut.from_normal(-1e9), 40, 1e-9);
+  EXPECT_NEAR(cut.from_normal(1e9), 150, 1e-9);
+  EXPECT_THROW(dist("{empirical: {percentiles: [5, 95], values: [50, 110], min: 60}}"), InputError);
 }
 
 TEST(Sampling, CategoriesAndProbabilities) {
