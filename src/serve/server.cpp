@@ -58,6 +58,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   s.set_read_timeout(5, 0);
   s.set_write_timeout(30, 0);
   s.set_keep_alive_max_count(100);
+  s.set_tcp_nodelay(true);  // else delayed ACKs add 40 ms to every kept-alive reply (measured)
   auto api = [](const httplib::Request& req, httplib::Response& res) {
     const ApiResponse r = handle_api(req.method, req.path, req.body);
     res.status = r.status;

@@ -40,15 +40,22 @@ TaskRun run_task(const std::string& id, const std::vector<std::string>& settings
                  const RecruitmentOptions& options) {
   TaskRun run;
   const auto source = default_model_source();
-  if (subject) {
-    if (!subject->stage) throw InputError(subject->file, 0, "stage", "a task needs the subject's stage and week");
-    const auto data = default_subject_data();
-    run.model = build_subject_model(*source, *data, *subject);
-  } else {
-    run.model = build_model(*source, default_height_m(*source), default_mass_kg(*source));
-  }
+  if (subject && !subject->stage) throw InputError(subject->file, 0, "stage", "a task needs the subject's stage and week");
+  // A still posture needs no Simbody system (the static model gives the same loads, tested
+  // in tests/model): build the full model only for a motion.
+  auto make = [&](bool still_only) {
+    if (subject) return build_subject_model(*source, *default_subject_data(), *subject, still_only);
+    return still_only ? build_static_model(*source, default_height_m(*source), default_mass_kg(*source))
+                      : build_model(*source, default_height_m(*source), default_mass_kg(*source));
+  };
+  run.model = make(true);
   run.task = instantiate_task(*run.model, id, settings);
-  const Posture posture = resolve_prediction(*run.model, run.task.posture);
+  Posture posture = resolve_prediction(*run.model, run.task.posture);
+  if (posture.is_time_series()) {
+    run.model = make(false);
+    run.task = instantiate_task(*run.model, id, settings);
+    posture = resolve_prediction(*run.model, run.task.posture);
+  }
   Data data(*run.model);
   run.result = analyze_posture(*run.model, data, posture, options);
   if (subject) {
