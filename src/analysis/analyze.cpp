@@ -101,4 +101,11 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
   return result;
 }
 
+std::size_t peak_l5s1_frame(const PostureResult& result) {
+  std::size_t peak = 0;
+  for (std::size_t k = 0; k < result.frames.size(); ++k)
+    if (result.frames[k].disc.front().compression_N > result.frames[peak].disc.front().compression_N) peak = k;
+  return peak;
+}
+
 }  // namespace spineload

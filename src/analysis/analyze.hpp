@@ -53,4 +53,8 @@ void analyze_frame(const Model& model, Data& data, const Posture& posture,
 PostureResult analyze_posture(const Model& model, Data& data, const Posture& posture,
                               const RecruitmentOptions& options);
 
+// The frame of highest L5/S1 compression (the first of equal ones): the one that stands for a
+// series in reports, tasks and cohorts.
+std::size_t peak_l5s1_frame(const PostureResult& result);
+
 }  // namespace spineload

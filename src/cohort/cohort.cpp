@@ -238,11 +238,7 @@ void run_subject(const CohortSpec& spec, const CohortOptions& options, const std
       RecruitmentOptions ro = options.recruitment;
       if (!moving && warm[t].size()) ro.warm_start = &warm[t];
       const PostureResult r = analyze_posture(m, data, posture, ro);
-      // The frame of peak L5/S1 compression stands for the task.
-      std::size_t peak = 0;
-      for (std::size_t k = 0; k < r.frames.size(); ++k)
-        if (r.frames[k].disc.front().compression_N > r.frames[peak].disc.front().compression_N) peak = k;
-      const FrameResult& f = r.frames[peak];
+      const FrameResult& f = r.frames[peak_l5s1_frame(r)];  // stands for the task
       const DiscLoad& l5 = f.disc.front();
       row.l5s1_compression_N = l5.compression_N;
       row.l5s1_shear_ap_N = l5.shear_ap_N;

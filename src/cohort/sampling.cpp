@@ -78,6 +78,31 @@ double normal_quantile(double p) {
   return x - u / (1 + x * u / 2);
 }
 
+namespace {
+
+// An empirical table's value at normal score z, and the score of a value (its inverse).
+double empirical_value(const Distribution& d, double z) {
+  std::size_t i = 1;
+  double z0 = normal_quantile(d.percentiles[0] / 100), z1 = normal_quantile(d.percentiles[1] / 100);
+  while (i + 1 < d.percentiles.size() && z > z1) {
+    ++i;
+    z0 = z1;
+    z1 = normal_quantile(d.percentiles[i] / 100);
+  }
+  return d.values[i - 1] + (z - z0) / (z1 - z0) * (d.values[i] - d.values[i - 1]);
+}
+
+double empirical_score(const Distribution& d, double v) {
+  double lo = -10, hi = 10;
+  for (int k = 0; k < 100; ++k) {
+    const double mid = 0.5 * (lo + hi);
+    (empirical_value(d, mid) < v ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+}  // namespace
+
 double Distribution::from_normal(double z) const {
   switch (kind) {
     case Kind::fixed: return value;
@@ -90,32 +115,14 @@ double Distribution::from_normal(double z) const {
     case Kind::uniform: return lower + (upper - lower) * normal_cdf(z);
     case Kind::empirical: {
       // Piecewise linear in the normal score between the given percentiles (a normal
-      // distribution is a straight line there), extended along the end pieces.
-      std::vector<double> zs;
-      for (double p : percentiles) zs.push_back(normal_quantile(p / 100));
-      auto value_at = [&](double x) {
-        std::size_t i = 1;
-        while (i + 1 < zs.size() && x > zs[i]) ++i;
-        const double w = (x - zs[i - 1]) / (zs[i] - zs[i - 1]);
-        return values[i - 1] + w * (values[i] - values[i - 1]);
-      };
-      // With bounds, the tails beyond them are cut off: the score is mapped into the scores
-      // of the bounds (monotone, so a correlation through the copula keeps its ranks).
+      // distribution is a straight line there), extended along the end pieces. With bounds
+      // the tails beyond them are cut off: the score is mapped into the scores of the bounds
+      // (monotone, so a correlation through the copula keeps its ranks).
       if (std::isfinite(lower) || std::isfinite(upper)) {
-        auto score_of = [&](double v) {  // inverse of value_at by bisection
-          double lo = -10, hi = 10;
-          for (int k = 0; k < 100; ++k) {
-            const double mid = 0.5 * (lo + hi);
-            (value_at(mid) < v ? lo : hi) = mid;
-          }
-          return 0.5 * (lo + hi);
-        };
-        const double pa = std::isfinite(lower) ? normal_cdf(score_of(lower)) : 0.0;
-        const double pb = std::isfinite(upper) ? normal_cdf(score_of(upper)) : 1.0;
-        z = normal_quantile(pa + (pb - pa) * normal_cdf(z));
-        return std::clamp(value_at(z), lower, upper);
+        z = normal_quantile(lower_p + (upper_p - lower_p) * normal_cdf(z));
+        return std::clamp(empirical_value(*this, z), lower, upper);
       }
-      return value_at(z);
+      return empirical_value(*this, z);
     }
     case Kind::probability: return normal_cdf(z) < value ? 1.0 : 0.0;
     case Kind::categorical: break;
@@ -217,6 +224,8 @@ Distribution parse_distribution(const YAML::Node& node, const std::string& file,
     }
     if (!(d.lower < d.values.front()) || !(d.upper > d.values.back()))
       throw InputError(file, yaml::line_of(p), ctx, "min and max must lie outside the tabulated values");
+    if (std::isfinite(d.lower)) d.lower_p = normal_cdf(empirical_score(d, d.lower));
+    if (std::isfinite(d.upper)) d.upper_p = normal_cdf(empirical_score(d, d.upper));
   } else if (kind == "categorical") {
     d.kind = Distribution::Kind::categorical;
     double total = 0;

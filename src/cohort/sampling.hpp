@@ -38,6 +38,8 @@ struct Distribution {
   double lower = -INFINITY, upper = INFINITY;  // truncated normal, uniform
   double median = 1, sigma = 0;              // lognormal
   std::vector<double> percentiles, values;   // empirical: percentiles (0-100) and their values
+  double lower_p = 0, upper_p = 1;           // empirical with min/max: the normal probabilities
+                                             // of their scores (set by parse_distribution)
   std::vector<std::string> categories;       // categorical
   std::vector<double> weights;               // categorical, normalised to sum 1
   std::string fixed_text;                    // a fixed category

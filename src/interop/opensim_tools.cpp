@@ -190,16 +190,28 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
   return out;
 }
 
-bool has_muscle_physiology(const Muscle& muscle) {
-  return !muscle.tendon.type.empty() && muscle.tendon.type != "PathActuator";
+namespace {
+
+bool is_force_generator(const Muscle& muscle) {
+  return muscle.tendon.type.empty() || muscle.tendon.type == "PathActuator";
+}
+
+}  // namespace
+
+const Muscle* muscle_without_physiology(const Model& model) {
+  for (const Muscle& mu : model.muscles)
+    if (!is_force_generator(mu) && mu.tendon.type != "Thelen2003Muscle") return &mu;
+  return nullptr;
+}
+
+std::string physiology_refusal(const Muscle& muscle) {
+  return "muscle physiology is modelled for Thelen2003Muscle only; " + muscle.name + " is a " + muscle.tendon.type +
+         " (run without muscle physiology: ideal force generators)";
 }
 
 double muscle_physiology_scale(const Muscle& muscle, double mt_length_m, double mt_speed_m_s) {
-  if (!has_muscle_physiology(muscle)) return 1.0;  // a force generator: its optimal force
-  if (muscle.tendon.type != "Thelen2003Muscle")
-    throw InputError("", 0, "muscle " + muscle.name,
-                     "muscle physiology of the class " + muscle.tendon.type +
-                         " is not implemented (Thelen2003Muscle is); run without muscle physiology");
+  if (is_force_generator(muscle)) return 1.0;  // its optimal force
+  if (muscle.tendon.type != "Thelen2003Muscle") throw InputError("", 0, "muscle " + muscle.name, physiology_refusal(muscle));
   return thelen2003::opensim_static_optimization_scale(muscle.tendon, muscle.max_force_N(), mt_length_m,
                                                        mt_speed_m_s);
 }
@@ -225,7 +237,8 @@ StaticOptimizationTables static_optimization_tables(const Model& model, const Mo
     for (const auto& a : model.actuators) s->labels.push_back(a.name);  // control, and control x optimal force
   }
   if (options.use_muscle_physiology)  // refuse before any frame is analysed
-    for (const Muscle& mu : model.muscles) muscle_physiology_scale(mu, mu.tendon.tendon_slack_length_m + mu.tendon.optimal_fiber_length_m, 0);
+    if (const Muscle* mu = muscle_without_physiology(model))
+      throw InputError("", 0, "muscle " + mu->name, physiology_refusal(*mu));
   Data data(model);
   data.dual_warm_start.resize(0);
   Eigen::VectorXd scale = Eigen::VectorXd::Ones(nm);

@@ -67,6 +67,11 @@ struct StaticOptimizationOptions {
 // force). Other muscle classes throw InputError rather than give another model's numbers.
 double muscle_physiology_scale(const Muscle& muscle, double mt_length_m, double mt_speed_m_s);
 
+// The first muscle whose class muscle_physiology_scale refuses, or null; and the refusal's
+// words (static optimisation and setup files say the same).
+const Muscle* muscle_without_physiology(const Model& model);
+std::string physiology_refusal(const Muscle& muscle);
+
 struct StaticOptimizationTables {
   Storage activation, force;     // OpenSim's "_activation" and "_force" tables, muscles by name
   int frames_beyond_capacity = 0;  // frames where reserves had to carry load

@@ -158,11 +158,8 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
     } else if (a.type == "StaticOptimization") {
       require_supported(im, true, a.name);
       if (a.use_muscle_physiology)
-        for (const auto& mu : im.model->muscles)
-          if (mu.tendon.type != "Thelen2003Muscle" && mu.tendon.type != "PathActuator")
-            throw InputError(s.file, a.line, a.name + ".use_muscle_physiology",
-                             "muscle physiology is implemented for Thelen2003Muscle only; " + mu.name + " is a " +
-                                 mu.tendon.type + " (set use_muscle_physiology to false for ideal force generators)");
+        if (const Muscle* mu = muscle_without_physiology(*im.model))
+          throw InputError(s.file, a.line, a.name + ".use_muscle_physiology", physiology_refusal(*mu));
       StaticOptimizationOptions so;
       so.activation_exponent = a.activation_exponent;
       so.use_muscle_physiology = a.use_muscle_physiology;

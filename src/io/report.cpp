@@ -90,9 +90,7 @@ std::string format_posture_report(const Model& model, const PostureResult& resul
   std::string s = fmt::format("== {}: {}\n", result.name, result.description);
   if (result.frames.size() == 1) return s + frame_report(model, result, result.frames.front());
   // A series: the frame with the highest L5/S1 compression.
-  std::size_t peak = 0;
-  for (std::size_t k = 0; k < result.frames.size(); ++k)
-    if (result.frames[k].disc.front().compression_N > result.frames[peak].disc.front().compression_N) peak = k;
+  const std::size_t peak = peak_l5s1_frame(result);
   s += fmt::format("  {} frames from {:.3f} to {:.3f} s; peak L5/S1 compression at t = {:.3f} s:\n",
                    result.frames.size(), result.frames.front().time_s, result.frames.back().time_s,
                    result.frames[peak].time_s);

@@ -12,11 +12,7 @@
 
 namespace spineload {
 
-namespace {
-
-constexpr double kRadToDeg = 180.0 / std::numbers::pi;
-
-std::string status_name(RecruitmentStatus s) {
+const char* status_name(RecruitmentStatus s) {
   switch (s) {
     case RecruitmentStatus::ok: return "ok";
     case RecruitmentStatus::beyond_muscle_capacity: return "beyond_muscle_capacity";
@@ -24,6 +20,10 @@ std::string status_name(RecruitmentStatus s) {
   }
   return "unknown";
 }
+
+namespace {
+
+constexpr double kRadToDeg = 180.0 / std::numbers::pi;
 
 std::string num(double v) { return fmt::format("{:.6g}", v); }
 

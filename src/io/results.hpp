@@ -25,6 +25,9 @@ std::map<std::string, std::string> render_results(const Model& model, const Post
 
 nlohmann::json results_json(const Model& model, const PostureResult& r);
 
+// "ok", "beyond_muscle_capacity" or "solver_failed", as the JSON outputs spell it.
+const char* status_name(RecruitmentStatus s);
+
 // Writes the files into `directory` (created if needed), all or nothing.
 void write_files_atomically(const std::string& directory,
                             const std::map<std::string, std::string>& files);

@@ -432,10 +432,8 @@ void finish_model_topology(Model& model) {
 }
 
 namespace {
-std::shared_ptr<const Model> build(const ModelSource& src, double height_m, double mass_kg, const ModelAdjustments& adj,
-                                   bool with_multibody);
 void build_into(const ModelSource& src, double height_m, double mass_kg, const ModelAdjustments& adj,
-                bool with_multibody, Model& out);
+                bool with_multibody, Model& model);
 }  // namespace
 
 std::shared_ptr<const Model> build_model(const ModelSource& src, double height_m, double mass_kg,
@@ -455,12 +453,12 @@ void rebuild_static_model(const ModelSource& src, double height_m, double mass_k
 
 namespace {
 
-// Writes the model for this subject into `out`. When `out` already holds a model built from
+// Writes the model for this subject into `model`. When it already holds a model built from
 // the same source (a cohort thread rebuilding for its next subject), its vectors and
 // strings are overwritten in place, so the rebuild allocates nothing; otherwise it is
 // filled from empty. Either way every field a source-built model has is written.
 void build_into(const ModelSource& src, double height_m, double mass_kg, const ModelAdjustments& adj,
-                bool with_multibody, Model& out) {
+                bool with_multibody, Model& model) {
   if (!(height_m >= 1.2 && height_m <= 2.2))
     throw InputError("", 0, "height_m", "height " + std::to_string(height_m) + " m is outside 1.2-2.2 m");
   if (!(mass_kg >= 30 && mass_kg <= 200))
@@ -469,11 +467,10 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   // The first build of a source (resolve_structure) validates its structure; later ones
   // reuse what it resolved.
   const bool validate = !src.topology;
-  Model* model = &out;
-  model->name = src.name;
-  model->height_m = height_m;
-  model->mass_kg = mass_kg;
-  model->gravity_m_s2 = src.gravity_m_s2;
+  model.name = src.name;
+  model.height_m = height_m;
+  model.mass_kg = mass_kg;
+  model.gravity_m_s2 = src.gravity_m_s2;
   const double s = height_m / src.reference_height_m;
 
   // Bodies keep the data file's order, which must list every parent before its children
@@ -505,14 +502,14 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   std::vector<Eigen::Vector3d> origin_ref(nb);  // body origin, reference ground frame
   std::vector<mb::BodySpec> specs;              // only for the Simbody system
   if (with_multibody) specs.resize(nb);
-  model->bodies.resize(nb);
-  model->joints.resize(nb);
+  model.bodies.resize(nb);
+  model.joints.resize(nb);
   std::size_t nc = 0;  // coordinates written so far
   for (std::size_t k = 0; k < nb; ++k) {
     const auto& b = src.bodies[k];
     const auto& j = src.joints[joint_of_body[k]];
     origin_ref[k] = j.centre_m;
-    Body& body = model->bodies[k];
+    Body& body = model.bodies[k];
     body.name = b.name;
     body.parent_joint = static_cast<int>(k);
     // Normalised so the segments sum to the subject's mass exactly (de Leva's sum 0.9999).
@@ -521,7 +518,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     const double len = s * b.gyration_length_m;
     body.inertia_kg_m2 = body.mass_kg * (b.gyration_r * len).cwiseAbs2();
 
-    Joint& joint = model->joints[k];
+    Joint& joint = model.joints[k];
     joint.name = j.name;
     joint.child_body = static_cast<int>(k);
     joint.parent_body = parent_of[k];
@@ -534,10 +531,10 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     for (const auto& c : j.coordinates) {
       if (validate)
         for (std::size_t i = 0; i < nc; ++i)
-          if (model->coordinates[i].name == c.name)
+          if (model.coordinates[i].name == c.name)
             throw InputError(where, 0, "joints." + j.name, "duplicate coordinate '" + c.name + "'");
-      if (model->coordinates.size() <= nc) model->coordinates.emplace_back();
-      Coordinate& coord = model->coordinates[nc];
+      if (model.coordinates.size() <= nc) model.coordinates.emplace_back();
+      Coordinate& coord = model.coordinates[nc];
       coord.name = c.name;
       coord.joint = static_cast<int>(k);
       coord.axis = c.axis;
@@ -555,19 +552,19 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
                          "the three axes must be orthogonal and right-handed");
     }
   }
-  model->coordinates.resize(nc);
+  model.coordinates.resize(nc);
 
   for (const auto& added : adj.added_masses) {
-    const int b = model->body_index(added.body);
+    const int b = model.body_index(added.body);
     if (b < 0) throw InputError(where, 0, "added mass", "unknown body '" + added.body + "'");
     if (!(added.mass_kg >= 0)) throw InputError(where, 0, "added mass", "negative added mass for " + added.label);
     if (added.mass_kg == 0) continue;
-    add_point_mass(model->bodies[b], added.mass_kg, s * (added.location_m - origin_ref[b]),
+    add_point_mass(model.bodies[b], added.mass_kg, s * (added.location_m - origin_ref[b]),
                    added.mass_kg * (s * added.radii_of_gyration_m).cwiseAbs2());
   }
-  model->mass_kg = model->total_mass_kg();
-  for (auto& c : model->coordinates) {
-    const double f = adj.passive_stiffness_factor * factor_for(adj.joint_stiffness_factor, model->joints[c.joint].name);
+  model.mass_kg = model.total_mass_kg();
+  for (auto& c : model.coordinates) {
+    const double f = adj.passive_stiffness_factor * factor_for(adj.joint_stiffness_factor, model.joints[c.joint].name);
     c.stiffness.positive_Nm_per_rad *= f;
     c.stiffness.negative_Nm_per_rad *= f;
   }
@@ -577,51 +574,51 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   std::vector<int> q_start(nb, 0);
   if (with_multibody) {
     for (std::size_t k = 0; k < nb; ++k) {
-      const Body& body = model->bodies[k];
+      const Body& body = model.bodies[k];
       mb::BodySpec& spec = specs[k];
-      spec.parent = model->joints[k].parent_body;
-      spec.frame_in_parent.translation() = model->joints[k].location_in_parent_m;
+      spec.parent = model.joints[k].parent_body;
+      spec.frame_in_parent.translation() = model.joints[k].location_in_parent_m;
       spec.mass_kg = body.mass_kg;
       spec.com_m = body.com_m;
       spec.inertia_kg_m2 = body.inertia_kg_m2.asDiagonal();
       for (const auto& c : src.joints[joint_of_body[k]].coordinates) spec.axes.push_back(c.axis);
     }
-    model->multibody = std::make_shared<const mb::System>(specs);
-    q_start = model->multibody->q_start();
-    model->num_q = model->multibody->num_q();
+    model.multibody = std::make_shared<const mb::System>(specs);
+    q_start = model.multibody->q_start();
+    model.num_q = model.multibody->num_q();
   } else {
-    model->multibody.reset();
+    model.multibody.reset();
     int next = 0;
     for (std::size_t b = 0; b < nb; ++b) {
       q_start[b] = next;
-      next += static_cast<int>(model->joints[b].coordinates.size());
+      next += static_cast<int>(model.joints[b].coordinates.size());
     }
-    model->num_q = next;
+    model.num_q = next;
   }
   for (std::size_t c = 0; c < nc; ++c) {
-    Coordinate& coord = model->coordinates[c];
-    const Joint& joint = model->joints[coord.joint];
+    Coordinate& coord = model.coordinates[c];
+    const Joint& joint = model.joints[coord.joint];
     const auto pos = std::find(joint.coordinates.begin(), joint.coordinates.end(), static_cast<int>(c));
     coord.mb_index = q_start[joint.child_body] + static_cast<int>(pos - joint.coordinates.begin());
   }
 
-  model->rhythms.resize(src.rhythms.size());
+  model.rhythms.resize(src.rhythms.size());
   for (std::size_t i = 0; i < src.rhythms.size(); ++i) {
     const auto& r = src.rhythms[i];
-    Rhythm& rhythm = model->rhythms[i];
+    Rhythm& rhythm = model.rhythms[i];
     rhythm.name = r.name;
     rhythm.min_rad = r.min_deg * kDeg;
     rhythm.max_rad = r.max_deg * kDeg;
     rhythm.ratios.clear();
     for (const auto& [name, ratio] : r.ratios) {
-      const int c = model->coordinate_index(name);
+      const int c = model.coordinate_index(name);
       if (c < 0) throw InputError(where, 0, "rhythms." + r.name, "unknown coordinate '" + name + "'");
       rhythm.ratios.emplace_back(c, ratio);
     }
   }
 
   auto to_body = [&](const ModelSource::PointSrc& p, PathPoint& point) {
-    const int b = p.body_index >= 0 ? p.body_index : model->body_index(p.body);
+    const int b = p.body_index >= 0 ? p.body_index : model.body_index(p.body);
     point.body = b;
     point.location_m = s * (p.location_m - origin_ref[b]);
   };
@@ -630,10 +627,10 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     for (std::size_t k = 0; k < from.size(); ++k) to_body(from[k], to[k]);
   };
   const double pcsa_scale = (mass_kg / src.reference_mass_kg) / s;
-  model->muscles.resize(src.muscles.size());
+  model.muscles.resize(src.muscles.size());
   for (std::size_t i = 0; i < src.muscles.size(); ++i) {
     const auto& m = src.muscles[i];
-    Muscle& muscle = model->muscles[i];
+    Muscle& muscle = model.muscles[i];
     muscle.name = m.name;
     muscle.group = m.group;
     // A capacity given for a muscle's base name (without _l/_r) applies to both sides.
@@ -654,49 +651,49 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
       to_body(p, muscle.path[k]);
     }
   }
-  points(src.standing_support, model->standing_support);
-  points(src.seated_support, model->seated_support);
-  points(src.kneeling_support, model->kneeling_support);
-  points(src.backrest_contacts, model->backrest_contacts);
+  points(src.standing_support, model.standing_support);
+  points(src.seated_support, model.seated_support);
+  points(src.kneeling_support, model.kneeling_support);
+  points(src.backrest_contacts, model.backrest_contacts);
   for (int k = 0; k < 4; ++k) {
-    model->lying[k].orientation_rad.clear();
+    model.lying[k].orientation_rad.clear();
     for (const auto& [coord, deg] : src.lying[k].orientation_deg) {
-      const int c = model->coordinate_index(coord);
+      const int c = model.coordinate_index(coord);
       if (c < 0) throw InputError(src.name, 0, "lying.orientation_deg", "unknown coordinate '" + coord + "'");
-      model->lying[k].orientation_rad.emplace_back(c, deg * std::numbers::pi / 180);
+      model.lying[k].orientation_rad.emplace_back(c, deg * std::numbers::pi / 180);
     }
-    points(src.lying[k].contacts, model->lying[k].contacts);
-    points(src.lying[k].support, model->lying[k].support);
+    points(src.lying[k].contacts, model.lying[k].contacts);
+    points(src.lying[k].support, model.lying[k].support);
   }
 
   if (src.topology) {
     for (std::size_t j = 0; j < nb; ++j) {
-      model->joints[j].in_subtree = src.topology->in_subtree[j];
-      model->joints[j].crossings = src.topology->crossings[j];
+      model.joints[j].in_subtree = src.topology->in_subtree[j];
+      model.joints[j].crossings = src.topology->crossings[j];
     }
-    for (std::size_t b = 0; b < nb; ++b) model->bodies[b].ancestor_q = src.topology->ancestor_q[b];
+    for (std::size_t b = 0; b < nb; ++b) model.bodies[b].ancestor_q = src.topology->ancestor_q[b];
   } else {
-    finish_model_topology(*model);
+    finish_model_topology(model);
   }
 
-  model->spinal_joints.clear();
-  model->equilibrium_coordinates.clear();
+  model.spinal_joints.clear();
+  model.equilibrium_coordinates.clear();
   for (std::size_t j = 0; j < nb; ++j)
-    if (model->joints[j].intervertebral) {
-      model->spinal_joints.push_back(static_cast<int>(j));
-      for (int c : model->joints[j].coordinates) model->equilibrium_coordinates.push_back(c);
+    if (model.joints[j].intervertebral) {
+      model.spinal_joints.push_back(static_cast<int>(j));
+      for (int c : model.joints[j].coordinates) model.equilibrium_coordinates.push_back(c);
     }
   // Vertebral strength at each spinal joint: density x area (Brinckmann 1989), less age.
-  model->age_years = adj.age_years >= 0 ? adj.age_years : src.default_age_years;
-  model->lumbar_bmd_g_cm2 = adj.lumbar_bmd_g_cm2 > 0 ? adj.lumbar_bmd_g_cm2 : src.strength.reference_bmd_g_cm2;
+  model.age_years = adj.age_years >= 0 ? adj.age_years : src.default_age_years;
+  model.lumbar_bmd_g_cm2 = adj.lumbar_bmd_g_cm2 > 0 ? adj.lumbar_bmd_g_cm2 : src.strength.reference_bmd_g_cm2;
   const double base_kN =
       src.strength.reference_kN -
-      src.strength.age_decline_kN_per_year * std::max(0.0, model->age_years - src.strength.reference_age_years);
-  model->vertebral_strength_N.clear();
-  for (int j : model->spinal_joints) {
-    const auto it = src.strength.level_factors.find(model->joints[j].name);
+      src.strength.age_decline_kN_per_year * std::max(0.0, model.age_years - src.strength.reference_age_years);
+  model.vertebral_strength_N.clear();
+  for (int j : model.spinal_joints) {
+    const auto it = src.strength.level_factors.find(model.joints[j].name);
     const double level = it == src.strength.level_factors.end() ? 0.0 : it->second;
-    model->vertebral_strength_N.push_back(1e3 * std::max(0.0, base_kN) * level * model->lumbar_bmd_g_cm2 /
+    model.vertebral_strength_N.push_back(1e3 * std::max(0.0, base_kN) * level * model.lumbar_bmd_g_cm2 /
                                           src.strength.reference_bmd_g_cm2);
   }
 }

@@ -82,22 +82,6 @@ std::vector<std::string> read_settings(const json& body) {
   return out;
 }
 
-const char* status_text(RecruitmentStatus s) {
-  switch (s) {
-    case RecruitmentStatus::ok: return "ok";
-    case RecruitmentStatus::beyond_muscle_capacity: return "beyond_muscle_capacity";
-    case RecruitmentStatus::solver_failed: return "solver_failed";
-  }
-  return "?";
-}
-
-std::size_t peak_frame(const PostureResult& r) {
-  std::size_t peak = 0;
-  for (std::size_t k = 0; k < r.frames.size(); ++k)
-    if (r.frames[k].disc.front().compression_N > r.frames[peak].disc.front().compression_N) peak = k;
-  return peak;
-}
-
 json vec(const Eigen::Vector3d& v) { return json::array({v.x(), v.y(), v.z()}); }
 
 // Where everything is at the peak frame, for the 3D view: body origins, joint centres of
@@ -106,9 +90,7 @@ json vec(const Eigen::Vector3d& v) { return json::array({v.x(), v.y(), v.z()}); 
 json geometry(const Model& model, const PostureResult& r, std::size_t k) {
   const FrameResult& f = r.frames[k];
   Data data(model);
-  Eigen::VectorXd q = Eigen::VectorXd::Zero(model.num_q);
-  for (std::size_t c = 0; c < model.coordinates.size(); ++c) q[model.coordinates[c].mb_index] = f.q_rad[c];
-  forward_kinematics(model, data, q, Eigen::VectorXd::Zero(model.num_q));
+  forward_kinematics(model, data, f.q_rad, Eigen::VectorXd::Zero(f.q_rad.size()));
   muscle_geometry(model, data);
   json bodies = json::array();
   for (std::size_t b = 0; b < model.bodies.size(); ++b) {
@@ -141,7 +123,7 @@ json geometry(const Model& model, const PostureResult& r, std::size_t k) {
 
 json task_summary(const TaskRun& run) {
   const PostureResult& r = run.result;
-  const FrameResult& f = r.frames[peak_frame(r)];
+  const FrameResult& f = r.frames[peak_l5s1_frame(r)];
   const DiscLoad& l5 = f.disc.front();
   bool beyond = false;
   for (const auto& fr : r.frames) beyond = beyond || fr.status != RecruitmentStatus::ok;
@@ -152,7 +134,7 @@ json task_summary(const TaskRun& run) {
           {"beyond_muscle_capacity", beyond},
           {"extensor_demand", run.extensor_demand},
           {"infant_mass_kg", run.task.infant_mass_kg},
-          {"status", status_text(f.status)}};
+          {"status", status_name(f.status)}};
 }
 
 ApiResponse tasks() {
@@ -185,7 +167,7 @@ ApiResponse analyze(const json& body) {
     throw BadRequest{"subject.stage", "the subject's stage (pregnant or postpartum) and week are needed"};
   const TaskRun run = run_task(task, settings, subject ? &*subject : nullptr, {});
   json j = results_json(*run.model, run.result);
-  const std::size_t peak = peak_frame(run.result);
+  const std::size_t peak = peak_l5s1_frame(run.result);
   // Only the peak frame's details (a lift has dozens of frames), with its geometry.
   j["frames"] = json::array({j["frames"][peak]});
   j["peak_time_s"] = run.result.frames[peak].time_s;

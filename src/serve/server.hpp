@@ -2,9 +2,9 @@
 // JSON API (serve/api.hpp) and the page's assets, which are compiled into the binary so the
 // server needs no network and can serve nothing but them.
 #pragma once
-#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace spineload::serve {
 
