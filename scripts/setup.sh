@@ -16,7 +16,11 @@ PACKAGES=(
   libtinyxml2-dev         # OpenSim model and setup files (XML, with line numbers)
   libopenmpi-dev openmpi-bin  # cohorts across processes and machines (mpirun)
   libcpp-httplib-dev      # the HTTP server of spineload serve
+  chromium chromium-driver  # the viewer's browser tests (Playwright drives Debian's chromium)
+  wrk                     # load test of spineload serve (docs/serve.md)
 )
+# Node.js and npm build the viewer page (web/): the machine's own, or Debian's if absent.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -25,4 +29,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The viewer's npm packages (vite, three.js, Chart.js, playwright-core), exactly as
+# web/package-lock.json pins them. vite 8 needs Node.js 20.19 or later.
+node_version=$(node -p 'process.versions.node')
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)' || {
+  echo "setup.sh: Node.js ${node_version} is too old for the viewer's build (vite needs 20.19+);" >&2
+  echo "          configure with -DSPINELOAD_VIEWER=OFF to build without the page." >&2
+  exit 1
+}
+cd "$(dirname "$0")/../web"
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.spineload-lock; then
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.spineload-lock
 fi

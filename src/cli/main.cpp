@@ -296,17 +296,13 @@ int main(int argc, char** argv) {
         stage = state.stage_label;
         model = build_model(*source, subject.height_m, subject.pre_pregnancy_mass_kg,
                             subject_adjustments(*source, *data, subject, state));
-        posture = load_posture(*model);
         notes = subject_notes(*data, subject, state);
-        if (posture.prediction) {
-          posture = resolve_prediction(*model, posture);  // her own body finds its balance
-        } else if (subject.posture_adaptation) {
-          const auto reference = build_prepregnancy_model(*source, subject);
-          std::vector<double> ext;
-          posture = adapt_posture(*model, *reference, posture, *data, &ext);
+        std::vector<double> ext;
+        posture = posture_at_stage(*model, *build_prepregnancy_model(*source, subject, true), load_posture(*model), *data,
+                                   subject, &ext);
+        if (!ext.empty())
           notes.push_back(fmt::format("posture adapted: lumbar spine extended {:.1f} deg to keep her upper body over her hips",
-                                      ext.empty() ? 0.0 : ext.front()));
-        }
+                                      ext.front()));
       }
       Data data(*model);
       PostureResult r = analyze_posture(*model, data, posture, ropts);

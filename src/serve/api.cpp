@@ -85,9 +85,9 @@ std::vector<std::string> read_settings(const json& body) {
 json vec(const Eigen::Vector3d& v) { return json::array({v.x(), v.y(), v.z()}); }
 
 // Where everything is at the peak frame, for the 3D view: body origins, joint centres of
-// the spinal levels, each muscle's path with its activation, the centre of mass and the
-// support points (ground frame, metres, Y up).
-json geometry(const Model& model, const PostureResult& r, std::size_t k) {
+// the spinal levels, each muscle's path with its activation, what she holds, the centre of
+// mass and the support points (ground frame, metres, Y up).
+json geometry(const Model& model, const PostureResult& r, std::size_t k, const std::vector<ExternalLoad>& held) {
   const FrameResult& f = r.frames[k];
   Data data(model);
   forward_kinematics(model, data, f.q_rad, Eigen::VectorXd::Zero(f.q_rad.size()));
@@ -114,10 +114,15 @@ json geometry(const Model& model, const PostureResult& r, std::size_t k) {
     for (const auto& p : data.path_m[m]) path.push_back(vec(p));
     muscles.push_back({{"name", model.muscles[m].name}, {"activation", f.activation[m]}, {"path_m", path}});
   }
+  json loads = json::array();
+  for (const ExternalLoad& l : held)
+    loads.push_back({{"label", l.label},
+                     {"point_m", vec(l.body < 0 ? l.point_m : Eigen::Vector3d(data.pose[l.body] * l.point_m))},
+                     {"force_N", vec(l.force_N)}});
   json support = json::array();
   for (const PathPoint& p : model.support_points(f.support))
     support.push_back(vec(p.body < 0 ? p.location_m : Eigen::Vector3d(data.pose[p.body] * p.location_m)));
-  return {{"bodies", bodies}, {"levels", levels}, {"muscles", muscles}, {"support_m", support},
+  return {{"bodies", bodies}, {"levels", levels}, {"muscles", muscles}, {"loads", loads}, {"support_m", support},
           {"com_m", vec(f.balance.com_m)}, {"com_over_support", f.balance.com_over_support}};
 }
 
@@ -174,7 +179,7 @@ ApiResponse analyze(const json& body) {
   j["frame_count"] = run.result.frames.size();
   j["task"] = {{"id", task}, {"values", run.task.values}};
   j["summary"] = task_summary(run);
-  j["geometry"] = geometry(*run.model, run.result, peak);
+  j["geometry"] = geometry(*run.model, run.result, peak, run.task.posture.loads);
   return reply(200, j);
 }
 
@@ -284,7 +289,16 @@ ApiResponse handle_api(const std::string& method, const std::string& path, const
   } catch (const BadRequest& e) {
     return reply(400, {{"error", e.field + ": " + e.message}, {"field", e.field}});
   } catch (const InputError& e) {
-    return reply(400, {{"error", e.what()}, {"field", e.field()}});
+    // The engine names fields as files and the command line do; the API names them as the
+    // request does: settings.NAME, subject.FIELD, schedule.FIELD.
+    std::string field = e.field();
+    if (field.rfind("--set ", 0) == 0)
+      field = "settings." + field.substr(6);
+    else if (e.file() == "request.subject" || e.file() == "request.schedule")
+      field = e.file().substr(8) + (field.empty() ? "" : "." + field);
+    else
+      return reply(400, {{"error", e.what()}, {"field", field}});
+    return reply(400, {{"error", field + ": " + e.message()}, {"field", field}});
   } catch (const std::exception& e) {
     return reply(500, {{"error", e.what()}, {"field", ""}});
   }

@@ -7,39 +7,14 @@
 #include <stdexcept>
 
 #include "serve/api.hpp"
+#include "serve/assets.hpp"
 
 namespace spineload::serve {
 
-namespace {
-
-// Until the viewer's bundle is built into the binary (issue 7), the index says what the
-// server offers. Every asset is listed here: a path not in this table is a 404, so no
-// request can reach the file system.
-constexpr std::string_view kIndex = R"(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>spineload</title></head>
-<body>
-<h1>spineload</h1>
-<p><strong>Mechanics, not a diagnosis:</strong> these are model estimates of forces on the spine, not medical advice.</p>
-<p>JSON API (POST bodies are JSON objects):</p>
-<ul>
-<li><a href="/api/health">GET /api/health</a></li>
-<li><a href="/api/tasks">GET /api/tasks</a>: tasks, their parameters, units and ranges</li>
-<li>POST /api/analyze {subject?, task, settings?}: one task for one subject, with the 3D geometry of its peak frame</li>
-<li>POST /api/timeline {subject?, task, settings?, step_weeks?}: the task through pregnancy and the postpartum year</li>
-<li>POST /api/compare {subject?, task, settings?, vary: {name, from, to, step}}: a what-if sweep</li>
-<li>POST /api/day {subject?, schedule}: a day of tasks with back-extensor fatigue</li>
-</ul>
-</body></html>
-)";
-
-constexpr Asset kAssets[] = {{"text/html; charset=utf-8", kIndex}};
-constexpr std::pair<std::string_view, int> kAssetPaths[] = {{"/", 0}, {"/index.html", 0}};
-
-}  // namespace
-
 const Asset* find_asset(const std::string& path) {
-  for (const auto& [p, i] : kAssetPaths)
-    if (p == path) return &kAssets[i];
+  const std::string wanted = path == "/" ? "/index.html" : path;
+  for (const Asset& a : embedded_assets())
+    if (wanted == a.path) return &a;
   return nullptr;
 }
 

@@ -33,11 +33,4 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
-// The embedded asset at `path` ("/" is the index), or null: only these are ever served.
-struct Asset {
-  const char* content_type;
-  std::string_view bytes;
-};
-const Asset* find_asset(const std::string& path);
-
 }  // namespace spineload::serve

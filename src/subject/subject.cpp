@@ -379,10 +379,11 @@ ModelAdjustments subject_adjustments(const ModelSource& src, const SubjectData& 
   return adj;
 }
 
-std::shared_ptr<const Model> build_prepregnancy_model(const ModelSource& source, const Subject& subject) {
+std::shared_ptr<const Model> build_prepregnancy_model(const ModelSource& source, const Subject& subject, bool still_only) {
   ModelAdjustments adj;
   adj.age_years = subject.age_years;
-  return build_model(source, subject.height_m, subject.pre_pregnancy_mass_kg, adj);
+  return still_only ? build_static_model(source, subject.height_m, subject.pre_pregnancy_mass_kg, adj)
+                    : build_model(source, subject.height_m, subject.pre_pregnancy_mass_kg, adj);
 }
 
 std::shared_ptr<const Model> build_subject_model(const ModelSource& source, const SubjectData& data,

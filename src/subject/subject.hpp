@@ -72,7 +72,8 @@ ModelAdjustments subject_adjustments(const ModelSource& source, const SubjectDat
 
 // Her model before pregnancy (scaled to her, her age, no pregnancy changes): the reference
 // that posture adaptation restores her balance to.
-std::shared_ptr<const Model> build_prepregnancy_model(const ModelSource& source, const Subject& subject);
+std::shared_ptr<const Model> build_prepregnancy_model(const ModelSource& source, const Subject& subject,
+                                                      bool still_only = false);
 
 // Her model at her stage (reference model, scaled and adjusted); `still_only`: without the
 // Simbody system (build_static_model), for still postures.

@@ -90,10 +90,7 @@ std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectDa
                                    subject_adjustments(source, data, s, row.state));
     row.mass_kg = model->mass_kg;
     std::vector<double> ext;
-    // A predicted posture is solved on her body at this stage; a given one is adapted.
-    const Posture used = posture.prediction      ? resolve_prediction(*model, posture)
-                         : s.posture_adaptation ? adapt_posture(*model, *reference, posture, data, &ext)
-                                                : posture;
+    const Posture used = posture_at_stage(*model, *reference, posture, data, s, &ext);
     row.lumbar_extension_deg = ext.empty() ? 0.0 : ext.front();
     Data d(*model);
     row.result = analyze_posture(*model, d, used, options);
@@ -160,6 +157,13 @@ std::string format_timeline(const Subject& subject, const std::string& posture_n
   out += "  ext_deg: lumbar extension added by the posture adaptation; phi: factor of risk (compression / vertebral\n"
          "  strength); abd: abdominal muscle capacity factor; stiff: passive stiffness factor.\n";
   return out;
+}
+
+Posture posture_at_stage(const Model& model, const Model& reference, const Posture& posture, const SubjectData& data,
+                         const Subject& subject, std::vector<double>* extension_deg) {
+  if (posture.prediction) return resolve_prediction(model, posture);
+  if (!subject.posture_adaptation) return posture;
+  return adapt_posture(model, reference, posture, data, extension_deg);
 }
 
 std::string timeline_csv(const std::vector<TimelineRow>& rows, const Model& m, const std::string& subject) {

@@ -35,6 +35,13 @@ std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectDa
                                       const RecruitmentOptions& options,
                                       const std::function<void(std::size_t, std::size_t)>& progress = {});
 
+// Her posture on her model at her stage, as analyze, timeline and the task runner pose it:
+// a predicted posture is solved on her body; a given one is adapted (adapt_posture, against
+// `reference`, her model before pregnancy) unless the subject turns the adaptation off.
+// `extension_deg`: the lumbar extension added, per frame (empty when none was tried).
+Posture posture_at_stage(const Model& model, const Model& reference, const Posture& posture, const SubjectData& data,
+                         const Subject& subject, std::vector<double>* extension_deg = nullptr);
+
 std::string format_timeline(const Subject& subject, const std::string& posture_name,
                             const std::vector<TimelineRow>& rows, const Model& any_model);
 std::string timeline_csv(const std::vector<TimelineRow>& rows, const Model& any_model, const std::string& subject);

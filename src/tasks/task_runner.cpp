@@ -9,6 +9,7 @@
 #include "common/errors.hpp"
 #include "io/yaml_util.hpp"
 #include "loads/disc_loads.hpp"
+#include "subject/timeline.hpp"
 #include "tasks/posture_prediction.hpp"
 
 namespace spineload {
@@ -48,13 +49,21 @@ TaskRun run_task(const std::string& id, const std::vector<std::string>& settings
     return still_only ? build_static_model(*source, default_height_m(*source), default_mass_kg(*source))
                       : build_model(*source, default_height_m(*source), default_mass_kg(*source));
   };
+  // Her posture as `analyze` and `timeline` pose it (posture_at_stage): predicted postures
+  // solved on her body, given ones adapted to her pregnant body.
+  std::shared_ptr<const Model> reference;
+  if (subject) reference = build_prepregnancy_model(*source, *subject, true);
+  auto pose = [&] {
+    return subject ? posture_at_stage(*run.model, *reference, run.task.posture, *default_subject_data(), *subject)
+                   : resolve_prediction(*run.model, run.task.posture);
+  };
   run.model = make(true);
   run.task = instantiate_task(*run.model, id, settings);
-  Posture posture = resolve_prediction(*run.model, run.task.posture);
+  Posture posture = pose();
   if (posture.is_time_series()) {
     run.model = make(false);
     run.task = instantiate_task(*run.model, id, settings);
-    posture = resolve_prediction(*run.model, run.task.posture);
+    posture = pose();
   }
   Data data(*run.model);
   run.result = analyze_posture(*run.model, data, posture, options);

@@ -1,6 +1,8 @@
 // The HTTP server over loopback: API through HTTP, assets, and nothing outside them.
 #include "serve/server.hpp"
 
+#include "serve/assets.hpp"
+
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -25,6 +27,20 @@ TEST(Server, ServesTheApiAndItsAssetsOnlyOnLoopback) {
   ASSERT_TRUE(index);
   EXPECT_EQ(index->status, 200);
   EXPECT_NE(index->body.find("not a diagnosis"), std::string::npos);
+  EXPECT_EQ(index->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  // Every embedded asset is served with its type; the page's script is among them.
+  for (const Asset& a : embedded_assets()) {
+    auto r = c.Get(a.path);
+    ASSERT_TRUE(r) << a.path;
+    EXPECT_EQ(r->status, 200) << a.path;
+    EXPECT_EQ(r->get_header_value("Content-Type"), a.content_type) << a.path;
+    EXPECT_EQ(r->body.size(), a.bytes.size()) << a.path;
+  }
+  if (viewer_built()) {
+    EXPECT_NE(index->body.find("./assets/index.js"), std::string::npos);
+    ASSERT_NE(find_asset("/assets/index.js"), nullptr);
+    EXPECT_STREQ(find_asset("/assets/index.js")->content_type, "text/javascript; charset=utf-8");
+  }
   // No path reaches the file system.
   for (const char* p : {"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/etc/passwd", "/index.html/..", "/CMakeLists.txt"}) {
     auto r = c.Get(p);

@@ -35,6 +35,23 @@ tasks:
   - {task: carry-in-arms, count: 2, duration_min: 10, start_h: 9, interval_h: 1, set: {infant_mass_kg: 5}}
 )";
 
+// A task on a subject is posed as `analyze --subject` poses it: a given posture adapted to
+// her pregnant body (lumbar extension), unless her file turns that off.
+TEST(RunTask, AdaptsAGivenPostureToHerPregnantBodyAsAnalyzeDoes) {
+  Subject s;
+  s.stage = Stage::pregnant;
+  s.week = 32;
+  const TaskRun adapted = run_task("carry-on-hip", {}, &s, {});
+  s.posture_adaptation = false;
+  const TaskRun kept = run_task("carry-on-hip", {}, &s, {});
+  const double a = adapted.result.frames.front().disc.front().compression_N;
+  const double k = kept.result.frames.front().disc.front().compression_N;
+  // Extending the lumbar spine brings her upper body back over the hips: less extensor force.
+  EXPECT_LT(a, k - 10) << a << " N adapted, " << k << " N kept";
+  const Eigen::VectorXd dq = adapted.result.frames.front().q_rad - kept.result.frames.front().q_rad;
+  EXPECT_GT(dq.norm(), 0.01);
+}
+
 TEST(Day, RunsEndToEndWithFatigueAndCumulativeLoad) {
   const DaySchedule s = parse_day_schedule(kDay, "day.yaml");
   const DayResult d = run_day(s, nullptr, {});
