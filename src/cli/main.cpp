@@ -23,6 +23,7 @@
 #include "interop/osim_import.hpp"
 #include "interop/setup.hpp"
 #include "io/results.hpp"
+#include "report/report.hpp"
 #include "subject/timeline.hpp"
 #include "tasks/posture_prediction.hpp"
 #include "tasks/task_library.hpp"
@@ -168,6 +169,7 @@ int main(int argc, char** argv) {
   compare->add_option("--vary", vary, "name=from:to:step")->required();
   compare->add_option("--set", compare_settings, "other task parameters, name=value");
   compare->add_option("--subject", compare_subject, "subject file");
+  compare->add_option("-o,--output", out_dir, "folder for compare.csv");
   add_solver(compare);
 
   std::string day_file, day_subject;
@@ -227,6 +229,11 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "compare with in vivo L4/L5 disc pressure (Wilke 1999)");
   validate->add_option("--data", data_csv, "measured data CSV (default ../shared/validation/wilke1999_l4l5_idp.csv)");
   add_solver(validate);
+
+  std::string report_dir, report_out = "report.html";
+  auto* report_cmd = app.add_subcommand("report", "one self-contained HTML page (and an SVG per chart) from a folder of results");
+  report_cmd->add_option("results", report_dir, "folder written by analyze, timeline, day, compare or cohort -o")->required();
+  report_cmd->add_option("-o,--output", report_out, "the HTML file to write (charts beside it as NAME-CHART.svg)");
 
   serve::ServerOptions serve_opts;
   auto* serve_cmd = app.add_subcommand("serve", "a local web server: the JSON API (and the viewer page)");
@@ -364,6 +371,10 @@ int main(int argc, char** argv) {
         }
       }
       fmt::print("{}\n{}", kMechanicsNotice, format_compare(compare_task, name, values, runs));
+      if (!out_dir.empty()) {
+        write_files_atomically(out_dir, {{"compare.csv", compare_csv(compare_task, name, values, runs)}});
+        fmt::print("wrote {}/compare.csv\n", out_dir);
+      }
     } else if (*day) {
       std::optional<Subject> subject;
       if (!day_subject.empty()) subject = load_subject_file(day_subject);
@@ -474,6 +485,16 @@ int main(int argc, char** argv) {
       for (const auto& [name, _] : files) fmt::print("wrote {}/{}\n", dir, name);
     } else if (*info) {
       fmt::print("{}", format_model_info(*make_model(model_opts)));
+    } else if (*report_cmd) {
+      const report::ReportOutput rep = report::build_report(report_dir);
+      const std::filesystem::path out(report_out);
+      if (out.extension() != ".html") throw InputError("", 0, "--output", "the report is an .html file, got '" + report_out + "'");
+      const std::string dir = out.parent_path().empty() ? "." : out.parent_path().string();
+      std::map<std::string, std::string> files{{out.filename().string(), rep.html}};
+      for (const auto& [name, svg] : rep.charts) files[out.stem().string() + "-" + name + ".svg"] = svg;
+      write_files_atomically(dir, files);
+      fmt::print("{}\nwrote {} ({} charts, from {} result files) and {} SVG files beside it\n", kMechanicsNotice, report_out,
+                 rep.charts.size(), rep.inputs.size(), rep.charts.size());
     } else if (*serve_cmd) {
       serve::Server server(serve_opts);
       server.bind();

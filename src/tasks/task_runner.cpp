@@ -118,6 +118,24 @@ std::string format_compare(const std::string& id, const std::string& parameter, 
   return s;
 }
 
+std::string compare_csv(const std::string& id, const std::string& parameter, const std::vector<double>& values,
+                        const std::vector<TaskRun>& runs) {
+  std::string s =
+      "task,parameter,value,L5_S1_compression_N,percent_of_NIOSH_action_limit,L5_S1_shear_ap_N,change_N,extensor_demand,"
+      "lifting_index,status\n";
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const auto& e = runs[k].indices;
+    bool beyond = false;
+    for (const auto& f : runs[k].result.frames) beyond = beyond || f.status != RecruitmentStatus::ok;
+    s += fmt::format("{},{},{:.17g},{:.4f},{:.4f},{:.4f},{:.4f},{:.6f},{},{}\n", id, parameter, values[k],
+                     e.l5s1_compression_N, e.percent_of_action_limit, e.l5s1_shear_N,
+                     e.l5s1_compression_N - runs.front().indices.l5s1_compression_N, runs[k].extensor_demand,
+                     e.niosh ? fmt::format("{:.4f}", e.niosh->lifting_index) : std::string(),
+                     beyond ? "beyond_muscle_capacity" : "ok");
+  }
+  return s;
+}
+
 DaySchedule parse_day_schedule(const std::string& text, const std::string& file) {
   const YAML::Node root = yaml::parse(text, file);
   yaml::check_keys(root, {"name", "day_start_h", "day_end_h", "tasks"}, file, "");

@@ -33,6 +33,9 @@ std::pair<std::string, std::vector<double>> parse_vary(const std::string& spec);
 
 std::string format_compare(const std::string& id, const std::string& parameter, const std::vector<double>& values,
                            const std::vector<TaskRun>& runs);
+// The same sweep as CSV (compare -o): one row per value, the columns `spineload report` reads.
+std::string compare_csv(const std::string& id, const std::string& parameter, const std::vector<double>& values,
+                        const std::vector<TaskRun>& runs);
 
 // --- a day ---------------------------------------------------------------------------------
 

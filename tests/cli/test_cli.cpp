@@ -160,6 +160,29 @@ TEST(Cli, TaskWritesItsIndicesWithEveryNioshMultiplier) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, CompareWritesItsCsvAndReportTurnsItIntoAPageAndSvgs) {
+  const fs::path dir = test::scratch_dir("cli_report");
+  CliRun r = run("compare --task change-diaper --vary table_height_cm=80:100:20 -o " + (dir / "results").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream csv(dir / "results" / "compare.csv");
+  std::string header, row;
+  std::getline(csv, header);
+  std::getline(csv, row);
+  EXPECT_EQ(header.rfind("task,parameter,value,L5_S1_compression_N,", 0), 0u);
+  EXPECT_EQ(row.rfind("change-diaper,table_height_cm,80,", 0), 0u);
+  r = run("report " + (dir / "results").string() + " -o " + (dir / "out" / "r.html").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "out" / "r.html"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "r-compare.svg"));
+  // Nothing to report: exit 2, a message naming the folder, nothing written.
+  fs::create_directories(dir / "empty");
+  r = run("report " + (dir / "empty").string() + " -o " + (dir / "none" / "r.html").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("no results found"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "none"));
+  fs::remove_all(dir);
+}
+
 TEST(Cli, ModelImportReportsWhatWasImported) {
   const CliRun r = run("model import " + test::source_path("tests/data/osim/leg_4x.osim") + " --report");
   EXPECT_EQ(r.exit_code, 0) << r.output;

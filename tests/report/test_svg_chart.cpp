@@ -1,0 +1,57 @@
+// SVG charts: axes with units, one mark per value, nothing non-finite drawn, deterministic.
+#include "report/svg_chart.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace spineload::report {
+namespace {
+
+std::size_t count(const std::string& s, const std::string& what) {
+  std::size_t n = 0;
+  for (auto p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+  return n;
+}
+
+TEST(SvgChart, LineChartHasItsPointsAxesAndReferenceLine) {
+  Chart c{.title = "L5/S1 <compression>", .x_label = "week (wk)", .y_label = "compression (N)",
+          .series = {{.label = "L5/S1", .x = {0, 10, 20}, .y = {500, 700, 600}}},
+          .references = {{3400, "NIOSH action limit 3400 N"}}};
+  const std::string svg = render_svg(c, 640, 360);
+  EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+  EXPECT_NE(svg.find("L5/S1 &lt;compression&gt;"), std::string::npos);  // escaped
+  EXPECT_NE(svg.find(">week (wk)<"), std::string::npos);
+  EXPECT_NE(svg.find(">compression (N)<"), std::string::npos);
+  EXPECT_NE(svg.find("NIOSH action limit 3400 N"), std::string::npos);
+  EXPECT_EQ(count(svg, "<polyline"), 1u);
+  EXPECT_EQ(count(svg, "<circle"), 3u);
+  // The y axis spans data and reference line in nice ticks: 500 to 3500 N in steps of 500.
+  EXPECT_NE(svg.find(">3500<"), std::string::npos);
+  EXPECT_NE(svg.find(">500<"), std::string::npos);
+  EXPECT_EQ(svg.find(">4000<"), std::string::npos);
+  // The first point sits on the left edge of the plot (x from 0), the plot starts at x = 70.
+  EXPECT_NE(svg.find("points=\"70.0,"), std::string::npos);
+  EXPECT_EQ(svg, render_svg(c, 640, 360));
+}
+
+TEST(SvgChart, BarChartDrawsOneBarPerCategoryAndSeries) {
+  Chart c{.title = "per level", .x_label = "level", .y_label = "N", .categories = {"L4/L5", "L5/S1"},
+          .series = {{.label = "a", .y = {100, 200}}, {.label = "b", .y = {50, 75}}}};
+  const std::string svg = render_svg(c);
+  EXPECT_EQ(count(svg, "<rect"), 1u + 4u + 2u);  // background, bars, legend keys
+  EXPECT_NE(svg.find(">L5/S1<"), std::string::npos);
+}
+
+TEST(SvgChart, RefusesNonFiniteValuesAndUnequalSeries) {
+  Chart nan{.title = "t", .series = {{.label = "s", .x = {0, 1}, .y = {1, NAN}}}};
+  EXPECT_THROW(render_svg(nan), std::invalid_argument);
+  Chart uneven{.title = "t", .series = {{.label = "s", .x = {0, 1}, .y = {1}}}};
+  EXPECT_THROW(render_svg(uneven), std::invalid_argument);
+  Chart bars{.title = "t", .categories = {"a", "b"}, .series = {{.label = "s", .y = {1}}}};
+  EXPECT_THROW(render_svg(bars), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace spineload::report
