@@ -18,6 +18,7 @@
 #include "io/yaml_util.hpp"
 #include "loads/disc_loads.hpp"
 #include "model/embedded_data.hpp"
+#include "subject/timeline.hpp"
 #include "tasks/posture_prediction.hpp"
 #include "tasks/task_library.hpp"
 #include "tasks/task_runner.hpp"
@@ -182,10 +183,11 @@ std::vector<Eigen::VectorXd> reference_multipliers(const CohortSpec& spec, const
   try {
     const CohortSubject cs = sample_cohort_subject(spec, 0);
     const auto model = build_subject_model(*default_model_source(), *default_subject_data(), cs.subject, true);
+    const auto reference = build_prepregnancy_model(*default_model_source(), cs.subject, true);
     for (std::size_t t = 0; t < spec.tasks.size(); ++t) {
       try {
         const TaskInstance task = instantiate_task(*model, spec.tasks[t].task, cs.task_settings[t]);
-        const Posture posture = resolve_prediction(*model, task.posture);
+        const Posture posture = posture_at_stage(*model, *reference, task.posture, *default_subject_data(), cs.subject);
         if (posture.is_time_series()) continue;
         Data data(*model);
         const PostureResult r = analyze_posture(*model, data, posture, options.recruitment);
@@ -199,7 +201,8 @@ std::vector<Eigen::VectorXd> reference_multipliers(const CohortSpec& spec, const
 }
 
 void run_subject(const CohortSpec& spec, const CohortOptions& options, const std::vector<Eigen::VectorXd>& warm,
-                 long index, Model& thread_model, std::unique_ptr<Data>& workspace, std::vector<CohortRow>& out) {
+                 long index, Model& thread_model, Model& thread_reference, std::unique_ptr<Data>& workspace,
+                 std::unique_ptr<Data>& reference_workspace, std::vector<CohortRow>& out) {
   const CohortSubject cs = sample_cohort_subject(spec, index);
   // Her model without a Simbody system, written over this thread's previous subject's (no
   // allocation): most tasks are still postures; a motion (a lift over time) gets the full
@@ -209,6 +212,7 @@ void run_subject(const CohortSpec& spec, const CohortOptions& options, const std
   std::string model_error;
   try {
     rebuild_subject_model(*default_model_source(), *default_subject_data(), cs.subject, thread_model);
+    rebuild_prepregnancy_model(*default_model_source(), cs.subject, thread_reference);  // for posture_at_stage
     model = &thread_model;
   } catch (const std::exception& e) {
     model_error = e.what();
@@ -226,14 +230,18 @@ void run_subject(const CohortSpec& spec, const CohortOptions& options, const std
     try {
       const TaskInstance task = instantiate_task(*model, spec.tasks[t].task, cs.task_settings[t]);
       row.infant_mass_kg = task.infant_mass_kg;
-      const Posture posture = resolve_prediction(*model, task.posture);
+      // This thread's workspaces fit every subject's static models (same sizes).
+      if (!workspace || !workspace->fits(*model)) workspace = std::make_unique<Data>(*model);
+      if (!reference_workspace || !reference_workspace->fits(thread_reference))
+        reference_workspace = std::make_unique<Data>(thread_reference);
+      // Posed as analyze and run_task pose her (posture_at_stage): the same woman, the same numbers.
+      const Posture posture = posture_at_stage(*model, *workspace, thread_reference, *reference_workspace, task.posture,
+                                               *default_subject_data(), cs.subject);
       const bool moving = posture.is_time_series();
       if (moving && !full) full = build_subject_model(*default_model_source(), *default_subject_data(), cs.subject);
       const Model& m = moving ? *full : *model;
-      // Her still postures reuse this thread's workspace (same sizes for every subject).
       std::unique_ptr<Data> own;
       if (moving) own = std::make_unique<Data>(m);
-      else if (!workspace || !workspace->fits(m)) workspace = std::make_unique<Data>(m);
       Data& data = moving ? *own : *workspace;
       RecruitmentOptions ro = options.recruitment;
       if (!moving && warm[t].size()) ro.warm_start = &warm[t];
@@ -343,8 +351,8 @@ std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& o
   std::string first_error;
   std::mutex error_mutex;
   auto worker = [&] {
-    Model thread_model;
-    std::unique_ptr<Data> workspace;
+    Model thread_model, thread_reference;
+    std::unique_ptr<Data> workspace, reference_workspace;
     for (long k; !failed && (k = next++) < static_cast<long>(mine.size());) {
       const long c = mine[static_cast<std::size_t>(k)];
       const long begin = first + c * spec.chunk, end = std::min(last, begin + spec.chunk);
@@ -358,7 +366,7 @@ std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& o
           continue;
         }
         for (long i = begin; i < end; ++i) {
-          run_subject(spec, options, warm, i, thread_model, workspace, out);
+          run_subject(spec, options, warm, i, thread_model, thread_reference, workspace, reference_workspace, out);
           ++done;
         }
         if (!options.work_dir.empty()) write_files_atomically(options.work_dir, {{name, serialize_rows(out)}});

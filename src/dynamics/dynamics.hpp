@@ -14,6 +14,10 @@ namespace spineload {
 void forward_kinematics(const Model& model, Data& data, const Eigen::VectorXd& q_rad,
                         const Eigen::VectorXd& qdot_rad_s);
 
+// Body poses (data.pose) only, at rest: forward_kinematics without the Jacobian, for
+// searches that need only where the segments are (posture adaptation, centre of mass).
+void body_poses(const Model& model, Data& data, const Eigen::VectorXd& q_rad);
+
 // The system Jacobian (data.jacobian) from joint axes and centres; part of forward_kinematics.
 void joint_jacobian(const Model& model, Data& data);
 

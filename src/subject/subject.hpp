@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "model/data.hpp"
 #include "model/model.hpp"
 #include "posture/posture.hpp"
 
@@ -80,6 +81,9 @@ std::shared_ptr<const Model> build_prepregnancy_model(const ModelSource& source,
 std::shared_ptr<const Model> build_subject_model(const ModelSource& source, const SubjectData& data,
                                                  const Subject& subject, bool still_only = false);
 
+// Her static model before pregnancy written into a model a thread reuses.
+void rebuild_prepregnancy_model(const ModelSource& source, const Subject& subject, Model& model);
+
 // Her static model written into a model a thread reuses (rebuild_static_model).
 void rebuild_subject_model(const ModelSource& source, const SubjectData& data, const Subject& subject, Model& model);
 
@@ -89,6 +93,9 @@ void rebuild_subject_model(const ModelSource& source, const SubjectData& data, c
 // posture and the extension applied (deg) per frame.
 Posture adapt_posture(const Model& pregnant, const Model& reference, const Posture& posture,
                       const SubjectData& data, std::vector<double>* extension_deg = nullptr);
+// The same with workspaces of the two models (a cohort's threads reuse theirs).
+Posture adapt_posture(const Model& pregnant, Data& pregnant_data, const Model& reference, Data& reference_data,
+                      const Posture& posture, const SubjectData& data, std::vector<double>* extension_deg = nullptr);
 
 // Lines for reports: calcium intake against the published intakes and what trials say;
 // assumptions in force (neuraxial, laxity).

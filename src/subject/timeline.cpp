@@ -163,7 +163,15 @@ Posture posture_at_stage(const Model& model, const Model& reference, const Postu
                          const Subject& subject, std::vector<double>* extension_deg) {
   if (posture.prediction) return resolve_prediction(model, posture);
   if (!subject.posture_adaptation) return posture;
-  return adapt_posture(model, reference, posture, data, extension_deg);
+  return adapt_posture(model, reference, posture, data, extension_deg);  // with workspaces of its own
+}
+
+Posture posture_at_stage(const Model& model, Data& model_data, const Model& reference, Data& reference_data,
+                         const Posture& posture, const SubjectData& data, const Subject& subject,
+                         std::vector<double>* extension_deg) {
+  if (posture.prediction) return resolve_prediction(model, posture);
+  if (!subject.posture_adaptation) return posture;
+  return adapt_posture(model, model_data, reference, reference_data, posture, data, extension_deg);
 }
 
 std::string timeline_csv(const std::vector<TimelineRow>& rows, const Model& m, const std::string& subject) {

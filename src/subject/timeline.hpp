@@ -41,6 +41,10 @@ std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectDa
 // `extension_deg`: the lumbar extension added, per frame (empty when none was tried).
 Posture posture_at_stage(const Model& model, const Model& reference, const Posture& posture, const SubjectData& data,
                          const Subject& subject, std::vector<double>* extension_deg = nullptr);
+// The same with workspaces of the two models (a cohort's threads reuse theirs).
+Posture posture_at_stage(const Model& model, Data& model_data, const Model& reference, Data& reference_data,
+                         const Posture& posture, const SubjectData& data, const Subject& subject,
+                         std::vector<double>* extension_deg = nullptr);
 
 std::string format_timeline(const Subject& subject, const std::string& posture_name,
                             const std::vector<TimelineRow>& rows, const Model& any_model);

@@ -4,6 +4,7 @@
 
 #include "cohort/cohort.hpp"
 #include "common/errors.hpp"
+#include "tasks/task_runner.hpp"
 
 namespace spineload {
 namespace {
@@ -92,6 +93,34 @@ TEST(Cohort, SummaryAgreesWithADirectComputation) {
   EXPECT_EQ(summary[0].ok + summary[0].beyond, 24);
   EXPECT_NEAR(summary[1].mean_change_N, change / 24, 1e-9);
   EXPECT_EQ(summary[1].base, "carry-on-hip");
+}
+
+// A cohort row is what `analyze --task --subject` (run_task) gives for the same woman,
+// pregnant ones included (their given postures adapted the same way).
+TEST(Cohort, ARowIsWhatTheTaskRunnerGivesForTheSameWoman) {
+  const CohortSpec spec = parse_cohort_text(R"(name: same
+n: 4
+seed: 11
+subject:
+  stage: {categorical: {pregnant: 0.5, postpartum: 0.5}}
+  week: {uniform: {min: 20, max: 36}}
+tasks:
+  - {task: carry-on-hip}
+  - {task: change-diaper}
+)", "same.yaml");
+  const auto rows = run_cohort(spec, {});
+  ASSERT_EQ(rows.size(), 8u);
+  int pregnant = 0;
+  for (const CohortRow& row : rows) {
+    const CohortSubject cs = sample_cohort_subject(spec, row.subject);
+    pregnant += cs.subject.stage == Stage::pregnant;
+    const TaskRun run = run_task(spec.tasks[static_cast<std::size_t>(row.task)].task,
+                                 cs.task_settings[static_cast<std::size_t>(row.task)], &cs.subject, {});
+    const double direct = run.result.frames[peak_l5s1_frame(run.result)].disc.front().compression_N;
+    // Equal up to the recruitment's convergence (the cohort starts it warm).
+    EXPECT_NEAR(row.l5s1_compression_N, direct, 0.01) << "subject " << row.subject << " task " << row.task;
+  }
+  EXPECT_GT(pregnant, 0);
 }
 
 TEST(Cohort, BadCohortFilesNameTheField) {

@@ -165,3 +165,20 @@ test('a bad parameter shows the error message and marks the input', async () => 
   await page.locator('#error').waitFor({ state: 'hidden', timeout: 60000 });
   assert.equal(await input.getAttribute('aria-invalid'), null);
 });
+
+test('a report opens offline: charts inline, no request leaves the file', async () => {
+  const dir = fs.mkdtempSync(path.join(scratch, 'report-'));
+  execFileSync(bin, ['analyze', '--task', 'change-diaper', '-o', path.join(dir, 'results'), '--format', 'json']);
+  execFileSync(bin, ['compare', '--task', 'change-diaper', '--vary', 'table_height_cm=80:100:10', '-o', path.join(dir, 'results')]);
+  execFileSync(bin, ['report', path.join(dir, 'results'), '-o', path.join(dir, 'report.html')]);
+  const report = await context.newPage();
+  const requests = [];
+  report.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+  await report.goto(`file://${path.join(dir, 'report.html')}`);
+  assert.equal(await report.locator('svg').count(), 2);  // levels and the what-if
+  assert.match(await report.locator('.notice').textContent(), /not a diagnosis/);
+  const bars = await report.locator('svg').first().boundingBox();
+  assert.ok(bars.width > 300 && bars.height > 150);
+  assert.deepEqual(requests, []);
+  await report.close();
+});
