@@ -153,9 +153,8 @@ class Builder {
                           xml_escape(j.at("subject").value("name", "")), xml_escape(j.at("subject").value("stage", "")),
                           j.at("model").at("height_m").get<double>(), j.at("model").at("mass_kg").get<double>(),
                           frames.size(), f.at("time_s").get<double>(), xml_escape(f.at("status").get<std::string>()));
-      Chart c{.title = "Compression per spinal level: " + name, .x_label = "spinal level (head to sacrum)",
-              .y_label = "compression (N)"};
-      Series s{.label = "compression (N)", .colour = "#2e9f43"};
+      Chart c = make_chart("Compression per spinal level: " + name, "spinal level (head to sacrum)", "compression (N)");
+      Series s = bar_series("compression (N)", {}, "#2e9f43");
       std::vector<std::vector<std::string>> rows;
       const json& levels = f.at("levels");
       for (auto it = levels.rbegin(); it != levels.rend(); ++it) {
@@ -192,7 +191,7 @@ class Builder {
     const int stage = t.col("stage"), week = t.col("week"), mass = t.col("mass_kg"), l5 = t.col("L5_S1_compression_N"),
               pct = t.col("L5_S1_percent_of_NIOSH_action_limit"), risk = t.col("L5_S1_factor_of_risk"),
               bmd = t.col("lumbar_bmd_g_cm2"), status = t.col("status");
-    Series comp{.label = "L5/S1 compression (N)"}, bone{.label = "lumbar BMD (g/cm2)", .colour = "#7c3aed"};
+    Series comp = line_series("L5/S1 compression (N)", {}, {}), bone = line_series("lumbar BMD (g/cm2)", {}, {}, "#7c3aed");
     std::vector<std::vector<std::string>> rows;
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
       const bool pregnant = t.text(r, stage) == "pregnant";
@@ -208,10 +207,14 @@ class Builder {
     }
     body += "<section><h2>Timeline through pregnancy and the postpartum year</h2>\n";
     const std::string axis = "stage (P: pregnancy week, PP: postpartum week)";
-    figure("timeline_l5s1", {.title = "L5/S1 compression across stages", .x_label = axis, .y_label = "L5/S1 compression (N)",
-                             .series = {comp}, .x_tick_label = stage_tick});
-    figure("timeline_bmd", {.title = "Lumbar bone mineral density across stages", .x_label = axis,
-                            .y_label = "lumbar BMD (g/cm2)", .series = {bone}, .x_tick_label = stage_tick});
+    Chart l5_chart = make_chart("L5/S1 compression across stages", axis, "L5/S1 compression (N)");
+    l5_chart.series = {comp};
+    l5_chart.x_tick_label = stage_tick;
+    figure("timeline_l5s1", l5_chart);
+    Chart bmd_chart = make_chart("Lumbar bone mineral density across stages", axis, "lumbar BMD (g/cm2)");
+    bmd_chart.series = {bone};
+    bmd_chart.x_tick_label = stage_tick;
+    figure("timeline_bmd", bmd_chart);
     body += table({"stage", "week", "mass (kg)", "L5/S1 (N)", "% of action limit", "factor of risk", "BMD (g/cm2)", "status"},
                   rows);
     body += "</section>\n";
@@ -223,10 +226,11 @@ class Builder {
       const Csv c = read_csv(capacity);
       out.inputs.push_back(capacity.filename().string());
       const int hour = c.col("hour"), cap = c.col("extensor_capacity"), fat = c.col("fatigued_fraction");
-      Chart ch{.title = "Back-extensor capacity and fatigue, hour by hour", .x_label = "hour of day (h)",
-               .y_label = "percent (%)", .y_min = 0.0, .y_max = 100.0};
-      Series a{.label = "lowest capacity left (% of rested)", .colour = "#16a34a"};
-      Series b{.label = "highest fatigued fraction (%)", .colour = "#dc2626"};
+      Chart ch = make_chart("Back-extensor capacity and fatigue, hour by hour", "hour of day (h)", "percent (%)");
+      ch.y_min = 0.0;
+      ch.y_max = 100.0;
+      Series a = bar_series("lowest capacity left (% of rested)", {}, "#16a34a");
+      Series b = bar_series("highest fatigued fraction (%)", {}, "#dc2626");
       for (std::size_t r = 0; r < c.rows.size(); ++r) {
         ch.categories.push_back(num(c.num(r, hour)));
         a.y.push_back(100 * c.num(r, cap));
@@ -239,8 +243,8 @@ class Builder {
       const Csv t = read_csv(tasks);
       out.inputs.push_back(tasks.filename().string());
       const int task = t.col("task"), l5 = t.col("peak_L5_S1_compression_N");
-      Chart ch{.title = "Peak L5/S1 compression of each task", .x_label = "task", .y_label = "peak L5/S1 compression (N)"};
-      Series s{.label = "peak L5/S1 compression (N)", .colour = "#2563eb"};
+      Chart ch = make_chart("Peak L5/S1 compression of each task", "task", "peak L5/S1 compression (N)");
+      Series s = bar_series("peak L5/S1 compression (N)", {});
       for (std::size_t r = 0; r < t.rows.size(); ++r) {
         const std::string id = t.text(r, task);
         ch.categories.push_back(id.substr(0, id.find(' ')));
@@ -259,15 +263,17 @@ class Builder {
     out.inputs.push_back(p.filename().string());
     if (t.rows.empty()) throw InputError(t.file, 2, "", "no rows");
     const int task = t.col("task"), param = t.col("parameter"), value = t.col("value"), l5 = t.col("L5_S1_compression_N");
-    Series s{.label = "L5/S1 compression (N)"};
+    Series s = line_series("L5/S1 compression (N)", {}, {});
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
       s.x.push_back(t.num(r, value));
       s.y.push_back(t.num(r, l5));
     }
     body += fmt::format("<section><h2>What-if: {} over {}</h2>\n", xml_escape(t.text(0, task)), xml_escape(t.text(0, param)));
-    figure("compare", {.title = "L5/S1 compression of " + t.text(0, task) + " against " + t.text(0, param),
-                       .x_label = t.text(0, param), .y_label = "L5/S1 compression (N)", .series = {s},
-                       .references = {{kActionLimit_N, "NIOSH action limit 3400 N"}}});
+    Chart ch = make_chart("L5/S1 compression of " + t.text(0, task) + " against " + t.text(0, param), t.text(0, param),
+                          "L5/S1 compression (N)");
+    ch.series = {s};
+    ch.references.push_back({kActionLimit_N, "NIOSH action limit 3400 N"});
+    figure("compare", ch);
     body += table(t.header, t.rows) + "</section>\n";
   }
 
@@ -299,10 +305,9 @@ class Builder {
       width = std::ceil(width / p10) * p10;
       const double start = std::floor(lo / width) * width;
       const std::size_t bins = static_cast<std::size_t>(std::floor((hi - start) / width)) + 1;
-      Chart ch{.title = "L5/S1 compression across the cohort: " + id, .x_label = "L5/S1 compression bin, lower edge (N)",
-               .y_label = "subjects (%)"};
-      Series s{.label = fmt::format("share of {} subjects (%)", v.size()), .y = std::vector<double>(bins, 0.0),
-               .colour = "#2563eb"};
+      Chart ch = make_chart("L5/S1 compression across the cohort: " + id, "L5/S1 compression bin, lower edge (N)",
+                            "subjects (%)");
+      Series s = bar_series(fmt::format("share of {} subjects (%)", v.size()), std::vector<double>(bins, 0.0));
       for (double x : v) s.y[std::min(bins - 1, static_cast<std::size_t>((x - start) / width))] += 100.0 / v.size();
       for (std::size_t b = 0; b < bins; ++b) ch.categories.push_back(num(start + b * width));
       ch.series = {s};

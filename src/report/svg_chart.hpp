@@ -32,6 +32,26 @@ struct Chart {
   std::string (*x_tick_label)(double) = nullptr;
 };
 
+// Builders (GCC 12 warns on designated initialisers that leave members to their defaults).
+inline Chart make_chart(std::string title, std::string x_label, std::string y_label) {
+  Chart c;
+  c.title = std::move(title);
+  c.x_label = std::move(x_label);
+  c.y_label = std::move(y_label);
+  return c;
+}
+inline Series line_series(std::string label, std::vector<double> x, std::vector<double> y, std::string colour = "#2563eb") {
+  Series s;
+  s.label = std::move(label);
+  s.x = std::move(x);
+  s.y = std::move(y);
+  s.colour = std::move(colour);
+  return s;
+}
+inline Series bar_series(std::string label, std::vector<double> y, std::string colour = "#2563eb") {
+  return line_series(std::move(label), {}, std::move(y), std::move(colour));
+}
+
 // Throws std::invalid_argument on a non-finite value or series of unequal lengths.
 std::string render_svg(const Chart& chart, int width_px = 640, int height_px = 360);
 

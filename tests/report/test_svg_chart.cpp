@@ -16,9 +16,9 @@ std::size_t count(const std::string& s, const std::string& what) {
 }
 
 TEST(SvgChart, LineChartHasItsPointsAxesAndReferenceLine) {
-  Chart c{.title = "L5/S1 <compression>", .x_label = "week (wk)", .y_label = "compression (N)",
-          .series = {{.label = "L5/S1", .x = {0, 10, 20}, .y = {500, 700, 600}}},
-          .references = {{3400, "NIOSH action limit 3400 N"}}};
+  Chart c = make_chart("L5/S1 <compression>", "week (wk)", "compression (N)");
+  c.series = {line_series("L5/S1", {0, 10, 20}, {500, 700, 600})};
+  c.references.push_back({3400, "NIOSH action limit 3400 N"});
   const std::string svg = render_svg(c, 640, 360);
   EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
   EXPECT_NE(svg.find("L5/S1 &lt;compression&gt;"), std::string::npos);  // escaped
@@ -37,19 +37,24 @@ TEST(SvgChart, LineChartHasItsPointsAxesAndReferenceLine) {
 }
 
 TEST(SvgChart, BarChartDrawsOneBarPerCategoryAndSeries) {
-  Chart c{.title = "per level", .x_label = "level", .y_label = "N", .categories = {"L4/L5", "L5/S1"},
-          .series = {{.label = "a", .y = {100, 200}}, {.label = "b", .y = {50, 75}}}};
+  Chart c = make_chart("per level", "level", "N");
+  c.categories = {"L4/L5", "L5/S1"};
+  c.series = {bar_series("a", {100, 200}), bar_series("b", {50, 75})};
   const std::string svg = render_svg(c);
   EXPECT_EQ(count(svg, "<rect"), 1u + 4u + 2u);  // background, bars, legend keys
   EXPECT_NE(svg.find(">L5/S1<"), std::string::npos);
 }
 
 TEST(SvgChart, RefusesNonFiniteValuesAndUnequalSeries) {
-  Chart nan{.title = "t", .series = {{.label = "s", .x = {0, 1}, .y = {1, NAN}}}};
+  Chart nan = make_chart("t", "x", "y");
+  nan.series = {line_series("s", {0, 1}, {1, NAN})};
   EXPECT_THROW(render_svg(nan), std::invalid_argument);
-  Chart uneven{.title = "t", .series = {{.label = "s", .x = {0, 1}, .y = {1}}}};
+  Chart uneven = make_chart("t", "x", "y");
+  uneven.series = {line_series("s", {0, 1}, {1})};
   EXPECT_THROW(render_svg(uneven), std::invalid_argument);
-  Chart bars{.title = "t", .categories = {"a", "b"}, .series = {{.label = "s", .y = {1}}}};
+  Chart bars = make_chart("t", "x", "y");
+  bars.categories = {"a", "b"};
+  bars.series = {bar_series("s", {1})};
   EXPECT_THROW(render_svg(bars), std::invalid_argument);
 }
 

@@ -153,6 +153,11 @@ test('the charts have their data: nine levels, the timeline across stages, the d
     assert.ok(box && box.width > 100 && box.height > 100, id);
   }
   assert.match(await page.locator('#day-summary').textContent(), /lowest capacity \d+ % at/);
+  // The day's load per task: the four tasks of the schedule, each with its peak L5/S1 in newtons.
+  const rows = page.locator('#day-tasks tbody tr');
+  assert.equal(await rows.count(), 4);
+  assert.equal(await rows.nth(2).locator('td').first().textContent(), 'lift-from-crib');
+  assert.ok(Number(await rows.nth(2).locator('td').nth(2).textContent()) > 500);
 });
 
 test('a bad parameter shows the error message and marks the input', async () => {

@@ -164,10 +164,17 @@ function day() {
   if (s.stage !== 'postpartum') {
     $('day-summary').textContent = '(computed for postpartum stages: move the stage past birth)';
     showDay(charts.day, { hours: [] });
+    $('day-tasks').tBodies[0].replaceChildren();
     return Promise.resolve();
   }
   return run('day', '/api/day', { subject: s, schedule: daySchedule(s.week) }, (j) => {
     showDay(charts.day, j);
+    $('day-tasks').tBodies[0].replaceChildren(...j.tasks.map((t) => {
+      const row = document.createElement('tr');
+      for (const v of [t.task.split(' ')[0], t.count, t.peak_L5_S1_N.toFixed(0), (100 * t.extensor_demand).toFixed(0),
+                       t.cumulative_load_MNs.toFixed(2)]) row.insertCell().textContent = v;
+      return row;
+    }));
     $('day-summary').textContent = `(lowest capacity ${(100 * j.lowest_capacity).toFixed(0)} % at ` +
       `${j.lowest_capacity_hour.toFixed(1)} h; cumulative L5/S1 load ${j.cumulative_load_MNs.toFixed(2)} MN s)`;
   });
