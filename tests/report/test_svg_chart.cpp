@@ -1,6 +1,7 @@
 // SVG charts: axes with units, one mark per value, nothing non-finite drawn, deterministic.
 #include "report/svg_chart.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -43,6 +44,24 @@ TEST(SvgChart, BarChartDrawsOneBarPerCategoryAndSeries) {
   const std::string svg = render_svg(c);
   EXPECT_EQ(count(svg, "<rect"), 1u + 4u + 2u);  // background, bars, legend keys
   EXPECT_NE(svg.find(">L5/S1<"), std::string::npos);
+}
+
+TEST(SvgChart, ManyCategoriesAreLabelledWhereTheLabelsFit) {
+  Chart c = make_chart("histogram", "bin (N)", "share (%)");
+  std::vector<double> y;
+  for (int i = 0; i < 40; ++i) {
+    c.categories.push_back(fmt::format("c{:02}", i));
+    y.push_back(i);
+  }
+  c.series = {bar_series("s", y)};
+  const std::string svg = render_svg(c, 640, 360);
+  // 554 px of plot: 13.9 px a bar, 25.5 px a three-letter label: every second labelled.
+  EXPECT_NE(svg.find(">c00<"), std::string::npos);
+  EXPECT_EQ(svg.find(">c01<"), std::string::npos);
+  EXPECT_NE(svg.find(">c02<"), std::string::npos);
+  EXPECT_EQ(svg.find(">c39<"), std::string::npos);
+  EXPECT_NE(svg.find(">c38<"), std::string::npos);
+  EXPECT_EQ(count(svg, "<rect"), 1u + 40u + 1u);  // every bar drawn
 }
 
 TEST(SvgChart, RefusesNonFiniteValuesAndUnequalSeries) {
