@@ -53,14 +53,18 @@ export class SpineView {
     const v = (p) => new THREE.Vector3(p[0], p[1], p[2]);
     const byName = new Map(geometry.bodies.map((b) => [b.name, b]));
 
-    // Skeleton: a line from each body's origin to its parent's.
-    const bones = [];
+    // Skeleton: a rod from each body's origin to its parent's; a segment without children
+    // (head, hands, feet) reaches twice its centre of mass beyond its origin.
+    const boneMaterial = new THREE.MeshStandardMaterial({ color: 0xd8dde6, roughness: 0.8 });
+    const hasChild = new Set(geometry.bodies.map((b) => b.parent));
     for (const b of geometry.bodies) {
       const parent = b.parent && byName.get(b.parent);
-      if (parent) bones.push(v(parent.origin_m), v(b.origin_m));
+      if (parent) this.model.add(rod(v(parent.origin_m), v(b.origin_m), 0.009, boneMaterial));
+      if (!hasChild.has(b.name)) {
+        const o = v(b.origin_m);
+        this.model.add(rod(o, o.clone().add(v(b.com_m).sub(o).multiplyScalar(2)), 0.014, boneMaterial));
+      }
     }
-    this.model.add(new THREE.LineSegments(new THREE.BufferGeometry().setFromPoints(bones),
-                                          new THREE.LineBasicMaterial({ color: 0xd8dde6 })));
 
     // Spinal levels: a disc at each joint centre, coloured by its load.
     const discGeometry = new THREE.CylinderGeometry(0.024, 0.024, 0.014, 24);
@@ -120,6 +124,15 @@ export class SpineView {
     }
     this.render();
   }
+}
+
+// A cylinder of radius r from a to b.
+function rod(a, b, r, material) {
+  const d = b.clone().sub(a);
+  const mesh = new THREE.Mesh(new THREE.CylinderGeometry(r, r, Math.max(d.length(), 1e-6), 10), material);
+  mesh.position.copy(a).addScaledVector(d, 0.5);
+  if (d.length() > 1e-9) mesh.quaternion.setFromUnitVectors(new THREE.Vector3(0, 1, 0), d.normalize());
+  return mesh;
 }
 
 // Monotone chain convex hull of 2D points.
