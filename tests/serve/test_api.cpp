@@ -57,6 +57,14 @@ TEST(ServeApi, AnalyzeGivesTheCommandLinesNumbersAndTheGeometry) {
   EXPECT_GE(g["muscles"][0]["path_m"].size(), 2u);
   EXPECT_EQ(g["com_m"].size(), 3u);
   EXPECT_GT(g["support_m"].size(), 2u);
+  // What she holds: the 5 kg infant's weight, shared between her hip and her arm.
+  ASSERT_FALSE(g["loads"].empty());
+  double down_N = 0;
+  for (const auto& l : g["loads"]) {
+    EXPECT_EQ(l["point_m"].size(), 3u);
+    down_N -= l["force_N"][1].get<double>();
+  }
+  EXPECT_NEAR(down_N, 5 * 9.81, 0.05 * 5 * 9.81);
   EXPECT_NE(j["notice"].get<std::string>().find("not a diagnosis"), std::string::npos);
 }
 
@@ -83,7 +91,8 @@ TEST(ServeApi, BadRequestsAre400WithTheField) {
   // Wrong method, unknown path, oversized body.
   EXPECT_EQ(handle_api("GET", "/api/analyze", "").status, 405);
   EXPECT_EQ(handle_api("GET", "/api/nothing", "").status, 404);
-  EXPECT_EQ(handle_api("POST", "/api/analyze", std::string(kMaxRequestBytes + 1, ' ')).status, 413);
+  for (const char* path : {"/api/analyze", "/api/timeline", "/api/compare", "/api/day"})
+    EXPECT_EQ(handle_api("POST", path, std::string(kMaxRequestBytes + 1, ' ')).status, 413) << path;
   // Invalid UTF-8 echoed back does not break the reply.
   const ApiResponse bad = handle_api("POST", "/api/analyze", "{\"task\": \"\xff\xfe\"}");
   EXPECT_EQ(bad.status, 400);
@@ -119,6 +128,12 @@ TEST(ServeApi, TimelineAndDay) {
   EXPECT_EQ(call("POST", "/api/day", R"({"schedule": {"name": "busy", "tasks": [
       {"task": "carry-on-hip", "count": 1000, "duration_s": 1}]}})", 400)["field"], "schedule.tasks.carry-on-hip.count");
   EXPECT_EQ(call("POST", "/api/day", R"({"schedule": 3})", 400)["field"], "schedule");
+  // The schedule's own checks, named as in the request.
+  const json unknown = call("POST", "/api/day", R"({"schedule": {"tasks": [{"task": "juggling", "count": 1, "duration_s": 1}]}})", 400);
+  EXPECT_EQ(unknown["field"], "schedule.tasks[0].task");
+  EXPECT_EQ(unknown["error"].get<std::string>().rfind("schedule.tasks[0].task: unknown task 'juggling'", 0), 0u);
+  EXPECT_EQ(call("POST", "/api/timeline", R"({"task": "carry-on-hip", "subject": {"height_m": 9}})", 400)["field"],
+            "subject.height_m");
 }
 
 }  // namespace
