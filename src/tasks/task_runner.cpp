@@ -96,8 +96,14 @@ std::pair<std::string, std::vector<double>> parse_vary(const std::string& spec) 
   if (parts.size() != 3 || !(parts[2] > 0) || parts[1] < parts[0])
     throw InputError("", 0, "--vary", "expected name=from:to:step with from <= to and step > 0");
   std::vector<double> values;
-  for (double v = parts[0]; v <= parts[1] + 1e-9; v += parts[2]) values.push_back(v);
-  if (values.size() > 200) throw InputError("", 0, "--vary", "more than 200 values");
+  // from + k step, not a running sum: no drift, so the last value is `to` when the steps reach it.
+  const double tolerance = 1e-9 * std::max(1.0, std::abs(parts[1]));
+  for (long k = 0;; ++k) {
+    const double v = parts[0] + static_cast<double>(k) * parts[2];
+    if (v > parts[1] + tolerance) break;
+    if (values.size() == 200) throw InputError("", 0, "--vary", "more than 200 values");
+    values.push_back(v);
+  }
   return {name, values};
 }
 

@@ -16,6 +16,12 @@ TEST(Compare, VarySpecExpandsToItsValues) {
   EXPECT_EQ(values.back(), 100);
   EXPECT_THROW(parse_vary("table_height_cm=100:70:5"), InputError);
   EXPECT_THROW(parse_vary("table_height_cm"), InputError);
+  // Steps that are not binary fractions reach `to` without drift: 0.8 + 8 x 0.65 = 6.
+  const auto [rise, seconds] = parse_vary("rise_duration_s=0.8:6:0.65");
+  ASSERT_EQ(seconds.size(), 9u);
+  EXPECT_DOUBLE_EQ(seconds[3], 0.8 + 3 * 0.65);
+  EXPECT_NEAR(seconds.back(), 6, 1e-12);
+  EXPECT_THROW(parse_vary("x=0:1000:1"), InputError);  // over 200 values
 }
 
 TEST(Compare, LowTableLoadsTheBackMoreThanAHighOne) {

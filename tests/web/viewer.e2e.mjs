@@ -41,12 +41,18 @@ function startServer() {
   });
 }
 
-// L5/S1 compression from the command line for the same woman, stage and task.
-function cliL5S1(stage, week) {
+// The page's woman (default controls) at a stage, as a subject file in a fresh folder.
+function subjectFile(stage, week) {
   const dir = fs.mkdtempSync(path.join(scratch, 'cli-'));
   const subject = path.join(dir, 'subject.yaml');
   fs.writeFileSync(subject, `name: viewer\nheight_m: 1.65\npre_pregnancy_mass_kg: 62\nstage: ${stage}\nweek: ${week}\n` +
                             (stage === 'postpartum' ? 'delivery: vaginal\nbreastfeeding: {active: true}\n' : ''));
+  return { dir, subject };
+}
+
+// L5/S1 compression from the command line for the same woman, stage and task.
+function cliL5S1(stage, week) {
+  const { dir, subject } = subjectFile(stage, week);
   execFileSync(bin, ['analyze', '--task', TASK, '--subject', subject, '-o', path.join(dir, 'out'), '--format', 'json']);
   const file = fs.readdirSync(path.join(dir, 'out')).find((f) => f.endsWith('.json') && !f.endsWith('_indices.json'));
   const j = JSON.parse(fs.readFileSync(path.join(dir, 'out', file), 'utf8'));
@@ -169,6 +175,33 @@ test('a bad parameter shows the error message and marks the input', async () => 
   await input.fill('0.6');
   await page.locator('#error').waitFor({ state: 'hidden', timeout: 60000 });
   assert.equal(await input.getAttribute('aria-invalid'), null);
+  // The browser logs the 400 answers it was given; nothing else went wrong.
+  assert.ok(consoleErrors.every((m) => /status of 400/.test(m)), consoleErrors.join('\n'));
+  consoleErrors.length = 0;
+});
+
+test('a what-if sweep shows what `spineload compare` gives', async () => {
+  await page.locator('#task').selectOption(TASK);
+  await page.locator('#stage').fill(String(slider('postpartum', 6)));
+  await page.waitForTimeout(300);
+  await settled();
+  await page.locator('#whatif-param').selectOption('lean_deg');
+  await page.locator('#whatif-run').click();
+  await page.waitForFunction(() => document.getElementById('chart-whatif').dataset.points === '9', null, { timeout: 60000 });
+  await settled();
+  const shown = JSON.parse(await page.locator('#chart-whatif').getAttribute('data-values'));
+  const { dir, subject } = subjectFile('postpartum', 6);
+  execFileSync(bin, ['compare', '--task', TASK, '--vary', 'lean_deg=0:20:2.5', '--subject', subject, '-o', dir]);
+  const [header, ...rows] = fs.readFileSync(path.join(dir, 'compare.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+  const value = header.indexOf('value'), l5 = header.indexOf('L5_S1_compression_N');
+  assert.equal(rows.length, 9);
+  rows.forEach((r, k) => {
+    assert.equal(shown[k][0], Number(r[value]));
+    assert.ok(Math.abs(shown[k][1] - Number(r[l5])) < 1e-3, `lean ${r[value]} deg: page ${shown[k][1]} N, CLI ${r[l5]} N`);
+  });
+  // Leaning further to the side moves her trunk off the hip: the load changes across the sweep.
+  assert.notEqual(shown[0][1], shown[8][1]);
+  assert.deepEqual(consoleErrors, []);
 });
 
 test('a report opens offline: charts inline, no request leaves the file', async () => {

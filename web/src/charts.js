@@ -91,3 +91,32 @@ export function showDay(chart, day) {
   chart.canvas.dataset.points = day.hours.length;
   chart.update();
 }
+
+// A what-if sweep: L5/S1 compression against one task parameter, the action limit, and
+// the value the controls hold now.
+export function whatIfChart(canvas) {
+  return new Chart(canvas, {
+    type: 'line',
+    data: { datasets: [
+      { label: 'L5/S1 compression (N)', data: [], borderColor: '#2563eb', pointRadius: 3 },
+      { label: 'NIOSH action limit 3400 N', data: [], borderColor: '#c0392b', borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 },
+      { type: 'scatter', label: 'current value', data: [], backgroundColor: '#e67e22', pointRadius: 6 },
+    ] },
+    options: { parsing: false,
+               scales: { x: axis('parameter', { type: 'linear' }), y: axis('L5/S1 compression (N)') } },
+  });
+}
+
+export function showWhatIf(chart, points, { name, unit, current }) {
+  const data = points.map((p) => ({ x: p.value, y: p.L5_S1_compression_N }));
+  chart.data.datasets[0].data = data;
+  const xs = data.map((d) => d.x);
+  chart.data.datasets[1].data = xs.length ? [{ x: Math.min(...xs), y: NIOSH_ACTION_LIMIT_N },
+                                            { x: Math.max(...xs), y: NIOSH_ACTION_LIMIT_N }] : [];
+  const at = data.find((d) => Math.abs(d.x - current) < 1e-9);
+  chart.data.datasets[2].data = at ? [at] : [];
+  chart.options.scales.x.title.text = `${name.replaceAll('_', ' ')}${unit ? ` (${unit})` : ''}`;
+  chart.canvas.dataset.points = data.length;
+  chart.canvas.dataset.values = JSON.stringify(points.map((p) => [p.value, p.L5_S1_compression_N]));
+  chart.update();
+}

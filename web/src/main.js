@@ -2,7 +2,8 @@
 // re-analyses (debounced); the timeline follows subject and task, the day follows the stage.
 import './style.css';
 import { ApiError, getJson, post } from './api.js';
-import { dayChart, levelsChart, markStage, showDay, showLevels, showTimeline, timelineChart } from './charts.js';
+import { dayChart, levelsChart, markStage, showDay, showLevels, showTimeline, showWhatIf, timelineChart,
+         whatIfChart } from './charts.js';
 import { NIOSH_ACTION_LIMIT_N, compressionColour, riskColour } from './colours.js';
 import { stageLabel, stageOf, subjectOf } from './stage.js';
 import { SpineView } from './view3d.js';
@@ -14,7 +15,7 @@ let tasks = [];
 let view = null;
 let lastGeometry = null;
 const charts = { levels: levelsChart($('chart-levels')), timeline: timelineChart($('chart-timeline')),
-                 day: dayChart($('chart-day')) };
+                 day: dayChart($('chart-day')), whatIf: whatIfChart($('chart-whatif')) };
 
 try {
   view = new SpineView($('view'));
@@ -66,6 +67,25 @@ function renderParams() {
     label.append(input, p.unit ? ` ${p.unit}` : '');
     box.append(label);
   }
+  // The numeric parameters can be swept.
+  $('whatif-param').replaceChildren(...(task?.parameters || []).filter((p) => !p.choices)
+    .map((p) => new Option(`${p.name.replaceAll('_', ' ')} (${p.min}-${p.max} ${p.unit})`, p.name)));
+  showWhatIf(charts.whatIf, [], { name: 'parameter', unit: '', current: NaN });
+  $('whatif-summary').textContent = '';
+}
+
+// Nine values across the parameter's range (its current value among them when it falls on
+// one), the other parameters as they are.
+function whatIf() {
+  const p = currentTask()?.parameters.find((q) => q.name === $('whatif-param').value);
+  if (!p) return Promise.resolve();
+  const others = settings();
+  const current = others[p.name];
+  delete others[p.name];
+  $('whatif-summary').textContent = '';
+  return run('whatif', '/api/compare', { subject: subject(), task: controls.task.value, settings: others,
+                                         vary: { name: p.name, from: p.min, to: p.max, step: (p.max - p.min) / 8 } },
+             (j) => showWhatIf(charts.whatIf, j.points, { name: p.name, unit: p.unit, current }));
 }
 
 function settings() {
@@ -141,7 +161,7 @@ async function run(key, path, body, show) {
     }
   } catch (e) {
     if (key === 'analyze' || !(e instanceof ApiError)) showError(e.message, e.field);
-    else $(key === 'day' ? 'day-summary' : 'timeline-summary').textContent = `(not computed: ${e.message})`;
+    else $(`${key}-summary`).textContent = `(not computed: ${e.message})`;
   } finally {
     setBusy(key, false);
   }
@@ -213,6 +233,7 @@ async function start() {
     c.addEventListener('input', () => { analyseSoon(); timelineSoon(); daySoon(); });
   controls.task.addEventListener('change', () => { renderParams(); analyseSoon(); timelineSoon(); });
   $('params').addEventListener('input', () => { analyseSoon(); timelineSoon(); });
+  $('whatif-run').addEventListener('click', whatIf);
   controls.colourBy.addEventListener('change', () => { legend(); if (lastGeometry) view?.show(lastGeometry, controls.colourBy.value); });
   await Promise.all([analyse(), timeline(), day()]);
 }
