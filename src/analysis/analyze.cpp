@@ -108,4 +108,10 @@ std::size_t peak_l5s1_frame(const PostureResult& result) {
   return peak;
 }
 
+bool beyond_muscle_capacity(const PostureResult& result) {
+  for (const FrameResult& f : result.frames)
+    if (f.status != RecruitmentStatus::ok) return true;
+  return false;
+}
+
 }  // namespace spineload

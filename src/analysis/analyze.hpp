@@ -57,4 +57,7 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
 // series in reports, tasks and cohorts.
 std::size_t peak_l5s1_frame(const PostureResult& result);
 
+// Whether any frame needed reserve moments (or failed): the muscles could not hold it all.
+bool beyond_muscle_capacity(const PostureResult& result);
+
 }  // namespace spineload

@@ -305,8 +305,7 @@ int main(int argc, char** argv) {
                             subject_adjustments(*source, *data, subject, state));
         notes = subject_notes(*data, subject, state);
         std::vector<double> ext;
-        posture = posture_at_stage(*model, *build_prepregnancy_model(*source, subject, true), load_posture(*model), *data,
-                                   subject, &ext);
+        posture = posture_at_stage(*model, *source, load_posture(*model), *data, subject, &ext);
         if (!ext.empty())
           notes.push_back(fmt::format("posture adapted: lumbar spine extended {:.1f} deg to keep her upper body over her hips",
                                       ext.front()));

@@ -183,11 +183,11 @@ std::vector<Eigen::VectorXd> reference_multipliers(const CohortSpec& spec, const
   try {
     const CohortSubject cs = sample_cohort_subject(spec, 0);
     const auto model = build_subject_model(*default_model_source(), *default_subject_data(), cs.subject, true);
-    const auto reference = build_prepregnancy_model(*default_model_source(), cs.subject, true);
     for (std::size_t t = 0; t < spec.tasks.size(); ++t) {
       try {
         const TaskInstance task = instantiate_task(*model, spec.tasks[t].task, cs.task_settings[t]);
-        const Posture posture = posture_at_stage(*model, *reference, task.posture, *default_subject_data(), cs.subject);
+        const Posture posture =
+            posture_at_stage(*model, *default_model_source(), task.posture, *default_subject_data(), cs.subject);
         if (posture.is_time_series()) continue;
         Data data(*model);
         const PostureResult r = analyze_posture(*model, data, posture, options.recruitment);
@@ -200,9 +200,16 @@ std::vector<Eigen::VectorXd> reference_multipliers(const CohortSpec& spec, const
   return out;
 }
 
+// What a cohort thread keeps from one subject to the next: her static model and her model
+// before pregnancy, each written over in place, and a workspace for each (same sizes for
+// every subject, so made once).
+struct ThreadModels {
+  Model model, reference;
+  std::unique_ptr<Data> data, reference_data;
+};
+
 void run_subject(const CohortSpec& spec, const CohortOptions& options, const std::vector<Eigen::VectorXd>& warm,
-                 long index, Model& thread_model, Model& thread_reference, std::unique_ptr<Data>& workspace,
-                 std::unique_ptr<Data>& reference_workspace, std::vector<CohortRow>& out) {
+                 long index, ThreadModels& tm, std::vector<CohortRow>& out) {
   const CohortSubject cs = sample_cohort_subject(spec, index);
   // Her model without a Simbody system, written over this thread's previous subject's (no
   // allocation): most tasks are still postures; a motion (a lift over time) gets the full
@@ -211,12 +218,13 @@ void run_subject(const CohortSpec& spec, const CohortOptions& options, const std
   std::shared_ptr<const Model> full;
   std::string model_error;
   try {
-    rebuild_subject_model(*default_model_source(), *default_subject_data(), cs.subject, thread_model);
-    rebuild_prepregnancy_model(*default_model_source(), cs.subject, thread_reference);  // for posture_at_stage
-    model = &thread_model;
+    rebuild_subject_model(*default_model_source(), *default_subject_data(), cs.subject, tm.model);
+    if (!tm.data || !tm.data->fits(tm.model)) tm.data = std::make_unique<Data>(tm.model);
+    model = &tm.model;
   } catch (const std::exception& e) {
     model_error = e.what();
   }
+  bool reference_built = false;  // her model before pregnancy, for the first adapted posture
   for (std::size_t t = 0; t < spec.tasks.size(); ++t) {
     CohortRow row;
     row.subject = index;
@@ -230,19 +238,24 @@ void run_subject(const CohortSpec& spec, const CohortOptions& options, const std
     try {
       const TaskInstance task = instantiate_task(*model, spec.tasks[t].task, cs.task_settings[t]);
       row.infant_mass_kg = task.infant_mass_kg;
-      // This thread's workspaces fit every subject's static models (same sizes).
-      if (!workspace || !workspace->fits(*model)) workspace = std::make_unique<Data>(*model);
-      if (!reference_workspace || !reference_workspace->fits(thread_reference))
-        reference_workspace = std::make_unique<Data>(thread_reference);
-      // Posed as analyze and run_task pose her (posture_at_stage): the same woman, the same numbers.
-      const Posture posture = posture_at_stage(*model, *workspace, thread_reference, *reference_workspace, task.posture,
-                                               *default_subject_data(), cs.subject);
+      // Posed as analyze and run_task pose her (posture_at_stage): the same woman, the same
+      // numbers; an adapted posture with this thread's models and workspaces.
+      const bool adapts = adapts_posture(task.posture, cs.subject);
+      if (adapts && !reference_built) {
+        rebuild_prepregnancy_model(*default_model_source(), cs.subject, tm.reference);
+        if (!tm.reference_data || !tm.reference_data->fits(tm.reference))
+          tm.reference_data = std::make_unique<Data>(tm.reference);
+        reference_built = true;
+      }
+      const Posture posture =
+          adapts ? adapt_posture(*model, *tm.data, tm.reference, *tm.reference_data, task.posture, *default_subject_data())
+                 : posture_at_stage(*model, *default_model_source(), task.posture, *default_subject_data(), cs.subject);
       const bool moving = posture.is_time_series();
       if (moving && !full) full = build_subject_model(*default_model_source(), *default_subject_data(), cs.subject);
       const Model& m = moving ? *full : *model;
       std::unique_ptr<Data> own;
       if (moving) own = std::make_unique<Data>(m);
-      Data& data = moving ? *own : *workspace;
+      Data& data = moving ? *own : *tm.data;
       RecruitmentOptions ro = options.recruitment;
       if (!moving && warm[t].size()) ro.warm_start = &warm[t];
       const PostureResult r = analyze_posture(m, data, posture, ro);
@@ -258,8 +271,7 @@ void run_subject(const CohortSpec& spec, const CohortOptions& options, const std
           row.max_risk_level = m.joints[d.joint].name;
         }
       row.extensor_demand = back_extensor_demand(m, r);
-      const bool beyond = std::any_of(r.frames.begin(), r.frames.end(),
-                                      [](const FrameResult& x) { return x.status != RecruitmentStatus::ok; });
+      const bool beyond = beyond_muscle_capacity(r);
       row.status = beyond ? "beyond" : "ok";
       if (beyond) row.reason = "reserve moments needed: beyond muscle capacity";
     } catch (const std::exception& e) {
@@ -351,8 +363,7 @@ std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& o
   std::string first_error;
   std::mutex error_mutex;
   auto worker = [&] {
-    Model thread_model, thread_reference;
-    std::unique_ptr<Data> workspace, reference_workspace;
+    ThreadModels tm;
     for (long k; !failed && (k = next++) < static_cast<long>(mine.size());) {
       const long c = mine[static_cast<std::size_t>(k)];
       const long begin = first + c * spec.chunk, end = std::min(last, begin + spec.chunk);
@@ -366,7 +377,7 @@ std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& o
           continue;
         }
         for (long i = begin; i < end; ++i) {
-          run_subject(spec, options, warm, i, thread_model, thread_reference, workspace, reference_workspace, out);
+          run_subject(spec, options, warm, i, tm, out);
           ++done;
         }
         if (!options.work_dir.empty()) write_files_atomically(options.work_dir, {{name, serialize_rows(out)}});

@@ -8,9 +8,21 @@ namespace spineload {
 
 namespace {
 
-// A static-only model: the poses from the joint rotations, as Simbody's Gimbal and Pin
-// would give them (body-fixed sequence about each coordinate's axis at the joint centre).
-void static_poses(const Model& model, Data& data) {
+// Sets the coordinates (q, and u from `qdot_rad_s`, or at rest when null) and the body
+// poses. A static-only model: the poses from the joint rotations, as Simbody's Gimbal and
+// Pin would give them (body-fixed sequence about each coordinate's axis at the joint centre).
+void set_state_and_poses(const Model& model, Data& data, const Eigen::VectorXd& q_rad,
+                         const Eigen::VectorXd* qdot_rad_s) {
+  for (std::size_t c = 0; c < model.coordinates.size(); ++c) {
+    const int i = model.coordinates[c].mb_index;
+    data.q[i] = q_rad[c];
+    data.u[i] = qdot_rad_s ? (*qdot_rad_s)[c] : 0.0;  // u = qdot for pin, gimbal and function-based joints
+  }
+  if (model.multibody) {
+    mb::set_state(*model.multibody, *data.ws, data.q, data.u);
+    mb::body_poses(*model.multibody, *data.ws, data.pose);
+    return;
+  }
   for (std::size_t b = 0; b < model.bodies.size(); ++b) {
     const Joint& joint = model.joints[b];
     Eigen::Isometry3d x = joint.parent_body < 0 ? Eigen::Isometry3d::Identity() : data.pose[joint.parent_body];
@@ -25,36 +37,15 @@ void static_poses(const Model& model, Data& data) {
 
 void forward_kinematics(const Model& model, Data& data, const Eigen::VectorXd& q_rad,
                         const Eigen::VectorXd& qdot_rad_s) {
-  for (std::size_t c = 0; c < model.coordinates.size(); ++c) {
-    const int i = model.coordinates[c].mb_index;
-    data.q[i] = q_rad[c];
-    data.u[i] = qdot_rad_s[c];  // u = qdot for pin, gimbal and function-based joints
-  }
-  if (!model.multibody) {
-    if (qdot_rad_s.squaredNorm() > 0)
-      throw std::logic_error("a static-only model analyses still postures only");
-    static_poses(model, data);
-    joint_jacobian(model, data);
-    return;
-  }
-  mb::set_state(*model.multibody, *data.ws, data.q, data.u);
-  mb::body_poses(*model.multibody, *data.ws, data.pose);
-  if (model.rotations_about_child_origin) joint_jacobian(model, data);
+  if (!model.multibody && qdot_rad_s.squaredNorm() > 0)
+    throw std::logic_error("a static-only model analyses still postures only");
+  set_state_and_poses(model, data, q_rad, &qdot_rad_s);
+  if (!model.multibody || model.rotations_about_child_origin) joint_jacobian(model, data);
   else mb::system_jacobian(*model.multibody, *data.ws, data.jacobian);
 }
 
 void body_poses(const Model& model, Data& data, const Eigen::VectorXd& q_rad) {
-  for (std::size_t c = 0; c < model.coordinates.size(); ++c) {
-    const int i = model.coordinates[c].mb_index;
-    data.q[i] = q_rad[c];
-    data.u[i] = 0;
-  }
-  if (!model.multibody) {
-    static_poses(model, data);
-    return;
-  }
-  mb::set_state(*model.multibody, *data.ws, data.q, data.u);
-  mb::body_poses(*model.multibody, *data.ws, data.pose);
+  set_state_and_poses(model, data, q_rad, nullptr);
 }
 
 void joint_jacobian(const Model& model, Data& data) {

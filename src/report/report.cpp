@@ -7,10 +7,12 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "common/errors.hpp"
+#include "io/csv.hpp"
 #include "io/results.hpp"
+#include "io/yaml_util.hpp"
+#include "loads/disc_loads.hpp"
 #include "report/svg_chart.hpp"
 
 namespace spineload::report {
@@ -20,15 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr double kActionLimit_N = 3400;  // NIOSH, as the engine's outputs use it
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw InputError(p.string(), 0, "", "cannot read the file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+ReferenceLine action_limit_line() { return {kNioshActionLimit_N, "NIOSH action limit 3400 N"}; }
 
 // A CSV file as the engine writes it: a header, commas, fields optionally in double quotes.
 struct Csv {
@@ -57,17 +51,6 @@ struct Csv {
     return v;
   }
 };
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (char ch : line) {
-    if (ch == '"') quoted = !quoted;
-    else if (ch == ',' && !quoted) out.emplace_back();
-    else if (ch != '\r') out.back() += ch;
-  }
-  return out;
-}
 
 // Streamed line by line; with `keep`, only those columns are stored (a million-row cohort
 // keeps three of its 25: 1.4 GB -> about 0.1 GB, measured).
@@ -145,7 +128,7 @@ class Builder {
   void analyze(const fs::path& p, const fs::path& dir) {
     json j;
     try {
-      j = json::parse(read_text(p));
+      j = json::parse(yaml::read_text_file(p.string()));
     } catch (const json::parse_error& e) {
       throw InputError(p.string(), 0, "", std::string("malformed JSON: ") + e.what());
     }
@@ -181,7 +164,7 @@ class Builder {
                         num(it->at("factor_of_risk").get<double>(), 2)});
       }
       c.series.push_back(s);
-      c.references.push_back({kActionLimit_N, "NIOSH action limit 3400 N"});
+      c.references.push_back(action_limit_line());
       figure("levels_" + slug(name), c);
       body += table({"level", "compression (N)", "AP shear (N)", "lateral shear (N)", "flexion moment (N m)", "factor of risk"},
                     rows);
@@ -265,7 +248,7 @@ class Builder {
         s.y.push_back(t.num(r, l5));
       }
       ch.series = {s};
-      ch.references.push_back({kActionLimit_N, "NIOSH action limit 3400 N"});
+      ch.references.push_back(action_limit_line());
       figure("day_tasks", ch);
       body += table(t.header, t.rows);
     }
@@ -286,7 +269,7 @@ class Builder {
     Chart ch = make_chart("L5/S1 compression of " + t.text(0, task) + " against " + t.text(0, param), t.text(0, param),
                           "L5/S1 compression (N)");
     ch.series = {s};
-    ch.references.push_back({kActionLimit_N, "NIOSH action limit 3400 N"});
+    ch.references.push_back(action_limit_line());
     figure("compare", ch);
     body += table(t.header, t.rows) + "</section>\n";
   }
@@ -314,7 +297,7 @@ class Builder {
         const std::size_t i = static_cast<std::size_t>(std::floor(h));
         return i + 1 < v.size() ? v[i] + (h - static_cast<double>(i)) * (v[i + 1] - v[i]) : v[i];
       };
-      const double over = std::count_if(v.begin(), v.end(), [](double x) { return x > kActionLimit_N; });
+      const double over = std::count_if(v.begin(), v.end(), [](double x) { return x > kNioshActionLimit_N; });
       rows.push_back({id, std::to_string(v.size()), std::to_string(failed[id]), num(q(0.05)), num(q(0.5)), num(q(0.95)),
                       num(100 * over / v.size(), 1)});
       // Histogram with a nice bin width, about 20 bins.
@@ -335,7 +318,7 @@ class Builder {
     body += table({"task", "subjects", "failed", "5 % (N)", "median (N)", "95 % (N)", "% over NIOSH action limit"}, rows);
     if (fs::exists(summary)) {
       out.inputs.push_back(summary.filename().string());
-      body += "<h3>Summary</h3><pre>" + xml_escape(read_text(summary)) + "</pre>\n";
+      body += "<h3>Summary</h3><pre>" + xml_escape(yaml::read_text_file(summary.string())) + "</pre>\n";
     }
     body += "</section>\n";
   }

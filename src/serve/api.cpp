@@ -130,13 +130,11 @@ json task_summary(const TaskRun& run) {
   const PostureResult& r = run.result;
   const FrameResult& f = r.frames[peak_l5s1_frame(r)];
   const DiscLoad& l5 = f.disc.front();
-  bool beyond = false;
-  for (const auto& fr : r.frames) beyond = beyond || fr.status != RecruitmentStatus::ok;
   return {{"L5_S1_compression_N", l5.compression_N},
           {"L5_S1_shear_ap_N", l5.shear_ap_N},
           {"L5_S1_factor_of_risk", l5.factor_of_risk},
           {"percent_of_NIOSH_action_limit", 100 * l5.compression_N / kNioshActionLimit_N},
-          {"beyond_muscle_capacity", beyond},
+          {"beyond_muscle_capacity", beyond_muscle_capacity(r)},
           {"extensor_demand", run.extensor_demand},
           {"infant_mass_kg", run.task.infant_mass_kg},
           {"status", status_name(f.status)}};
@@ -168,8 +166,6 @@ ApiResponse analyze(const json& body) {
   const std::string task = required_string(body, "task");
   const auto subject = read_subject(body);
   const auto settings = read_settings(body);
-  if (subject && !subject->stage)
-    throw BadRequest{"subject.stage", "the subject's stage (pregnant or postpartum) and week are needed"};
   const TaskRun run = run_task(task, settings, subject ? &*subject : nullptr, {});
   json j = results_json(*run.model, run.result);
   const std::size_t peak = peak_l5s1_frame(run.result);
@@ -210,8 +206,6 @@ ApiResponse timeline(const json& body) {
 ApiResponse compare(const json& body) {
   const std::string task = required_string(body, "task");
   const auto subject = read_subject(body);
-  if (subject && !subject->stage)
-    throw BadRequest{"subject.stage", "the subject's stage (pregnant or postpartum) and week are needed"};
   const auto settings = read_settings(body);
   const json& vary = member(body, "vary");
   if (!vary.is_object()) throw BadRequest{"vary", "required: {name, from, to, step}"};

@@ -51,10 +51,8 @@ TaskRun run_task(const std::string& id, const std::vector<std::string>& settings
   };
   // Her posture as `analyze` and `timeline` pose it (posture_at_stage): predicted postures
   // solved on her body, given ones adapted to her pregnant body.
-  std::shared_ptr<const Model> reference;
-  if (subject) reference = build_prepregnancy_model(*source, *subject, true);
   auto pose = [&] {
-    return subject ? posture_at_stage(*run.model, *reference, run.task.posture, *default_subject_data(), *subject)
+    return subject ? posture_at_stage(*run.model, *source, run.task.posture, *default_subject_data(), *subject)
                    : resolve_prediction(*run.model, run.task.posture);
   };
   run.model = make(true);
@@ -131,13 +129,11 @@ std::string compare_csv(const std::string& id, const std::string& parameter, con
       "lifting_index,status\n";
   for (std::size_t k = 0; k < runs.size(); ++k) {
     const auto& e = runs[k].indices;
-    bool beyond = false;
-    for (const auto& f : runs[k].result.frames) beyond = beyond || f.status != RecruitmentStatus::ok;
     s += fmt::format("{},{},{:.17g},{:.4f},{:.4f},{:.4f},{:.4f},{:.6f},{},{}\n", id, parameter, values[k],
                      e.l5s1_compression_N, e.percent_of_action_limit, e.l5s1_shear_N,
                      e.l5s1_compression_N - runs.front().indices.l5s1_compression_N, runs[k].extensor_demand,
                      e.niosh ? fmt::format("{:.4f}", e.niosh->lifting_index) : std::string(),
-                     beyond ? "beyond_muscle_capacity" : "ok");
+                     beyond_muscle_capacity(runs[k].result) ? "beyond_muscle_capacity" : "ok");
   }
   return s;
 }

@@ -8,27 +8,13 @@
 
 #include "analysis/analyze.hpp"
 #include "common/errors.hpp"
+#include "io/csv.hpp"
 #include "io/yaml_util.hpp"
 #include "model/embedded_data.hpp"
 
 namespace spineload {
 
 namespace {
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (char ch : line) {
-    if (ch == '"') quoted = !quoted;
-    else if (ch == ',' && !quoted) {
-      out.push_back(cur);
-      cur.clear();
-    } else if (ch != '\r') cur += ch;
-  }
-  out.push_back(cur);
-  return out;
-}
 
 std::string embedded_text(const std::string& name) {
   for (const auto& [n, text] : embedded::validation_files())

@@ -5,7 +5,7 @@ import { ApiError, getJson, post } from './api.js';
 import { dayChart, levelsChart, markStage, showDay, showLevels, showTimeline, showWhatIf, timelineChart,
          whatIfChart } from './charts.js';
 import { NIOSH_ACTION_LIMIT_N, compressionColour, riskColour } from './colours.js';
-import { stageLabel, stageOf, subjectOf } from './stage.js';
+import { PREGNANCY_WEEKS, stageLabel, stageOf, subjectOf } from './stage.js';
 import { SpineView } from './view3d.js';
 
 const $ = (id) => document.getElementById(id);
@@ -98,10 +98,10 @@ function settings() {
   return out;
 }
 
-function subject() {
-  return subjectOf({ height_m: Number(controls.height.value), mass_kg: Number(controls.mass.value),
-                     slider: Number(controls.stage.value), breastfeeding: controls.breastfeeding.checked,
-                     delivery: controls.delivery.value });
+// Her, as the controls say, at the slider's stage (or at another point of the slider).
+function subject(slider = Number(controls.stage.value)) {
+  return subjectOf({ height_m: Number(controls.height.value), mass_kg: Number(controls.mass.value), slider,
+                     breastfeeding: controls.breastfeeding.checked, delivery: controls.delivery.value });
 }
 
 function legend() {
@@ -172,9 +172,8 @@ function analyse() {
 }
 
 function timeline() {
-  const { stage, week, ...rest } = subjectOf({ height_m: Number(controls.height.value), mass_kg: Number(controls.mass.value),
-                                               slider: 41, breastfeeding: controls.breastfeeding.checked,
-                                               delivery: controls.delivery.value });
+  // Every stage of the year, with her postpartum fields (the timeline sets stage and week).
+  const { stage, week, ...rest } = subject(PREGNANCY_WEEKS + 1);
   return run('timeline', '/api/timeline', { subject: rest, task: controls.task.value, settings: settings(), step_weeks: 4 },
              (j) => { showTimeline(charts.timeline, j.points); $('timeline-summary').textContent = ''; });
 }
