@@ -62,25 +62,25 @@ TEST(Sampling, MeansAndSpreadsMatchTheSpecification) {
     EXPECT_LE(x, 45);
   }
   // Empirical percentiles are reproduced: the median of draws at the 50th value.
-  const Distribution emp = dist("{empirical: {percentiles: [5, 50, 95], values: [50, 70, 110]}}");
-  std::vector<double> xs;
-  for (int i = 0; i < n; ++i) {
-    SubjectRng rng(5, static_cast<std::uint64_t>(i));
-    xs.push_back(emp.sample(rng));
-  }
-  std::sort(xs.begin(), xs.end());
+  // n draws of a distribution, one stream per draw, sorted.
+  auto sorted_draws = [&](const Distribution& d) {
+    std::vector<double> v;
+    for (int i = 0; i < n; ++i) {
+      SubjectRng rng(5, static_cast<std::uint64_t>(i));
+      v.push_back(d.sample(rng));
+    }
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  const std::vector<double> xs =
+      sorted_draws(dist("{empirical: {percentiles: [5, 50, 95], values: [50, 70, 110]}}"));
   EXPECT_NEAR(xs[n / 2], 70, 0.5);
   EXPECT_NEAR(xs[n * 95 / 100], 110, 1.5);
   EXPECT_NEAR(xs[n * 5 / 100], 50, 1.0);
   // With bounds the tails are cut off, the percentiles inside barely move: the lower bound
   // 40 lies at z = -2.47 of the table, so 0.7 % of the mass was below it.
   const Distribution cut = dist("{empirical: {percentiles: [5, 50, 95], values: [50, 70, 110], min: 40, max: 150}}");
-  std::vector<double> cs;
-  for (int i = 0; i < n; ++i) {
-    SubjectRng rng(5, static_cast<std::uint64_t>(i));
-    cs.push_back(cut.sample(rng));
-  }
-  std::sort(cs.begin(), cs.end());
+  const std::vector<double> cs = sorted_draws(cut);
   EXPECT_GE(cs.front(), 40);
   EXPECT_LE(cs.back(), 150);
   EXPECT_NEAR(cs[n / 2], 70, 0.7);
