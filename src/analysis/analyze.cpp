@@ -4,6 +4,7 @@
 #include "dynamics/dynamics.hpp"
 #include "loads/disc_loads.hpp"
 #include "muscles/muscle_geometry.hpp"
+#include "muscles/passive_tissues.hpp"
 
 namespace spineload {
 
@@ -12,11 +13,12 @@ void analyze_frame(const Model& model, Data& data, const Posture& posture,
                    const Eigen::VectorXd& qddot, const RecruitmentOptions& options, std::optional<Support> support) {
   forward_kinematics(model, data, q, qdot);
   apply_loads(model, data, posture.loads);
-  data.contacts = posture.contacts;
+  data.contacts = touching_contacts(posture.contacts, data.pose);
   data.contact_force_N = Eigen::VectorXd::Zero(static_cast<int>(posture.contacts.size()));
   inverse_dynamics(model, data, qddot);
   passive_moments(model, data);
   muscle_geometry(model, data);
+  passive_tissues(model, data);
   recruit_muscles(model, data, options);
   disc_loads(model, data);
   balance(model, data, support.value_or(posture.support));
@@ -31,6 +33,8 @@ FrameResult snapshot(const Data& data, double t, Support support) {
   f.passive_Nm = data.passive_Nm;
   f.activation = data.activation;
   f.force_N = data.force_N;
+  f.muscle_passive_force_N = data.muscle_passive_force_N;
+  f.passive_element_force_N = data.passive_element_force_N;
   f.reserve_Nm = data.reserve_Nm;
   f.contact_force_N = data.contact_force_N;
   f.disc = data.disc;

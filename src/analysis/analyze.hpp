@@ -15,7 +15,9 @@ namespace spineload {
 struct FrameResult {
   double time_s = 0;
   Eigen::VectorXd q_rad, tau_Nm, passive_Nm;  // per coordinate
-  Eigen::VectorXd activation, force_N;        // per muscle
+  Eigen::VectorXd activation, force_N;        // per muscle (force_N: recruited, active)
+  Eigen::VectorXd muscle_passive_force_N;     // per muscle: stretched fibres' passive tension
+  Eigen::VectorXd passive_element_force_N;    // per ligament or fascia strand
   Eigen::VectorXd reserve_Nm;                 // per equilibrium coordinate
   Eigen::VectorXd contact_force_N;            // per posture contact (backrest)
   std::vector<DiscLoad> disc;                 // per spinal joint, bottom to top

@@ -44,12 +44,18 @@ void disc_loads(const Model& model, Data& data) {
     // Each crossing segment pulls its end above the joint towards the end below.
     const Eigen::Vector3d centre = data.pose[model.joints[joint].child_body].translation();
     Eigen::Vector3d f_muscle = Eigen::Vector3d::Zero(), m_muscle = Eigen::Vector3d::Zero();
-    for (const auto& c : model.joints[joint].crossings) {
-      const Eigen::Vector3d f = (c.sign * data.force_N[c.muscle]) * data.segment_dir[c.muscle][c.segment];
-      const Eigen::Vector3d& at = data.path_m[c.muscle][c.sign > 0 ? c.segment : c.segment + 1];
+    // Muscles pull with their recruited and passive force; ligaments and fascia likewise.
+    auto pull = [&](double tension, const Joint::Crossing& c, const std::vector<std::vector<Eigen::Vector3d>>& paths,
+                    const std::vector<std::vector<Eigen::Vector3d>>& dirs) {
+      if (tension == 0) return;
+      const Eigen::Vector3d f = (c.sign * tension) * dirs[c.muscle][c.segment];
       f_muscle += f;
-      m_muscle += (at - centre).cross(f);
-    }
+      m_muscle += (paths[c.muscle][c.sign > 0 ? c.segment : c.segment + 1] - centre).cross(f);
+    };
+    for (const auto& c : model.joints[joint].crossings)
+      pull(data.force_N[c.muscle] + data.muscle_passive_force_N[c.muscle], c, data.path_m, data.segment_dir);
+    for (const auto& c : model.joints[joint].passive_crossings)
+      pull(data.passive_element_force_N[c.muscle], c, data.passive_path_m, data.passive_segment_dir);
     // The joint pushes on the spine above with R so that everything on it balances.
     const Eigen::Vector3d reaction = -(f_load + f_muscle);
     const Eigen::Matrix3d frame = disc_frame(model, data, joint);

@@ -15,7 +15,15 @@ Data::Data(const Model& model) {
     path_m[m].resize(model.muscles[m].path.size());
     segment_dir[m].resize(model.muscles[m].path.size() - 1);
   }
-  length_m = activation = force_N = Eigen::VectorXd::Zero(nm);
+  length_m = activation = force_N = muscle_passive_force_N = Eigen::VectorXd::Zero(nm);
+  const auto ne = model.passive_elements.size();
+  passive_path_m.resize(ne);
+  passive_segment_dir.resize(ne);
+  for (std::size_t e = 0; e < ne; ++e) {
+    passive_path_m[e].resize(model.passive_elements[e].path.size());
+    passive_segment_dir[e].resize(model.passive_elements[e].path.size() - 1);
+  }
+  passive_length_m = passive_element_force_N = Eigen::VectorXd::Zero(static_cast<int>(ne));
   actuator_control = Eigen::VectorXd::Zero(static_cast<int>(model.actuators.size()));
   moment_arm_m = Eigen::MatrixXd::Zero(nc, nm);
   reserve_Nm = Eigen::VectorXd::Zero(static_cast<int>(model.equilibrium_coordinates.size()));
@@ -37,6 +45,9 @@ bool Data::fits(const Model& model) const {
     return false;
   for (std::size_t m = 0; m < nm; ++m)
     if (path_m[m].size() != model.muscles[m].path.size()) return false;
+  if (passive_path_m.size() != model.passive_elements.size()) return false;
+  for (std::size_t e = 0; e < passive_path_m.size(); ++e)
+    if (passive_path_m[e].size() != model.passive_elements[e].path.size()) return false;
   return true;
 }
 

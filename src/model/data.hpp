@@ -57,12 +57,19 @@ struct Data {
   std::vector<mb::SpatialForce> applied;      // gravity + external loads, about body origins
   std::vector<mb::SpatialForce> inertial;     // -(m a, I alpha + w x I w), about body origins
   Eigen::VectorXd tau_Nm;                     // required generalised force per coordinate
-  Eigen::VectorXd passive_Nm;                 // passive joint moment per coordinate
+  Eigen::VectorXd passive_Nm;                 // passive generalised force per coordinate: the joint's own
+                                              // stiffness (passive_moments), then passive tissues added
   // muscles
   std::vector<std::vector<Eigen::Vector3d>> path_m;  // path points in ground per muscle
   std::vector<std::vector<Eigen::Vector3d>> segment_dir;  // unit vector of each path segment
   Eigen::VectorXd length_m;                   // per muscle
   Eigen::MatrixXd moment_arm_m;               // coordinates x muscles: generalised force per N
+  // passive tissues (passive_tissues): ligaments and fascia along their paths, and the
+  // passive tension of stretched muscle fibres; their generalised forces are in passive_Nm
+  std::vector<std::vector<Eigen::Vector3d>> passive_path_m;  // per passive element
+  std::vector<std::vector<Eigen::Vector3d>> passive_segment_dir;
+  Eigen::VectorXd passive_length_m, passive_element_force_N;  // per passive element
+  Eigen::VectorXd muscle_passive_force_N;     // per muscle, beside the recruited force_N
   // recruitment
   std::vector<Contact> contacts;              // supports that push (set from the posture)
   Eigen::VectorXd contact_force_N;            // per contact, along its normal (>= 0)

@@ -127,9 +127,17 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     for (const auto& kv : root["stiffness_sets"]) {
       const std::string set = kv.first.as<std::string>();
       const std::string ctx = "stiffness_sets." + set;
-      yaml::check_keys(kv.second, {"flexion", "lateral_bending", "axial_rotation", "source"}, file, ctx);
+      yaml::check_keys(kv.second, {"flexion", "lateral_bending", "axial_rotation", "neutral_deg", "source", "neutral_source"},
+                       file, ctx);
       for (const char* dir : {"flexion", "lateral_bending", "axial_rotation"})
         sets[set][dir] = parse_direction(yaml::require(kv.second, dir, file, ctx), file, ctx + "." + dir);
+      // Where the unloaded motion segment rests, relative to relaxed standing (degrees).
+      if (const auto n = kv.second["neutral_deg"]) {
+        yaml::check_keys(n, {"flexion", "lateral_bending", "axial_rotation"}, file, ctx + ".neutral_deg");
+        for (const auto& d : n)
+          sets[set][d.first.as<std::string>()].neutral_rad =
+              yaml::as_double(d.second, file, ctx + ".neutral_deg." + d.first.as<std::string>());
+      }
     }
 
   for (const auto& j : yaml::require(root, "joints", file, "")) {
@@ -254,9 +262,148 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
   }
 }
 
+// A path of landmark points (plus offsets) on named bodies, as muscles and fascia give it.
+std::vector<ModelSource::PointSrc> parse_path(const YAML::Node& list, const std::string& file, const std::string& ctx,
+                                              const ModelSource& src) {
+  std::vector<ModelSource::PointSrc> path;
+  for (const auto& p : list) {
+    yaml::check_keys(p, {"body", "landmark", "offset_m"}, file, ctx + ".path");
+    ModelSource::PointSrc point;
+    point.body = yaml::as_string(yaml::require(p, "body", file, ctx + ".path"), file, ctx + ".path.body");
+    const auto body = std::find_if(src.bodies.begin(), src.bodies.end(),
+                                   [&](const auto& b) { return b.name == point.body; });
+    if (body == src.bodies.end())
+      throw InputError(file, yaml::line_of(p["body"]), ctx + ".path.body", "unknown body '" + point.body + "'");
+    const std::string mark = yaml::as_string(yaml::require(p, "landmark", file, ctx + ".path"), file, ctx + ".path.landmark");
+    auto it = body->landmarks.find(mark);
+    if (it == body->landmarks.end())
+      throw InputError(file, yaml::line_of(p["landmark"]), ctx + ".path.landmark", "body '" + point.body + "' has no landmark '" + mark + "'");
+    point.location_m = it->second;
+    if (p["offset_m"]) point.location_m += yaml::as_vector3(p["offset_m"], file, ctx + ".path.offset_m");
+    path.push_back(point);
+  }
+  if (path.size() < 2) throw InputError(file, yaml::line_of(list), ctx + ".path", "a path needs at least two points");
+  return path;
+}
+
+// Force-elongation curves of passive elements by name: strain breaks and stiffness per range.
+struct PassiveCurve {
+  std::vector<double> strain_breaks, stiffness_N_per_mm;
+};
+
+void parse_passive_elements(const YAML::Node& root, const std::string& file, ModelSource& src) {
+  const std::string ctx0 = "passive_elements";
+  yaml::check_keys(root, {"curves", "levels", "level_source", "ligaments", "strands", "source"}, file, ctx0);
+  std::map<std::string, PassiveCurve> curves;
+  for (const auto& kv : yaml::require(root, "curves", file, ctx0)) {
+    const std::string name = kv.first.as<std::string>();
+    const std::string ctx = ctx0 + ".curves." + name;
+    yaml::check_keys(kv.second, {"strain_breaks", "stiffness_N_per_mm", "source"}, file, ctx);
+    PassiveCurve c;
+    for (const auto& v : yaml::require(kv.second, "strain_breaks", file, ctx)) c.strain_breaks.push_back(yaml::as_double(v, file, ctx + ".strain_breaks"));
+    for (const auto& v : yaml::require(kv.second, "stiffness_N_per_mm", file, ctx))
+      c.stiffness_N_per_mm.push_back(yaml::as_double(v, file, ctx + ".stiffness_N_per_mm"));
+    bool ok = !c.strain_breaks.empty() && c.strain_breaks.size() == c.stiffness_N_per_mm.size() && c.strain_breaks[0] == 0;
+    for (std::size_t i = 0; ok && i < c.strain_breaks.size(); ++i)
+      ok = c.stiffness_N_per_mm[i] >= 0 && (i == 0 || c.strain_breaks[i] > c.strain_breaks[i - 1]);
+    if (!ok)
+      throw InputError(file, yaml::line_of(kv.second), ctx,
+                       "strain_breaks must start at 0 and rise, with one non-negative stiffness per break");
+    curves[name] = c;
+  }
+  auto element = [&](const YAML::Node& n, const std::string& ctx, ModelSource::PassiveSrc& e) {
+    e.group = yaml::as_string(yaml::require(n, "group", file, ctx), file, ctx + ".group");
+    const std::string curve = yaml::as_string(yaml::require(n, "curve", file, ctx), file, ctx + ".curve");
+    const auto it = curves.find(curve);
+    if (it == curves.end()) throw InputError(file, yaml::line_of(n["curve"]), ctx + ".curve", "unknown curve '" + curve + "'");
+    e.strain_breaks = it->second.strain_breaks;
+    e.stiffness_N_per_mm = it->second.stiffness_N_per_mm;
+    if (n["neutral_strain"]) e.neutral_strain = yaml::as_double(n["neutral_strain"], file, ctx + ".neutral_strain");
+    if (!(e.neutral_strain > -0.5 && e.neutral_strain < 0.5))
+      throw InputError(file, yaml::line_of(n), ctx + ".neutral_strain", "must lie between -0.5 and 0.5");
+  };
+  auto add = [&](ModelSource::PassiveSrc e, bool both_sides) {
+    if (!both_sides) {
+      src.passive_elements.push_back(e);
+      return;
+    }
+    ModelSource::PassiveSrc left = e;
+    for (auto& p : left.path) {
+      p.body = mirror_name(p.body);
+      p.location_m = mirror_point(p.location_m);
+    }
+    e.name += "_r";
+    left.name += "_l";
+    src.passive_elements.push_back(e);
+    src.passive_elements.push_back(left);
+  };
+  // Ligaments of one motion segment, repeated at every listed level: two points given in the
+  // level's disc frame (x anterior along the mid-plane, y along its normal, z to her right),
+  // the lower on the vertebra below, the upper on the vertebra above.
+  if (root["ligaments"]) {
+    std::vector<const ModelSource::JointSrc*> levels;
+    for (const auto& l : yaml::require(root, "levels", file, ctx0)) {
+      const std::string name = yaml::as_string(l, file, ctx0 + ".levels");
+      const auto j = std::find_if(src.joints.begin(), src.joints.end(), [&](const auto& x) { return x.name == name; });
+      if (j == src.joints.end() || !j->intervertebral)
+        throw InputError(file, yaml::line_of(l), ctx0 + ".levels", "'" + name + "' is not a spinal joint of the model");
+      levels.push_back(&*j);
+    }
+    for (const auto& n : root["ligaments"]) {
+      const std::string ctx = ctx0 + ".ligaments[" + (n["name"] ? n["name"].as<std::string>() : std::string("?")) + "]";
+      yaml::check_keys(n, {"name", "group", "curve", "neutral_strain", "below_m", "above_m", "both_sides", "source"}, file, ctx);
+      const std::string base = yaml::as_string(yaml::require(n, "name", file, ctx), file, ctx + ".name");
+      const Eigen::Vector3d below = yaml::as_vector3(yaml::require(n, "below_m", file, ctx), file, ctx + ".below_m");
+      const Eigen::Vector3d above = yaml::as_vector3(yaml::require(n, "above_m", file, ctx), file, ctx + ".above_m");
+      const bool both = n["both_sides"] && yaml::as_bool(n["both_sides"], file, ctx + ".both_sides");
+      for (const auto* j : levels) {
+        ModelSource::PassiveSrc e;
+        element(n, ctx, e);
+        e.name = base + "_" + j->name;
+        const double t = j->disc_tilt_deg * kDeg;
+        const Eigen::Vector3d anterior(std::cos(t), -std::sin(t), 0), normal(std::sin(t), std::cos(t), 0);
+        auto at = [&](const Eigen::Vector3d& d) { return Eigen::Vector3d(j->centre_m + d.x() * anterior + d.y() * normal + d.z() * Eigen::Vector3d::UnitZ()); };
+        e.path = {{j->parent, at(below)}, {j->child, at(above)}};
+        add(e, both);
+      }
+    }
+  }
+  // Elements with a path of their own across several levels (thoracolumbar fascia).
+  if (root["strands"])
+    for (const auto& n : root["strands"]) {
+      const std::string ctx = ctx0 + ".strands[" + (n["name"] ? n["name"].as<std::string>() : std::string("?")) + "]";
+      yaml::check_keys(n, {"name", "group", "curve", "neutral_strain", "path", "both_sides", "source"}, file, ctx);
+      ModelSource::PassiveSrc e;
+      element(n, ctx, e);
+      e.name = yaml::as_string(yaml::require(n, "name", file, ctx), file, ctx + ".name");
+      e.path = parse_path(yaml::require(n, "path", file, ctx), file, ctx, src);
+      add(e, n["both_sides"] && yaml::as_bool(n["both_sides"], file, ctx + ".both_sides"));
+    }
+  std::set<std::string> names;
+  for (const auto& e : src.passive_elements)
+    if (!names.insert(e.name).second) throw InputError(file, yaml::line_of(root), ctx0, "duplicate passive element '" + e.name + "'");
+}
+
 void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSource& src) {
-  yaml::check_keys(root, {"max_stress_Pa", "max_stress_source", "muscles", "sources"}, file, "");
+  yaml::check_keys(root, {"max_stress_Pa", "max_stress_source", "passive_fibres", "muscles", "passive_elements", "sources"},
+                   file, "");
   src.max_stress_Pa = yaml::as_double(yaml::require(root, "max_stress_Pa", file, ""), file, "max_stress_Pa");
+  // Passive tension of stretched fibres: Thelen's curve, per muscle group the fibres' share
+  // of the path length at the passive neutral.
+  std::map<std::string, double> fibre_fraction;
+  if (const auto pf = root["passive_fibres"]) {
+    const std::string ctx = "passive_fibres";
+    yaml::check_keys(pf, {"kshape_passive", "strain_at_max", "source", "groups", "groups_source"}, file, ctx);
+    src.passive_kshape = yaml::as_double(yaml::require(pf, "kshape_passive", file, ctx), file, ctx + ".kshape_passive");
+    src.passive_strain_at_max = yaml::as_double(yaml::require(pf, "strain_at_max", file, ctx), file, ctx + ".strain_at_max");
+    if (!(src.passive_kshape > 0) || !(src.passive_strain_at_max > 0))
+      throw InputError(file, yaml::line_of(pf), ctx, "kshape_passive and strain_at_max must be positive");
+    for (const auto& kv : yaml::require(pf, "groups", file, ctx)) {
+      const double f = yaml::as_double(kv.second, file, ctx + ".groups." + kv.first.as<std::string>());
+      if (!(f > 0 && f <= 1)) throw InputError(file, yaml::line_of(kv.second), ctx + ".groups." + kv.first.as<std::string>(), "a fibre fraction lies in (0, 1]");
+      fibre_fraction[kv.first.as<std::string>()] = f;
+    }
+  }
   std::set<std::string> names;
   for (const auto& m : yaml::require(root, "muscles", file, "")) {
     const std::string ctx = "muscles[" + (m["name"] ? m["name"].as<std::string>() : std::string("?")) + "]";
@@ -266,23 +413,8 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
     muscle.group = yaml::as_string(yaml::require(m, "group", file, ctx), file, ctx + ".group");
     muscle.pcsa_cm2 = yaml::as_double(yaml::require(m, "pcsa_cm2", file, ctx), file, ctx + ".pcsa_cm2");
     if (muscle.pcsa_cm2 <= 0) throw InputError(file, yaml::line_of(m["pcsa_cm2"]), ctx + ".pcsa_cm2", "must be positive");
-    for (const auto& p : yaml::require(m, "path", file, ctx)) {
-      yaml::check_keys(p, {"body", "landmark", "offset_m"}, file, ctx + ".path");
-      ModelSource::PointSrc point;
-      point.body = yaml::as_string(yaml::require(p, "body", file, ctx + ".path"), file, ctx + ".path.body");
-      const auto body = std::find_if(src.bodies.begin(), src.bodies.end(),
-                                     [&](const auto& b) { return b.name == point.body; });
-      if (body == src.bodies.end())
-        throw InputError(file, yaml::line_of(p["body"]), ctx + ".path.body", "unknown body '" + point.body + "'");
-      const std::string mark = yaml::as_string(yaml::require(p, "landmark", file, ctx + ".path"), file, ctx + ".path.landmark");
-      auto it = body->landmarks.find(mark);
-      if (it == body->landmarks.end())
-        throw InputError(file, yaml::line_of(p["landmark"]), ctx + ".path.landmark", "body '" + point.body + "' has no landmark '" + mark + "'");
-      point.location_m = it->second;
-      if (p["offset_m"]) point.location_m += yaml::as_vector3(p["offset_m"], file, ctx + ".path.offset_m");
-      muscle.path.push_back(point);
-    }
-    if (muscle.path.size() < 2) throw InputError(file, yaml::line_of(m), ctx + ".path", "a muscle path needs at least two points");
+    muscle.path = parse_path(yaml::require(m, "path", file, ctx), file, ctx, src);
+    if (const auto it = fibre_fraction.find(muscle.group); it != fibre_fraction.end()) muscle.fibre_fraction = it->second;
     const bool both = m["both_sides"] && yaml::as_bool(m["both_sides"], file, ctx + ".both_sides");
     if (both) {
       ModelSource::MuscleSrc left = mirrored(muscle);
@@ -296,6 +428,7 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
     if (!names.insert(src.muscles.back().name).second)
       throw InputError(file, yaml::line_of(m), ctx + ".name", "duplicate muscle name");
   }
+  if (root["passive_elements"]) parse_passive_elements(root["passive_elements"], file, src);
 }
 
 template <class T>
@@ -315,6 +448,7 @@ void resolve_structure(ModelSource& src) {
     for (auto& p : points) p.body_index = find_by_name(src.bodies, p.body);
   };
   for (auto& m : src.muscles) resolve(m.path);
+  for (auto& e : src.passive_elements) resolve(e.path);
   for (auto* v : {&src.standing_support, &src.seated_support, &src.kneeling_support, &src.backrest_contacts}) resolve(*v);
   for (auto& l : src.lying) {
     resolve(l.contacts);
@@ -325,6 +459,7 @@ void resolve_structure(ModelSource& src) {
   for (const Joint& j : reference->joints) {
     t->in_subtree.push_back(j.in_subtree);
     t->crossings.push_back(j.crossings);
+    t->passive_crossings.push_back(j.passive_crossings);
   }
   for (const Body& b : reference->bodies) t->ancestor_q.push_back(b.ancestor_q);
   src.topology = t;
@@ -338,6 +473,20 @@ int Model::coordinate_index(const std::string& n) const { return find_by_name(co
 int Model::rhythm_index(const std::string& n) const { return find_by_name(rhythms, n); }
 int Model::muscle_index(const std::string& n) const { return find_by_name(muscles, n); }
 int Model::frame_index(const std::string& n) const { return find_by_name(frames, n); }
+double PassiveElement::force_N(double length_m) const {
+  // Piecewise linear in elongation: each strain range adds its stiffness times the part of
+  // the elongation that falls in it.
+  const double elongation = length_m - slack_length_m;
+  double force = 0;
+  for (std::size_t k = 0; k < strain_breaks.size() && elongation > 0; ++k) {
+    const double from = strain_breaks[k] * slack_length_m;
+    const double to = k + 1 < strain_breaks.size() ? strain_breaks[k + 1] * slack_length_m : elongation;
+    if (elongation <= from) break;
+    force += stiffness_N_per_m[k] * (std::min(elongation, to) - from);
+  }
+  return force;
+}
+
 double Model::total_mass_kg() const {
   double m = 0;
   for (const auto& b : bodies) m += b.mass_kg;
@@ -391,6 +540,52 @@ void add_point_mass(Body& body, double mass, const Eigen::Vector3d& at, const Ei
   body.com_m = com;
 }
 
+// Body poses at the passive neutral (every coordinate at its joint's neutral angle), by the
+// same body-fixed rotation sequence the kinematics stage uses; the model stage cannot call
+// that stage, and only still poses of a handful of bodies are needed.
+std::vector<Eigen::Isometry3d> neutral_poses(const Model& model) {
+  std::vector<Eigen::Isometry3d> pose(model.bodies.size());
+  for (std::size_t b = 0; b < model.bodies.size(); ++b) {
+    const Joint& joint = model.joints[b];
+    Eigen::Isometry3d x = joint.parent_body < 0 ? Eigen::Isometry3d::Identity() : pose[joint.parent_body];
+    x.translate(joint.location_in_parent_m);
+    for (int c : joint.coordinates)
+      x.rotate(Eigen::AngleAxisd(model.coordinates[c].stiffness.neutral_rad, model.coordinates[c].axis));
+    pose[b] = x;
+  }
+  return pose;
+}
+
+double path_length_at(const std::vector<Eigen::Isometry3d>& pose, const std::vector<PathPoint>& path) {
+  double length = 0;
+  for (std::size_t k = 0; k + 1 < path.size(); ++k)
+    length += (pose[path[k + 1].body] * path[k + 1].location_m - pose[path[k].body] * path[k].location_m).norm();
+  return length;
+}
+
+// Rest lengths of passive tissues, set where the motion segments rest unloaded (the passive
+// neutral): a ligament is at its neutral strain there, a muscle's fibres at their optimal
+// length (passive fibre force starts beyond it).
+void set_passive_rest_lengths(const ModelSource& src, Model& model) {
+  if (model.passive_elements.empty() && std::none_of(src.muscles.begin(), src.muscles.end(),
+                                                     [](const auto& m) { return m.fibre_fraction > 0; }))
+    return;
+  const auto pose = neutral_poses(model);
+  for (std::size_t i = 0; i < model.passive_elements.size(); ++i)
+    model.passive_elements[i].slack_length_m =
+        path_length_at(pose, model.passive_elements[i].path) / (1 + src.passive_elements[i].neutral_strain);
+  for (std::size_t i = 0; i < model.muscles.size(); ++i) {
+    Muscle& m = model.muscles[i];
+    m.passive = src.muscles[i].fibre_fraction > 0;
+    if (!m.passive) continue;
+    const double length = path_length_at(pose, m.path);
+    m.tendon.optimal_fiber_length_m = src.muscles[i].fibre_fraction * length;
+    m.tendon.tendon_slack_length_m = length - m.tendon.optimal_fiber_length_m;
+    m.tendon.kshape_passive = src.passive_kshape;
+    m.tendon.fmax_muscle_strain = src.passive_strain_at_max;
+  }
+}
+
 double factor_for(const std::vector<std::pair<std::string, double>>& list, const std::string& key) {
   double f = 1;
   for (const auto& [k, v] : list)
@@ -420,15 +615,20 @@ void finish_model_topology(Model& model) {
     for (int a = b; a >= 0; a = model.joints[a].parent_body)
       for (int c : model.joints[a].coordinates) model.bodies[b].ancestor_q.push_back(model.coordinates[c].mb_index);
   }
-  for (auto& joint : model.joints)
-    for (std::size_t m = 0; m < model.muscles.size(); ++m) {
-      const auto& path = model.muscles[m].path;
-      for (std::size_t k = 0; k + 1 < path.size(); ++k) {
-        const bool a = path[k].body >= 0 && joint.in_subtree[path[k].body];
-        const bool b = path[k + 1].body >= 0 && joint.in_subtree[path[k + 1].body];
-        if (a != b) joint.crossings.push_back({static_cast<int>(m), static_cast<int>(k), a ? 1 : -1});
-      }
+  auto crossings = [](const Joint& joint, const std::vector<PathPoint>& path, int index, std::vector<Joint::Crossing>& out) {
+    for (std::size_t k = 0; k + 1 < path.size(); ++k) {
+      const bool a = path[k].body >= 0 && joint.in_subtree[path[k].body];
+      const bool b = path[k + 1].body >= 0 && joint.in_subtree[path[k + 1].body];
+      if (a != b) out.push_back({index, static_cast<int>(k), a ? 1 : -1});
     }
+  };
+  for (auto& joint : model.joints) {
+    joint.passive_crossings.clear();
+    for (std::size_t m = 0; m < model.muscles.size(); ++m)
+      crossings(joint, model.muscles[m].path, static_cast<int>(m), joint.crossings);
+    for (std::size_t e = 0; e < model.passive_elements.size(); ++e)
+      crossings(joint, model.passive_elements[e].path, static_cast<int>(e), joint.passive_crossings);
+  }
 }
 
 namespace {
@@ -542,6 +742,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
       coord.max_rad = c.max_deg * kDeg;
       coord.stiffness.positive_Nm_per_rad = c.stiffness_per_deg.positive_Nm_per_rad / kDeg;
       coord.stiffness.negative_Nm_per_rad = c.stiffness_per_deg.negative_Nm_per_rad / kDeg;
+      coord.stiffness.neutral_rad = c.stiffness_per_deg.neutral_rad * kDeg;
       joint.coordinates.push_back(static_cast<int>(nc++));
     }
     if (validate && j.coordinates.size() == 3) {
@@ -651,6 +852,20 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
       to_body(p, muscle.path[k]);
     }
   }
+  model.passive_elements.resize(src.passive_elements.size());
+  for (std::size_t i = 0; i < src.passive_elements.size(); ++i) {
+    const auto& e = src.passive_elements[i];
+    PassiveElement& el = model.passive_elements[i];
+    el.name = e.name;
+    el.group = e.group;
+    points(e.path, el.path);
+    el.strain_breaks = e.strain_breaks;
+    // Stiffness (EA / L) scales with the cross-section over the length.
+    el.stiffness_N_per_m.resize(e.stiffness_N_per_mm.size());
+    for (std::size_t k = 0; k < e.stiffness_N_per_mm.size(); ++k)
+      el.stiffness_N_per_m[k] = 1e3 * e.stiffness_N_per_mm[k] * pcsa_scale / s;
+  }
+  set_passive_rest_lengths(src, model);
   points(src.standing_support, model.standing_support);
   points(src.seated_support, model.seated_support);
   points(src.kneeling_support, model.kneeling_support);
@@ -670,6 +885,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     for (std::size_t j = 0; j < nb; ++j) {
       model.joints[j].in_subtree = src.topology->in_subtree[j];
       model.joints[j].crossings = src.topology->crossings[j];
+      model.joints[j].passive_crossings = src.topology->passive_crossings[j];
     }
     for (std::size_t b = 0; b < nb; ++b) model.bodies[b].ancestor_q = src.topology->ancestor_q[b];
   } else {

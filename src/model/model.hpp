@@ -30,12 +30,15 @@ struct Body {
   }
 };
 
-// Piecewise-linear passive moment: M = -k * q, k depending on the sign of q.
+// Piecewise-linear passive moment of the joint itself (disc and facets): M = -k (q - neutral),
+// k depending on the side of the neutral angle, where the unloaded motion segment rests.
 struct PassiveStiffness {
   double positive_Nm_per_rad = 0;
   double negative_Nm_per_rad = 0;
+  double neutral_rad = 0;
   double moment_Nm(double q_rad) const {
-    return -(q_rad >= 0 ? positive_Nm_per_rad : negative_Nm_per_rad) * q_rad;
+    const double d = q_rad - neutral_rad;
+    return -(d >= 0 ? positive_Nm_per_rad : negative_Nm_per_rad) * d;
   }
 };
 
@@ -73,6 +76,7 @@ struct Joint {
     int muscle, segment, sign;
   };
   std::vector<Crossing> crossings;
+  std::vector<Crossing> passive_crossings;  // the same for passive elements (`muscle` indexes them)
 };
 
 // A driver angle spread over coordinates by fixed ratios (spinal rhythm).
@@ -93,6 +97,20 @@ struct PathPoint {
   std::array<int, 3> moving_coordinate{-1, -1, -1};
   std::array<std::shared_ptr<const mb::JointFunction>, 3> moving_function;
   bool moves() const { return moving_coordinate[0] >= 0 || moving_coordinate[1] >= 0 || moving_coordinate[2] >= 0; }
+};
+
+// A passive tissue along a path (ligament, fascia): tension from its elongation beyond its
+// slack length, piecewise linear in strain (stiffness per strain range, as in vitro tests
+// report them). Its force loads the joints it crosses like a muscle's, but is not chosen by
+// the recruitment: it follows from the posture.
+struct PassiveElement {
+  std::string name;
+  std::string group;
+  std::vector<PathPoint> path;
+  double slack_length_m = 0;
+  std::vector<double> strain_breaks;       // ascending strains where the stiffness changes, first 0
+  std::vector<double> stiffness_N_per_m;   // per range, against elongation
+  double force_N(double length_m) const;
 };
 
 // OpenSim's CoordinateActuator: a generalised force control x optimal force on one coordinate
@@ -145,6 +163,9 @@ struct PathWrap {
   int first_point = -1, last_point = -1;
 };
 
+// Passive tension of a muscle's fibres when stretched (built-in muscles): Thelen's passive
+// force-length curve (tendon.kshape_passive, tendon.fmax_muscle_strain) over fibres of
+// tendon.optimal_fiber_length_m, slack at tendon.tendon_slack_length_m + that (rigid tendon).
 struct Muscle {
   std::string name;
   std::string group;
@@ -156,6 +177,7 @@ struct Muscle {
   double max_isometric_force_N = 0;  // given directly (imported); else PCSA x stress
   double min_activation = 0, max_activation = 1;  // OpenSim's min_control and max_control
   MuscleTendon tendon;
+  bool passive = false;            // stretched fibres pull (built-in muscles that declare it)
   double max_force_N() const { return max_isometric_force_N > 0 ? max_isometric_force_N : pcsa_m2 * max_stress_Pa; }
 };
 
@@ -234,6 +256,7 @@ struct Model {
   std::vector<Coordinate> coordinates;
   std::vector<Rhythm> rhythms;
   std::vector<Muscle> muscles;
+  std::vector<PassiveElement> passive_elements;  // ligaments and fascia (built-in model)
   std::vector<PathPoint> standing_support, seated_support, kneeling_support;
   std::array<LyingSupport, 4> lying;  // supine, prone, right side, left side
   const LyingSupport& lying_support(Support s) const {

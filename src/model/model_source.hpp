@@ -25,7 +25,7 @@ struct ModelSource {
     std::string name;
     Eigen::Vector3d axis = Eigen::Vector3d::UnitZ();
     double min_deg = 0, max_deg = 0;
-    PassiveStiffness stiffness_per_deg;  // N m per degree
+    PassiveStiffness stiffness_per_deg;  // N m per degree; neutral_rad in degrees here
   };
   struct JointSrc {
     std::string name, parent, child;
@@ -48,6 +48,15 @@ struct ModelSource {
     std::string name, group;
     double pcsa_cm2 = 0;
     std::vector<PointSrc> path;
+    double fibre_fraction = 0;  // fibres' share of the path length at the passive neutral; 0: no passive force
+  };
+  // A passive element: its path, and its force-elongation curve for the reference subject.
+  struct PassiveSrc {
+    std::string name, group;
+    std::vector<PointSrc> path;
+    std::vector<double> strain_breaks;
+    std::vector<double> stiffness_N_per_mm;
+    double neutral_strain = 0;  // strain at the passive neutral posture (prestrain; negative: slack)
   };
 
   std::string name;
@@ -59,10 +68,12 @@ struct ModelSource {
   } strength;
   Eigen::Vector3d gravity_m_s2 = Eigen::Vector3d(0, -9.80665, 0);
   double max_stress_Pa = 0;
+  double passive_kshape = 4, passive_strain_at_max = 0.6;  // Thelen's passive fibre curve
   std::vector<BodySrc> bodies;
   std::vector<JointSrc> joints;
   std::vector<RhythmSrc> rhythms;
   std::vector<MuscleSrc> muscles;
+  std::vector<PassiveSrc> passive_elements;
   std::vector<PointSrc> standing_support, seated_support, kneeling_support, backrest_contacts;
   struct LyingSrc {
     std::vector<std::pair<std::string, double>> orientation_deg;
@@ -76,6 +87,7 @@ struct ModelSource {
   struct Topology {
     std::vector<std::vector<char>> in_subtree;                // per joint
     std::vector<std::vector<Joint::Crossing>> crossings;      // per joint
+    std::vector<std::vector<Joint::Crossing>> passive_crossings;  // per joint
     std::vector<std::vector<int>> ancestor_q;                 // per body
   };
   std::shared_ptr<const Topology> topology;

@@ -9,4 +9,10 @@ namespace spineload {
 
 void muscle_geometry(const Model& model, Data& data);
 
+// A path of points fixed on bodies (no wraps): its points in ground, the unit direction of
+// each segment, and the generalised force of a unit tension along it added to `g`
+// (multibody q order). Returns the path length. Muscles and passive tissues share it.
+double straight_path(const Model& model, const Data& data, const std::vector<PathPoint>& path,
+                     std::vector<Eigen::Vector3d>& points, std::vector<Eigen::Vector3d>& dirs, Eigen::VectorXd& g);
+
 }  // namespace spineload

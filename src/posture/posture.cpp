@@ -98,6 +98,28 @@ Eigen::VectorXd resolve(const Model& model, const Settings& coords, const Settin
   return q;
 }
 
+// A pushing support at a point, with its friction cone's two sagittal edges when mu > 0.
+// `max_normal_N` bounds the push along the normal (each cone edge takes half of it).
+void add_contact(std::vector<Contact>& out, const std::string& label, int body, const Eigen::Vector3d& point,
+                 const Eigen::Vector3d& normal, double mu, const Eigen::Vector3d& plane_normal = Eigen::Vector3d::Zero(),
+                 double cushion_m = 0, double max_normal_N = INFINITY) {
+  if (mu <= 0) {
+    out.push_back({label, body, point, normal, plane_normal, cushion_m, max_normal_N});
+    return;
+  }
+  const Eigen::Vector3d tangent(-normal.y(), normal.x(), 0);
+  const double edge_max = 0.5 * max_normal_N * std::sqrt(1 + mu * mu);  // normal part of an edge: 1 / sqrt(1 + mu^2)
+  out.push_back({label + " (friction up)", body, point, (normal + mu * tangent).normalized(), plane_normal, cushion_m, edge_max});
+  out.push_back({label + " (friction down)", body, point, (normal - mu * tangent).normalized(), plane_normal, cushion_m, edge_max});
+}
+
+double friction_of(const YAML::Node& n, const std::string& file, const std::string& field, double fallback) {
+  if (!n["friction"]) return fallback;
+  const double mu = yaml::as_double(n["friction"], file, field + ".friction");
+  if (!(mu >= 0 && mu <= 1.5)) throw InputError(file, yaml::line_of(n["friction"]), field + ".friction", "expected 0 to 1.5");
+  return mu;
+}
+
 Eigen::Vector3d hand_grip_point(const Model& model, int hand_body) {
   // The grip is the hand's mass centre (de Leva's hand COM lies mid-palm).
   return model.bodies[hand_body].com_m;
@@ -106,8 +128,8 @@ Eigen::Vector3d hand_grip_point(const Model& model, int hand_body) {
 }  // namespace
 
 Posture parse_posture(const Model& model, const YAML::Node& root, const std::string& file) {
-  yaml::check_keys(root, {"name", "description", "support", "backrest", "rhythms", "coordinates", "loads", "frames",
-                          "smoothing_hz", "predict", "keyframes", "sample_hz"},
+  yaml::check_keys(root, {"name", "description", "support", "backrest", "arm_rest", "rhythms", "coordinates", "loads",
+                          "frames", "smoothing_hz", "predict", "keyframes", "sample_hz"},
                    file, "");
   Posture p;
   p.name = root["name"] ? yaml::as_string(root["name"], file, "name")
@@ -116,7 +138,7 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
   if (root["support"]) p.support = parse_support(root["support"], file, "support");
   if (root["backrest"]) {
     const YAML::Node b = root["backrest"];
-    yaml::check_keys(b, {"inclination_deg"}, file, "backrest");
+    yaml::check_keys(b, {"inclination_deg", "friction", "cushion_m"}, file, "backrest");
     if (p.support != Support::seated)
       throw InputError(file, yaml::line_of(b), "backrest", "a backrest needs support: seated");
     const double incl = yaml::as_double(yaml::require(b, "inclination_deg", file, "backrest"), file,
@@ -126,10 +148,42 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
                        "expected 0 (vertical) to 60 deg of recline");
     if (model.backrest_contacts.empty())
       throw InputError(file, yaml::line_of(b), "backrest", "the model defines no backrest contact points");
+    // [V secondary] static friction 0.5 between back and backrest, as AnyBody's seated
+    // validation models of Wilke's postures set it (AMMR SupportSettings); a padded
+    // backrest takes the points of her back within 2 cm of the plane that touches it [E].
+    const double mu = friction_of(b, file, "backrest", 0.5);
+    double cushion = 0.02;
+    if (b["cushion_m"]) {
+      cushion = yaml::as_double(b["cushion_m"], file, "backrest.cushion_m");
+      if (!(cushion >= 0 && cushion <= 0.1))
+        throw InputError(file, yaml::line_of(b["cushion_m"]), "backrest.cushion_m", "expected 0 to 0.1 m");
+    }
     // The backrest leans back by `incl`; it pushes along its normal, forwards and upwards.
     const Eigen::Vector3d normal(std::cos(incl * kDeg), std::sin(incl * kDeg), 0);
     for (const auto& c : model.backrest_contacts)
-      p.contacts.push_back({"backrest on " + model.bodies[c.body].name, c.body, c.location_m, normal});
+      add_contact(p.contacts, "backrest on " + model.bodies[c.body].name, c.body, c.location_m, normal, mu, normal, cushion);
+  }
+  if (root["arm_rest"]) {
+    // Her forearms rest on armrests or on her thighs, which push up at the forearm's mass
+    // centre; [V secondary] friction 0.2 as AMMR's armrests. A rest carries at most the
+    // arm's own weight: leaning on the arms to lift the trunk needs shoulder depressors,
+    // which the model (no shoulder muscles, arms posed) cannot weigh against the back's.
+    const YAML::Node a = root["arm_rest"];
+    yaml::check_keys(a, {"friction"}, file, "arm_rest");
+    if (p.support != Support::seated && p.support != Support::kneeling)
+      throw InputError(file, yaml::line_of(a), "arm_rest", "forearms rest only when seated or kneeling");
+    const double mu = friction_of(a, file, "arm_rest", 0.2);
+    for (const char* side : {"forearm_r", "forearm_l"}) {
+      const int b = model.body_index(side);
+      if (b < 0) throw InputError(file, yaml::line_of(a), "arm_rest", std::string("the model has no body '") + side + "'");
+      double arm_weight_N = 0;
+      for (const char* part : {"upper_arm", "forearm", "hand"}) {
+        const int k = model.body_index(std::string(part) + std::string(side).substr(7));  // "_r" or "_l"
+        if (k >= 0) arm_weight_N += model.bodies[k].mass_kg * model.gravity_m_s2.norm();
+      }
+      add_contact(p.contacts, std::string("rest under ") + side, b, model.bodies[b].com_m, Eigen::Vector3d::UnitY(), mu,
+                  Eigen::Vector3d::Zero(), 0, arm_weight_N);
+    }
   }
   std::vector<std::string> coord_names, rhythm_names;
   for (const auto& c : model.coordinates) coord_names.push_back(c.name);
@@ -328,6 +382,20 @@ Posture parse_posture_text(const Model& model, const std::string& text, const st
 
 Posture load_posture_file(const Model& model, const std::string& path) {
   return parse_posture_text(model, yaml::read_text_file(path), path);
+}
+
+std::vector<Contact> touching_contacts(const std::vector<Contact>& contacts, const std::vector<Eigen::Isometry3d>& pose) {
+  // The plane of each flat support rests against the rearmost of its points; a cushion lets
+  // the points within its depth touch too.
+  std::vector<Contact> out = contacts;
+  for (Contact& c : out) {
+    if (c.plane_normal.isZero()) continue;
+    double rearmost = INFINITY;
+    for (const Contact& o : contacts)
+      if (o.plane_normal == c.plane_normal) rearmost = std::min(rearmost, c.plane_normal.dot(pose[o.body] * o.point_m));
+    if (c.plane_normal.dot(pose[c.body] * c.point_m) > rearmost + c.cushion_m + 1e-12) c.normal.setZero();
+  }
+  return out;
 }
 
 std::vector<std::string> builtin_posture_names() {

@@ -3,6 +3,7 @@
 // Posture with every coordinate resolved in radians and range-checked, and its loads.
 #pragma once
 #include <Eigen/Core>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,12 +24,23 @@ struct ExternalLoad {
 
 // A support that can only push, along a fixed direction, at a point fixed on a body (a
 // backrest on her back). Its force is found with the muscle forces (recruitment stage).
+// With friction a contact is given as the two edges of its friction cone in the sagittal
+// plane (n +- mu t, each pushing only): exact for planar loads, a polyhedral cone otherwise.
 struct Contact {
   std::string label;
   int body = -1;
   Eigen::Vector3d point_m = Eigen::Vector3d::Zero();   // body frame
   Eigen::Vector3d normal = Eigen::Vector3d::UnitX();   // ground frame, unit, direction of push
+  // A flat support (backrest) touches only the points of her back within `cushion_m` of the
+  // rearmost one along `plane_normal`; the others are dropped frame by frame (analysis stage).
+  Eigen::Vector3d plane_normal = Eigen::Vector3d::Zero();  // zero: always in contact
+  double cushion_m = 0;
+  double max_force_N = INFINITY;  // the most it can push (an arm rest: the arm's weight)
 };
+
+// `contacts` at the current body poses (`pose`, ground frame): a flat support's points that
+// do not touch get a zero push direction, so they carry nothing (indices stay the posture's).
+std::vector<Contact> touching_contacts(const std::vector<Contact>& contacts, const std::vector<Eigen::Isometry3d>& pose);
 
 enum class LiftStrategy { stoop, semi_squat, squat, kneel };
 

@@ -63,7 +63,7 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
     // A contact pushes only; its tiny cost keeps the problem strictly convex without
     // making her hold herself up when a backrest can (500 N costs 2.5e-3).
     p.lower[nm + k] = 0;
-    p.upper[nm + k] = inf;
+    p.upper[nm + k] = data.contacts[k].max_force_N;
     p.power[nm + k] = 2;
     p.weight[nm + k] = 1e-8;
   }

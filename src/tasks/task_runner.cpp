@@ -18,7 +18,7 @@ namespace {
 
 // Back extensors: the groups that extend the lumbar spine.
 bool is_back_extensor(const std::string& group) {
-  return group == "erector_spinae" || group == "multifidus" || group == "interspinales";
+  return group == "erector_spinae" || group == "erector_spinae_thoracic" || group == "multifidus" || group == "interspinales";
 }
 
 }  // namespace

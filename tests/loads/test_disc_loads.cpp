@@ -57,7 +57,7 @@ TEST(DiscLoads, BackrestHoldsATrunkLeaningBack) {
   // the extensor cannot help, so the backrest (normal at 20 deg, lever 0.2000 m about the
   // joint) pushes 27.776 / 0.2 = 138.88 N and no reserve is needed.
   const auto m = test::test_model("one_joint");
-  const FrameResult f = test::analyze_text(*m, "support: seated\nbackrest: {inclination_deg: 20}\n"
+  const FrameResult f = test::analyze_text(*m, "support: seated\nbackrest: {inclination_deg: 20, friction: 0}\n"
                                                 "coordinates: {J_flexion: -20}\n").frames[0];
   ASSERT_EQ(f.contact_force_N.size(), 1);
   EXPECT_NEAR(f.contact_force_N[0], 138.88, 0.01);

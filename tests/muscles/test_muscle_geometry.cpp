@@ -42,7 +42,7 @@ TEST(MuscleGeometry, ErectorSpinaeExtendAndRectusAbdominisFlexesL4L5) {
   muscle_geometry(m, d);
   const int c = m.coordinate_index("L4_L5_flexion");
   // Female moment arms at L4/L5 are about 5-6 cm (erector spinae) and 8-9 cm (rectus).
-  EXPECT_LT(d.moment_arm_m(c, m.muscle_index("LTpt_lower_r")), -0.05);
+  EXPECT_LT(d.moment_arm_m(c, m.muscle_index("LTpT_T8_r")), -0.05);
   EXPECT_GT(d.moment_arm_m(c, m.muscle_index("RA_r")), 0.07);
 }
 

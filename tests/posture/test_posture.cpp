@@ -105,9 +105,29 @@ TEST(Posture, TimeSeriesNeedsIncreasingTimes) {
 TEST(Posture, BackrestNeedsASeatAndAPlausibleRecline) {
   EXPECT_EQ(parse_error("backrest: {inclination_deg: 20}\n").field(), "backrest");
   EXPECT_EQ(parse_error("support: seated\nbackrest: {inclination_deg: 80}\n").field(), "backrest.inclination_deg");
-  const Posture p = parse_posture_text(test::default_model(), "support: seated\nbackrest: {inclination_deg: 0}\n", "p.yaml");
-  ASSERT_EQ(p.contacts.size(), 2u);
+  const Posture p = parse_posture_text(test::default_model(), "support: seated\nbackrest: {inclination_deg: 0, friction: 0}\n", "p.yaml");
+  ASSERT_EQ(p.contacts.size(), test::default_model().backrest_contacts.size());
   EXPECT_NEAR(p.contacts[0].normal.x(), 1.0, 1e-12);
+}
+
+TEST(Posture, BackrestFrictionIsTheTwoEdgesOfItsCone) {
+  // Friction 0.5 on a vertical backrest: each point pushes along (1, +-0.5)/|..|, so the
+  // tangential push can reach half the normal one either way.
+  const Posture p = parse_posture_text(test::default_model(), "support: seated\nbackrest: {inclination_deg: 0}\n", "p.yaml");
+  ASSERT_EQ(p.contacts.size(), 2 * test::default_model().backrest_contacts.size());
+  EXPECT_NEAR(p.contacts[0].normal.y() / p.contacts[0].normal.x(), 0.5, 1e-12);
+  EXPECT_NEAR(p.contacts[1].normal.y() / p.contacts[1].normal.x(), -0.5, 1e-12);
+  EXPECT_EQ(p.contacts[0].plane_normal, Eigen::Vector3d::UnitX());
+}
+
+TEST(Posture, ArmRestCarriesAtMostTheArmsWeight) {
+  const Model& m = test::default_model();
+  const Posture p = parse_posture_text(m, "support: seated\narm_rest: {friction: 0}\n", "p.yaml");
+  ASSERT_EQ(p.contacts.size(), 2u);
+  const double arm_kg = m.bodies[m.body_index("upper_arm_r")].mass_kg + m.bodies[m.body_index("forearm_r")].mass_kg +
+                        m.bodies[m.body_index("hand_r")].mass_kg;
+  EXPECT_NEAR(p.contacts[0].max_force_N, arm_kg * 9.80665, 1e-9);
+  EXPECT_EQ(parse_error("arm_rest: {}\n").field(), "arm_rest");  // standing: nothing to rest on
 }
 
 TEST(Posture, KeyframesBlendIntoAMotion) {

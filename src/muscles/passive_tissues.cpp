@@ -1,0 +1,37 @@
+#include "muscles/passive_tissues.hpp"
+
+#include "muscles/muscle_geometry.hpp"
+#include "muscles/thelen2003.hpp"
+
+namespace spineload {
+
+void passive_tissues(const Model& model, Data& data) {
+  Eigen::VectorXd g = Eigen::VectorXd::Zero(model.num_q);  // unit-tension generalised force
+  Eigen::VectorXd total = Eigen::VectorXd::Zero(model.num_q);
+  for (std::size_t e = 0; e < model.passive_elements.size(); ++e) {
+    const PassiveElement& el = model.passive_elements[e];
+    g.setZero();
+    const double length = straight_path(model, data, el.path, data.passive_path_m[e], data.passive_segment_dir[e], g);
+    const double force = el.force_N(length);
+    data.passive_length_m[e] = length;
+    data.passive_element_force_N[e] = force;
+    if (force > 0) total += force * g;
+  }
+  // Stretched fibres pull like a muscle at that force (rigid tendon): the muscle stage's
+  // moment arms map it to generalised forces.
+  for (std::size_t m = 0; m < model.muscles.size(); ++m) {
+    const Muscle& mu = model.muscles[m];
+    double force = 0;
+    if (mu.passive) {
+      const double fibre = (data.length_m[m] - mu.tendon.tendon_slack_length_m) / mu.tendon.optimal_fiber_length_m;
+      if (fibre > 1) force = mu.max_force_N() * thelen2003::passive_force_length(mu.tendon, fibre);
+    }
+    data.muscle_passive_force_N[m] = force;
+    if (force > 0)
+      for (std::size_t c = 0; c < model.coordinates.size(); ++c)
+        total[model.coordinates[c].mb_index] += force * data.moment_arm_m(static_cast<int>(c), static_cast<int>(m));
+  }
+  for (std::size_t c = 0; c < model.coordinates.size(); ++c) data.passive_Nm[c] += total[model.coordinates[c].mb_index];
+}
+
+}  // namespace spineload
