@@ -112,6 +112,11 @@ std::size_t peak_l5s1_frame(const PostureResult& result) {
   return peak;
 }
 
+double intra_abdominal_pressure_kPa(const Model& model, const FrameResult& frame) {
+  if (model.abdominal_pressure_muscle < 0 || model.abdominal_pressure_area_m2 <= 0) return 0;
+  return 1e-3 * frame.force_N[model.abdominal_pressure_muscle] / model.abdominal_pressure_area_m2;
+}
+
 bool beyond_muscle_capacity(const PostureResult& result) {
   for (const FrameResult& f : result.frames)
     if (f.status != RecruitmentStatus::ok) return true;

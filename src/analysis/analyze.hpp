@@ -62,4 +62,9 @@ std::size_t peak_l5s1_frame(const PostureResult& result);
 // Whether any frame needed reserve moments (or failed): the muscles could not hold it all.
 bool beyond_muscle_capacity(const PostureResult& result);
 
+// The intra-abdominal pressure of a frame (the pressure actuator's push over its area), kPa;
+// 0 for a model without one.
+double intra_abdominal_pressure_kPa(const Model& model, const FrameResult& frame);
+inline constexpr double kMmHgPerKPa = 7.50062;
+
 }  // namespace spineload

@@ -21,15 +21,16 @@ double shown(double v, int decimals) {
 
 std::string frame_report(const Model& model, const PostureResult& r, const FrameResult& f) {
   std::string s;
-  s += fmt::format("  {:<7} {:>13} {:>11} {:>12} {:>10} {:>10} {:>11} {:>7}\n", "level", "compression_N",
-                   "shear_ap_N", "shear_lat_N", "flex_Nm", "lat_Nm", "torsion_Nm", "risk");
+  s += fmt::format("  {:<7} {:>13} {:>11} {:>12} {:>10} {:>10} {:>11} {:>7} {:>8}\n", "level", "compression_N",
+                   "shear_ap_N", "shear_lat_N", "flex_Nm", "lat_Nm", "torsion_Nm", "risk", "IDP_MPa");
   for (auto it = f.disc.rbegin(); it != f.disc.rend(); ++it)
-    s += fmt::format("  {:<7} {:>13.0f} {:>11.0f} {:>12.0f} {:>10.1f} {:>10.1f} {:>11.1f} {:>7.2f}\n",
+    s += fmt::format("  {:<7} {:>13.0f} {:>11.0f} {:>12.0f} {:>10.1f} {:>10.1f} {:>11.1f} {:>7.2f} {:>8}\n",
                      model.joints[it->joint].name, shown(it->compression_N, 0), shown(it->shear_ap_N, 0),
                      shown(it->shear_lateral_N, 0), shown(it->flexion_moment_Nm, 1),
-                     shown(it->lateral_moment_Nm, 1), shown(it->torsion_moment_Nm, 1), shown(it->factor_of_risk, 2));
+                     shown(it->lateral_moment_Nm, 1), shown(it->torsion_moment_Nm, 1), shown(it->factor_of_risk, 2),
+                     it->intradiscal_pressure_MPa > 0 ? fmt::format("{:.2f}", it->intradiscal_pressure_MPa) : "-");
   // Muscle forces as right/left pairs, only those carrying load.
-  s += "  (risk: factor of risk, compression / vertebral compressive strength)\n";
+  s += "  (risk: factor of risk, compression / vertebral compressive strength; IDP: intradiscal pressure)\n";
   s += fmt::format("  {:<14} {:>9} {:>9}   (muscle forces, N; others zero)\n", "muscle", "right", "left");
   std::map<std::string, std::pair<double, double>> pairs;
   std::vector<std::string> order;
@@ -54,6 +55,10 @@ std::string frame_report(const Model& model, const PostureResult& r, const Frame
                    100 * l5s1.compression_N / kNioshActionLimit_N, kNioshActionLimit_N);
   for (int k = 0; k < f.contact_force_N.size(); ++k)
     s += fmt::format("; {} {:.0f} N", r.contact_labels[k], f.contact_force_N[k]);
+  if (model.abdominal_pressure_muscle >= 0) {
+    const double kPa = intra_abdominal_pressure_kPa(model, f);
+    s += fmt::format("; intra-abdominal pressure {:.1f} kPa ({:.0f} mmHg)", kPa, kPa * kMmHgPerKPa);
+  }
   s += fmt::format("; centre of mass {} the base of support ({:+.3f} m)",
                    f.balance.com_over_support ? "over" : "NOT over", f.balance.margin_m);
   if (f.status == RecruitmentStatus::beyond_muscle_capacity) {

@@ -88,14 +88,21 @@ nlohmann::json results_json(const Model& model, const PostureResult& r) {
                         {"joint_lateral_moment_Nm", d.joint_lateral_moment_Nm},
                         {"joint_torsion_moment_Nm", d.joint_torsion_moment_Nm},
                         {"vertebral_strength_N", model.vertebral_strength_N[&d - f.disc.data()]},
-                        {"factor_of_risk", d.factor_of_risk}});
+                        {"factor_of_risk", d.factor_of_risk},
+                        {"intradiscal_pressure_MPa", d.intradiscal_pressure_MPa}});
     fr["levels"] = levels;
     json muscles = json::array();
     for (std::size_t m = 0; m < model.muscles.size(); ++m)
       muscles.push_back({{"name", model.muscles[m].name}, {"group", model.muscles[m].group},
                          {"force_N", f.force_N[m]}, {"activation", f.activation[m]},
+                         {"passive_force_N", f.muscle_passive_force_N.size() ? f.muscle_passive_force_N[m] : 0.0},
                          {"max_force_N", model.muscles[m].max_force_N()}});
     fr["muscles"] = muscles;
+    json tissues = json::array();
+    for (std::size_t e = 0; e < model.passive_elements.size(); ++e)
+      tissues.push_back({{"name", model.passive_elements[e].name}, {"group", model.passive_elements[e].group},
+                         {"force_N", f.passive_element_force_N[e]}});
+    fr["passive_tissues"] = tissues;
     json coords = json::array();
     for (std::size_t c = 0; c < model.coordinates.size(); ++c)
       coords.push_back({{"name", model.coordinates[c].name}, {"angle_deg", f.q_rad[c] * kRadToDeg},
@@ -123,6 +130,11 @@ nlohmann::json results_json(const Model& model, const PostureResult& r) {
                      {"L5_S1_compression_N", l5s1.compression_N},
                      {"L5_S1_percent_of_NIOSH_action_limit", 100 * l5s1.compression_N / kNioshActionLimit_N},
                      {"NIOSH_action_limit_N", kNioshActionLimit_N}};
+    if (model.abdominal_pressure_muscle >= 0) {
+      const double kPa = intra_abdominal_pressure_kPa(model, f);
+      fr["summary"]["intra_abdominal_pressure_kPa"] = kPa;
+      fr["summary"]["intra_abdominal_pressure_mmHg"] = kPa * kMmHgPerKPa;
+    }
     frames.push_back(fr);
   }
   j["frames"] = frames;
@@ -138,20 +150,21 @@ std::map<std::string, std::string> render_results(const Model& model, const Post
     const std::string who = r.subject + "," + r.stage + ",";
     std::string levels =
         "subject,stage,time_s,level,compression_N,shear_ap_N,shear_lateral_N,flexion_moment_Nm,lateral_moment_Nm,torsion_moment_Nm,"
-        "joint_flexion_moment_Nm,joint_lateral_moment_Nm,joint_torsion_moment_Nm,factor_of_risk\n";
-    std::string muscles = "subject,stage,time_s,muscle,group,force_N,activation,max_force_N\n";
+        "joint_flexion_moment_Nm,joint_lateral_moment_Nm,joint_torsion_moment_Nm,factor_of_risk,intradiscal_pressure_MPa\n";
+    std::string muscles = "subject,stage,time_s,muscle,group,force_N,activation,max_force_N,passive_force_N\n";
     std::string joints = "subject,stage,time_s,coordinate,angle_deg,net_moment_Nm,passive_moment_Nm,reserve_moment_Nm\n";
     for (const auto& f : r.frames) {
       for (const auto& d : f.disc)
-        levels += who + fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", num(f.time_s), model.joints[d.joint].name,
+        levels += who + fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", num(f.time_s), model.joints[d.joint].name,
                               num(d.compression_N), num(d.shear_ap_N), num(d.shear_lateral_N),
                               num(d.flexion_moment_Nm), num(d.lateral_moment_Nm), num(d.torsion_moment_Nm),
                               num(d.joint_flexion_moment_Nm), num(d.joint_lateral_moment_Nm),
-                              num(d.joint_torsion_moment_Nm), num(d.factor_of_risk));
+                              num(d.joint_torsion_moment_Nm), num(d.factor_of_risk), num(d.intradiscal_pressure_MPa));
       for (std::size_t m = 0; m < model.muscles.size(); ++m)
-        muscles += who + fmt::format("{},{},{},{},{},{}\n", num(f.time_s), model.muscles[m].name,
+        muscles += who + fmt::format("{},{},{},{},{},{},{}\n", num(f.time_s), model.muscles[m].name,
                                model.muscles[m].group, num(f.force_N[m]), num(f.activation[m]),
-                               num(model.muscles[m].max_force_N()));
+                               num(model.muscles[m].max_force_N()),
+                               num(f.muscle_passive_force_N.size() ? f.muscle_passive_force_N[m] : 0.0));
       for (std::size_t c = 0; c < model.coordinates.size(); ++c) {
         double reserve = 0;
         for (std::size_t k = 0; k < model.equilibrium_coordinates.size(); ++k)

@@ -76,6 +76,10 @@ void disc_loads(const Model& model, Data& data) {
     out.joint_torsion_moment_Nm = -m_joint.dot(normal);
     const double strength = k < model.vertebral_strength_N.size() ? model.vertebral_strength_N[k] : 0.0;
     out.factor_of_risk = strength > 0 ? std::max(0.0, out.compression_N) / strength : 0.0;
+    const double area = k < model.disc_area_m2.size() ? model.disc_area_m2[k] : 0.0;
+    out.intradiscal_pressure_MPa =
+        area > 0 ? model.disc_swelling_pressure_MPa + model.idp_correction_factor * std::max(0.0, out.compression_N) / area * 1e-6
+                 : 0.0;
   }
 }
 

@@ -29,6 +29,9 @@ struct DiscLoad {
   double joint_lateral_moment_Nm = 0;
   double joint_torsion_moment_Nm = 0;
   double factor_of_risk = 0;    // compression / vertebral compressive strength (0 if unknown)
+  // Nucleus pressure: the disc's swelling pressure plus the correction factor times the mean
+  // axial stress (compression over disc area); 0 where the model has no disc area.
+  double intradiscal_pressure_MPa = 0;
 };
 
 struct Balance {

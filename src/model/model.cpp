@@ -69,7 +69,8 @@ PassiveStiffness parse_direction(const YAML::Node& n, const std::string& file,
 
 void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSource& src) {
   yaml::check_keys(root, {"name", "reference_subject", "default_subject", "gravity_m_s2", "bodies",
-                          "stiffness_sets", "joints", "rhythms", "supports", "backrest_contacts", "lying", "vertebral_strength"},
+                          "stiffness_sets", "joints", "rhythms", "supports", "backrest_contacts", "lying", "vertebral_strength",
+                          "intradiscal_pressure"},
                    file, "");
   src.name = yaml::as_string(yaml::require(root, "name", file, ""), file, "name");
   const auto ref = yaml::require(root, "reference_subject", file, "");
@@ -91,6 +92,22 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     for (const auto& kv : yaml::require(v, "level_factors", file, c))
       src.strength.level_factors[kv.first.as<std::string>()] =
           yaml::as_double(kv.second, file, c + ".level_factors." + kv.first.as<std::string>());
+  }
+  if (const auto v = root["intradiscal_pressure"]) {
+    const std::string c = "intradiscal_pressure";
+    yaml::check_keys(v, {"correction_factor", "swelling_pressure_MPa", "disc_area_cm2", "source", "swelling_source",
+                         "area_source"},
+                     file, c);
+    src.idp.correction_factor = yaml::as_double(yaml::require(v, "correction_factor", file, c), file, c + ".correction_factor");
+    src.idp.swelling_pressure_MPa =
+        yaml::as_double(yaml::require(v, "swelling_pressure_MPa", file, c), file, c + ".swelling_pressure_MPa");
+    if (!(src.idp.correction_factor > 0) || !(src.idp.swelling_pressure_MPa >= 0))
+      throw InputError(file, yaml::line_of(v), c, "correction_factor must be positive and swelling_pressure_MPa not negative");
+    for (const auto& kv : yaml::require(v, "disc_area_cm2", file, c)) {
+      const double a = yaml::as_double(kv.second, file, c + ".disc_area_cm2." + kv.first.as<std::string>());
+      if (!(a > 0)) throw InputError(file, yaml::line_of(kv.second), c + ".disc_area_cm2." + kv.first.as<std::string>(), "must be positive");
+      src.idp.disc_area_cm2[kv.first.as<std::string>()] = a;
+    }
   }
   if (root["gravity_m_s2"]) src.gravity_m_s2 = yaml::as_vector3(root["gravity_m_s2"], file, "gravity_m_s2");
 
@@ -385,7 +402,8 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
 }
 
 void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSource& src) {
-  yaml::check_keys(root, {"max_stress_Pa", "max_stress_source", "passive_fibres", "muscles", "passive_elements", "sources"},
+  yaml::check_keys(root, {"max_stress_Pa", "max_stress_source", "passive_fibres", "muscles", "abdominal_pressure",
+                          "passive_elements", "sources"},
                    file, "");
   src.max_stress_Pa = yaml::as_double(yaml::require(root, "max_stress_Pa", file, ""), file, "max_stress_Pa");
   // Passive tension of stretched fibres: Thelen's curve, per muscle group the fibres' share
@@ -429,6 +447,25 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
       throw InputError(file, yaml::line_of(m), ctx + ".name", "duplicate muscle name");
   }
   if (root["passive_elements"]) parse_passive_elements(root["passive_elements"], file, src);
+  if (const auto ap = root["abdominal_pressure"]) {
+    const std::string ctx = "abdominal_pressure";
+    yaml::check_keys(ap, {"path", "area_cm2", "wall_radius_m", "wall_height_m", "transversus_pcsa_cm2", "diaphragm_max_kPa",
+                          "source", "diaphragm_source"},
+                     file, ctx);
+    ModelSource::PressureSrc p;
+    p.path = parse_path(yaml::require(ap, "path", file, ctx), file, ctx, src);
+    if (p.path.size() != 2) throw InputError(file, yaml::line_of(ap["path"]), ctx + ".path", "give two points: pelvic floor, diaphragm");
+    auto positive = [&](const char* key, double& out) {
+      out = yaml::as_double(yaml::require(ap, key, file, ctx), file, ctx + "." + key);
+      if (!(out > 0)) throw InputError(file, yaml::line_of(ap[key]), ctx + "." + key, "must be positive");
+    };
+    positive("area_cm2", p.area_cm2);
+    positive("wall_radius_m", p.wall_radius_m);
+    positive("wall_height_m", p.wall_height_m);
+    positive("transversus_pcsa_cm2", p.transversus_pcsa_cm2);
+    positive("diaphragm_max_kPa", p.diaphragm_max_kPa);
+    src.abdominal_pressure = p;
+  }
 }
 
 template <class T>
@@ -449,6 +486,7 @@ void resolve_structure(ModelSource& src) {
   };
   for (auto& m : src.muscles) resolve(m.path);
   for (auto& e : src.passive_elements) resolve(e.path);
+  if (src.abdominal_pressure) resolve(src.abdominal_pressure->path);
   for (auto* v : {&src.standing_support, &src.seated_support, &src.kneeling_support, &src.backrest_contacts}) resolve(*v);
   for (auto& l : src.lying) {
     resolve(l.contacts);
@@ -574,7 +612,7 @@ void set_passive_rest_lengths(const ModelSource& src, Model& model) {
   for (std::size_t i = 0; i < model.passive_elements.size(); ++i)
     model.passive_elements[i].slack_length_m =
         path_length_at(pose, model.passive_elements[i].path) / (1 + src.passive_elements[i].neutral_strain);
-  for (std::size_t i = 0; i < model.muscles.size(); ++i) {
+  for (std::size_t i = 0; i < src.muscles.size(); ++i) {
     Muscle& m = model.muscles[i];
     m.passive = src.muscles[i].fibre_fraction > 0;
     if (!m.passive) continue;
@@ -828,7 +866,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     for (std::size_t k = 0; k < from.size(); ++k) to_body(from[k], to[k]);
   };
   const double pcsa_scale = (mass_kg / src.reference_mass_kg) / s;
-  model.muscles.resize(src.muscles.size());
+  model.muscles.resize(src.muscles.size() + (src.abdominal_pressure ? 1 : 0));
   for (std::size_t i = 0; i < src.muscles.size(); ++i) {
     const auto& m = src.muscles[i];
     Muscle& muscle = model.muscles[i];
@@ -851,6 +889,30 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
           if (group == m.group) p.location_m += left ? mirror_point(shift) : shift;
       to_body(p, muscle.path[k]);
     }
+  }
+  model.abdominal_pressure_muscle = -1;
+  model.abdominal_pressure_area_m2 = 0;
+  if (src.abdominal_pressure) {
+    // The transversus on each side carries the hoop tension P R over the wall's height h, so
+    // its force F gives P = F / (R h) and the push P A: as a muscle of PCSA A / (R h) times
+    // the transversus PCSA (A / (R h) does not change with scale; the PCSA scales as any).
+    const auto& ap = *src.abdominal_pressure;
+    const int k = static_cast<int>(src.muscles.size());
+    Muscle& m = model.muscles[k];
+    m.name = "IAP";
+    m.group = "abdominal_pressure";
+    m.pushes = true;
+    // Its cost: both transversus sides at activation a, and the diaphragm, which must hold
+    // the same pressure against the open thorax, at P / Pdi,max = a Pmax / Pdi,max.
+    const double p_max_kPa = 1e-3 * ap.transversus_pcsa_cm2 * 1e-4 * src.max_stress_Pa / (ap.wall_radius_m * ap.wall_height_m);
+    m.cost_weight = 2 + std::pow(p_max_kPa / ap.diaphragm_max_kPa, 2);
+    m.passive = false;
+    m.pcsa_m2 = ap.transversus_pcsa_cm2 * 1e-4 * pcsa_scale * adj.trunk_strength_factor *
+                factor_for(adj.group_capacity, m.group) * (ap.area_cm2 * 1e-4) / (ap.wall_radius_m * ap.wall_height_m);
+    m.max_stress_Pa = src.max_stress_Pa;
+    points(ap.path, m.path);
+    model.abdominal_pressure_muscle = k;
+    model.abdominal_pressure_area_m2 = ap.area_cm2 * 1e-4 * s * s;
   }
   model.passive_elements.resize(src.passive_elements.size());
   for (std::size_t i = 0; i < src.passive_elements.size(); ++i) {
@@ -905,6 +967,14 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   const double base_kN =
       src.strength.reference_kN -
       src.strength.age_decline_kN_per_year * std::max(0.0, model.age_years - src.strength.reference_age_years);
+  // Disc areas scale as cross-sections do (volume over length, as muscle PCSA).
+  model.disc_area_m2.clear();
+  model.idp_correction_factor = src.idp.correction_factor;
+  model.disc_swelling_pressure_MPa = src.idp.swelling_pressure_MPa;
+  for (int j : model.spinal_joints) {
+    const auto it = src.idp.disc_area_cm2.find(model.joints[j].name);
+    model.disc_area_m2.push_back(it == src.idp.disc_area_cm2.end() ? 0.0 : it->second * 1e-4 * pcsa_scale);
+  }
   model.vertebral_strength_N.clear();
   for (int j : model.spinal_joints) {
     const auto it = src.strength.level_factors.find(model.joints[j].name);

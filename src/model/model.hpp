@@ -178,6 +178,12 @@ struct Muscle {
   double min_activation = 0, max_activation = 1;  // OpenSim's min_control and max_control
   MuscleTendon tendon;
   bool passive = false;            // stretched fibres pull (built-in muscles that declare it)
+  // Intra-abdominal pressure, recruited like a muscle: its "activation" is the transversus
+  // abdominis activation that pressurises the cavity, its force a push between pelvic floor
+  // and diaphragm (the path's two points); cost_weight counts both transversus sides and the
+  // diaphragm that holds the pressure.
+  bool pushes = false;
+  double cost_weight = 1;
   double max_force_N() const { return max_isometric_force_N > 0 ? max_isometric_force_N : pcsa_m2 * max_stress_Pa; }
 };
 
@@ -257,6 +263,8 @@ struct Model {
   std::vector<Rhythm> rhythms;
   std::vector<Muscle> muscles;
   std::vector<PassiveElement> passive_elements;  // ligaments and fascia (built-in model)
+  int abdominal_pressure_muscle = -1;  // the muscle that stands for intra-abdominal pressure
+  double abdominal_pressure_area_m2 = 0;  // where that pressure pushes (diaphragm, pelvic floor)
   std::vector<PathPoint> standing_support, seated_support, kneeling_support;
   std::array<LyingSupport, 4> lying;  // supine, prone, right side, left side
   const LyingSupport& lying_support(Support s) const {
@@ -269,6 +277,10 @@ struct Model {
   std::vector<PathPoint> backrest_contacts;  // points of her back a backrest can push on
   std::vector<int> spinal_joints;            // intervertebral joints, bottom to top
   std::vector<double> vertebral_strength_N;  // per spinal joint, for the factor of risk
+  // Intradiscal pressure = swelling pressure + correction factor x compression / disc area.
+  std::vector<double> disc_area_m2;          // per spinal joint; 0: no disc (no pressure reported)
+  double idp_correction_factor = 0;          // nucleus pressure over mean axial stress
+  double disc_swelling_pressure_MPa = 0;     // the unloaded disc's own pressure
   double age_years = 0;
   double lumbar_bmd_g_cm2 = 0;
   std::vector<int> equilibrium_coordinates;  // coordinates of spinal joints (muscle-balanced)

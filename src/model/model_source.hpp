@@ -5,6 +5,7 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,10 @@ struct ModelSource {
     double reference_kN = 0, reference_age_years = 20, age_decline_kN_per_year = 0, reference_bmd_g_cm2 = 1;
     std::map<std::string, double> level_factors;
   } strength;
+  struct PressureModelSrc {
+    double correction_factor = 0, swelling_pressure_MPa = 0;
+    std::map<std::string, double> disc_area_cm2;  // per spinal joint
+  } idp;
   Eigen::Vector3d gravity_m_s2 = Eigen::Vector3d(0, -9.80665, 0);
   double max_stress_Pa = 0;
   double passive_kshape = 4, passive_strain_at_max = 0.6;  // Thelen's passive fibre curve
@@ -74,6 +79,14 @@ struct ModelSource {
   std::vector<RhythmSrc> rhythms;
   std::vector<MuscleSrc> muscles;
   std::vector<PassiveSrc> passive_elements;
+  // Intra-abdominal pressure: the cavity between pelvic floor and diaphragm, pressurised by
+  // the transversus abdominis' hoop tension (P = T / R, Laplace, over the wall's height).
+  struct PressureSrc {
+    std::vector<PointSrc> path;  // pelvic floor, diaphragm: the line of the pressure's resultant
+    double area_cm2 = 0, wall_radius_m = 0, wall_height_m = 0, transversus_pcsa_cm2 = 0;
+    double diaphragm_max_kPa = 0;  // maximal transdiaphragmatic pressure: the diaphragm holds the pressure too
+  };
+  std::optional<PressureSrc> abdominal_pressure;
   std::vector<PointSrc> standing_support, seated_support, kneeling_support, backrest_contacts;
   struct LyingSrc {
     std::vector<std::pair<std::string, double>> orientation_deg;

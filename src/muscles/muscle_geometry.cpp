@@ -137,6 +137,11 @@ void muscle_geometry(const Model& model, Data& data) {
       length = general_path(model, data, muscle, g);
     }
     data.length_m[m] = length;
+    if (muscle.pushes) {
+      // A push between the path's ends: the unit tension's generalised force and directions reversed.
+      g = -g;
+      for (auto& d : data.segment_dir[m]) d = -d;
+    }
     for (int c = 0; c < nc; ++c) data.moment_arm_m(c, m) = g[model.coordinates[c].mb_index];
   }
 }

@@ -72,14 +72,14 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
     p.upper[m] = model.muscles[m].max_activation;
     if (options.objective == Objective::activation_squared) {
       p.power[m] = 2;
-      p.weight[m] = 1;
+      p.weight[m] = model.muscles[m].cost_weight;
     } else if (options.objective == Objective::activation_cubed) {
       p.power[m] = 3;
-      p.weight[m] = 1;
+      p.weight[m] = model.muscles[m].cost_weight;
     } else {
       // stress = activation * max stress; normalised by 1 MPa to keep the cost near 1
       p.power[m] = 3;
-      p.weight[m] = std::pow(model.muscles[m].max_stress_Pa / 1e6, 3);
+      p.weight[m] = model.muscles[m].cost_weight * std::pow(model.muscles[m].max_stress_Pa / 1e6, 3);
     }
   }
   for (int a = 0; a < na; ++a) {

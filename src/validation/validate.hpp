@@ -17,7 +17,10 @@ struct ValidationRow {
   bool skipped = false;
   std::string skip_reason;
   double model_L4_L5_compression_N = 0;
-  double model_ratio = 0;
+  double model_L4_L5_pressure_MPa = 0;  // the model's intradiscal pressure (swelling + factor x stress)
+  double model_ratio = 0;               // of compressions, as the data's README compares them
+  double model_pressure_ratio = 0;      // of the model's pressures, swelling pressure included
+  double pressure_difference = 0;       // (model MPa - measured MPa) / measured MPa
   double relative_difference = 0;  // (model - measured) / measured, of the ratios
   bool within_tolerance = false;
 };
