@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "analysis/analyze.hpp"
+#include "capacity/strength.hpp"
 #include "cohort/cohort.hpp"
 #include "cohort/distributed.hpp"
 #include "common/errors.hpp"
@@ -183,6 +184,11 @@ int main(int argc, char** argv) {
   model_cmd->require_subcommand(1);
   auto* info = model_cmd->add_subcommand("info", "bodies, coordinates and ranges, muscles");
   add_model_options(info, model_opts);
+  std::string strength_subject;
+  auto* strength_cmd = model_cmd->add_subcommand(
+      "strength", "the largest moment the muscles can produce at every spinal level, beside women's published strength");
+  add_model_options(strength_cmd, model_opts);
+  strength_cmd->add_option("--subject", strength_subject, "subject file: her muscles at her stage of pregnancy or postpartum");
   std::string import_file;
   bool import_report = false;
   auto* import_cmd = model_cmd->add_subcommand("import", "read an OpenSim model (.osim) and say what was imported");
@@ -484,6 +490,17 @@ int main(int argc, char** argv) {
       for (const auto& [name, _] : files) fmt::print("wrote {}/{}\n", dir, name);
     } else if (*info) {
       fmt::print("{}", format_model_info(*make_model(model_opts)));
+    } else if (*strength_cmd) {
+      std::shared_ptr<const Model> model;
+      if (strength_subject.empty()) {
+        model = make_model(model_opts);
+      } else {
+        if (model_opts.height_m > 0 || model_opts.mass_kg > 0)
+          throw InputError("", 0, "--height/--mass", "with --subject, height and mass come from the subject file");
+        const auto source = model_opts.directory.empty() ? default_model_source() : load_model_source(model_opts.directory);
+        model = build_subject_model(*source, *default_subject_data(), load_subject_file(strength_subject));
+      }
+      fmt::print("{}\n{}", kMechanicsNotice, format_strength(*model, trunk_strength(*model), trunk_strength_references()));
     } else if (*report_cmd) {
       const report::ReportOutput rep = report::build_report(report_dir);
       const std::filesystem::path out(report_out);

@@ -94,8 +94,11 @@ std::string export_osim(const Model& m, const std::string& description) {
   std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n";
   s += "<!-- Written by spineload: " + xml_escape(description) +
        ".\n     Not representable in OpenSim and left out: spinal rhythms (coupled drivers), passive joint stiffness,\n"
-       "     supports and contacts, vertebral strength. spineload's muscles are ideal force generators, written as\n"
-       "     PathActuators whose optimal force is the muscle's maximum force. -->\n";
+       "     passive tissues (ligaments, fascia, passive fibre tension), supports and contacts, vertebral strength.\n"
+       "     spineload's muscles are ideal force generators, written as PathActuators whose optimal force is the\n"
+       "     muscle's maximum force; the intra-abdominal pressure is a PathActuator that only pushes (controls at most\n"
+       "     0), its controls and force scaled by the square root of its cost weight so that OpenSim's static\n"
+       "     optimisation costs it as spineload does. -->\n";
   s += "<OpenSimDocument Version=\"40000\">\n";
   s += fmt::format("  <Model name=\"{}\">\n", m.name);
   s += "    <credits>spineload</credits>\n    <publications>see the data files of the model for every figure's source</publications>\n";
@@ -177,8 +180,13 @@ std::string export_osim(const Model& m, const std::string& description) {
     const bool physiology = !mu.tendon.type.empty() && mu.tendon.type != "PathActuator";
     const std::string type = physiology ? mu.tendon.type : "PathActuator";
     s += fmt::format("        <{} name=\"{}\">\n", type, mu.name);
-    s += fmt::format("          <min_control>{:.17g}</min_control>\n          <max_control>{:.17g}</max_control>\n",
-                     mu.min_activation, mu.max_activation);
+    // OpenSim costs every control alike: a cost weight w becomes controls sqrt(w) times the
+    // activation and an optimal force over sqrt(w) (the same force, the same cost). A pushing
+    // element has controls at most 0 (negative tension pushes along the path).
+    const double scale = physiology ? 1.0 : std::sqrt(mu.cost_weight);
+    const double lo = mu.pushes ? -mu.max_activation * scale : mu.min_activation * scale;
+    const double hi = mu.pushes ? -mu.min_activation * scale : mu.max_activation * scale;
+    s += fmt::format("          <min_control>{:.17g}</min_control>\n          <max_control>{:.17g}</max_control>\n", lo, hi);
     if (physiology) {
       s += fmt::format(
           "          <max_isometric_force>{:.17g}</max_isometric_force>\n"
@@ -197,7 +205,7 @@ std::string export_osim(const Model& m, const std::string& description) {
             mu.tendon.fmax_tendon_strain, mu.tendon.fmax_muscle_strain, mu.tendon.kshape_active,
             mu.tendon.kshape_passive, mu.tendon.af, mu.tendon.flen, mu.tendon.fv_extrapolation_threshold);
     } else {
-      s += fmt::format("          <optimal_force>{:.17g}</optimal_force>\n", mu.max_force_N());
+      s += fmt::format("          <optimal_force>{:.17g}</optimal_force>\n", mu.max_force_N() / scale);
     }
     s += "          <GeometryPath name=\"path\">\n            <PathPointSet>\n              <objects>\n";
     for (std::size_t k = 0; k < mu.path.size(); ++k) {

@@ -690,8 +690,17 @@ class Importer {
     // are exported as such): its optimal force plays the maximum isometric force.
     mu.max_isometric_force_N = r_.number(Reader::child_any(f, {"max_isometric_force", "optimal_force"}),
                                          name + ".max_isometric_force", 0);
-    mu.min_activation = std::max(0.0, r_.number(Reader::child(f, "min_control"), name + ".min_control", 0));
-    mu.max_activation = r_.number(Reader::child(f, "max_control"), name + ".max_control", 1);
+    const double min_control = r_.number(Reader::child(f, "min_control"), name + ".min_control", 0);
+    const double max_control = r_.number(Reader::child(f, "max_control"), name + ".max_control", 1);
+    mu.min_activation = std::max(0.0, min_control);
+    mu.max_activation = max_control;
+    // A PathActuator whose controls are at most 0 only pushes (spineload writes its
+    // intra-abdominal pressure so): a pushing element with the controls' magnitudes.
+    if (type == "PathActuator" && max_control <= 0 && min_control < max_control) {
+      mu.pushes = true;
+      mu.min_activation = -max_control;
+      mu.max_activation = -min_control;
+    }
     if (!(mu.max_activation > mu.min_activation))
       r_.fail(f, name + ".max_control", "max_control must exceed min_control");
     if (!(mu.max_isometric_force_N > 0)) r_.fail(f, name + ".max_isometric_force", "must be positive");

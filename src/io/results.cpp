@@ -89,7 +89,9 @@ nlohmann::json results_json(const Model& model, const PostureResult& r) {
                         {"joint_torsion_moment_Nm", d.joint_torsion_moment_Nm},
                         {"vertebral_strength_N", model.vertebral_strength_N[&d - f.disc.data()]},
                         {"factor_of_risk", d.factor_of_risk},
-                        {"intradiscal_pressure_MPa", d.intradiscal_pressure_MPa}});
+                        {"intradiscal_pressure_MPa", d.intradiscal_pressure_MPa},
+                        {"muscle_flexion_moment_Nm", d.muscle_flexion_moment_Nm},
+                        {"extensor_capacity_Nm", d.extensor_capacity_Nm}});
     fr["levels"] = levels;
     json muscles = json::array();
     for (std::size_t m = 0; m < model.muscles.size(); ++m)

@@ -76,6 +76,14 @@ void disc_loads(const Model& model, Data& data) {
     out.joint_torsion_moment_Nm = -m_joint.dot(normal);
     const double strength = k < model.vertebral_strength_N.size() ? model.vertebral_strength_N[k] : 0.0;
     out.factor_of_risk = strength > 0 ? std::max(0.0, out.compression_N) / strength : 0.0;
+    const int flexion = model.joints[joint].coordinates.front();
+    out.muscle_flexion_moment_Nm = 0;
+    out.extensor_capacity_Nm = 0;
+    for (std::size_t m = 0; m < model.muscles.size(); ++m) {
+      const double arm = data.moment_arm_m(flexion, static_cast<int>(m));
+      out.muscle_flexion_moment_Nm += data.force_N[m] * arm;
+      if (arm < 0) out.extensor_capacity_Nm -= model.muscles[m].max_force_N() * model.muscles[m].max_activation * arm;
+    }
     const double area = k < model.disc_area_m2.size() ? model.disc_area_m2[k] : 0.0;
     out.intradiscal_pressure_MPa =
         area > 0 ? model.disc_swelling_pressure_MPa + model.idp_correction_factor * std::max(0.0, out.compression_N) / area * 1e-6

@@ -32,6 +32,11 @@ struct DiscLoad {
   // Nucleus pressure: the disc's swelling pressure plus the correction factor times the mean
   // axial stress (compression over disc area); 0 where the model has no disc area.
   double intradiscal_pressure_MPa = 0;
+  // The muscles' flexion moment about the joint's flexion coordinate (negative: extension),
+  // and the most their extensors could give in this posture (every extensor at full
+  // activation): their ratio is the share of her maximal extension the posture asks.
+  double muscle_flexion_moment_Nm = 0;
+  double extensor_capacity_Nm = 0;
 };
 
 struct Balance {

@@ -12,6 +12,7 @@ std::string_view female_adult_model_yaml();
 std::string_view female_adult_muscles_yaml();
 std::string_view pregnancy_yaml();
 std::string_view fatigue_yaml();
+std::string_view trunk_strength_yaml();
 std::string_view infant_growth_yaml();
 std::string_view niosh_yaml();
 std::string_view task_library_yaml();

@@ -402,10 +402,15 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
 }
 
 void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSource& src) {
-  yaml::check_keys(root, {"max_stress_Pa", "max_stress_source", "passive_fibres", "muscles", "abdominal_pressure",
-                          "passive_elements", "sources"},
+  yaml::check_keys(root, {"max_stress_Pa", "max_stress_source", "resting_activation", "resting_activation_source",
+                          "passive_fibres", "muscles", "abdominal_pressure", "passive_elements", "sources"},
                    file, "");
   src.max_stress_Pa = yaml::as_double(yaml::require(root, "max_stress_Pa", file, ""), file, "max_stress_Pa");
+  if (root["resting_activation"]) {
+    src.resting_activation = yaml::as_double(root["resting_activation"], file, "resting_activation");
+    if (!(src.resting_activation >= 0 && src.resting_activation < 0.2))
+      throw InputError(file, yaml::line_of(root["resting_activation"]), "resting_activation", "expected 0 to 0.2");
+  }
   // Passive tension of stretched fibres: Thelen's curve, per muscle group the fibres' share
   // of the path length at the passive neutral.
   std::map<std::string, double> fibre_fraction;
@@ -450,7 +455,7 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
   if (const auto ap = root["abdominal_pressure"]) {
     const std::string ctx = "abdominal_pressure";
     yaml::check_keys(ap, {"path", "area_cm2", "wall_radius_m", "wall_height_m", "transversus_pcsa_cm2", "diaphragm_max_kPa",
-                          "source", "diaphragm_source"},
+                          "pelvic_floor_max_kPa", "source", "diaphragm_source", "pelvic_floor_source"},
                      file, ctx);
     ModelSource::PressureSrc p;
     p.path = parse_path(yaml::require(ap, "path", file, ctx), file, ctx, src);
@@ -464,6 +469,7 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
     positive("wall_height_m", p.wall_height_m);
     positive("transversus_pcsa_cm2", p.transversus_pcsa_cm2);
     positive("diaphragm_max_kPa", p.diaphragm_max_kPa);
+    positive("pelvic_floor_max_kPa", p.pelvic_floor_max_kPa);
     src.abdominal_pressure = p;
   }
 }
@@ -880,6 +886,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     muscle.pcsa_m2 = m.pcsa_cm2 * 1e-4 * pcsa_scale * adj.trunk_strength_factor *
                      factor_for(adj.group_capacity, m.group) * per_muscle;
     muscle.max_stress_Pa = src.max_stress_Pa;
+    muscle.min_activation = src.resting_activation;
     const bool left = m.name.size() > 2 && m.name.compare(m.name.size() - 2, 2, "_l") == 0;
     muscle.path.resize(m.path.size());
     for (std::size_t k = 0; k < m.path.size(); ++k) {
@@ -902,10 +909,11 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     m.name = "IAP";
     m.group = "abdominal_pressure";
     m.pushes = true;
-    // Its cost: both transversus sides at activation a, and the diaphragm, which must hold
-    // the same pressure against the open thorax, at P / Pdi,max = a Pmax / Pdi,max.
+    // Its cost: both transversus sides at activation a, and the diaphragm and pelvic floor,
+    // which must hold the same pressure above (against the open thorax) and below, at
+    // P / their maximal pressure = a Pmax / Pmax,muscle.
     const double p_max_kPa = 1e-3 * ap.transversus_pcsa_cm2 * 1e-4 * src.max_stress_Pa / (ap.wall_radius_m * ap.wall_height_m);
-    m.cost_weight = 2 + std::pow(p_max_kPa / ap.diaphragm_max_kPa, 2);
+    m.cost_weight = 2 + std::pow(p_max_kPa / ap.diaphragm_max_kPa, 2) + std::pow(p_max_kPa / ap.pelvic_floor_max_kPa, 2);
     m.passive = false;
     m.pcsa_m2 = ap.transversus_pcsa_cm2 * 1e-4 * pcsa_scale * adj.trunk_strength_factor *
                 factor_for(adj.group_capacity, m.group) * (ap.area_cm2 * 1e-4) / (ap.wall_radius_m * ap.wall_height_m);

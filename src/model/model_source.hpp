@@ -73,6 +73,7 @@ struct ModelSource {
   } idp;
   Eigen::Vector3d gravity_m_s2 = Eigen::Vector3d(0, -9.80665, 0);
   double max_stress_Pa = 0;
+  double resting_activation = 0;  // muscle tone: the least activation of a built-in muscle
   double passive_kshape = 4, passive_strain_at_max = 0.6;  // Thelen's passive fibre curve
   std::vector<BodySrc> bodies;
   std::vector<JointSrc> joints;
@@ -85,6 +86,7 @@ struct ModelSource {
     std::vector<PointSrc> path;  // pelvic floor, diaphragm: the line of the pressure's resultant
     double area_cm2 = 0, wall_radius_m = 0, wall_height_m = 0, transversus_pcsa_cm2 = 0;
     double diaphragm_max_kPa = 0;  // maximal transdiaphragmatic pressure: the diaphragm holds the pressure too
+    double pelvic_floor_max_kPa = 0;  // the most the pelvic floor muscles hold: they close the cavity below
   };
   std::optional<PressureSrc> abdominal_pressure;
   std::vector<PointSrc> standing_support, seated_support, kneeling_support, backrest_contacts;

@@ -14,26 +14,17 @@
 
 namespace spineload {
 
-namespace {
-
-// Back extensors: the groups that extend the lumbar spine.
-bool is_back_extensor(const std::string& group) {
-  return group == "erector_spinae" || group == "erector_spinae_thoracic" || group == "multifidus" || group == "interspinales";
-}
-
-}  // namespace
-
 double back_extensor_demand(const Model& m, const PostureResult& r) {
+  // The three-compartment trunk parameters were fitted to endurance at a share of maximal
+  // trunk torque, so the target load is the largest share, over the lumbar levels (T12/L1 to
+  // L5/S1), of the level's maximal extensor moment that the muscles must give there.
   double demand = 0;
-  for (const auto& f : r.frames) {
-    double force = 0, capacity = 0;
-    for (std::size_t k = 0; k < m.muscles.size(); ++k)
-      if (is_back_extensor(m.muscles[k].group)) {
-        force += f.force_N[k];
-        capacity += m.muscles[k].max_force_N();
-      }
-    demand = std::max(demand, capacity > 0 ? force / capacity : 0.0);
-  }
+  for (const auto& f : r.frames)
+    for (const DiscLoad& d : f.disc) {
+      const std::string& level = m.joints[d.joint].name;
+      if (level.front() != 'L' && level != "T12_L1") continue;
+      if (d.extensor_capacity_Nm > 0) demand = std::max(demand, -d.muscle_flexion_moment_Nm / d.extensor_capacity_Nm);
+    }
   return demand;
 }
 

@@ -18,7 +18,7 @@ struct TaskRun {
   TaskInstance task;
   PostureResult result;
   ErgonomicIndices indices;
-  double extensor_demand = 0;  // back extensors' force over their capacity (fraction of MVC)
+  double extensor_demand = 0;  // share of maximal lumbar extension the muscles give (peak level and frame)
 };
 
 // The back extensors' force over their capacity (fraction of MVC), highest over the frames.

@@ -21,7 +21,7 @@ TEST(Results, CsvHasARowPerLevelAndPerMuscle) {
   const std::string& levels = files.at("still_disc_loads.csv");
   EXPECT_EQ(levels.substr(0, levels.find('\n')),
             "subject,stage,time_s,level,compression_N,shear_ap_N,shear_lateral_N,flexion_moment_Nm,lateral_moment_Nm,torsion_moment_Nm,"
-            "joint_flexion_moment_Nm,joint_lateral_moment_Nm,joint_torsion_moment_Nm,factor_of_risk");
+            "joint_flexion_moment_Nm,joint_lateral_moment_Nm,joint_torsion_moment_Nm,factor_of_risk,intradiscal_pressure_MPa");
   EXPECT_EQ(count_lines(levels), 1 + 9);
   EXPECT_EQ(count_lines(files.at("still_muscles.csv")), 1 + static_cast<int>(m.muscles.size()));
   EXPECT_FALSE(files.count("still_disc_loads.sto"));  // a single frame writes .sto only on request

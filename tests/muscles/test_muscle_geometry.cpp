@@ -7,8 +7,9 @@
 namespace spineload {
 namespace {
 
-// The moment arm (generalised force per newton, from the Jacobian) must equal -dL/dq,
-// checked by central differences of the path length on the default model.
+// The moment arm (generalised force per newton, from the Jacobian) must equal -dL/dq (+dL/dq
+// for the intra-abdominal pressure, which pushes), checked by central differences of the
+// path length on the default model.
 TEST(MuscleGeometry, MomentArmsEqualMinusLengthDerivative) {
   const Model& m = test::default_model();
   Data d(m);
@@ -30,7 +31,8 @@ TEST(MuscleGeometry, MomentArmsEqualMinusLengthDerivative) {
     muscle_geometry(m, d);
     const Eigen::VectorXd lm = d.length_m;
     for (int k = 0; k < static_cast<int>(m.muscles.size()); ++k)
-      EXPECT_NEAR(arms(c, k), -(lp[k] - lm[k]) / (2 * h), 1e-7) << m.coordinates[c].name << " " << m.muscles[k].name;
+      EXPECT_NEAR(arms(c, k), (m.muscles[k].pushes ? 1 : -1) * (lp[k] - lm[k]) / (2 * h), 1e-7)
+          << m.coordinates[c].name << " " << m.muscles[k].name;
   }
 }
 

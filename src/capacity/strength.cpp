@@ -1,0 +1,189 @@
+#include "capacity/strength.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+
+#include "dynamics/dynamics.hpp"
+#include "io/yaml_util.hpp"
+#include "model/data.hpp"
+#include "model/embedded_data.hpp"
+#include "muscles/muscle_geometry.hpp"
+#include "muscles/passive_tissues.hpp"
+#include "posture/posture.hpp"
+#include "recruitment/recruitment.hpp"
+
+namespace spineload {
+
+namespace {
+
+// One isometric test at spinal level `k` (index into model.spinal_joints): the body below the
+// level held by the apparatus (its levels' equations left to the fixation), a pad on the
+// upper thorax (the head for the neck's levels) loaded in direction d with `magnitude`
+// newtons (a couple of that many newton metres for axial rotation). True when the muscles
+// hold every level from k up without reserves.
+struct StrengthTest {
+  const Model& model;
+  Data data;
+  RecruitmentOptions options;
+  explicit StrengthTest(const Model& m) : model(m), data(m) {}
+
+  // The pad rests on the trunk segment just above the level's region: the lower thorax for
+  // the lumbar levels (the rib cage moves as one in such a test; the model's mid-thoracic
+  // joint would otherwise ask the rectus, which spans it, to bend the chest), the upper thorax
+  // for the mid-thoracic level, the head for the neck.
+  int pad_body(std::size_t k) const {
+    const std::string& name = model.joints[model.spinal_joints[k]].name;
+    if (name == "C7_T1" || name == "C0_C1") return model.body_index("head");
+    if (name == "T6_T7") return model.body_index("upper_thorax");
+    return model.body_index("lower_thorax");
+  }
+
+  std::vector<ExternalLoad> pad_loads(std::size_t k, std::size_t d, double magnitude) const {
+    const int body = pad_body(k);
+    const Eigen::Vector3d at = model.bodies[body].com_m;
+    if (d < 2)  // extension: she pushes back against a pad that pushes her forward
+      return {{"pad", body, at, Eigen::Vector3d(d == 0 ? magnitude : -magnitude, 0, 0)}};
+    if (d < 4)  // right bending: the pad pushes her left
+      return {{"pad", body, at, Eigen::Vector3d(0, 0, d == 2 ? -magnitude : magnitude)}};
+    // Axial rotation: a horizontal couple about the vertical through the pad, 0.1 m arms.
+    const double f = magnitude / 0.2, sign = d == 4 ? 1.0 : -1.0;
+    return {{"pad", body, at + Eigen::Vector3d(0, 0, 0.1), Eigen::Vector3d(sign * f, 0, 0)},
+            {"pad", body, at - Eigen::Vector3d(0, 0, 0.1), Eigen::Vector3d(-sign * f, 0, 0)}};
+  }
+
+  bool holds(std::size_t k, std::size_t d, double magnitude) {
+    const Eigen::VectorXd zero = Eigen::VectorXd::Zero(static_cast<int>(model.coordinates.size()));
+    forward_kinematics(model, data, zero, zero);
+    apply_loads(model, data, pad_loads(k, d, magnitude));
+    data.contacts.clear();
+    data.contact_force_N.resize(0);
+    inverse_dynamics(model, data, zero);
+    passive_moments(model, data);
+    muscle_geometry(model, data);
+    passive_tissues(model, data);
+    const SeparableProblem all = recruitment_problem(model, data, options);
+    // Levels below the one tested are held by the apparatus, and those above the pad carry
+    // only their own weight: only the levels from the tested one up to the pad are asked,
+    // so the problem keeps their equations (and reserves) alone.
+    const int pad = pad_body(k);
+    const int n_free = all.num_variables() - all.num_constraints();  // muscles, contacts, actuators
+    std::vector<int> rows;
+    for (std::size_t r = 0; r < model.equilibrium_coordinates.size(); ++r) {
+      const int joint = model.coordinates[model.equilibrium_coordinates[r]].joint;
+      const auto pos = std::find(model.spinal_joints.begin(), model.spinal_joints.end(), joint) - model.spinal_joints.begin();
+      if (static_cast<std::size_t>(pos) >= k && model.joints[joint].in_subtree[pad]) rows.push_back(static_cast<int>(r));
+    }
+    const int m = static_cast<int>(rows.size());
+    SeparableProblem p;
+    p.A = Eigen::MatrixXd::Zero(m, n_free + m);
+    p.b.resize(m);
+    p.weight.resize(n_free + m);
+    p.lower.resize(n_free + m);
+    p.upper.resize(n_free + m);
+    p.power.resize(n_free + m);
+    p.weight.head(n_free) = all.weight.head(n_free);
+    p.lower.head(n_free) = all.lower.head(n_free);
+    p.upper.head(n_free) = all.upper.head(n_free);
+    p.power.head(n_free) = all.power.head(n_free);
+    for (int i = 0; i < m; ++i) {
+      p.A.row(i).head(n_free) = all.A.row(rows[i]).head(n_free);
+      p.A(i, n_free + i) = 1;
+      p.b[i] = all.b[rows[i]];
+      p.weight[n_free + i] = all.weight[n_free + rows[i]];
+      p.lower[n_free + i] = all.lower[n_free + rows[i]];
+      p.upper[n_free + i] = all.upper[n_free + rows[i]];
+      p.power[n_free + i] = all.power[n_free + rows[i]];
+    }
+    const SolveResult res = solve_fast(p, nullptr);
+    if (!res.converged) return false;
+    // Held as analyses judge it: no reserve beyond the beyond-capacity threshold.
+    for (int i = 0; i < m; ++i) {
+      const double net = std::abs(data.tau_Nm[model.equilibrium_coordinates[rows[i]]]);
+      if (std::abs(res.x[n_free + i]) > std::max(options.reserve_threshold_Nm, options.reserve_threshold_fraction * net))
+        return false;
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+std::vector<LevelStrength> trunk_strength(const Model& model) {
+  StrengthTest test(model);
+  std::vector<LevelStrength> out;
+  for (std::size_t k = 0; k < model.spinal_joints.size(); ++k) {
+    LevelStrength s;
+    s.joint = model.spinal_joints[k];
+    for (std::size_t d = 0; d < kStrengthDirections.size(); ++d) {
+      // The largest pad load held, by bisection (holding is monotone in the load).
+      double lo = 0, hi = 50;
+      while (test.holds(k, d, hi) && hi < 1e5) lo = hi, hi *= 2;
+      for (int it = 0; it < 40 && hi - lo > 0.05; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        (test.holds(k, d, mid) ? lo : hi) = mid;
+      }
+      // The moment that load makes at the level tested (about the joint centre).
+      double moment = lo;
+      if (d < 4) {
+        const Eigen::VectorXd zero = Eigen::VectorXd::Zero(static_cast<int>(model.coordinates.size()));
+        body_poses(model, test.data, zero);
+        const Eigen::Vector3d pad = test.data.pose[test.pad_body(k)] * model.bodies[test.pad_body(k)].com_m;
+        moment = lo * (pad.y() - test.data.pose[model.joints[s.joint].child_body].translation().y());
+      }
+      s.max_moment_Nm[d] = moment;
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<StrengthReference> trunk_strength_references() {
+  const std::string file = "capacity/trunk_strength.yaml";
+  const YAML::Node root = yaml::parse(std::string(embedded::trunk_strength_yaml()), file);
+  std::vector<StrengthReference> out;
+  for (const auto& r : yaml::require(root, "references", file, "")) {
+    StrengthReference s;
+    s.level = yaml::as_string(yaml::require(r, "level", file, "references"), file, "references.level");
+    s.direction = yaml::as_string(yaml::require(r, "direction", file, "references"), file, "references.direction");
+    s.min_Nm = yaml::as_double(yaml::require(r, "min_Nm", file, "references"), file, "references.min_Nm");
+    s.max_Nm = yaml::as_double(yaml::require(r, "max_Nm", file, "references"), file, "references.max_Nm");
+    s.evidence = yaml::as_string(yaml::require(r, "evidence", file, "references"), file, "references.evidence");
+    s.source = yaml::as_string(yaml::require(r, "source", file, "references"), file, "references.source");
+    out.push_back(s);
+  }
+  return out;
+}
+
+std::string format_strength(const Model& model, const std::vector<LevelStrength>& strength,
+                            const std::vector<StrengthReference>& references) {
+  std::string s = fmt::format(
+      "Maximal voluntary moment at each spinal level, upright, N m ({:.3f} m, {:.1f} kg), as an isometric test finds it:\n"
+      "the body below the level held, a pad on the lower thorax for the lumbar levels (upper thorax for T6/T7, head for\n"
+      "the neck), the largest pad load her muscles hold with every level up to the pad in equilibrium, no reserve.\n\n",
+      model.height_m, model.mass_kg);
+  s += fmt::format("  {:<7}", "level");
+  for (const char* d : kStrengthDirections) s += fmt::format(" {:>11}", std::string(d).substr(0, 11));
+  s += "\n";
+  for (auto it = strength.rbegin(); it != strength.rend(); ++it) {
+    s += fmt::format("  {:<7}", model.joints[it->joint].name);
+    for (double m : it->max_moment_Nm) s += fmt::format(" {:>11.0f}", m);
+    s += "\n";
+  }
+  s += "\nAgainst women's published strength:\n";
+  s += fmt::format("  {:<7} {:<22} {:>8} {:>15} {:>4}  {}\n", "level", "direction", "model", "published", "ev", "verdict");
+  for (const auto& r : references) {
+    const auto lv = std::find_if(strength.begin(), strength.end(),
+                                 [&](const LevelStrength& l) { return model.joints[l.joint].name == r.level; });
+    const auto dir = std::find(kStrengthDirections.begin(), kStrengthDirections.end(), r.direction);
+    if (lv == strength.end() || dir == kStrengthDirections.end()) continue;
+    const double m = lv->max_moment_Nm[dir - kStrengthDirections.begin()];
+    s += fmt::format("  {:<7} {:<22} {:>8.0f} {:>7.0f} to {:<4.0f} {:>4}  {}\n", r.level, r.direction, m, r.min_Nm,
+                     r.max_Nm, r.evidence, m >= r.min_Nm && m <= r.max_Nm ? "within" : (m < r.min_Nm ? "BELOW" : "ABOVE"));
+  }
+  s += "  (ev: V read in the source, D derived from read figures, U recalled; sources in data/capacity/trunk_strength.yaml)\n";
+  return s;
+}
+
+}  // namespace spineload

@@ -1,0 +1,40 @@
+// Stage capacity, strength: takes a model; gives the largest moment its muscles can produce
+// at every spinal level in each of the six directions (extension, flexion, bending and
+// turning to either side), upright, as an isometric test measures it: the body below the
+// level held, a pad on the trunk above, every muscle free, every level between in
+// equilibrium without a reserve beyond the threshold that flags a posture as beyond muscle
+// capacity (recruitment.hpp); and the published women's strength it is compared with
+// (data/capacity/trunk_strength.yaml).
+#pragma once
+#include <array>
+#include <string>
+#include <vector>
+
+#include "model/model.hpp"
+
+namespace spineload {
+
+inline constexpr std::array<const char*, 6> kStrengthDirections = {
+    "extension", "flexion", "right_lateral_bending", "left_lateral_bending", "right_axial_rotation", "left_axial_rotation"};
+
+struct LevelStrength {
+  int joint = -1;
+  std::array<double, 6> max_moment_Nm{};  // in kStrengthDirections order
+};
+
+std::vector<LevelStrength> trunk_strength(const Model& model);
+
+// A published range of women's maximal voluntary moment at a level and in a direction.
+struct StrengthReference {
+  std::string level, direction;
+  double min_Nm = 0, max_Nm = 0;
+  std::string evidence;  // V, D or U, as in the data files
+  std::string source;
+};
+std::vector<StrengthReference> trunk_strength_references();
+
+// The model's strength beside the references, as a table for the terminal.
+std::string format_strength(const Model& model, const std::vector<LevelStrength>& strength,
+                            const std::vector<StrengthReference>& references);
+
+}  // namespace spineload
