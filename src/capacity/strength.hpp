@@ -3,7 +3,8 @@
 // turning to either side), upright, as an isometric test measures it: the body below the
 // level held, a pad on the trunk above, every muscle free, every level between in
 // equilibrium without a reserve beyond the threshold that flags a posture as beyond muscle
-// capacity (recruitment.hpp); and the published women's strength it is compared with
+// capacity (recruitment.hpp); the moments of the same test with the pelvis held, as trunk
+// dynamometers hold it; and the published women's strength it is compared with
 // (data/capacity/trunk_strength.yaml).
 #pragma once
 #include <array>
@@ -20,6 +21,11 @@ inline constexpr std::array<const char*, 6> kStrengthDirections = {
 struct LevelStrength {
   int joint = -1;
   std::array<double, 6> max_moment_Nm{};  // in kStrengthDirections order
+  // The moment at this level when the test holds the pelvis instead (as every trunk
+  // dynamometer does, so every lumbar level must hold the pad load): the figure published
+  // strength measures. Only for the levels the lumbar pad loads (lower thorax and below).
+  bool pelvis_held = false;
+  std::array<double, 6> pelvis_held_moment_Nm{};
 };
 
 std::vector<LevelStrength> trunk_strength(const Model& model);
@@ -33,8 +39,20 @@ struct StrengthReference {
 };
 std::vector<StrengthReference> trunk_strength_references();
 
+// The Biering-Sorensen test (prone over a bench edge, the trunk held horizontal unsupported,
+// arms folded on the chest): the share of maximal lumbar extension it asks (the target load
+// of tasks/task_runner.hpp) and how long the three-compartment trunk parameters
+// (capacity/fatigue.hpp) let her hold it, beside women's published holding times.
+struct SorensenResult {
+  double demand = 0;        // fraction of maximal extension at the most loaded lumbar level
+  double endurance_s = 0;
+  double published_min_s = 0, published_max_s = 0;
+  std::string source;
+};
+SorensenResult sorensen_test(const Model& model);
+
 // The model's strength beside the references, as a table for the terminal.
 std::string format_strength(const Model& model, const std::vector<LevelStrength>& strength,
-                            const std::vector<StrengthReference>& references);
+                            const std::vector<StrengthReference>& references, const SorensenResult& sorensen);
 
 }  // namespace spineload

@@ -500,7 +500,8 @@ int main(int argc, char** argv) {
         const auto source = model_opts.directory.empty() ? default_model_source() : load_model_source(model_opts.directory);
         model = build_subject_model(*source, *default_subject_data(), load_subject_file(strength_subject));
       }
-      fmt::print("{}\n{}", kMechanicsNotice, format_strength(*model, trunk_strength(*model), trunk_strength_references()));
+      fmt::print("{}\n{}", kMechanicsNotice,
+                 format_strength(*model, trunk_strength(*model), trunk_strength_references(), sorensen_test(*model)));
     } else if (*report_cmd) {
       const report::ReportOutput rep = report::build_report(report_dir);
       const std::filesystem::path out(report_out);
