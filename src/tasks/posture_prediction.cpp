@@ -25,6 +25,11 @@ using Vec = std::array<double, kN>;
 // 30 deg against 90 of flexion) costs three times as much per degree as flexion.
 constexpr Vec kScale{45, 60, 60, 60, 15};
 constexpr double kTrunkExtensionScale = 15;
+// The eyes look down this far below the head's forward axis before the head and neck flex
+// [U]: the normal line of sight lies about 15 deg below the horizontal with the head erect
+// (display-ergonomics guidance, e.g. ISO 9241-5, recalled). Without it the neck alone aimed
+// the gaze and looking at the floor flexed it past its range.
+constexpr double kEyeDepression_rad = 15 * kDeg;
 
 struct Evaluator {
   const Model& model;
@@ -239,7 +244,7 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
     throw InputError("", 0, "predict.balance",
                      fmt::format("no posture reaches the target with her centre of mass over her feet ({:.0f} mm outside)",
                                  -1000 * out.margin_m));
-  // Gaze: flex head and neck so the head's forward axis points at the grip [E: even split].
+  // Gaze: the eyes take the first kEyeDepression_rad, head and neck flex for the rest.
   if (req.look_at_hands) {
     const int head = model.body_index("head");
     const int hr = model.rhythm_index("head_flexion");
@@ -252,7 +257,8 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
       const double now = std::atan2(-forward.y(), forward.x());            // head pitch down, rad
       const double want = std::atan2(eye.y() - out.grip.y(), std::max(1e-3, out.grip.x() - eye.x()));
       const Rhythm& r = model.rhythms[hr];
-      double flex = std::clamp(want - now, r.min_rad, r.max_rad);
+      const double gaze = want - now;
+      double flex = std::clamp(gaze > kEyeDepression_rad ? gaze - kEyeDepression_rad : std::min(gaze, 0.0), r.min_rad, r.max_rad);
       for (const auto& [c, ratio] : r.ratios)
         flex = std::clamp(flex, model.coordinates[c].min_rad / ratio, model.coordinates[c].max_rad / ratio);
       for (const auto& [c, ratio] : r.ratios) result.posture.q_rad[0][c] += ratio * flex;

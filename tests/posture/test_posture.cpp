@@ -26,14 +26,14 @@ TEST(Posture, RhythmSpreadsTrunkFlexionByItsRatios) {
   const Model& m = test::default_model();
   const Posture p = parse_posture_text(m, "rhythms: {trunk_flexion: 40}\n", "p.yaml");
   EXPECT_NEAR(p.q_rad[0][m.coordinate_index("pelvis_tilt")], 0.40 * 40 * kDeg, 1e-12);
-  EXPECT_NEAR(p.q_rad[0][m.coordinate_index("L4_L5_flexion")], 0.121 * 40 * kDeg, 1e-12);
+  EXPECT_NEAR(p.q_rad[0][m.coordinate_index("L4_L5_flexion")], 0.1235 * 40 * kDeg, 1e-12);
   EXPECT_NEAR(p.q_rad[0][m.coordinate_index("hip_r_flexion")], 0.40 * 40 * kDeg, 1e-12);
 }
 
 TEST(Posture, CoordinatesAddToTheRhythm) {
   const Model& m = test::default_model();
   const Posture p = parse_posture_text(m, "rhythms: {trunk_flexion: 20}\ncoordinates: {L4_L5_flexion: 2}\n", "p.yaml");
-  EXPECT_NEAR(p.q_rad[0][m.coordinate_index("L4_L5_flexion")], (0.121 * 20 + 2) * kDeg, 1e-12);
+  EXPECT_NEAR(p.q_rad[0][m.coordinate_index("L4_L5_flexion")], (0.1235 * 20 + 2) * kDeg, 1e-12);
 }
 
 TEST(Posture, HandMassSplitsBetweenBothHands) {
@@ -71,8 +71,8 @@ TEST(Posture, CoordinateOutsideItsRangeIsAnImpossiblePosture) {
 }
 
 TEST(Posture, RhythmPushingALevelPastItsRangeIsReported) {
-  // trunk_flexion 100 puts 12.1 deg on L4/L5 (range 12) plus 3 set directly.
-  const InputError e = parse_error("rhythms: {trunk_flexion: 100}\ncoordinates: {L4_L5_flexion: 3}\n");
+  // trunk_flexion 90 puts 11.1 deg on L4/L5 (range 12) plus 3 set directly.
+  const InputError e = parse_error("rhythms: {trunk_flexion: 90}\ncoordinates: {L4_L5_flexion: 3}\n");
   EXPECT_NE(std::string(e.what()).find("L4_L5_flexion"), std::string::npos);
   EXPECT_NE(std::string(e.what()).find("rhythm trunk_flexion"), std::string::npos);
 }
