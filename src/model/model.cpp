@@ -310,7 +310,9 @@ struct PassiveCurve {
 
 void parse_passive_elements(const YAML::Node& root, const std::string& file, ModelSource& src) {
   const std::string ctx0 = "passive_elements";
-  yaml::check_keys(root, {"curves", "levels", "level_source", "ligaments", "strands", "source"}, file, ctx0);
+  yaml::check_keys(root, {"curves", "levels", "level_source", "level_stiffness_factors", "level_stiffness_source", "ligaments",
+                          "strands", "source"},
+                   file, ctx0);
   std::map<std::string, PassiveCurve> curves;
   for (const auto& kv : yaml::require(root, "curves", file, ctx0)) {
     const std::string name = kv.first.as<std::string>();
@@ -366,6 +368,18 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
         throw InputError(file, yaml::line_of(l), ctx0 + ".levels", "'" + name + "' is not a spinal joint of the model");
       levels.push_back(&*j);
     }
+    // A level's ligaments may be stiffer or softer than the curve's (a segment whose own range
+    // is smaller reaches its limit at a smaller angle).
+    std::map<std::string, double> factor;
+    if (const auto f = root["level_stiffness_factors"])
+      for (const auto& kv : f) {
+        const std::string name = kv.first.as<std::string>(), ctx = ctx0 + ".level_stiffness_factors." + name;
+        if (std::none_of(levels.begin(), levels.end(), [&](const auto* j) { return j->name == name; }))
+          throw InputError(file, yaml::line_of(kv.second), ctx, "'" + name + "' is not one of the listed levels");
+        const double v = yaml::as_double(kv.second, file, ctx);
+        if (!(v > 0 && v < 10)) throw InputError(file, yaml::line_of(kv.second), ctx, "expected a factor between 0 and 10");
+        factor[name] = v;
+      }
     for (const auto& n : root["ligaments"]) {
       const std::string ctx = ctx0 + ".ligaments[" + (n["name"] ? n["name"].as<std::string>() : std::string("?")) + "]";
       yaml::check_keys(n, {"name", "group", "curve", "neutral_strain", "below_m", "above_m", "both_sides", "source"}, file, ctx);
@@ -377,6 +391,8 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
         ModelSource::PassiveSrc e;
         element(n, ctx, e);
         e.name = base + "_" + j->name;
+        if (const auto f = factor.find(j->name); f != factor.end())
+          for (double& k : e.stiffness_N_per_mm) k *= f->second;
         const double t = j->disc_tilt_deg * kDeg;
         const Eigen::Vector3d anterior(std::cos(t), -std::sin(t), 0), normal(std::sin(t), std::cos(t), 0);
         auto at = [&](const Eigen::Vector3d& d) { return Eigen::Vector3d(j->centre_m + d.x() * anterior + d.y() * normal + d.z() * Eigen::Vector3d::UnitZ()); };

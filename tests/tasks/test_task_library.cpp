@@ -167,7 +167,15 @@ TEST(TaskLibrary, AFasterLiftPeaksHigherThroughInertia) {
   EXPECT_EQ(slow.result.frames.size(), 91u);  // 3 s at 30 frames per second, both ends
   EXPECT_EQ(still.result.frames.size(), 1u);
   EXPECT_GT(slow.indices.l5s1_compression_N, still.indices.l5s1_compression_N);
-  EXPECT_GT(fast.indices.l5s1_compression_N, slow.indices.l5s1_compression_N + 300);
+  // The faster lift asks a larger moment of the low back at its start (the infant and her
+  // trunk accelerated upwards), and the disc carries more for it.
+  auto peak_moment = [](const TaskRun& r) {
+    double mx = 0;
+    for (const auto& f : r.result.frames) mx = std::max(mx, f.disc.front().flexion_moment_Nm);
+    return mx;
+  };
+  EXPECT_GT(peak_moment(fast), 1.25 * peak_moment(slow));
+  EXPECT_GT(fast.indices.l5s1_compression_N, slow.indices.l5s1_compression_N + 100);
 }
 
 TEST(TaskLibrary, BadNamesListTheValidOnes) {
