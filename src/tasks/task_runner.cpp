@@ -109,7 +109,7 @@ std::string format_compare(const std::string& id, const std::string& parameter, 
                      e.niosh ? fmt::format("{:.2f}", e.niosh->lifting_index) : std::string("-"),
                      f.status == RecruitmentStatus::ok ? "ok" : "BEYOND");
   }
-  s += "  change_N: L5/S1 compression against the first value; extensor%: back-extensor force / capacity\n";
+  s += "  change_N: L5/S1 compression against the first value; extensor%: muscle extension moment / maximal, at the most loaded lumbar level\n";
   return s;
 }
 

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "common/errors.hpp"
 #include "tasks/infant.hpp"
 #include "tasks/posture_prediction.hpp"
@@ -194,6 +196,35 @@ TEST(TaskLibrary, BadNamesListTheValidOnes) {
   }
   EXPECT_THROW(instantiate_task(m, "change-diaper", {"table_height_cm=300"}), InputError);
   EXPECT_THROW(instantiate_task(m, "lift-from-floor", {"strategy=crouch"}), InputError);
+}
+
+}  // namespace
+}  // namespace spineload
+
+namespace spineload {
+namespace {
+
+TEST(TaskLibrary, EveryTaskAtItsDefaultsIsHeldWithoutReserves) {
+  // A healthy woman does each of these every day: the default woman's muscles hold them.
+  for (const TaskSpec& spec : task_library()) {
+    const TaskRun run = run_task(spec.id, {}, nullptr, {});
+    EXPECT_FALSE(beyond_muscle_capacity(run.result)) << spec.id;
+    EXPECT_LT(run.extensor_demand, 0.6) << spec.id;
+  }
+}
+
+TEST(TaskLibrary, TwentyKilogramsHeldCloseAtWaistOrChestWithoutReserves) {
+  const Model& m = test::default_model();
+  for (const double height_m : {0.95, 1.20}) {
+    const std::string yaml = fmt::format(
+        "name: hold\npredict: {{hands_forward_m: 0.20, hands_height_m: {}, strategy: stoop}}\n"
+        "loads:\n  - {{type: hand_mass, mass_kg: 20}}\n",
+        height_m);
+    Data d(m);
+    const Posture p = resolve_prediction(m, parse_posture_text(m, yaml, "hold.yaml"));
+    const PostureResult r = analyze_posture(m, d, p, {});
+    EXPECT_FALSE(beyond_muscle_capacity(r)) << height_m;
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "test_support.hpp"
 #include "validation/validate.hpp"
@@ -21,35 +22,28 @@ TEST(Validation, WilkeDiscPressureRatios) {
   if (!std::filesystem::exists(csv)) GTEST_SKIP() << "../shared/validation is absent";
   const ValidationReport r = run_wilke_validation(*default_model_source(), csv, {});
   EXPECT_NEAR(row(r, "standing_relaxed").model_ratio, 1.0, 1e-12);
-  // Agreement (docs/validation.md): bending forward within the 25 % tolerance.
-  EXPECT_TRUE(row(r, "standing_flexed_forward").within_tolerance);
-  EXPECT_GT(row(r, "standing_flexed_forward").model_ratio, 1.5);
-  // Documented disagreements, pinned so that a change to the model shows up here and the
-  // docs are revisited: unsupported sitting above standing (Wilke: 0.92) and seated
-  // maximal flexion far above the measured 1.66.
-  EXPECT_FALSE(row(r, "sitting_unsupported").within_tolerance);
-  EXPECT_GT(row(r, "sitting_unsupported").model_ratio, 1.0);
-  EXPECT_FALSE(row(r, "sitting_max_flexion").within_tolerance);
+  // The data README's tolerance, 25 % on every ratio. The postures the model does not yet
+  // meet are listed in docs/validation.md with what was tried; each is pinned here so that
+  // a change to the model which brings it within (or pushes another out) shows up and the
+  // docs are revisited. None is excused from being compared.
+  const std::set<std::string> known_outside = {"sitting_max_flexion", "lying_prone", "lying_lateral"};
+  for (const auto& x : r.rows) {
+    EXPECT_FALSE(x.skipped) << x.posture;
+    EXPECT_EQ(x.within_tolerance, !known_outside.count(x.posture))
+        << x.posture << ": model ratio " << x.model_ratio << " against " << x.measured_ratio;
+  }
+  // Where it is outside, it is outside by no more than docs/validation.md says.
+  EXPECT_LT(row(r, "sitting_max_flexion").relative_difference, 0.8);
+  EXPECT_LT(row(r, "lying_prone").relative_difference, 0.45);
+  EXPECT_LT(row(r, "lying_lateral").relative_difference, 0.45);
+  // The ordering as measured, except seated maximal flexion above bending forward standing.
   EXPECT_FALSE(r.ordering_matches);
-  // Slouched against a backrest: below standing and below upright sitting, as measured,
-  // but less so (0.83 against 0.60).
-  EXPECT_LT(row(r, "sitting_nonchalant").model_ratio, 1.0);
+  EXPECT_LT(row(r, "lying_prone").model_ratio, row(r, "lying_lateral").model_ratio);
+  EXPECT_LT(row(r, "lying_lateral").model_ratio, row(r, "sitting_nonchalant").model_ratio);
   EXPECT_LT(row(r, "sitting_nonchalant").model_ratio, row(r, "sitting_unsupported").model_ratio);
-  EXPECT_FALSE(row(r, "sitting_nonchalant").within_tolerance);
-  // Lying: far below standing and prone below lying on the side, as measured; but prone
-  // well under the measured 0.20 (the model has no disc swelling pressure, which is most of
-  // the pressure at rest) and the side above the measured 0.24 (muscles hold the trunk's
-  // lateral moments between the mattress contacts).
-  const ValidationRow& prone = row(r, "lying_prone");
-  const ValidationRow& side = row(r, "lying_lateral");
-  EXPECT_FALSE(prone.skipped);
-  EXPECT_LT(prone.model_ratio, 0.15);
-  EXPECT_GT(prone.model_ratio, 0.0);
-  EXPECT_LT(prone.model_ratio, side.model_ratio);
-  EXPECT_GT(side.model_ratio, 0.24);
-  EXPECT_LT(side.model_ratio, 0.6);
-  EXPECT_FALSE(prone.within_tolerance);
-  EXPECT_FALSE(side.within_tolerance);
+  EXPECT_LT(row(r, "sitting_unsupported").model_ratio, 1.0);
+  EXPECT_GT(row(r, "sitting_max_flexion").model_ratio, row(r, "sitting_unsupported").model_ratio);
+  EXPECT_GT(row(r, "standing_flexed_forward").model_ratio, 1.5);
 }
 
 }  // namespace
