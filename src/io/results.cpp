@@ -88,6 +88,7 @@ nlohmann::json results_json(const Model& model, const PostureResult& r) {
                         {"joint_lateral_moment_Nm", d.joint_lateral_moment_Nm},
                         {"joint_torsion_moment_Nm", d.joint_torsion_moment_Nm},
                         {"vertebral_strength_N", model.vertebral_strength_N[&d - f.disc.data()]},
+                        {"vertebral_strength_p5_N", model.vertebral_strength_p5_N[&d - f.disc.data()]},
                         {"factor_of_risk", d.factor_of_risk},
                         {"intradiscal_pressure_MPa", d.intradiscal_pressure_MPa},
                         {"muscle_flexion_moment_Nm", d.muscle_flexion_moment_Nm},

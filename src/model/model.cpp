@@ -84,7 +84,9 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     const auto v = root["vertebral_strength"];
     const std::string c = "vertebral_strength";
     yaml::check_keys(v, {"reference_kN", "reference_age_years", "age_decline_kN_per_year", "reference_bmd_g_cm2", "source",
-                         "level_factors", "level_source"}, file, c);
+                         "spread_sd_kN", "spread_source", "meaning", "level_factors", "level_source"},
+                     file, c);
+    if (v["spread_sd_kN"]) src.strength.spread_sd_kN = yaml::as_double(v["spread_sd_kN"], file, c + ".spread_sd_kN");
     src.strength.reference_kN = yaml::as_double(yaml::require(v, "reference_kN", file, c), file, c + ".reference_kN");
     src.strength.reference_age_years = yaml::as_double(yaml::require(v, "reference_age_years", file, c), file, c + ".reference_age_years");
     src.strength.age_decline_kN_per_year = yaml::as_double(yaml::require(v, "age_decline_kN_per_year", file, c), file, c + ".age_decline_kN_per_year");
@@ -1000,11 +1002,14 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     model.disc_area_m2.push_back(it == src.idp.disc_area_cm2.end() ? 0.0 : it->second * 1e-4 * pcsa_scale);
   }
   model.vertebral_strength_N.clear();
+  model.vertebral_strength_p5_N.clear();
   for (int j : model.spinal_joints) {
     const auto it = src.strength.level_factors.find(model.joints[j].name);
     const double level = it == src.strength.level_factors.end() ? 0.0 : it->second;
-    model.vertebral_strength_N.push_back(1e3 * std::max(0.0, base_kN) * level * model.lumbar_bmd_g_cm2 /
-                                          src.strength.reference_bmd_g_cm2);
+    const double mean_N = 1e3 * std::max(0.0, base_kN) * level * model.lumbar_bmd_g_cm2 / src.strength.reference_bmd_g_cm2;
+    model.vertebral_strength_N.push_back(mean_N);
+    // The weakest twentieth of segments like hers: 1.645 standard errors of the prediction below.
+    model.vertebral_strength_p5_N.push_back(std::max(0.0, mean_N - 1e3 * 1.645 * src.strength.spread_sd_kN * level));
   }
 }
 

@@ -276,7 +276,8 @@ struct Model {
   }
   std::vector<PathPoint> backrest_contacts;  // points of her back a backrest can push on
   std::vector<int> spinal_joints;            // intervertebral joints, bottom to top
-  std::vector<double> vertebral_strength_N;  // per spinal joint, for the factor of risk
+  std::vector<double> vertebral_strength_N;     // per spinal joint: mean failure strength, for the factor of risk
+  std::vector<double> vertebral_strength_p5_N;  // per spinal joint: the weakest 5 % of segments like hers
   // Intradiscal pressure = swelling pressure + correction factor x compression / disc area.
   std::vector<double> disc_area_m2;          // per spinal joint; 0: no disc (no pressure reported)
   double idp_correction_factor = 0;          // nucleus pressure over mean axial stress

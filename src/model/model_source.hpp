@@ -65,6 +65,7 @@ struct ModelSource {
   double default_height_m = 0, default_mass_kg = 0, default_age_years = 30;
   struct StrengthSrc {
     double reference_kN = 0, reference_age_years = 20, age_decline_kN_per_year = 0, reference_bmd_g_cm2 = 1;
+    double spread_sd_kN = 0;  // standard error of a segment's strength about the mean
     std::map<std::string, double> level_factors;
   } strength;
   struct PressureModelSrc {

@@ -100,8 +100,7 @@ std::shared_ptr<const SubjectData> parse_subject_data(const std::string& text, c
   const auto bone = yaml::require(root, "bone", file, "");
   d->ya_bmd = num(bone, "young_adult_lumbar_bmd_g_cm2", file, "bone");
   d->ya_sd = num(bone, "young_adult_sd_g_cm2", file, "bone");
-  d->loss_rate = num(bone, "lactation_loss_percent_per_month", file, "bone");
-  d->loss_months = num(bone, "lactation_loss_months", file, "bone");
+  d->lactation_change = read_table(bone, "lactation_months", "lactation_change_percent", file, "bone");
   d->weaning_rate = num(bone, "weaning_gain_percent_per_month", file, "bone");
   d->non_lact_rate = num(bone, "non_lactating_gain_percent_per_month", file, "bone");
   d->non_lact_max = num(bone, "non_lactating_gain_max_percent", file, "bone");
@@ -285,7 +284,7 @@ SubjectState subject_state(const SubjectData& d, const Subject& s) {
   // Bone: lactation loss, recovery after weaning back to baseline; gain when not lactating.
   if (stage == Stage::postpartum) {
     if (s.breastfeeding) {
-      const double loss = -d.loss_rate * std::min(st.lactation_months, d.loss_months);
+      const double loss = d.lactation_change.at(st.lactation_months);
       const double after = std::max(0.0, w - s.weaning_week) / kWeeksPerMonth;
       st.bmd_change_percent = std::min(0.0, loss + d.weaning_rate * after);
     } else {

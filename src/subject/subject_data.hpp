@@ -42,9 +42,10 @@ struct SubjectData {
   Table relaxin_preg, relaxin_pp;
   double default_laxity = 0.2;
   double neuraxial_weeks = 2, neuraxial_stiffness = 0.9, neuraxial_extensor = 0.9;
-  double ya_bmd = 1.047, ya_sd = 0.11, loss_rate = 0.8, loss_months = 6, weaning_rate = 0.8, non_lact_rate = 0.2,
+  Table lactation_change;  // lumbar BMD change (%) against months of lactation
+  double ya_bmd = 1.047, ya_sd = 0.11, weaning_rate = 0.8, non_lact_rate = 0.2,
          non_lact_max = 1.0;
-  double ca_ear_adult = 800, ca_rda_adult = 1000, ca_ul_adult = 2500, ca_ear_teen = 1000, ca_rda_teen = 1300,
+  double ca_ear_adult = 800, ca_rda_adult = 1000, ca_ul_adult = 2500, ca_ear_teen = 1100, ca_rda_teen = 1300,
          ca_ul_teen = 3000;
   std::string calcium_evidence;
   double check_lower_trunk_kg_per_week = 0, check_abdomen_term_kg = 0;

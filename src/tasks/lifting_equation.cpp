@@ -25,7 +25,9 @@ LiftingIndex niosh_lifting_index(const LiftGeometry& g) {
   r.LC_kg = data["load_constant_kg"].as<double>();
   r.HM = g.horizontal_cm > 63 ? 0.0 : 25.0 / std::max(25.0, g.horizontal_cm);
   r.VM = g.vertical_cm > 175 ? 0.0 : 1 - 0.003 * std::abs(g.vertical_cm - 75);
-  r.DM = 0.82 + 4.5 / std::clamp(g.distance_cm, 25.0, 175.0);
+  // Applications Manual: D below 25 cm is set to 25; beyond 175 cm the lift is outside the
+  // equation's range and DM = 0 (as VM beyond 175 cm and HM beyond 63 cm).
+  r.DM = g.distance_cm > 175 ? 0.0 : 0.82 + 4.5 / std::max(g.distance_cm, 25.0);
   r.AM = std::abs(g.asymmetry_deg) > 135 ? 0.0 : 1 - 0.0032 * std::abs(g.asymmetry_deg);
   const bool high = g.vertical_cm >= 75;
   const std::string duration = g.duration_h <= 1 ? "short" : g.duration_h <= 2 ? "moderate" : "long";

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -198,6 +200,23 @@ TEST(Model, ImplausibleSubjectIsRejected) {
   const auto src = default_model_source();
   EXPECT_THROW(build_model(*src, 0.5, 60), InputError);
   EXPECT_THROW(build_model(*src, 1.65, -3), InputError);
+}
+
+}  // namespace
+}  // namespace spineload
+
+namespace spineload {
+namespace {
+
+TEST(Model, VertebralStrengthIsTheMeasuredMeanWithItsSpread) {
+  // model.yaml: 4.8 kN mean at 20 years less 0.075 kN a year, x the level factor (L3/L4 1.0)
+  // x BMD / reference BMD; the weakest 5 % 1.645 x 1 kN below.
+  const Model& m = test::default_model();
+  const auto l3 = std::find_if(m.spinal_joints.begin(), m.spinal_joints.end(), [&](int j) { return m.joints[j].name == "L3_L4"; }) -
+                  m.spinal_joints.begin();
+  const double mean_N = 1e3 * (4.8 - 0.075 * std::max(0.0, m.age_years - 20));
+  EXPECT_NEAR(m.vertebral_strength_N[static_cast<std::size_t>(l3)], mean_N, 1e-6);
+  EXPECT_NEAR(m.vertebral_strength_p5_N[static_cast<std::size_t>(l3)], mean_N - 1645, 1e-6);
 }
 
 }  // namespace

@@ -67,3 +67,22 @@ TEST(LiftingEquation, FrequencyBetweenRowsInterpolates) {
 
 }  // namespace
 }  // namespace spineload
+
+namespace spineload {
+namespace {
+
+TEST(LiftingEquation, TravelBeyond175CentimetresIsOutsideTheEquation) {
+  // Applications Manual: D below 25 cm counts as 25; beyond 175 cm DM = 0, so RWL = 0.
+  LiftGeometry g;
+  g.load_kg = 5;
+  g.distance_cm = 176;
+  EXPECT_EQ(niosh_lifting_index(g).DM, 0.0);
+  EXPECT_EQ(niosh_lifting_index(g).rwl_kg, 0.0);
+  g.distance_cm = 175;
+  EXPECT_NEAR(niosh_lifting_index(g).DM, 0.82 + 4.5 / 175, 1e-12);
+  g.distance_cm = 10;
+  EXPECT_NEAR(niosh_lifting_index(g).DM, 0.82 + 4.5 / 25, 1e-12);
+}
+
+}  // namespace
+}  // namespace spineload
