@@ -33,9 +33,7 @@ struct StrengthTest {
   explicit StrengthTest(const Model& m) : model(m), data(m) {}
 
   // The pad rests on the trunk segment just above the level's region: the lower thorax for
-  // the lumbar levels (the rib cage moves as one in such a test; the model's mid-thoracic
-  // joint would otherwise ask the rectus, which spans it, to bend the chest), the upper thorax
-  // for the mid-thoracic level, the head for the neck.
+  // the lumbar levels, the upper thorax for the mid-thoracic level, the head for the neck.
   int pad_body(std::size_t k) const {
     const std::string& name = model.joints[model.spinal_joints[k]].name;
     if (name == "C7_T1" || name == "C0_C1") return model.body_index("head");
@@ -67,16 +65,17 @@ struct StrengthTest {
     muscle_geometry(model, data);
     passive_tissues(model, data);
     const SeparableProblem all = recruitment_problem(model, data, options);
-    // Levels below the one tested are held by the apparatus, and those above the pad carry
-    // only their own weight: only the levels from the tested one up to the pad are asked,
-    // so the problem keeps their equations (and reserves) alone.
-    const int pad = pad_body(k);
+    // Levels below the one tested are held by the apparatus; the tested level and every one
+    // above it (the trunk, neck and head she holds against the pad) must be in equilibrium,
+    // so the problem keeps their equations (and reserves) alone. A muscle that spans the
+    // mid-thoracic joint (the rectus) is then used only as far as the upper trunk is held.
     const int n_free = all.num_variables() - all.num_constraints();  // muscles, contacts, actuators
     std::vector<int> rows;
     for (std::size_t r = 0; r < model.equilibrium_coordinates.size(); ++r) {
       const int joint = model.coordinates[model.equilibrium_coordinates[r]].joint;
       const auto pos = std::find(model.spinal_joints.begin(), model.spinal_joints.end(), joint) - model.spinal_joints.begin();
-      if (static_cast<std::size_t>(pos) >= k && model.joints[joint].in_subtree[pad]) rows.push_back(static_cast<int>(r));
+      if (pos >= static_cast<std::ptrdiff_t>(k) && pos < static_cast<std::ptrdiff_t>(model.spinal_joints.size()))
+        rows.push_back(static_cast<int>(r));
     }
     const int m = static_cast<int>(rows.size());
     SeparableProblem p;
@@ -201,7 +200,7 @@ std::string format_strength(const Model& model, const std::vector<LevelStrength>
   std::string s = fmt::format(
       "Maximal voluntary moment at each spinal level, upright, N m ({:.3f} m, {:.1f} kg), as an isometric test finds it:\n"
       "the body below the level held, a pad on the lower thorax for the lumbar levels (upper thorax for T6/T7, head for\n"
-      "the neck), the largest pad load her muscles hold with every level up to the pad in equilibrium, no reserve.\n\n",
+      "the neck), the largest pad load her muscles hold with that level and every one above in equilibrium, no reserve.\n\n",
       model.height_m, model.mass_kg);
   s += fmt::format("  {:<7}", "level");
   for (const char* d : {"extension", "flexion", "bend right", "bend left", "turn right", "turn left"})

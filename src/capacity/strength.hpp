@@ -1,7 +1,7 @@
 // Stage capacity, strength: takes a model; gives the largest moment its muscles can produce
 // at every spinal level in each of the six directions (extension, flexion, bending and
 // turning to either side), upright, as an isometric test measures it: the body below the
-// level held, a pad on the trunk above, every muscle free, every level between in
+// level held, a pad on the trunk above, every muscle free, the level and every one above it in
 // equilibrium without a reserve beyond the threshold that flags a posture as beyond muscle
 // capacity (recruitment.hpp); the moments of the same test with the pelvis held, as trunk
 // dynamometers hold it; and the published women's strength it is compared with
