@@ -13,6 +13,7 @@
 #include "dynamics/dynamics.hpp"
 #include "io/yaml_util.hpp"
 #include "loads/disc_loads.hpp"
+#include "model/data.hpp"
 #include "model/embedded_data.hpp"
 #include "tasks/infant.hpp"
 
@@ -334,16 +335,28 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
   } else if (id == "breastfeed-seated") {
     const bool slouched = num["slouched"] >= 0.5;
     task.posture = builtin_posture(model, slouched ? "sitting_slouched" : "sitting_upright");
-    if (num["backrest"] >= 0.5) {
-      // A backrest reclined 15 deg [E], pushing on her back where the model allows.
-      const Posture with_backrest =
-          parse_posture_text(model, "support: seated\nbackrest: {inclination_deg: 15}\n", "task " + id);
-      task.posture.contacts = with_backrest.contacts;
-    }
     task.posture.name = id;
     task.posture.description = it->description;
     Eigen::VectorXd& q = task.posture.q_rad[0];
     const double deg = M_PI / 180;
+    if (num["backrest"] >= 0.5) {
+      // Sitting against a backrest reclined 15 deg [E]: her pelvis rolls back until the
+      // thorax lies along it, the hips keeping the thighs where they were (as the Wilke
+      // nonchalant posture does), and the backrest pushes on her back where the model allows.
+      constexpr double kBackrest_rad = 15 * kDeg;
+      Data d(model);
+      const Eigen::VectorXd zero = Eigen::VectorXd::Zero(q.size());
+      forward_kinematics(model, d, q, zero);
+      const int thorax = model.body_index("lower_thorax");
+      const Eigen::Vector3d up = d.pose[thorax].linear() * Eigen::Vector3d::UnitY();
+      const double recline_rad = std::atan2(-up.x(), up.y());  // thorax axis behind vertical
+      const double roll_rad = kBackrest_rad - recline_rad;
+      q[model.coordinate_index("pelvis_tilt")] -= roll_rad;
+      for (const char* c : {"hip_r_flexion", "hip_l_flexion"}) q[model.coordinate_index(c)] -= roll_rad;
+      const Posture with_backrest =
+          parse_posture_text(model, "support: seated\nbackrest: {inclination_deg: 15}\n", "task " + id);
+      task.posture.contacts = with_backrest.contacts;
+    }
     for (const char* c : {"shoulder_r_flexion", "shoulder_l_flexion"}) q[model.coordinate_index(c)] += 20 * deg;
     for (const char* c : {"elbow_r_flexion", "elbow_l_flexion"}) q[model.coordinate_index(c)] = 100 * deg;
     const Rhythm& head = model.rhythms[model.rhythm_index("head_flexion")];
