@@ -56,8 +56,9 @@ void disc_loads(const Model& model, Data& data) {
       pull(data.force_N[c.muscle] + data.muscle_passive_force_N[c.muscle], c, data.path_m, data.segment_dir);
     for (const auto& c : model.joints[joint].passive_crossings)
       pull(data.passive_element_force_N[c.muscle], c, data.passive_path_m, data.passive_segment_dir);
-    // The joint pushes on the spine above with R so that everything on it balances.
-    const Eigen::Vector3d reaction = -(f_load + f_muscle);
+    // The joint pushes on the spine above with R so that everything on it balances; where the
+    // rib cage shares the level, the vertebral column carries its share of R.
+    const Eigen::Vector3d reaction = -model.joints[joint].column_share * (f_load + f_muscle);
     const Eigen::Matrix3d frame = disc_frame(model, data, joint);
     const Eigen::Vector3d anterior = frame.col(0), normal = frame.col(1), right = frame.col(2);
     DiscLoad& out = data.disc[k];

@@ -161,7 +161,9 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
 
   for (const auto& j : yaml::require(root, "joints", file, "")) {
     const std::string ctx = "joints[" + (j["name"] ? j["name"].as<std::string>() : std::string("?")) + "]";
-    yaml::check_keys(j, {"name", "mirror", "parent", "child", "centre_m", "disc_tilt_deg", "stiffness", "source", "coordinates"}, file, ctx);
+    yaml::check_keys(j, {"name", "mirror", "parent", "child", "centre_m", "disc_tilt_deg", "column_share", "column_share_source",
+                         "stiffness", "source", "coordinates"},
+                     file, ctx);
     ModelSource::JointSrc joint;
     joint.name = yaml::as_string(yaml::require(j, "name", file, ctx), file, ctx + ".name");
     joint.parent = yaml::as_string(yaml::require(j, "parent", file, ctx), file, ctx + ".parent");
@@ -173,6 +175,11 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     if (j["disc_tilt_deg"]) {
       joint.intervertebral = true;
       joint.disc_tilt_deg = yaml::as_double(j["disc_tilt_deg"], file, ctx + ".disc_tilt_deg");
+    }
+    if (j["column_share"]) {
+      joint.column_share = yaml::as_double(j["column_share"], file, ctx + ".column_share");
+      if (!(joint.column_share > 0 && joint.column_share <= 1))
+        throw InputError(file, yaml::line_of(j["column_share"]), ctx + ".column_share", "expected a share above 0 and at most 1");
     }
     const std::map<std::string, PassiveStiffness>* set = nullptr;
     if (j["stiffness"]) {
@@ -789,6 +796,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
                               : Eigen::Vector3d(s * (j.centre_m - origin_ref[joint.parent_body]));
     joint.intervertebral = j.intervertebral;
     joint.disc_tilt_rad = j.disc_tilt_deg * kDeg;
+    joint.column_share = j.column_share;
     joint.coordinates.clear();
     for (const auto& c : j.coordinates) {
       if (validate)

@@ -69,6 +69,8 @@ struct Joint {
   std::vector<int> coordinates;    // 1 or 3, in rotation order (any number when imported)
   bool intervertebral = false;     // a spinal joint whose loads are reported
   double disc_tilt_rad = 0;        // disc mid-plane normal, tilted anteriorly from +Y
+  double column_share = 1;         // share of the force across the level the vertebral column
+                                   // carries (in the thorax the rib cage carries the rest)
   std::vector<char> in_subtree;    // per body: 1 if the body lies above (distal to) this joint
   // Muscle path segments that cross this joint: (muscle, segment k from point k to k+1,
   // +1 when point k is the one above the joint, -1 when point k+1 is).

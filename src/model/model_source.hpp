@@ -33,6 +33,7 @@ struct ModelSource {
     Eigen::Vector3d centre_m = Eigen::Vector3d::Zero();
     bool intervertebral = false;
     double disc_tilt_deg = 0;
+    double column_share = 1;
     std::vector<CoordSrc> coordinates;
   };
   struct RhythmSrc {

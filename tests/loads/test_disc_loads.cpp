@@ -112,3 +112,27 @@ TEST(DiscLoads, FlexionAndAHeldMassRaiseLumbarCompression) {
 
 }  // namespace
 }  // namespace spineload
+
+namespace spineload {
+namespace {
+
+TEST(DiscLoads, TheRibCageSharesTheMidThoracicLoad) {
+  // Holding 5 kg in front: the mid-thoracic moment is close to the lumbosacral one, but the
+  // rib cage and sternum carry a third of the force across the mid-thorax (Iyer et al. 2010),
+  // so the lumbosacral disc stays the most compressed.
+  const Model& m = test::default_model();
+  const PostureResult r = test::analyze_text(
+      m, "name: h\ncoordinates: {elbow_r_flexion: 90, elbow_l_flexion: 90}\nloads:\n  - {type: hand_mass, mass_kg: 5}\n");
+  const auto& d = r.frames[0].disc;
+  double t6 = 0, l5 = 0;
+  for (const DiscLoad& x : d) {
+    if (m.joints[x.joint].name == "T6_T7") t6 = x.compression_N;
+    if (m.joints[x.joint].name == "L5_S1") l5 = x.compression_N;
+    EXPECT_NEAR(m.joints[x.joint].column_share, m.joints[x.joint].name == "T6_T7" ? 0.67 : 1.0, 1e-12);
+  }
+  EXPECT_GT(t6, 200);
+  EXPECT_LT(t6, l5);
+}
+
+}  // namespace
+}  // namespace spineload
