@@ -698,6 +698,14 @@ void finish_model_topology(Model& model) {
     for (std::size_t e = 0; e < model.passive_elements.size(); ++e)
       crossings(joint, model.passive_elements[e].path, static_cast<int>(e), joint.passive_crossings);
   }
+  for (auto& muscle : model.muscles) muscle.crosses_q.assign(model.num_q, 0);
+  for (auto& element : model.passive_elements) element.crosses_q.assign(model.num_q, 0);
+  for (const auto& joint : model.joints) {
+    for (const auto& c : joint.crossings)
+      for (int q : joint.coordinates) model.muscles[c.muscle].crosses_q[model.coordinates[q].mb_index] = 1;
+    for (const auto& c : joint.passive_crossings)
+      for (int q : joint.coordinates) model.passive_elements[c.muscle].crosses_q[model.coordinates[q].mb_index] = 1;
+  }
 }
 
 namespace {

@@ -112,6 +112,7 @@ struct PassiveElement {
   double slack_length_m = 0;
   std::vector<double> strain_breaks;       // ascending strains where the stiffness changes, first 0
   std::vector<double> stiffness_N_per_m;   // per range, against elongation
+  std::vector<char> crosses_q;             // as Muscle::crosses_q
   double force_N(double length_m) const;
 };
 
@@ -186,6 +187,10 @@ struct Muscle {
   // diaphragm that holds the pressure.
   bool pushes = false;
   double cost_weight = 1;
+  // Per multibody q index: whether a path segment crosses the coordinate's joint
+  // (finish_model_topology). A straight path pulls on no other coordinate: its moment arms
+  // there are exactly zero and need not be computed.
+  std::vector<char> crosses_q;
   double max_force_N() const { return max_isometric_force_N > 0 ? max_isometric_force_N : pcsa_m2 * max_stress_Pa; }
 };
 

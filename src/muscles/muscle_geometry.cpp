@@ -106,8 +106,10 @@ double general_path(const Model& model, const Data& data, const Muscle& muscle, 
 }  // namespace
 
 double straight_path(const Model& model, const Data& data, const std::vector<PathPoint>& spec,
-                     std::vector<Eigen::Vector3d>& path, std::vector<Eigen::Vector3d>& dir, Eigen::VectorXd& g) {
+                     std::vector<Eigen::Vector3d>& path, std::vector<Eigen::Vector3d>& dir, Eigen::VectorXd& g,
+                     const std::vector<char>* crossed) {
   const std::size_t n = spec.size();
+  const bool masked = crossed && static_cast<int>(crossed->size()) == g.size();
   for (std::size_t k = 0; k < n; ++k) path[k] = world_point(data, spec[k].body, spec[k].location_m);
   double length = 0;
   for (std::size_t k = 0; k + 1 < n; ++k) {
@@ -136,7 +138,8 @@ double straight_path(const Model& model, const Data& data, const std::vector<Pat
     // Moments about the body origin: sum of r x f less origin x (sum f).
     moment -= data.pose[b].translation().cross(force);
     for (int q : model.bodies[b].ancestor_q)
-      g[q] += data.jacobian.block<3, 1>(6 * b, q).dot(moment) + data.jacobian.block<3, 1>(6 * b + 3, q).dot(force);
+      if (!masked || (*crossed)[q])
+        g[q] += data.jacobian.block<3, 1>(6 * b, q).dot(moment) + data.jacobian.block<3, 1>(6 * b + 3, q).dot(force);
   }
   return length;
 }
@@ -147,8 +150,10 @@ void muscle_geometry(const Model& model, Data& data) {
   for (std::size_t m = 0; m < model.muscles.size(); ++m) {
     const Muscle& muscle = model.muscles[m];
     g.setZero();
-    double length = straight_path(model, data, muscle.path, data.path_m[m], data.segment_dir[m], g);
-    if (!muscle.wraps.empty() || muscle.variable_path) {
+    const bool straight = muscle.wraps.empty() && !muscle.variable_path;
+    double length = straight_path(model, data, muscle.path, data.path_m[m], data.segment_dir[m], g,
+                                  straight ? &muscle.crosses_q : nullptr);
+    if (!straight) {
       g.setZero();
       length = general_path(model, data, muscle, g);
     }
@@ -158,6 +163,8 @@ void muscle_geometry(const Model& model, Data& data) {
       g = -g;
       for (auto& d : data.segment_dir[m]) d = -d;
     }
+    // A straight path has no moment arm about a joint it does not cross (its pulls there
+    // cancel): straight_path leaves those entries at exactly zero.
     for (int c = 0; c < nc; ++c) data.moment_arm_m(c, m) = g[model.coordinates[c].mb_index];
   }
 }

@@ -11,8 +11,11 @@ void muscle_geometry(const Model& model, Data& data);
 
 // A path of points fixed on bodies (no wraps): its points in ground, the unit direction of
 // each segment, and the generalised force of a unit tension along it added to `g`
-// (multibody q order). Returns the path length. Muscles and passive tissues share it.
+// (multibody q order). Returns the path length. Muscles and passive tissues share it. With
+// `crossed` (per q: the path crosses that coordinate's joint), only those entries of g are
+// computed: the others are zero.
 double straight_path(const Model& model, const Data& data, const std::vector<PathPoint>& path,
-                     std::vector<Eigen::Vector3d>& points, std::vector<Eigen::Vector3d>& dirs, Eigen::VectorXd& g);
+                     std::vector<Eigen::Vector3d>& points, std::vector<Eigen::Vector3d>& dirs, Eigen::VectorXd& g,
+                     const std::vector<char>* crossed = nullptr);
 
 }  // namespace spineload

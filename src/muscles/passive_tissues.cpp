@@ -11,7 +11,8 @@ void passive_tissues(const Model& model, Data& data) {
   for (std::size_t e = 0; e < model.passive_elements.size(); ++e) {
     const PassiveElement& el = model.passive_elements[e];
     g.setZero();
-    const double length = straight_path(model, data, el.path, data.passive_path_m[e], data.passive_segment_dir[e], g);
+    const double length =
+        straight_path(model, data, el.path, data.passive_path_m[e], data.passive_segment_dir[e], g, &el.crosses_q);
     const double force = el.force_N(length);
     data.passive_length_m[e] = length;
     data.passive_element_force_N[e] = force;
