@@ -664,6 +664,32 @@ double factor_for(const std::vector<std::pair<std::string, double>>& list, const
 
 }  // namespace
 
+// Per muscle and passive element, from the joints' crossing lists: the coordinates its path
+// crosses and the crossings themselves (muscle geometry computes generalised forces there).
+static void note_path_crossings(Model& model) {
+  for (auto& muscle : model.muscles) {
+    muscle.crosses_q.assign(model.num_q, 0);
+    muscle.crossings.clear();
+    muscle.rotational_crossings = true;
+  }
+  for (auto& element : model.passive_elements) {
+    element.crosses_q.assign(model.num_q, 0);
+    element.crossings.clear();
+    element.rotational_crossings = true;
+  }
+  for (std::size_t j = 0; j < model.joints.size(); ++j) {
+    const Joint& joint = model.joints[j];
+    const bool rotational = joint.kind == mb::JointKind::rotations;
+    auto note = [&](auto& path_owner, const Joint::Crossing& c) {
+      for (int q : joint.coordinates) path_owner.crosses_q[model.coordinates[q].mb_index] = 1;
+      path_owner.crossings.push_back({static_cast<int>(j), c.segment, c.sign});
+      path_owner.rotational_crossings = path_owner.rotational_crossings && rotational;
+    };
+    for (const auto& c : joint.crossings) note(model.muscles[c.muscle], c);
+    for (const auto& c : joint.passive_crossings) note(model.passive_elements[c.muscle], c);
+  }
+}
+
 void finish_model_topology(Model& model) {
   // Subtrees: body b lies above joint j when j's child is b or an ancestor of b.
   const int nb = static_cast<int>(model.bodies.size());
@@ -698,14 +724,7 @@ void finish_model_topology(Model& model) {
     for (std::size_t e = 0; e < model.passive_elements.size(); ++e)
       crossings(joint, model.passive_elements[e].path, static_cast<int>(e), joint.passive_crossings);
   }
-  for (auto& muscle : model.muscles) muscle.crosses_q.assign(model.num_q, 0);
-  for (auto& element : model.passive_elements) element.crosses_q.assign(model.num_q, 0);
-  for (const auto& joint : model.joints) {
-    for (const auto& c : joint.crossings)
-      for (int q : joint.coordinates) model.muscles[c.muscle].crosses_q[model.coordinates[q].mb_index] = 1;
-    for (const auto& c : joint.passive_crossings)
-      for (int q : joint.coordinates) model.passive_elements[c.muscle].crosses_q[model.coordinates[q].mb_index] = 1;
-  }
+  note_path_crossings(model);
 }
 
 namespace {
@@ -992,6 +1011,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
       model.joints[j].passive_crossings = src.topology->passive_crossings[j];
     }
     for (std::size_t b = 0; b < nb; ++b) model.bodies[b].ancestor_q = src.topology->ancestor_q[b];
+    note_path_crossings(model);
   } else {
     finish_model_topology(model);
   }

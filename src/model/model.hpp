@@ -105,6 +105,12 @@ struct PathPoint {
 // slack length, piecewise linear in strain (stiffness per strain range, as in vitro tests
 // report them). Its force loads the joints it crosses like a muscle's, but is not chosen by
 // the recruitment: it follows from the posture.
+// A path segment crossing a joint: the joint, the segment (from point k to k + 1), and +1
+// when point k lies above the joint (distal), -1 when point k + 1 does.
+struct PathCrossing {
+  int joint, segment, sign;
+};
+
 struct PassiveElement {
   std::string name;
   std::string group;
@@ -113,6 +119,8 @@ struct PassiveElement {
   std::vector<double> strain_breaks;       // ascending strains where the stiffness changes, first 0
   std::vector<double> stiffness_N_per_m;   // per range, against elongation
   std::vector<char> crosses_q;             // as Muscle::crosses_q
+  std::vector<PathCrossing> crossings;     // as Muscle::crossings
+  bool rotational_crossings = false;
   double force_N(double length_m) const;
 };
 
@@ -191,6 +199,11 @@ struct Muscle {
   // (finish_model_topology). A straight path pulls on no other coordinate: its moment arms
   // there are exactly zero and need not be computed.
   std::vector<char> crosses_q;
+  // The joints its path crosses (joint index, segment, +1 when the segment's first point is
+  // the one above), and whether every one is a pure rotation, so that the generalised force
+  // is each coordinate's axis . (moment of the pull about the joint centre).
+  std::vector<PathCrossing> crossings;
+  bool rotational_crossings = false;
   double max_force_N() const { return max_isometric_force_N > 0 ? max_isometric_force_N : pcsa_m2 * max_stress_Pa; }
 };
 

@@ -13,9 +13,10 @@ void muscle_geometry(const Model& model, Data& data);
 // each segment, and the generalised force of a unit tension along it added to `g`
 // (multibody q order). Returns the path length. Muscles and passive tissues share it. With
 // `crossed` (per q: the path crosses that coordinate's joint), only those entries of g are
-// computed: the others are zero.
+// computed: the others are zero. With `crossings` of rotational joints only, each crossed
+// coordinate takes its axis . (the pull's moment about the joint centre) directly.
 double straight_path(const Model& model, const Data& data, const std::vector<PathPoint>& path,
                      std::vector<Eigen::Vector3d>& points, std::vector<Eigen::Vector3d>& dirs, Eigen::VectorXd& g,
-                     const std::vector<char>* crossed = nullptr);
+                     const std::vector<char>* crossed = nullptr, const std::vector<PathCrossing>* crossings = nullptr);
 
 }  // namespace spineload

@@ -12,7 +12,8 @@ void passive_tissues(const Model& model, Data& data) {
     const PassiveElement& el = model.passive_elements[e];
     g.setZero();
     const double length =
-        straight_path(model, data, el.path, data.passive_path_m[e], data.passive_segment_dir[e], g, &el.crosses_q);
+        straight_path(model, data, el.path, data.passive_path_m[e], data.passive_segment_dir[e], g, &el.crosses_q,
+                      el.rotational_crossings ? &el.crossings : nullptr);
     const double force = el.force_N(length);
     data.passive_length_m[e] = length;
     data.passive_element_force_N[e] = force;
