@@ -6,7 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "analysis/analyze.hpp"
+
 namespace spineload {
+
+// The back extensors' share of their maximal moment, the target load of the model below: over
+// the lumbar levels (T12/L1 to L5/S1) and frames, the largest muscle extension moment over
+// the level's extensor capacity.
+double back_extensor_demand(const Model& model, const PostureResult& result);
 
 struct FatigueParameters {
   double F_per_s = 0;      // fatigue rate

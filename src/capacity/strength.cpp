@@ -8,7 +8,6 @@
 #include "analysis/analyze.hpp"
 #include "capacity/fatigue.hpp"
 #include "dynamics/dynamics.hpp"
-#include "tasks/task_runner.hpp"
 #include "io/yaml_util.hpp"
 #include "model/data.hpp"
 #include "model/embedded_data.hpp"
@@ -137,17 +136,21 @@ std::vector<LevelStrength> trunk_strength(const Model& model) {
     return d < 4 ? load * lever_m(level, k) : load;
   };
   std::vector<LevelStrength> out;
+  std::vector<std::array<double, kStrengthDirections.size()>> loads(model.spinal_joints.size());
   for (std::size_t k = 0; k < model.spinal_joints.size(); ++k) {
     LevelStrength s;
     s.joint = model.spinal_joints[k];
-    for (std::size_t d = 0; d < kStrengthDirections.size(); ++d) s.max_moment_Nm[d] = moment(max_load(k, d), k, k, d);
+    for (std::size_t d = 0; d < kStrengthDirections.size(); ++d) {
+      loads[k][d] = max_load(k, d);
+      s.max_moment_Nm[d] = moment(loads[k][d], k, k, d);
+    }
     out.push_back(s);
   }
   // The pelvis-held test is the lowest level's (spinal_joints runs upwards from the sacrum);
   // its pad loads every level that shares its pad and lies below it.
   const std::size_t base = 0;
   for (std::size_t d = 0; d < kStrengthDirections.size(); ++d) {
-    const double load = max_load(base, d);
+    const double load = loads[base][d];
     for (std::size_t k = 0; k < out.size(); ++k) {
       if (test.pad_body(k) != test.pad_body(base)) continue;
       out[k].pelvis_held = true;

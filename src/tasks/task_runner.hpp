@@ -21,10 +21,6 @@ struct TaskRun {
   double extensor_demand = 0;  // share of maximal lumbar extension the muscles give (peak level and frame)
 };
 
-// The back extensors' share of their maximal moment, the 3CC target load: over the lumbar
-// levels (T12/L1 to L5/S1) and frames, the largest muscle extension moment over the level's
-// extensor capacity.
-double back_extensor_demand(const Model& model, const PostureResult& result);
 
 // Runs a task on the default woman, or on `subject` at her stage when given.
 TaskRun run_task(const std::string& id, const std::vector<std::string>& settings, const Subject* subject,
