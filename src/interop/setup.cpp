@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "common/errors.hpp"
+#include "io/results.hpp"
 #include "interop/opensim_tools.hpp"
 #include "interop/osim_import.hpp"
 #include "interop/xml.hpp"
@@ -132,7 +133,7 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
     if (a.type == "InverseDynamics") {
       require_supported(im, false, a.name);
       Storage t = inverse_dynamics_table(*im.model, motion, ext);
-      out.emplace_back(s.name + "_" + a.name + ".sto", format_storage(t));
+      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + ".sto", format_storage(t));
     } else if (a.type == "JointReaction") {
       require_supported(im, false, a.name);
       if (!a.forces_file.empty())
@@ -154,7 +155,7 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
         req.push_back(r);
       }
       Storage t = joint_reaction_table(*im.model, motion, req, s.file, ext);
-      out.emplace_back(s.name + "_" + a.name + "_ReactionLoads.sto", format_storage(t));
+      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_ReactionLoads.sto", format_storage(t));
     } else if (a.type == "StaticOptimization") {
       require_supported(im, true, a.name);
       if (a.use_muscle_physiology)
@@ -164,8 +165,8 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
       so.activation_exponent = a.activation_exponent;
       so.use_muscle_physiology = a.use_muscle_physiology;
       const StaticOptimizationTables t = static_optimization_tables(*im.model, motion, so, ext);
-      out.emplace_back(s.name + "_" + a.name + "_activation.sto", format_storage(t.activation));
-      out.emplace_back(s.name + "_" + a.name + "_force.sto", format_storage(t.force));
+      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_activation.sto", format_storage(t.activation));
+      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_force.sto", format_storage(t.force));
     } else {
       throw InputError(s.file, a.line, a.name, "analysis '" + a.type + "' is not supported yet; refused");
     }

@@ -147,7 +147,7 @@ nlohmann::json results_json(const Model& model, const PostureResult& r) {
 std::map<std::string, std::string> render_results(const Model& model, const PostureResult& r,
                                                   const std::set<Format>& formats) {
   std::map<std::string, std::string> files;
-  const std::string& n = r.name;
+  const std::string n = safe_file_stem(r.name);
   if (formats.count(Format::csv)) {
     // Every row names the subject and stage it was computed for.
     const std::string who = r.subject + "," + r.stage + ",";
@@ -212,10 +212,25 @@ std::map<std::string, std::string> render_results(const Model& model, const Post
   return files;
 }
 
+std::string safe_file_stem(const std::string& name) {
+  std::string out;
+  for (const char c : name) {
+    if (out.size() >= 100) break;
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                      (c == '.' && !out.empty());
+    out += keep ? c : '_';
+  }
+  return out.empty() ? "result" : out;
+}
+
 void write_files_atomically(const std::string& directory,
                             const std::map<std::string, std::string>& files) {
   namespace fs = std::filesystem;
   const fs::path dir(directory);
+  for (const auto& [name, _] : files)
+    if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos ||
+        name.find('\0') != std::string::npos)
+      throw InputError(directory, 0, "-o", "refusing to write '" + name + "': not a plain file name inside the output folder");
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw InputError(directory, 0, "-o", "cannot create output folder: " + ec.message());

@@ -28,7 +28,15 @@ nlohmann::json results_json(const Model& model, const PostureResult& r);
 // "ok", "beyond_muscle_capacity" or "solver_failed", as the JSON outputs spell it.
 const char* status_name(RecruitmentStatus s);
 
-// Writes the files into `directory` (created if needed), all or nothing.
+// A name from an input (posture, task, subject, setup) made safe as a file name inside the
+// output folder: letters, digits, '-', '_' and '.' kept, anything else '_', no leading dot,
+// at most 100 characters, "result" when nothing is left. A name cannot then reach a path
+// outside `-o` ("/../../tmp/x" becomes "_.._.._tmp_x").
+std::string safe_file_stem(const std::string& name);
+
+// Writes the files into `directory` (created if needed), all or nothing. Every file name
+// must be a plain name (no separator, not "." or ".."): anything else is refused before a
+// byte is written.
 void write_files_atomically(const std::string& directory,
                             const std::map<std::string, std::string>& files);
 

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <fmt/format.h>
 
 #include "common/errors.hpp"
 
@@ -18,11 +19,23 @@ YAML::Node parse(const std::string& text, const std::string& file) {
 }
 
 std::string read_text_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) throw InputError(path, 0, "", "cannot open file");
+  if (!fs::is_regular_file(st))
+    throw InputError(path, 0, "", "not a regular file: a device, pipe or folder cannot be read as an input");
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (ec) throw InputError(path, 0, "", "cannot read the file's size: " + ec.message());
+  if (size > kMaxInputBytes)
+    throw InputError(path, 0, "", fmt::format("{} bytes: larger than the {} MiB an input file may have", size, kMaxInputBytes >> 20));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, 0, "", "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  // Never more than the size found above, even if the file grows while it is read.
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
 }
 
 YAML::Node parse_file(const std::string& path) { return parse(read_text_file(path), path); }

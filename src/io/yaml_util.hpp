@@ -1,5 +1,6 @@
 // Reading YAML with errors that name the file, line and field (io stage helpers).
 #pragma once
+#include <cstdint>
 #include <yaml-cpp/yaml.h>
 
 #include <Eigen/Core>
@@ -13,6 +14,10 @@ namespace spineload::yaml {
 YAML::Node parse(const std::string& text, const std::string& file);
 // Reads a file from disk and parses it (InputError when unreadable).
 YAML::Node parse_file(const std::string& path);
+// Reads a whole input file. Only regular files of at most kMaxInputBytes are read (a device,
+// pipe or folder, or a larger file, is an InputError naming it): nothing the project reads
+// comes near it, and an endless stream would otherwise fill memory.
+inline constexpr std::uintmax_t kMaxInputBytes = std::uintmax_t{256} << 20;
 std::string read_text_file(const std::string& path);
 
 int line_of(const YAML::Node& node);  // 1-based, 0 when unknown

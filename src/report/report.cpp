@@ -57,6 +57,9 @@ struct Csv {
 Csv read_csv(const fs::path& p, const std::vector<std::string>& keep = {}) {
   Csv csv;
   csv.file = p.string();
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec))  // streamed, so any size; but never a device or pipe
+    throw InputError(csv.file, 0, "", "not a regular file: a device, pipe or folder cannot be read as an input");
   std::ifstream in(p, std::ios::binary);
   if (!in) throw InputError(csv.file, 0, "", "cannot read the file");
   std::string line;

@@ -11,6 +11,7 @@
 #include "capacity/fatigue_failure.hpp"
 #include "common/errors.hpp"
 #include "dynamics/dynamics.hpp"
+#include "io/results.hpp"
 #include "io/yaml_util.hpp"
 #include "loads/disc_loads.hpp"
 #include "model/data.hpp"
@@ -481,7 +482,7 @@ std::vector<std::pair<std::string, std::string>> render_indices(const TaskInstan
     j["notice"] = "mechanics computed by a model, not a diagnosis or medical advice";
     for (const auto& [name, value] : task.values) j["parameters"][name] = value;
     for (const auto& r : rows) j["indices"][r.metric] = {{"value", r.value}, {"unit", r.unit}};
-    files.emplace_back(id + "_indices.json", j.dump(2) + "\n");
+    files.emplace_back(safe_file_stem(id) + "_indices.json", j.dump(2) + "\n");
   }
   return files;
 }

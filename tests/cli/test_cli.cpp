@@ -299,3 +299,39 @@ TEST(Cli, CohortUnderMpirunWritesTheSameBytes) {
 
 }  // namespace
 }  // namespace spineload
+
+namespace spineload {
+namespace {
+
+TEST(Cli, AHostilePostureNameWritesOnlyInsideTheOutputFolder) {
+  const fs::path dir = fresh_dir("hostile_name");
+  fs::create_directories(dir / "in");
+  const fs::path posture = dir / "in" / "p.yaml";
+  std::ofstream(posture) << "name: \"/../../../../tmp/spineload_escape_probe\"\nsupport: standing\n";
+  fs::remove(fs::temp_directory_path() / "spineload_escape_probe.json");
+  const CliRun r = run("analyze " + posture.string() + " -o " + (dir / "out").string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(fs::exists(fs::temp_directory_path() / "spineload_escape_probe.json"));
+  int inside = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "out")) inside += e.is_regular_file();
+  EXPECT_EQ(inside, 4);  // json and three CSVs, all in out/
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace spineload
+
+namespace spineload {
+namespace {
+
+TEST(Cli, EndlessInputsAreRefusedNamingTheFile) {
+  for (const char* args : {"analyze /dev/zero", "model import /dev/zero", "day /dev/zero", "cohort /dev/zero",
+                           "validate --data /dev/zero"}) {
+    const CliRun r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find("/dev/zero: not a regular file"), std::string::npos) << args << "\n" << r.output;
+  }
+}
+
+}  // namespace
+}  // namespace spineload

@@ -6,6 +6,7 @@
 
 #include "common/errors.hpp"
 #include "io/results.hpp"
+#include "io/yaml_util.hpp"
 #include "test_support.hpp"
 
 namespace spineload {
@@ -71,6 +72,52 @@ TEST(Results, FilesAppearWholeAndNoPartialFileRemains) {
 TEST(Results, UnknownFormatIsRejected) {
   EXPECT_THROW(parse_formats("csv,xml"), InputError);
   EXPECT_EQ(parse_formats("csv,sto").size(), 2u);
+}
+
+}  // namespace
+}  // namespace spineload
+
+namespace spineload {
+namespace {
+
+TEST(Results, InputNamesBecomePlainFileNames) {
+  EXPECT_EQ(safe_file_stem("/../../../../tmp/x"), "_.._.._.._.._tmp_x");
+  EXPECT_EQ(safe_file_stem("..\\evil"), "_._evil");
+  EXPECT_EQ(safe_file_stem("lift-from-crib_2"), "lift-from-crib_2");
+  EXPECT_EQ(safe_file_stem(".hidden"), "_hidden");
+  EXPECT_EQ(safe_file_stem(""), "result");
+  EXPECT_EQ(safe_file_stem(std::string(500, 'a')).size(), 100u);
+  EXPECT_EQ(safe_file_stem("caf\xc3\xa9"), "caf__");  // bytes of a UTF-8 letter are not kept
+}
+
+TEST(Results, TheWriterRefusesAnyNameThatLeavesTheFolder) {
+  namespace fs = std::filesystem;
+  const fs::path dir = test::scratch_dir("writer_guard");
+  for (const char* bad : {"../x.csv", "/tmp/x.csv", "a/b.csv", "..", "."}) {
+    EXPECT_THROW(write_files_atomically(dir.string(), {{"ok.csv", "1\n"}, {bad, "2\n"}}), InputError) << bad;
+    EXPECT_FALSE(fs::exists(dir / "ok.csv")) << bad;  // nothing at all is written
+  }
+  EXPECT_FALSE(fs::exists(dir.parent_path() / "x.csv"));
+}
+
+}  // namespace
+}  // namespace spineload
+
+namespace spineload {
+namespace {
+
+TEST(Results, OnlyRegularFilesWithinTheSizeLimitAreRead) {
+  for (const char* endless : {"/dev/zero", "/dev/urandom"}) {
+    try {
+      (void)yaml::read_text_file(endless);
+      ADD_FAILURE() << endless;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.file(), endless);
+      EXPECT_NE(std::string(e.what()).find("not a regular file"), std::string::npos);
+    }
+  }
+  EXPECT_THROW((void)yaml::read_text_file(std::filesystem::temp_directory_path().string()), InputError);
+  EXPECT_EQ(yaml::kMaxInputBytes, std::uintmax_t{256} << 20);
 }
 
 }  // namespace
