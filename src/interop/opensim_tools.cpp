@@ -50,6 +50,43 @@ Motion motion_from_storage(const Model& model, const Storage& st, const MotionOp
   m.speeds_from_file =
       o.speeds_from_columns && std::all_of(speed_col.begin(), speed_col.end(), [](int k) { return k >= 0; });
 
+  // Checked at the boundary, before anything reaches Simbody: times strictly increasing
+  // (rates come from a spline through them), values within the coordinate's range widened by
+  // a full turn for rotations and a kilometre for translations. OpenSim's tools accept values
+  // outside the ranges (only clamped coordinates are held, and only in forward tools), so
+  // the leniency keeps every real recording; what it refuses is no posture at all.
+  const auto line_of_row = [&](std::size_t i) { return i < st.row_line.size() ? st.row_line[i] : 0; };
+  for (std::size_t i = 1; i < nt; ++i)
+    if (!(st.time_s[i] > st.time_s[i - 1]))
+      throw InputError(file, line_of_row(i), "time",
+                       fmt::format("{} s does not follow the previous row's {} s: a motion's times must increase", st.time_s[i],
+                                   st.time_s[i - 1]));
+  for (int c = 0; c < nc; ++c) {
+    if (value_col[c] < 0) continue;
+    const Coordinate& coord = model.coordinates[c];
+    const double scale = degrees && !coord.translational ? to_rad : 1.0;
+    const double slack = coord.translational ? 1000.0 : 2 * std::numbers::pi;
+    const double lo = std::min(coord.min_rad, coord.max_rad) - slack, hi = std::max(coord.min_rad, coord.max_rad) + slack;
+    for (std::size_t i = 0; i < nt; ++i) {
+      const double v = scale * st.data(static_cast<int>(i), value_col[c]);
+      if (v < lo || v > hi)
+        throw InputError(file, line_of_row(i), st.labels[static_cast<std::size_t>(value_col[c])],
+                         fmt::format("{:.6g} {} is no posture of '{}' (range {:.4g} to {:.4g} {}, accepted to a {} beyond)",
+                                     st.data(static_cast<int>(i), value_col[c]),
+                                     coord.translational ? "m" : (degrees ? "deg" : "rad"), coord.name,
+                                     coord.min_rad / scale, coord.max_rad / scale,
+                                     coord.translational ? "m" : (degrees ? "deg" : "rad"),
+                                     coord.translational ? "kilometre" : "full turn"));
+    }
+  }
+  if (m.speeds_from_file)
+    for (int c = 0; c < nc; ++c)
+      for (std::size_t i = 0; i < nt; ++i) {
+        const double u = st.data(static_cast<int>(i), speed_col[c]);
+        if (!(std::abs(u) <= 1e4))  // per second: no limb turns or slides faster
+          throw InputError(file, line_of_row(i), st.labels[static_cast<std::size_t>(speed_col[c])],
+                           fmt::format("speed {} is no motion of '{}'", u, model.coordinates[c].name));
+      }
   const double dt = (st.time_s.back() - st.time_s.front()) / static_cast<double>(nt - 1);
   for (std::size_t i = 1; i < nt; ++i)
     if (std::abs(st.time_s[i] - st.time_s[i - 1] - dt) > 1e-6 * std::max(1.0, dt) + 1e-9 && o.lowpass_hz > 0)

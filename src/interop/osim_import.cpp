@@ -585,9 +585,15 @@ class Importer {
         coord.locked = cin.locked;
         coord.clamped = cin.clamped;
         coord.translational = cin.motion_type == "translational";
-        if (cin.motion_type.empty())
-          for (std::size_t k = 3; k < jin.axes.size(); ++k)
-            if (jin.axes[k].coordinate == cin.name) coord.translational = true;
+        if (cin.motion_type.empty()) {
+          // As OpenSim decides a CustomJoint coordinate's motion type: rotational when any
+          // rotation axis uses it (a knee's coupled translation does not make it a length),
+          // translational when only translation axes do.
+          bool in_rotation = false, in_translation = false;
+          for (std::size_t k = 0; k < jin.axes.size(); ++k)
+            if (jin.axes[k].coordinate == cin.name) (k < 3 ? in_rotation : in_translation) = true;
+          coord.translational = in_translation && !in_rotation;
+        }
         local[c] = static_cast<int>(m.coordinates.size());
         joint.coordinates.push_back(local[c]);
         m.coordinates.push_back(coord);

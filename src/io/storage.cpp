@@ -75,6 +75,7 @@ Storage read_storage_text(const std::string& text, const std::string& file) {
     throw InputError(file, n, "labels", "expected column labels starting with 'time'");
   s.labels.assign(labels.begin() + 1, labels.end());
   std::vector<std::vector<double>> rows;
+  std::vector<int> lines;
   while (std::getline(in, line)) {
     ++n;
     const auto words = split_ws(line);
@@ -93,8 +94,10 @@ Storage read_storage_text(const std::string& text, const std::string& file) {
     if (!rows.empty() && !(row[0] >= rows.back()[0]))
       throw InputError(file, n, "time", "times must not decrease");
     rows.push_back(row);
+    lines.push_back(n);
   }
   if (rows.empty()) throw InputError(file, n, "rows", "no data rows");
+  s.row_line = lines;
   s.time_s.resize(rows.size());
   s.data.resize(static_cast<int>(rows.size()), static_cast<int>(s.labels.size()));
   for (std::size_t r = 0; r < rows.size(); ++r) {

@@ -15,6 +15,7 @@ struct Storage {
   std::vector<std::string> labels;  // data columns, without "time"
   std::vector<double> time_s;
   Eigen::MatrixXd data;             // rows: times, columns: labels
+  std::vector<int> row_line;        // the file line of each row (0 when built in memory)
   int column(const std::string& label) const;  // -1 when absent
   // Column `col` at time t: linear between rows, held beyond the first and last.
   double value_at(int col, double t) const;

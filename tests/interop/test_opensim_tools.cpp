@@ -57,3 +57,62 @@ TEST(StaticOptimization, CoordinateActuatorsAndMusclesShareTheLoad) {
 
 }  // namespace
 }  // namespace spineload
+
+namespace spineload {
+namespace {
+
+InputError motion_error(Storage st) {
+  const ImportedModel im = import_osim_file(test::source_path("tests/data/osim/leg_4x.osim"));
+  st.row_line.resize(st.time_s.size());
+  for (std::size_t i = 0; i < st.row_line.size(); ++i) st.row_line[i] = 7 + static_cast<int>(i);
+  try {
+    (void)motion_from_storage(*im.model, st, {}, "m.sto");
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected an InputError";
+  return InputError("", 0, "", "");
+}
+
+TEST(MotionBoundary, ARepeatedTimeIsRefusedAtItsLine) {
+  Storage st = test::motion_table({"hip_flexion", "knee_angle"}, 8, [](int, int) { return 0.2; });
+  st.time_s[4] = st.time_s[3];
+  const InputError e = motion_error(st);
+  EXPECT_EQ(e.file(), "m.sto");
+  EXPECT_EQ(e.line(), 11);
+  EXPECT_EQ(e.field(), "time");
+}
+
+TEST(MotionBoundary, AValueNoPostureCanHaveIsRefusedWhereItStands) {
+  for (const double v : {1e308, -1e300, 1e200, 1e100, 50.0}) {  // 50 rad: eight turns
+    Storage st = test::motion_table({"hip_flexion", "knee_angle"}, 8, [](int, int) { return 0.2; });
+    st.data(5, 1) = v;
+    SCOPED_TRACE(v);
+    const InputError e = motion_error(st);
+    EXPECT_EQ(e.line(), 12) << v;
+    EXPECT_EQ(e.field(), "knee_angle") << v;
+  }
+  // A little beyond a range is a real recording: accepted, as OpenSim's tools accept it.
+  const ImportedModel im = import_osim_file(test::source_path("tests/data/osim/leg_4x.osim"));
+  const int knee = im.model->coordinate_index("knee_angle");
+  const double beyond = im.model->coordinates[knee].min_rad - 0.3;
+  const Storage ok = test::motion_table({"hip_flexion", "knee_angle"}, 8, [&](int, int c) { return c == 1 ? beyond : 0.2; });
+  EXPECT_NO_THROW((void)motion_from_storage(*im.model, ok, {}, "m.sto"));
+}
+
+}  // namespace
+}  // namespace spineload
+
+namespace spineload {
+namespace {
+
+TEST(MotionBoundary, ACoordinateThatTurnsIsAnAngleEvenWithACoupledTranslation) {
+  // The 4.x leg's knee: rotation about z plus a translation along x that follows it (a
+  // SimmSpline), as in OpenSim's gait models. OpenSim calls it rotational; so degrees in a
+  // motion file are converted for it.
+  const ImportedModel im = import_osim_file(test::source_path("tests/data/osim/leg_4x.osim"));
+  EXPECT_FALSE(im.model->coordinates[im.model->coordinate_index("knee_angle")].translational);
+}
+
+}  // namespace
+}  // namespace spineload
