@@ -96,6 +96,10 @@ Setup read_setup_text(const std::string& content, const std::string& file) {
     an.start_s = number_of(a->FirstChildElement("start_time"), -INFINITY, file, an.name + ".start_time");
     an.end_s = number_of(a->FirstChildElement("end_time"), INFINITY, file, an.name + ".end_time");
     an.activation_exponent = number_of(a->FirstChildElement("activation_exponent"), 2, file, an.name + ".activation_exponent");
+    if (an.activation_exponent != 2 && an.activation_exponent != 3)
+      throw InputError(file, a->FirstChildElement("activation_exponent")->GetLineNum(), an.name + ".activation_exponent",
+                       fmt::format("{} is not supported: static optimisation here minimises activations squared or cubed (2 or 3)",
+                                   an.activation_exponent));
     an.use_muscle_physiology = flag_of(a->FirstChildElement("use_muscle_physiology"), true);
     an.joint_names = xml::words(a->FirstChildElement("joint_names"));
     an.apply_on_bodies = xml::words(a->FirstChildElement("apply_on_bodies"));

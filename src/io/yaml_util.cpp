@@ -110,8 +110,34 @@ double as_double(const YAML::Node& node, const std::string& file, const std::str
   return v;
 }
 
+namespace {
+
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
+bool valid_utf8(const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;  // bytes that follow
+    if (n < 0 || i + static_cast<std::size_t>(n) >= s.size()) return false;
+    unsigned cp = n == 0 ? c : c & (0x3F >> n);
+    for (int k = 1; k <= n; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+      if ((d >> 6) != 0x2) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += static_cast<std::size_t>(n) + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string as_string(const YAML::Node& node, const std::string& file, const std::string& field) {
   if (!node.IsScalar()) throw InputError(file, line_of(node), field, "expected text");
+  // Text goes on into JSON and reports, which must be UTF-8.
+  if (!valid_utf8(node.Scalar())) throw InputError(file, line_of(node), field, "not valid UTF-8 text");
   return node.Scalar();
 }
 

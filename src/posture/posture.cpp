@@ -273,6 +273,8 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
     const YAML::Node n = root["predict"];
     yaml::check_keys(n, {"hands_forward_m", "hands_height_m", "strategy", "look_at_hands"}, file, "predict");
     PredictionRequest r;
+    r.file = file;
+    r.line = yaml::line_of(n);
     r.hands_forward_m = yaml::as_double(yaml::require(n, "hands_forward_m", file, "predict"), file, "predict.hands_forward_m");
     r.hands_height_m = yaml::as_double(yaml::require(n, "hands_height_m", file, "predict"), file, "predict.hands_height_m");
     if (r.hands_height_m < 0 || r.hands_height_m > 2.5)

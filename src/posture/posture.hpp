@@ -53,6 +53,10 @@ struct PredictionRequest {
   bool look_at_hands = true;     // gaze at the grip point (head and neck flexion)
   // A motion: from this grip to (to_forward_m, to_height_m) in duration_s (0: static).
   double to_forward_m = 0, to_height_m = 0, duration_s = 0;
+  // Where the request was written (a posture file's `predict`, or a task), so that a target
+  // no posture reaches is reported there.
+  std::string file;
+  int line = 0;
 };
 
 struct Posture {

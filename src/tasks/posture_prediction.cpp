@@ -208,10 +208,10 @@ Vec nelder_mead(Evaluator& ev, Vec start, const std::pair<double, double>& knee,
 PredictionResult predict_posture(const Model& model, const Posture& base, const PredictionRequest& req) {
   const Support needed = req.strategy == LiftStrategy::kneel ? Support::kneeling : Support::standing;
   if (base.support != needed)
-    throw InputError("", 0, "predict",
+    throw InputError(req.file, req.line, "predict",
                      req.strategy == LiftStrategy::kneel ? "the kneel strategy needs support: kneeling"
                                                          : "posture prediction needs support: standing (or kneeling with the kneel strategy)");
-  if (base.is_time_series()) throw InputError("", 0, "predict", "prediction gives one posture, not a time series");
+  if (base.is_time_series()) throw InputError(req.file, req.line, "predict", "prediction gives one posture, not a time series");
   Evaluator ev(model, base, req);
   const auto knee = knee_bounds(req.strategy);
   // Restarts from a few fixed starts keep the search deterministic and out of poor basins.
@@ -231,7 +231,7 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
   result.hand_error_m = out.hand_error_m;
   result.balance_margin_m = out.margin_m;
   if (out.hand_error_m > 0.01)
-    throw InputError("", 0, "predict.hands",
+    throw InputError(req.file, req.line, "predict.hands",
                      fmt::format("the hands cannot reach {:.2f} m forward and {:.2f} m high with a {} strategy: the "
                                  "nearest grip is {:.0f} mm away",
                                  req.hands_forward_m, req.hands_height_m,
@@ -241,7 +241,7 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
                                                                             : "semi-squat",
                                  1000 * out.hand_error_m));
   if (out.margin_m < 0)
-    throw InputError("", 0, "predict.balance",
+    throw InputError(req.file, req.line, "predict.balance",
                      fmt::format("no posture reaches the target with her centre of mass over her feet ({:.0f} mm outside)",
                                  -1000 * out.margin_m));
   // Gaze: the eyes take the first kEyeDepression_rad, head and neck flex for the rest.

@@ -176,6 +176,34 @@ Posture rise_from_chair(const Model& model, const std::string& id, double seat_m
 
 const std::vector<TaskSpec>& task_library() { return library().tasks; }
 
+double check_task_setting(const TaskSpec& task, const std::string& name, const std::optional<std::string>& value) {
+  const auto param = std::find_if(task.parameters.begin(), task.parameters.end(),
+                                  [&](const TaskParameter& p) { return p.name == name; });
+  if (!value || param == task.parameters.end()) {
+    std::vector<std::string> names;
+    for (const auto& p : task.parameters) names.push_back(p.name);
+    throw InputError("", 0, "--set " + name,
+                     (!value ? "expected name=value" : "unknown parameter of " + task.id) + "; its parameters are: " + joined(names));
+  }
+  if (!param->choices.empty()) {
+    if (std::find(param->choices.begin(), param->choices.end(), *value) == param->choices.end())
+      throw InputError("", 0, "--set " + name, "expected one of " + joined(param->choices) + ", got '" + *value + "'");
+    return 0;
+  }
+  double v = 0;
+  try {
+    std::size_t used = 0;
+    v = std::stod(*value, &used);
+    if (used != value->size()) throw std::invalid_argument(*value);
+  } catch (const std::exception&) {
+    throw InputError("", 0, "--set " + name, "not a number: '" + *value + "'");
+  }
+  if (!(v >= param->min && v <= param->max))
+    throw InputError("", 0, "--set " + name,
+                     fmt::format("{} {} is outside {} to {} {}", v, param->unit, param->min, param->max, param->unit));
+  return v;
+}
+
 TaskInstance instantiate_task(const Model& model, const std::string& id, const std::vector<std::string>& settings) {
   const auto& tasks = task_library();
   const auto it = std::find_if(tasks.begin(), tasks.end(), [&](const TaskSpec& t) { return t.id == id; });
@@ -194,33 +222,12 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
   for (const auto& setting : settings) {
     const auto eq = setting.find('=');
     const std::string name = setting.substr(0, eq);
-    const auto param = std::find_if(it->parameters.begin(), it->parameters.end(),
-                                    [&](const TaskParameter& p) { return p.name == name; });
-    if (eq == std::string::npos || param == it->parameters.end()) {
-      std::vector<std::string> names;
-      for (const auto& p : it->parameters) names.push_back(p.name);
-      throw InputError("", 0, "--set " + name,
-                       (eq == std::string::npos ? "expected name=value" : "unknown parameter of " + id) +
-                           "; its parameters are: " + joined(names));
-    }
-    const std::string value = setting.substr(eq + 1);
-    if (!param->choices.empty()) {
-      if (std::find(param->choices.begin(), param->choices.end(), value) == param->choices.end())
-        throw InputError("", 0, "--set " + name, "expected one of " + joined(param->choices) + ", got '" + value + "'");
-    } else {
-      double v = 0;
-      try {
-        std::size_t used = 0;
-        v = std::stod(value, &used);
-        if (used != value.size()) throw std::invalid_argument(value);
-      } catch (const std::exception&) {
-        throw InputError("", 0, "--set " + name, "not a number: '" + value + "'");
-      }
-      if (v < param->min || v > param->max)
-        throw InputError("", 0, "--set " + name,
-                         fmt::format("{} {} is outside {} to {} {}", v, param->unit, param->min, param->max, param->unit));
+    const std::string value = eq == std::string::npos ? std::string() : setting.substr(eq + 1);
+    if (eq == std::string::npos) check_task_setting(*it, name, std::nullopt);
+    const double v = check_task_setting(*it, name, value);
+    if (std::none_of(it->parameters.begin(), it->parameters.end(),
+                     [&](const TaskParameter& p) { return p.name == name && !p.choices.empty(); }))
       num[name] = v;
-    }
     task.values[name] = value;
   }
   const InfantSex sex = task.values["infant_sex"] == "boy" ? InfantSex::boy : InfantSex::girl;

@@ -28,6 +28,11 @@ struct TaskSpec {
 
 const std::vector<TaskSpec>& task_library();
 
+// Checks one setting of `task` (InputError with field "--set <name>" when the name is unknown,
+// `value` absent, not one of the choices, not a number or outside the range); returns the
+// number (0 for a choice). Day files and the CLI check settings alike.
+double check_task_setting(const TaskSpec& task, const std::string& name, const std::optional<std::string>& value);
+
 struct TaskInstance {
   const TaskSpec* spec = nullptr;
   std::map<std::string, std::string> values;  // every parameter, as given or defaulted

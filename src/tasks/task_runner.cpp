@@ -124,7 +124,10 @@ DaySchedule parse_day_schedule(const std::string& text, const std::string& file)
   if (root["day_end_h"]) d.day_end_h = yaml::as_double(root["day_end_h"], file, "day_end_h");
   if (!(d.day_start_h >= 0 && d.day_end_h <= 24 && d.day_end_h > d.day_start_h))
     throw InputError(file, yaml::line_of(root), "day_end_h", "expected 0 <= day_start_h < day_end_h <= 24");
+  d.file = file;
   const YAML::Node tasks = yaml::require(root, "tasks", file, "");
+  if (!tasks.IsSequence() || tasks.size() == 0)
+    throw InputError(file, yaml::line_of(tasks), "tasks", "expected a list of one or more tasks");
   std::vector<std::string> ids;
   for (const auto& t : task_library()) ids.push_back(t.id);
   for (std::size_t i = 0; i < tasks.size(); ++i) {
@@ -138,8 +141,23 @@ DaySchedule parse_day_schedule(const std::string& text, const std::string& file)
       for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
       throw InputError(file, yaml::line_of(t["task"]), ctx + ".task", "unknown task '" + e.task + "'; the tasks are: " + list);
     }
-    if (t["set"])
-      for (const auto& kv : t["set"]) e.settings.push_back(kv.first.as<std::string>() + "=" + kv.second.as<std::string>());
+    e.line = yaml::line_of(t);
+    if (const YAML::Node set = t["set"]) {
+      if (!set.IsMap()) throw InputError(file, yaml::line_of(set), ctx + ".set", "expected parameter: value pairs");
+      const TaskSpec& spec = *std::find_if(task_library().begin(), task_library().end(),
+                                           [&](const TaskSpec& s) { return s.id == e.task; });
+      for (const auto& kv : set) {
+        const std::string name = yaml::as_string(kv.first, file, ctx + ".set");
+        const std::string field = ctx + ".set." + name;
+        const std::string value = yaml::as_string(kv.second, file, field);
+        try {
+          check_task_setting(spec, name, value);
+        } catch (const InputError& err) {
+          throw InputError(file, yaml::line_of(kv.second), field, err.message());
+        }
+        e.settings.push_back(name + "=" + value);
+      }
+    }
     if (t["count"]) e.count = static_cast<int>(yaml::as_double(t["count"], file, ctx + ".count"));
     if (t["duration_s"]) e.duration_s = yaml::as_double(t["duration_s"], file, ctx + ".duration_s");
     if (t["duration_min"]) e.duration_s = 60 * yaml::as_double(t["duration_min"], file, ctx + ".duration_min");
@@ -170,7 +188,14 @@ DayResult run_day(const DaySchedule& schedule, const Subject* subject, const Rec
   std::vector<Occurrence> occ;
   for (std::size_t i = 0; i < schedule.entries.size(); ++i) {
     const DayEntry& e = schedule.entries[i];
-    const TaskRun run = run_task(e.task, e.settings, subject, options);
+    TaskRun run;
+    try {
+      run = run_task(e.task, e.settings, subject, options);
+    } catch (const InputError& err) {
+      // A task that cannot be posed (a target out of reach) is the day file's entry.
+      if (!err.file().empty()) throw;
+      throw InputError(schedule.file, e.line, "tasks[" + std::to_string(i) + "] " + err.field(), err.message());
+    }
     DayTaskSummary s;
     s.task = e.task;
     for (const auto& st : e.settings) s.task += " " + st;

@@ -44,10 +44,12 @@ struct DayEntry {
   double duration_s = 10;       // each occurrence
   double start_h = 8;           // first occurrence, hours after midnight
   double interval_h = 1;        // between occurrences
+  int line = 0;                 // in the day file
 };
 
 struct DaySchedule {
   std::string name;
+  std::string file;             // the day file, for errors found when its tasks run
   double day_start_h = 6, day_end_h = 22;
   std::vector<DayEntry> entries;
 };

@@ -335,3 +335,42 @@ TEST(Cli, EndlessInputsAreRefusedNamingTheFile) {
 
 }  // namespace
 }  // namespace spineload
+
+namespace spineload {
+namespace {
+
+// Writes `text` to a fresh file and runs `command` with it; returns the run.
+CliRun run_with_file(const std::string& stem, const std::string& text, const std::string& command_before_file,
+                     const std::string& after = "") {
+  const fs::path dir = fresh_dir(stem);
+  fs::create_directories(dir);
+  const fs::path file = dir / (stem + ".yaml");
+  std::ofstream(file, std::ios::binary) << text;
+  return run(command_before_file + " " + file.string() + " " + after);
+}
+
+TEST(Cli, EveryBadInputIsNamedWithItsFileLineAndField) {
+  struct Case {
+    const char* what;
+    std::string text, command, expect;
+  };
+  const std::vector<Case> cases = {
+      {"invalid UTF-8 in a name", "name: \"bad\xff\xfe\"\nsupport: standing\n", "analyze", "bad_utf8.yaml:1: field 'name': not valid UTF-8"},
+      {"a set value of the wrong type", "tasks:\n  - {task: carry-in-arms, set: {infant_mass_kg: [1, 2]}}\n", "day",
+       "wrong_type.yaml:2: field 'tasks[0].set.infant_mass_kg': expected text"},
+      {"a set value out of range", "tasks:\n  - task: carry-in-arms\n    set: {infant_mass_kg: 99}\n", "day",
+       "out_of_range.yaml:3: field 'tasks[0].set.infant_mass_kg': 99 kg is outside"},
+      {"tasks that are no list", "tasks: x\n", "day", "no_list.yaml:1: field 'tasks': expected a list"},
+      {"a target no posture reaches", "name: far\nsupport: standing\npredict: {hands_forward_m: 2.0, hands_height_m: 0.2}\n",
+       "analyze", "unreachable.yaml:3: field 'predict.hands'"},
+  };
+  const char* stems[] = {"bad_utf8", "wrong_type", "out_of_range", "no_list", "unreachable"};
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const CliRun r = run_with_file(stems[i], cases[i].text, cases[i].command);
+    EXPECT_EQ(r.exit_code, 2) << cases[i].what << "\n" << r.output;
+    EXPECT_NE(r.output.find(cases[i].expect), std::string::npos) << cases[i].what << "\n" << r.output;
+  }
+}
+
+}  // namespace
+}  // namespace spineload

@@ -85,6 +85,19 @@ TEST(Setup, BadSetupsNameTheField) {
     EXPECT_EQ(e.field(), "lift.applied_to_body");
     EXPECT_EQ(e.line(), 1);
   }
+  // An exponent the optimiser does not offer is the setup file's, at its line.
+  write(f.dir / "so_bad.xml", "<OpenSimDocument><AnalyzeTool name=\"t\"><model_file>pendulum.osim</model_file>\n"
+                              "<coordinates_file>m.mot</coordinates_file><AnalysisSet><objects>\n"
+                              "<StaticOptimization name=\"so\">\n<activation_exponent>4</activation_exponent>\n"
+                              "</StaticOptimization></objects></AnalysisSet></AnalyzeTool></OpenSimDocument>");
+  try {
+    read_setup_file((f.dir / "so_bad.xml").string());
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), (f.dir / "so_bad.xml").string());
+    EXPECT_EQ(e.field(), "so.activation_exponent");
+    EXPECT_EQ(e.line(), 4);
+  }
 }
 
 }  // namespace
