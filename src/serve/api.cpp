@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 
 #include "common/errors.hpp"
@@ -24,6 +26,14 @@ struct BadRequest {
   std::string field, message;
 };
 
+// The fields an endpoint reads; any other is refused, naming it (a misspelt field would
+// otherwise be silently ignored).
+void only_fields(const json& body, std::initializer_list<const char*> allowed, const std::string& prefix = "") {
+  for (const auto& [key, _] : body.items())
+    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }))
+      throw BadRequest{prefix + key, "unknown field"};
+}
+
 // Invalid UTF-8 (echoed from a request) is replaced rather than thrown on.
 ApiResponse reply(int status, const json& j) { return {status, j.dump(-1, ' ', false, json::error_handler_t::replace)}; }
 
@@ -31,6 +41,27 @@ const json& member(const json& body, const char* name) {
   static const json null_value;
   const auto it = body.find(name);
   return it == body.end() ? null_value : *it;
+}
+
+// A day schedule's fields and their JSON types, checked before its YAML parser (which would
+// take "6" for 6) reads it.
+void check_schedule(const json& schedule) {
+  only_fields(schedule, {"name", "day_start_h", "day_end_h", "tasks"}, "schedule.");
+  if (schedule.contains("name") && !schedule["name"].is_string()) throw BadRequest{"schedule.name", "must be a string"};
+  for (const char* k : {"day_start_h", "day_end_h"})
+    if (schedule.contains(k) && !schedule[k].is_number()) throw BadRequest{std::string("schedule.") + k, "must be a number"};
+  const json& tasks = member(schedule, "tasks");
+  if (!tasks.is_array() || tasks.empty()) throw BadRequest{"schedule.tasks", "must be a list of one or more tasks"};
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const std::string at = "schedule.tasks[" + std::to_string(i) + "]";
+    const json& t = tasks[i];
+    if (!t.is_object()) throw BadRequest{at, "must be an object"};
+    only_fields(t, {"task", "set", "count", "duration_s", "duration_min", "start_h", "interval_h"}, at + ".");
+    if (!member(t, "task").is_string()) throw BadRequest{at + ".task", "must be a string"};
+    if (t.contains("set") && !t["set"].is_object()) throw BadRequest{at + ".set", "must be an object of parameter values"};
+    for (const char* k : {"count", "duration_s", "duration_min", "start_h", "interval_h"})
+      if (t.contains(k) && !t[k].is_number()) throw BadRequest{at + "." + k, "must be a number"};
+  }
 }
 
 std::string required_string(const json& body, const char* name) {
@@ -163,6 +194,7 @@ ApiResponse tasks() {
 }
 
 ApiResponse analyze(const json& body) {
+  only_fields(body, {"task", "subject", "settings"});
   const std::string task = required_string(body, "task");
   const auto subject = read_subject(body);
   const auto settings = read_settings(body);
@@ -180,6 +212,7 @@ ApiResponse analyze(const json& body) {
 }
 
 ApiResponse timeline(const json& body) {
+  only_fields(body, {"task", "subject", "settings", "step_weeks"});
   const std::string task = required_string(body, "task");
   Subject subject = read_subject(body).value_or(Subject{});
   const auto settings = read_settings(body);
@@ -204,11 +237,13 @@ ApiResponse timeline(const json& body) {
 }
 
 ApiResponse compare(const json& body) {
+  only_fields(body, {"task", "subject", "settings", "vary"});
   const std::string task = required_string(body, "task");
   const auto subject = read_subject(body);
   const auto settings = read_settings(body);
   const json& vary = member(body, "vary");
   if (!vary.is_object()) throw BadRequest{"vary", "required: {name, from, to, step}"};
+  only_fields(vary, {"name", "from", "to", "step"}, "vary.");
   const std::string name = required_string(vary, "name");
   const double from = number_in(vary, "from", NAN, -1e6, 1e6), to = number_in(vary, "to", NAN, -1e6, 1e6);
   const double step = number_in(vary, "step", NAN, 1e-9, 1e6);
@@ -229,9 +264,11 @@ ApiResponse compare(const json& body) {
 }
 
 ApiResponse day(const json& body) {
+  only_fields(body, {"subject", "schedule"});
   const auto subject = read_subject(body);
   const json& schedule = member(body, "schedule");
   if (!schedule.is_object()) throw BadRequest{"schedule", "required: the day's schedule as an object"};
+  check_schedule(schedule);
   const DaySchedule s = parse_day_schedule(schedule.dump(), "request.schedule");
   if (static_cast<int>(s.entries.size()) > kMaxDayEntries)
     throw BadRequest{"schedule.tasks", fmt::format("at most {} tasks", kMaxDayEntries)};
@@ -262,8 +299,10 @@ ApiResponse handle_api(const std::string& method, const std::string& path, const
   try {
     if (body.size() > kMaxRequestBytes)
       return reply(413, {{"error", fmt::format("request body over {} bytes", kMaxRequestBytes)}, {"field", "body"}});
-    if (method == "GET" && path == "/api/health") return reply(200, {{"ok", true}, {"notice", kMechanicsNotice}});
-    if (method == "GET" && path == "/api/tasks") return tasks();
+    if (path == "/api/health" || path == "/api/tasks") {
+      if (method != "GET") return reply(405, {{"error", "use GET"}, {"field", "method"}});
+      return path == "/api/health" ? reply(200, {{"ok", true}, {"notice", kMechanicsNotice}}) : tasks();
+    }
     using Handler = ApiResponse (*)(const json&);
     static constexpr std::pair<const char*, Handler> kPost[] = {
         {"/api/analyze", analyze}, {"/api/timeline", timeline}, {"/api/compare", compare}, {"/api/day", day}};
@@ -274,7 +313,10 @@ ApiResponse handle_api(const std::string& method, const std::string& path, const
       try {
         parsed = json::parse(body);
       } catch (const json::parse_error& e) {
-        return reply(400, {{"error", std::string("malformed JSON: ") + e.what()}, {"field", "body"}});
+        return reply(400, {{"error", fmt::format("malformed JSON at byte {}", e.byte)}, {"field", "body"}});
+      } catch (const json::exception&) {
+        // 1e309, a 5,000-digit integer: no double holds it.
+        return reply(400, {{"error", "a number too large for a double"}, {"field", "body"}});
       }
       if (!parsed.is_object()) return reply(400, {{"error", "the body must be a JSON object"}, {"field", "body"}});
       return handler(parsed);
@@ -288,13 +330,17 @@ ApiResponse handle_api(const std::string& method, const std::string& path, const
     std::string field = e.field();
     if (field.rfind("--set ", 0) == 0)
       field = "settings." + field.substr(6);
+    else if (field == "--task")
+      field = "task";
     else if (e.file() == "request.subject" || e.file() == "request.schedule")
       field = e.file().substr(8) + (field.empty() ? "" : "." + field);
     else
       return reply(400, {{"error", e.what()}, {"field", field}});
     return reply(400, {{"error", field + ": " + e.message()}, {"field", field}});
   } catch (const std::exception& e) {
-    return reply(500, {{"error", e.what()}, {"field", ""}});
+    // Not the client's doing; the engine's own message stays in the server (no internals out).
+    (void)e;
+    return reply(500, {{"error", "internal error"}, {"field", ""}});
   }
 }
 

@@ -138,3 +138,40 @@ TEST(ServeApi, TimelineAndDay) {
 
 }  // namespace
 }  // namespace spineload::serve
+
+namespace spineload::serve {
+namespace {
+
+TEST(ServeApi, EveryInvalidValueTypeOrFieldIsA400NamingIt) {
+  struct Case {
+    const char* method;
+    const char* path;
+    std::string body;
+    int status;
+    std::string field;
+  };
+  const std::string day_start = R"({"schedule": {"day_start_h": "6", "tasks": [{"task": "carry-in-arms"}]}})";
+  const std::vector<Case> cases = {
+      {"POST", "/api/analyze", R"({"task": "carry-in-arms", "settings": {"infant_mass_kg": 1e309}})", 400, "body"},
+      {"POST", "/api/analyze", "{\"task\": \"carry-in-arms\", \"x\": " + std::string(5000, '9') + "}", 400, "body"},
+      {"POST", "/api/day", R"({"schedule": {"tasks": "carry-in-arms"}})", 400, "schedule.tasks"},
+      {"POST", "/api/day", R"({"schedule": {"tasks": 3}})", 400, "schedule.tasks"},
+      {"POST", "/api/day", R"({"schedule": {"tasks": {"task": "carry-in-arms"}}})", 400, "schedule.tasks"},
+      {"POST", "/api/day", day_start, 400, "schedule.day_start_h"},
+      {"POST", "/api/day", R"({"schedule": {"tasks": [{"task": "carry-in-arms", "count": "2"}]}})", 400, "schedule.tasks[0].count"},
+      {"POST", "/api/analyze", R"({"task": "no-such-task"})", 400, "task"},
+      {"POST", "/api/analyze", R"({"task": "carry-in-arms", "sujbect": {}})", 400, "sujbect"},
+      {"POST", "/api/compare", R"({"task": "carry-in-arms", "vary": {"name": "hold_height_cm", "from": 90, "to": 100, "step": 5, "by": 1}})",
+       400, "vary.by"},
+      {"POST", "/api/health", "", 405, "method"},
+      {"PUT", "/api/tasks", "", 405, "method"},
+  };
+  for (const Case& c : cases) {
+    const json j = call(c.method, c.path, c.body, c.status);
+    EXPECT_EQ(j["field"], c.field) << c.body;
+    EXPECT_EQ(j["error"].get<std::string>().find("json.exception"), std::string::npos) << j["error"];
+  }
+}
+
+}  // namespace
+}  // namespace spineload::serve
