@@ -3,8 +3,24 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <dirent.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <netinet/in.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "serve/api.hpp"
 #include "serve/assets.hpp"
@@ -18,17 +34,178 @@ const Asset* find_asset(const std::string& path) {
   return nullptr;
 }
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// cpp-httplib times out each read, not a request: a client that sends a header byte every
+// second holds a worker for as long as it likes, and four of them starved every other client
+// (issue 14). This queue runs httplib's connections on its own workers, and a watchdog
+// shuts down any connection that has spent longer than the read deadline reading a request
+// (from its opening, or from its previous response, so an idle kept-alive connection counts
+// too). Work on a request that has been read is not cut: the analyses are bounded by the
+// API's own limits. httplib hands the queue only a closure, so the queue finds the newly
+// accepted socket itself: the one connected socket on the server's port it has not seen
+// (by inode, so a reused descriptor number is still told apart), kept as a duplicate
+// descriptor it can shut down safely whatever httplib has done with its own.
+class DeadlineQueue : public httplib::TaskQueue {
+ public:
+  struct Connection {
+    int fd = -1;                 // our duplicate of the accepted socket
+    ino_t inode = 0;
+    Clock::time_point phase_start;
+    bool reading = true;         // reading a request (or idle between requests)
+  };
+
+  DeadlineQueue(int workers, int port, std::chrono::milliseconds read_deadline)
+      : port_(port), read_deadline_(read_deadline) {
+    for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { work(); });
+    watchdog_ = std::thread([this] { watch(); });
+  }
+  ~DeadlineQueue() override { shutdown(); }
+
+  void enqueue(std::function<void()> fn) override {
+    auto c = std::make_shared<Connection>();
+    adopt_new_socket(*c);
+    std::lock_guard<std::mutex> lock(mutex_);
+    c->phase_start = Clock::now();
+    if (c->fd >= 0) live_.insert(c);
+    tasks_.push_back({std::move(fn), c});
+    ready_.notify_one();
+  }
+
+  void shutdown() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    tick_.notify_all();
+    for (auto& t : workers_) t.join();
+    if (watchdog_.joinable()) watchdog_.join();
+  }
+
+  // The connection the calling worker is serving (nullptr outside a worker).
+  static std::shared_ptr<Connection>& current() {
+    thread_local std::shared_ptr<Connection> c;
+    return c;
+  }
+  void mark(bool reading) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto& c = current()) {
+      c->reading = reading;
+      c->phase_start = Clock::now();
+    }
+  }
+
+ private:
+  struct Task {
+    std::function<void()> fn;
+    std::shared_ptr<Connection> connection;
+  };
+
+  // The accepted socket httplib is about to hand over: connected, on our port, not yet known.
+  void adopt_new_socket(Connection& c) {
+    DIR* dir = opendir("/proc/self/fd");
+    if (!dir) return;
+    std::set<ino_t> known;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (const auto& k : live_) known.insert(k->inode);
+    }
+    while (const dirent* e = readdir(dir)) {
+      const int fd = std::atoi(e->d_name);
+      if (fd <= 2 || fd == dirfd(dir)) continue;
+      struct stat st {};
+      if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode) || known.count(st.st_ino)) continue;
+      sockaddr_storage local{}, peer{};
+      socklen_t n = sizeof(local), m = sizeof(peer);
+      if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &n) != 0) continue;
+      if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &m) != 0) continue;  // the listening socket
+      const int local_port = local.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port)
+                             : local.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port)
+                                                           : -1;
+      if (local_port != port_) continue;  // a client socket of this process
+      c.fd = dup(fd);
+      c.inode = st.st_ino;
+      break;
+    }
+    closedir(dir);
+  }
+
+  void work() {
+    for (;;) {
+      Task t;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ready_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+        if (tasks_.empty()) return;
+        t = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      current() = t.connection;
+      t.fn();
+      current().reset();
+      std::lock_guard<std::mutex> lock(mutex_);
+      live_.erase(t.connection);
+      if (t.connection->fd >= 0) close(t.connection->fd);
+    }
+  }
+
+  void watch() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+      tick_.wait_for(lock, std::chrono::milliseconds(100));
+      const auto now = Clock::now();
+      for (const auto& c : live_)
+        if (c->reading && now - c->phase_start > read_deadline_) {
+          ::shutdown(c->fd, SHUT_RDWR);  // httplib's read fails; it closes the connection
+          c->phase_start = now + std::chrono::hours(1);
+        }
+    }
+  }
+
+  int port_;
+  std::chrono::milliseconds read_deadline_;
+  std::mutex mutex_;
+  std::condition_variable ready_;  // workers: a task is queued
+  std::condition_variable tick_;   // the watchdog: stop
+  std::deque<Task> tasks_;
+  std::set<std::shared_ptr<Connection>> live_;
+  std::vector<std::thread> workers_;
+  std::thread watchdog_;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
 struct Server::Impl {
   ServerOptions options;
   httplib::Server http;
   int port = -1;
+  DeadlineQueue* queue = nullptr;  // owned by httplib while it listens
 };
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   httplib::Server& s = impl_->http;
   const int threads = std::max(1, impl_->options.threads);
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  Impl* impl = impl_.get();
+  s.new_task_queue = [impl, threads] {
+    impl->queue = new DeadlineQueue(threads, impl->port, std::chrono::milliseconds(impl->options.read_deadline_ms));
+    return impl->queue;
+  };
+  // A request has been read: its work is not on the clock. Its response is out: the next
+  // request (or the idle wait for one) is.
+  s.set_pre_routing_handler([impl](const httplib::Request&, httplib::Response&) {
+    if (impl->queue) impl->queue->mark(false);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  s.set_logger([impl](const httplib::Request&, const httplib::Response&) {
+    if (impl->queue) impl->queue->mark(true);
+  });
+  s.set_keep_alive_timeout(2);
   s.set_payload_max_length(kMaxRequestBytes);  // larger bodies: 413 before they are read
   s.set_read_timeout(5, 0);
   s.set_write_timeout(30, 0);

@@ -11,7 +11,10 @@ namespace spineload::serve {
 struct ServerOptions {
   std::string host = "127.0.0.1";  // loopback unless asked otherwise
   int port = 8080;                 // 0: any free port
-  int threads = 4;                 // requests handled at once
+  int threads = 16;                // connections served at once
+  // A connection may spend this long reading one request (headers and body) or waiting for
+  // the next; then it is closed. Slow or idle clients thus hold a worker for at most this.
+  int read_deadline_ms = 2000;
 };
 
 class Server {

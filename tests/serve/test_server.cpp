@@ -44,7 +44,7 @@ TEST(Server, ServesTheApiAndItsAssetsOnlyOnLoopback) {
   // No path reaches the file system.
   for (const char* p : {"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/etc/passwd", "/index.html/..", "/CMakeLists.txt"}) {
     auto r = c.Get(p);
-    ASSERT_TRUE(r) << p;
+    ASSERT_TRUE(r) << p << " " << httplib::to_string(r.error());
     EXPECT_EQ(r->status, 404) << p;
     EXPECT_EQ(r->body.find("root:"), std::string::npos);
   }
@@ -73,6 +73,80 @@ TEST(Server, AnAddressItCannotListenOnIsAClearError) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("192.0.2.1"), std::string::npos);
   }
+}
+
+}  // namespace
+}  // namespace spineload::serve
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+
+namespace spineload::serve {
+namespace {
+
+// A client that opens a connection and drips one byte of a request line at a time.
+int drip_connect(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) return -1;
+  return fd;
+}
+
+TEST(Server, SlowClientsAreCutAtTheDeadlineAndCannotStarveOthers) {
+  ServerOptions o;
+  o.port = 0;
+  o.read_deadline_ms = 1000;
+  Server server(o);
+  const int port = server.bind();
+  std::thread t([&] { server.listen(); });
+  // Four clients drip a header byte every 200 ms, as a slow-loris would.
+  std::vector<int> slow;
+  for (int i = 0; i < 4; ++i) slow.push_back(drip_connect(port));
+  std::atomic<bool> stop{false};
+  std::vector<int> cut_after_ms(slow.size(), -1);
+  std::thread dripper([&] {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string line = "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+    for (std::size_t k = 0; !stop; ++k) {
+      for (std::size_t i = 0; i < slow.size(); ++i) {
+        if (cut_after_ms[i] >= 0) continue;
+        const char c = k < line.size() ? line[k] : 'a';
+        if (send(slow[i], &c, 1, MSG_NOSIGNAL) != 1)
+          cut_after_ms[i] = static_cast<int>(
+              std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  });
+  // Meanwhile an ordinary client is answered: a liveness check, with a generous limit.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  httplib::Client c("127.0.0.1", port);
+  c.set_connection_timeout(5);
+  c.set_read_timeout(5);
+  for (int i = 0; i < 3; ++i) {
+    auto r = c.Get("/api/health");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  // Every dripping connection is closed by the server once its request overruns the
+  // deadline (a send fails once the peer has shut the connection down).
+  std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+  stop = true;
+  dripper.join();
+  for (std::size_t i = 0; i < slow.size(); ++i) {
+    EXPECT_GE(cut_after_ms[i], 0) << "slow client " << i << " was never cut";
+    close(slow[i]);
+  }
+  server.stop();
+  t.join();
 }
 
 }  // namespace
