@@ -205,7 +205,7 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   s.set_logger([impl](const httplib::Request&, const httplib::Response&) {
     if (impl->queue) impl->queue->mark(true);
   });
-  s.set_keep_alive_timeout(2);
+  s.set_keep_alive_timeout(5);  // httplib closes an idle kept-alive connection itself first
   s.set_payload_max_length(kMaxRequestBytes);  // larger bodies: 413 before they are read
   s.set_read_timeout(5, 0);
   s.set_write_timeout(30, 0);

@@ -13,8 +13,10 @@ struct ServerOptions {
   int port = 8080;                 // 0: any free port
   int threads = 16;                // connections served at once
   // A connection may spend this long reading one request (headers and body) or waiting for
-  // the next; then it is closed. Slow or idle clients thus hold a worker for at most this.
-  int read_deadline_ms = 2000;
+  // the next; then it is closed. Slow or idle clients thus hold a worker for at most this;
+  // it is longer than the 5 s an idle kept-alive connection is kept, so a browser's connection
+  // is closed by httplib's own keep-alive rule (which browsers expect) and not cut under it.
+  int read_deadline_ms = 10000;
 };
 
 class Server {
