@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <mutex>
+#include <vector>
+
 #include "loads/disc_loads.hpp"
 
 namespace spineload::test {
@@ -36,6 +40,16 @@ std::filesystem::path scratch_dir(const std::string& stem) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  // Removed when the test process ends, so passing runs leave nothing in /tmp.
+  static std::mutex mutex;
+  static std::vector<std::filesystem::path> made;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (made.empty())
+    std::atexit([] {
+      std::error_code ec;
+      for (const auto& d : made) std::filesystem::remove_all(d, ec);
+    });
+  made.push_back(dir);
   return dir;
 }
 

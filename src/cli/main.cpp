@@ -24,6 +24,7 @@
 #include "interop/osim_import.hpp"
 #include "interop/setup.hpp"
 #include "io/results.hpp"
+#include "io/yaml_util.hpp"
 #include "report/report.hpp"
 #include "subject/timeline.hpp"
 #include "tasks/posture_prediction.hpp"
@@ -435,11 +436,19 @@ int main(int argc, char** argv) {
       options.ranks = processes.size();
       if (!out_dir.empty()) {
         options.work_dir = out_dir + "/chunks";
-        if (processes.rank() == 0) {
-          if (!cohort_resume) std::filesystem::remove_all(options.work_dir);
-          std::filesystem::create_directories(options.work_dir);
+        const std::string key = fmt::format("spineload {}\nsolver {}\nobjective {}\n", SPINELOAD_VERSION, solver, objective) +
+                                yaml::read_text_file(cohort_file);
+        std::string error;
+        try {
+          prepare_chunk_folder(options.work_dir, key, cohort_resume, cohort_file, processes.rank() == 0);
+        } catch (const std::exception& e) {
+          error = e.what();
         }
-        processes.all_ok(true);  // the folder is ready before any rank writes
+        // The folder is ready before any rank writes; a refused resume stops every rank.
+        if (!processes.all_ok(error.empty())) {
+          if (!error.empty()) std::cerr << "error: " << error << "\n";
+          return 2;
+        }
       }
       const auto start = std::chrono::steady_clock::now();
       std::vector<CohortRow> rows;

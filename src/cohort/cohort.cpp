@@ -345,6 +345,27 @@ void sort_rows(std::vector<CohortRow>& rows) {
   });
 }
 
+void prepare_chunk_folder(const std::string& work_dir, const std::string& key, bool resume,
+                          const std::string& cohort_file, bool write) {
+  namespace fs = std::filesystem;
+  const fs::path key_path = fs::path(work_dir) / "run.key";
+  if (resume) {
+    std::error_code ec;
+    bool has_chunks = false;
+    for (const auto& e : fs::directory_iterator(work_dir, ec))
+      if (e.path().extension() == ".rows") has_chunks = true;
+    const bool same = fs::is_regular_file(key_path) && yaml::read_text_file(key_path.string()) == key;
+    if (has_chunks && !same)
+      throw InputError(cohort_file, 0, "--resume",
+                       fmt::format("the chunks in {} were made from another cohort file, solver or version; "
+                                   "run without --resume to start again", work_dir));
+  }
+  if (!write) return;
+  if (!resume) fs::remove_all(work_dir);
+  fs::create_directories(work_dir);
+  write_files_atomically(work_dir, {{"run.key", key}});
+}
+
 std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& options,
                                   const std::function<void(long, long)>& progress) {
   const long first = std::max(0L, options.first);

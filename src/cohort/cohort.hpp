@@ -72,6 +72,14 @@ struct CohortOptions {
   std::string work_dir;
 };
 
+// Readies `work_dir` for a run identified by `key` (the cohort file's text, the solver and
+// the version: whatever changes the rows). Without `resume` it starts empty; with it, the
+// chunks there are kept only if an earlier run with the same key wrote them, otherwise an
+// InputError naming `cohort_file` (mixing rows of two cohorts would be silent and wrong).
+// `write`: this process creates the folder and records the key (rank 0).
+void prepare_chunk_folder(const std::string& work_dir, const std::string& key, bool resume,
+                          const std::string& cohort_file, bool write);
+
 // Runs this process's chunks of subjects [first, last); rows by subject then task.
 // `progress(done, total)` is called from the calling thread as subjects finish.
 std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& options,

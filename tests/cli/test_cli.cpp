@@ -1,13 +1,18 @@
 // End-to-end tests of the spineload binary: exit codes, output files, error messages.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "test_support.hpp"
 
@@ -60,7 +65,7 @@ TEST(Cli, AnalyzeWritesCsvJsonAndStoForASeries) {
 
 TEST(Cli, BadPostureExitsTwoNamingFileLineAndFieldAndWritesNothing) {
   const fs::path dir = fresh_dir("bad");
-  const fs::path input = fs::temp_directory_path() / "spineload_bad_posture.yaml";
+  const fs::path input = test::scratch_dir("cli") / "spineload_bad_posture.yaml";
   std::ofstream(input) << "name: bad\ncoordinates:\n  L4_L5_flexion: 3\n  L3_L4_flexon: 2\n";
   const CliRun r = run("analyze " + input.string() + " -o " + dir.string());
   EXPECT_EQ(r.exit_code, 2);
@@ -69,7 +74,7 @@ TEST(Cli, BadPostureExitsTwoNamingFileLineAndFieldAndWritesNothing) {
 }
 
 TEST(Cli, ImpossiblePostureExitsTwo) {
-  const fs::path input = fs::temp_directory_path() / "spineload_impossible.yaml";
+  const fs::path input = test::scratch_dir("cli") / "spineload_impossible.yaml";
   std::ofstream(input) << "rhythms:\n  trunk_flexion: 200\n";
   const CliRun r = run("analyze " + input.string());
   EXPECT_EQ(r.exit_code, 2);
@@ -78,7 +83,7 @@ TEST(Cli, ImpossiblePostureExitsTwo) {
 
 TEST(Cli, LoadTheMusclesCannotHoldExitsFourWithResultsAndReserves) {
   const fs::path dir = fresh_dir("beyond");
-  const fs::path input = fs::temp_directory_path() / "spineload_beyond.yaml";
+  const fs::path input = test::scratch_dir("cli") / "spineload_beyond.yaml";
   std::ofstream(input) << "name: heavy\nrhythms: {trunk_flexion: 60}\n"
                           "coordinates: {shoulder_r_flexion: 60, shoulder_l_flexion: 60}\n"
                           "loads:\n  - {type: hand_mass, mass_kg: 80}\n";
@@ -106,7 +111,7 @@ TEST(Cli, AnalyzeWithASubjectNamesHerAndHerStage) {
 
 TEST(Cli, TimelinePrintsAndWritesEveryStage) {
   const fs::path dir = fresh_dir("timeline");
-  const fs::path subject = fs::temp_directory_path() / "spineload_timeline_subject.yaml";
+  const fs::path subject = test::scratch_dir("cli") / "spineload_timeline_subject.yaml";
   std::ofstream(subject) << "name: t\nbreastfeeding: {active: true, weaning_week: 20}\n";
   const CliRun r = run("timeline --subject " + subject.string() +
                        " --posture standing --from pregnant:30 --to postpartum:4 --step 5w -o " + dir.string());
@@ -123,7 +128,7 @@ TEST(Cli, TimelinePrintsAndWritesEveryStage) {
 
 TEST(Cli, InvalidSubjectExitsTwoAndWritesNothing) {
   const fs::path dir = fresh_dir("bad_subject");
-  const fs::path subject = fs::temp_directory_path() / "spineload_bad_subject.yaml";
+  const fs::path subject = test::scratch_dir("cli") / "spineload_bad_subject.yaml";
   std::ofstream(subject) << "stage: pregnant\nweek: 44\n";
   const CliRun r = run("analyze " + test::source_path("data/postures/standing_relaxed.yaml") + " --subject " +
                        subject.string() + " -o " + dir.string());
@@ -342,9 +347,7 @@ namespace {
 // Writes `text` to a fresh file and runs `command` with it; returns the run.
 CliRun run_with_file(const std::string& stem, const std::string& text, const std::string& command_before_file,
                      const std::string& after = "") {
-  const fs::path dir = fresh_dir(stem);
-  fs::create_directories(dir);
-  const fs::path file = dir / (stem + ".yaml");
+  const fs::path file = test::scratch_dir("cli_" + stem) / (stem + ".yaml");
   std::ofstream(file, std::ios::binary) << text;
   return run(command_before_file + " " + file.string() + " " + after);
 }
@@ -370,6 +373,54 @@ TEST(Cli, EveryBadInputIsNamedWithItsFileLineAndField) {
     EXPECT_EQ(r.exit_code, 2) << cases[i].what << "\n" << r.output;
     EXPECT_NE(r.output.find(cases[i].expect), std::string::npos) << cases[i].what << "\n" << r.output;
   }
+}
+
+TEST(Cli, ACohortKilledAtAnyPointResumesToTheSameBytes) {
+  const fs::path dir = fresh_dir("cohort_kill");
+  fs::create_directories(dir);
+  std::ofstream(dir / "c.yaml") << "name: kill\nn: 6000\nseed: 5\nchunk: 200\nsubject:\n  stage: postpartum\n"
+                                   "  week: {uniform: {min: 2, max: 30}}\ntasks:\n  - {task: carry-on-hip}\n";
+  const std::string cfg = (dir / "c.yaml").string();
+  const CliRun reference = run("cohort " + cfg + " -o " + (dir / "ref").string());
+  ASSERT_EQ(reference.exit_code, 0) << reference.output;
+  const std::string expected = read_file(dir / "ref" / "cohort.csv");
+  // SIGKILL (no chance to clean up) at points of the run set by its progress, not by the
+  // clock: before any chunk is written, after one, after half, after all but the last.
+  // Then --resume keeps the finished chunks, recomputes the rest, and gives the same bytes.
+  const long chunks = 6000 / 200;
+  for (const long kill_after : {0L, 1L, chunks / 2, chunks - 1}) {
+    const fs::path out = dir / ("out_" + std::to_string(kill_after));
+    const std::string out_s = out.string();
+    const char* argv[] = {SPINELOAD_CLI, "cohort", cfg.c_str(), "-o", out_s.c_str(), "--threads", "2", nullptr};
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, SPINELOAD_CLI, nullptr, nullptr, const_cast<char* const*>(argv), environ), 0);
+    auto written = [&] {
+      std::error_code ec;
+      long n = 0;
+      for (const auto& e : fs::directory_iterator(out / "chunks", ec))
+        if (e.path().extension() == ".rows") ++n;
+      return n;
+    };
+    int status = 0;
+    bool exited = false;
+    while (written() < kill_after && !(exited = waitpid(pid, &status, WNOHANG) == pid))
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    ASSERT_FALSE(exited) << "the run finished before it could be killed after " << kill_after << " chunks";
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status));
+    const long kept = written();
+    EXPECT_FALSE(fs::exists(out / "cohort.csv")) << "killed after " << kept << " chunks";
+    const CliRun resumed = run("cohort " + cfg + " -o " + out_s + " --resume");
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+    EXPECT_EQ(read_file(out / "cohort.csv"), expected) << "killed with " << kept << " chunks written";
+  }
+  // Chunks of another cohort are never mixed in: a changed file refuses to resume.
+  std::ofstream(dir / "c.yaml", std::ios::app) << "  - {task: breastfeed-seated}\n";
+  const CliRun changed = run("cohort " + cfg + " -o " + (dir / "out_0").string() + " --resume");
+  EXPECT_EQ(changed.exit_code, 2) << changed.output;
+  EXPECT_NE(changed.output.find(cfg + ": field '--resume'"), std::string::npos) << changed.output;
+  fs::remove_all(dir);
 }
 
 }  // namespace

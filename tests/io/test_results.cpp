@@ -98,13 +98,8 @@ TEST(Results, TheWriterRefusesAnyNameThatLeavesTheFolder) {
     EXPECT_FALSE(fs::exists(dir / "ok.csv")) << bad;  // nothing at all is written
   }
   EXPECT_FALSE(fs::exists(dir.parent_path() / "x.csv"));
+  fs::remove_all(dir);
 }
-
-}  // namespace
-}  // namespace spineload
-
-namespace spineload {
-namespace {
 
 TEST(Results, OnlyRegularFilesWithinTheSizeLimitAreRead) {
   for (const char* endless : {"/dev/zero", "/dev/urandom"}) {
