@@ -17,6 +17,7 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin  # cohorts across processes and machines (mpirun)
   libcpp-httplib-dev      # the HTTP server of spineload serve
   wrk                     # load test of spineload serve (docs/serve.md)
+  clang libclang-rt-14-dev llvm-14  # the sanitizer build and libFuzzer targets (debug-sanitize preset)
 )
 # Only for the viewer's browser tests (Playwright drives Debian's chromium): where they
 # cannot be installed, setup goes on and those tests skip, saying why.

@@ -205,8 +205,11 @@ class Importer {
         body.inertia << v[0], v[3], v[4], v[3], v[1], v[5], v[4], v[5], v[2];
       } else {
         auto get = [&](const char* n) { return r_.number(Reader::child(b, n), ctx + "." + n, 0); };
-        body.inertia << get("inertia_xx"), get("inertia_xy"), get("inertia_xz"), get("inertia_xy"), get("inertia_yy"),
-            get("inertia_yz"), get("inertia_xz"), get("inertia_yz"), get("inertia_zz");
+        // Read before the comma initialiser: an error thrown half-way through it trips
+        // Eigen's check that every coefficient was given.
+        const double xx = get("inertia_xx"), yy = get("inertia_yy"), zz = get("inertia_zz");
+        const double xy = get("inertia_xy"), xz = get("inertia_xz"), yz = get("inertia_yz");
+        body.inertia << xx, xy, xz, xy, yy, yz, xz, yz, zz;
       }
       if (body_index_.count(body.name)) r_.fail(b, ctx, "duplicate body name");
       body_index_[body.name] = static_cast<int>(bodies_.size());

@@ -24,17 +24,20 @@ namespace {
 
 using tinyxml2::XMLElement;
 
-double number_of(const XMLElement* e, double fallback, const std::string& file, const std::string& field) {
-  const std::string t = xml::text(e);
-  if (t.empty()) return fallback;
+double number_word(const std::string& t, int line, const std::string& file, const std::string& field) {
   try {
     std::size_t used = 0;
     const double v = std::stod(t, &used);
     if (used != t.size()) throw std::invalid_argument(t);
     return v;
   } catch (const std::exception&) {
-    throw InputError(file, e->GetLineNum(), field, "not a number: '" + t + "'");
+    throw InputError(file, line, field, "not a number: '" + t + "'");
   }
+}
+
+double number_of(const XMLElement* e, double fallback, const std::string& file, const std::string& field) {
+  const std::string t = xml::text(e);
+  return t.empty() ? fallback : number_word(t, e->GetLineNum(), file, field);
 }
 
 bool flag_of(const XMLElement* e, bool fallback) {
@@ -71,8 +74,8 @@ Setup read_setup_text(const std::string& content, const std::string& file) {
   if (const XMLElement* range = tool->FirstChildElement("time_range")) {
     const auto w = xml::words(range);
     if (w.size() == 2) {
-      s.start_s = std::stod(w[0]);
-      s.end_s = std::stod(w[1]);
+      s.start_s = number_word(w[0], range->GetLineNum(), file, "time_range");
+      s.end_s = number_word(w[1], range->GetLineNum(), file, "time_range");
     }
   }
   if (s.model_file.empty()) throw InputError(file, tool->GetLineNum(), "model_file", "the setup names no model file");

@@ -31,6 +31,8 @@ inline std::vector<std::string> words(const tinyxml2::XMLElement* e) {
 inline void parse(tinyxml2::XMLDocument& doc, const std::string& content, const std::string& file) {
   if (doc.Parse(content.c_str(), content.size()) != tinyxml2::XML_SUCCESS)
     throw InputError(file, doc.ErrorLineNum(), "", std::string("malformed XML: ") + doc.ErrorStr());
+  // Only a declaration or comments: well-formed for tinyxml2, but no document to read.
+  if (!doc.RootElement()) throw InputError(file, 1, "", "no XML element in the file");
 }
 
 }  // namespace spineload::xml

@@ -83,12 +83,19 @@ std::string nearest(const std::string& word, const std::vector<std::string>& can
   return best;
 }
 
+std::string key_of(const YAML::Node& key, const std::string& file, const std::string& context) {
+  // YAML allows a list or a map as a key ("? [a, b]: 1"); a field name is text.
+  if (!key.IsScalar())
+    throw InputError(file, line_of(key), context, "a field name must be text, not a list or a mapping");
+  return as_string(key, file, context);
+}
+
 void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
                 const std::string& file, const std::string& context) {
   if (!map.IsMap())
     throw InputError(file, line_of(map), context, "expected a mapping of fields");
   for (const auto& kv : map) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = key_of(kv.first, file, context);
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string msg = "unknown field";
     const std::string guess = nearest(key, allowed);

@@ -31,6 +31,10 @@ void check_keys(const YAML::Node& map, std::initializer_list<const char*> allowe
 void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
                 const std::string& file, const std::string& context);
 
+// A mapping's key as text (YAML also allows a list or a map as a key: an InputError naming
+// `context`, the mapping that holds it).
+std::string key_of(const YAML::Node& key, const std::string& file, const std::string& context = "");
+
 double as_double(const YAML::Node& node, const std::string& file, const std::string& field);
 std::string as_string(const YAML::Node& node, const std::string& file, const std::string& field);
 bool as_bool(const YAML::Node& node, const std::string& file, const std::string& field);

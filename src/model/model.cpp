@@ -92,8 +92,8 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     src.strength.age_decline_kN_per_year = yaml::as_double(yaml::require(v, "age_decline_kN_per_year", file, c), file, c + ".age_decline_kN_per_year");
     src.strength.reference_bmd_g_cm2 = yaml::as_double(yaml::require(v, "reference_bmd_g_cm2", file, c), file, c + ".reference_bmd_g_cm2");
     for (const auto& kv : yaml::require(v, "level_factors", file, c))
-      src.strength.level_factors[kv.first.as<std::string>()] =
-          yaml::as_double(kv.second, file, c + ".level_factors." + kv.first.as<std::string>());
+      src.strength.level_factors[yaml::key_of(kv.first, file)] =
+          yaml::as_double(kv.second, file, c + ".level_factors." + yaml::key_of(kv.first, file));
   }
   if (const auto v = root["intradiscal_pressure"]) {
     const std::string c = "intradiscal_pressure";
@@ -106,9 +106,9 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     if (!(src.idp.correction_factor > 0) || !(src.idp.swelling_pressure_MPa >= 0))
       throw InputError(file, yaml::line_of(v), c, "correction_factor must be positive and swelling_pressure_MPa not negative");
     for (const auto& kv : yaml::require(v, "disc_area_cm2", file, c)) {
-      const double a = yaml::as_double(kv.second, file, c + ".disc_area_cm2." + kv.first.as<std::string>());
-      if (!(a > 0)) throw InputError(file, yaml::line_of(kv.second), c + ".disc_area_cm2." + kv.first.as<std::string>(), "must be positive");
-      src.idp.disc_area_cm2[kv.first.as<std::string>()] = a;
+      const double a = yaml::as_double(kv.second, file, c + ".disc_area_cm2." + yaml::key_of(kv.first, file));
+      if (!(a > 0)) throw InputError(file, yaml::line_of(kv.second), c + ".disc_area_cm2." + yaml::key_of(kv.first, file), "must be positive");
+      src.idp.disc_area_cm2[yaml::key_of(kv.first, file)] = a;
     }
   }
   if (root["gravity_m_s2"]) src.gravity_m_s2 = yaml::as_vector3(root["gravity_m_s2"], file, "gravity_m_s2");
@@ -129,8 +129,8 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     body.gyration_r = yaml::as_vector3(yaml::require(g, "r", file, ctx + ".gyration"), file, ctx + ".gyration.r");
     if (b["landmarks"])
       for (const auto& kv : b["landmarks"])
-        body.landmarks[kv.first.as<std::string>()] =
-            yaml::as_vector3(kv.second, file, ctx + ".landmarks." + kv.first.as<std::string>());
+        body.landmarks[yaml::key_of(kv.first, file)] =
+            yaml::as_vector3(kv.second, file, ctx + ".landmarks." + yaml::key_of(kv.first, file));
     if (!names.insert(body.name).second)
       throw InputError(file, yaml::line_of(b), ctx + ".name", "duplicate body name");
     const bool mirror = b["mirror"] && yaml::as_bool(b["mirror"], file, ctx + ".mirror");
@@ -144,7 +144,7 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
   std::map<std::string, std::map<std::string, PassiveStiffness>> sets;
   if (root["stiffness_sets"])
     for (const auto& kv : root["stiffness_sets"]) {
-      const std::string set = kv.first.as<std::string>();
+      const std::string set = yaml::key_of(kv.first, file);
       const std::string ctx = "stiffness_sets." + set;
       yaml::check_keys(kv.second, {"flexion", "lateral_bending", "axial_rotation", "neutral_deg", "source", "neutral_source"},
                        file, ctx);
@@ -154,8 +154,8 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
       if (const auto n = kv.second["neutral_deg"]) {
         yaml::check_keys(n, {"flexion", "lateral_bending", "axial_rotation"}, file, ctx + ".neutral_deg");
         for (const auto& d : n)
-          sets[set][d.first.as<std::string>()].neutral_rad =
-              yaml::as_double(d.second, file, ctx + ".neutral_deg." + d.first.as<std::string>());
+          sets[set][yaml::key_of(d.first, file)].neutral_rad =
+              yaml::as_double(d.second, file, ctx + ".neutral_deg." + yaml::key_of(d.first, file));
       }
     }
 
@@ -222,8 +222,8 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
       rhythm.min_deg = yaml::as_double(range[0], file, ctx + ".range_deg");
       rhythm.max_deg = yaml::as_double(range[1], file, ctx + ".range_deg");
       for (const auto& kv : yaml::require(r, "ratios", file, ctx))
-        rhythm.ratios.emplace_back(kv.first.as<std::string>(),
-                                   yaml::as_double(kv.second, file, ctx + ".ratios." + kv.first.as<std::string>()));
+        rhythm.ratios.emplace_back(yaml::key_of(kv.first, file),
+                                   yaml::as_double(kv.second, file, ctx + ".ratios." + yaml::key_of(kv.first, file)));
       src.rhythms.push_back(rhythm);
     }
 
@@ -268,8 +268,8 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
       yaml::check_keys(n, {"orientation_deg", "contacts", "support"}, file, ctx);
       auto& out = src.lying[k];
       for (const auto& kv : yaml::require(n, "orientation_deg", file, ctx))
-        out.orientation_deg.emplace_back(kv.first.as<std::string>(),
-                                         yaml::as_double(kv.second, file, ctx + ".orientation_deg." + kv.first.as<std::string>()));
+        out.orientation_deg.emplace_back(yaml::key_of(kv.first, file),
+                                         yaml::as_double(kv.second, file, ctx + ".orientation_deg." + yaml::key_of(kv.first, file)));
       auto add = [&](const YAML::Node& list, const std::string& field, std::vector<ModelSource::PointSrc>& to) {
         for (const auto& p : list) {
           const auto point = resolve_point(p.as<std::string>(), p, field);
@@ -324,7 +324,7 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
                    file, ctx0);
   std::map<std::string, PassiveCurve> curves;
   for (const auto& kv : yaml::require(root, "curves", file, ctx0)) {
-    const std::string name = kv.first.as<std::string>();
+    const std::string name = yaml::key_of(kv.first, file);
     const std::string ctx = ctx0 + ".curves." + name;
     yaml::check_keys(kv.second, {"strain_breaks", "stiffness_N_per_mm", "source"}, file, ctx);
     PassiveCurve c;
@@ -382,7 +382,7 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
     std::map<std::string, double> factor;
     if (const auto f = root["level_stiffness_factors"])
       for (const auto& kv : f) {
-        const std::string name = kv.first.as<std::string>(), ctx = ctx0 + ".level_stiffness_factors." + name;
+        const std::string name = yaml::key_of(kv.first, file), ctx = ctx0 + ".level_stiffness_factors." + name;
         if (std::none_of(levels.begin(), levels.end(), [&](const auto* j) { return j->name == name; }))
           throw InputError(file, yaml::line_of(kv.second), ctx, "'" + name + "' is not one of the listed levels");
         const double v = yaml::as_double(kv.second, file, ctx);
@@ -447,9 +447,9 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
     if (!(src.passive_kshape > 0) || !(src.passive_strain_at_max > 0))
       throw InputError(file, yaml::line_of(pf), ctx, "kshape_passive and strain_at_max must be positive");
     for (const auto& kv : yaml::require(pf, "groups", file, ctx)) {
-      const double f = yaml::as_double(kv.second, file, ctx + ".groups." + kv.first.as<std::string>());
-      if (!(f > 0 && f <= 1)) throw InputError(file, yaml::line_of(kv.second), ctx + ".groups." + kv.first.as<std::string>(), "a fibre fraction lies in (0, 1]");
-      fibre_fraction[kv.first.as<std::string>()] = f;
+      const double f = yaml::as_double(kv.second, file, ctx + ".groups." + yaml::key_of(kv.first, file));
+      if (!(f > 0 && f <= 1)) throw InputError(file, yaml::line_of(kv.second), ctx + ".groups." + yaml::key_of(kv.first, file), "a fibre fraction lies in (0, 1]");
+      fibre_fraction[yaml::key_of(kv.first, file)] = f;
     }
   }
   std::set<std::string> names;

@@ -29,7 +29,7 @@ void read_angles(const YAML::Node& node, const std::string& file, const std::str
   if (!node) return;
   if (!node.IsMap()) throw InputError(file, yaml::line_of(node), field, "expected a mapping of name: degrees");
   for (const auto& kv : node) {
-    const std::string name = kv.first.as<std::string>();
+    const std::string name = yaml::key_of(kv.first, file, field);
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       std::string msg = "unknown name '" + name + "'";
       const std::string guess = yaml::nearest(name, known);

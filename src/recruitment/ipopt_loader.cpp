@@ -9,6 +9,16 @@
 
 #include "recruitment/problem.hpp"
 
+// gcc says __SANITIZE_ADDRESS__, clang __has_feature(address_sanitizer).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPINELOAD_HAS_ASAN 1
+#endif
+#endif
+#ifndef SPINELOAD_HAS_ASAN
+#define SPINELOAD_HAS_ASAN 0
+#endif
+
 namespace spineload {
 
 namespace {
@@ -39,7 +49,7 @@ SolveFn load() {
     }
     // Its own symbol scope first (RTLD_DEEPBIND): MUMPS binds to its stand-in MPI.
     // AddressSanitizer refuses RTLD_DEEPBIND; sanitizer builds have no Open MPI to clash with.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || SPINELOAD_HAS_ASAN
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
 #else
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);

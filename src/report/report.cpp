@@ -292,7 +292,8 @@ class Builder {
     }
     body += "<section><h2>Cohort</h2>\n";
     std::vector<std::vector<std::string>> rows;
-    for (auto& [id, v] : by_task) {
+    for (auto& [id, values] : by_task) {
+      std::vector<double>& v = values;  // a lambda may not capture a structured binding (clang 14)
       std::sort(v.begin(), v.end());
       // Percentiles as the cohort summary computes them (type 7: linear between order statistics).
       auto q = [&](double f) {

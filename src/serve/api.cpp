@@ -29,8 +29,9 @@ struct BadRequest {
 // The fields an endpoint reads; any other is refused, naming it (a misspelt field would
 // otherwise be silently ignored).
 void only_fields(const json& body, std::initializer_list<const char*> allowed, const std::string& prefix = "") {
-  for (const auto& [key, _] : body.items())
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }))
+  for (const auto& item : body.items())
+    if (const std::string& key = item.key();
+        std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }))
       throw BadRequest{prefix + key, "unknown field"};
 }
 
@@ -171,6 +172,11 @@ json task_summary(const TaskRun& run) {
           {"status", status_name(f.status)}};
 }
 
+ApiResponse checked(const std::string& task, const std::vector<std::string>& settings) {
+  check_task_settings(task, settings);
+  return reply(200, {{"valid", true}});
+}
+
 ApiResponse tasks() {
   json list = json::array();
   for (const TaskSpec& t : task_library()) {
@@ -193,25 +199,26 @@ ApiResponse tasks() {
   return reply(200, {{"notice", kMechanicsNotice}, {"tasks", list}});
 }
 
-ApiResponse analyze(const json& body) {
+ApiResponse analyze(const json& body, bool run) {
   only_fields(body, {"task", "subject", "settings"});
   const std::string task = required_string(body, "task");
   const auto subject = read_subject(body);
   const auto settings = read_settings(body);
-  const TaskRun run = run_task(task, settings, subject ? &*subject : nullptr, {});
-  json j = results_json(*run.model, run.result);
-  const std::size_t peak = peak_l5s1_frame(run.result);
+  if (!run) return checked(task, settings);
+  const TaskRun result = run_task(task, settings, subject ? &*subject : nullptr, {});
+  json j = results_json(*result.model, result.result);
+  const std::size_t peak = peak_l5s1_frame(result.result);
   // Only the peak frame's details (a lift has dozens of frames), with its geometry.
   j["frames"] = json::array({j["frames"][peak]});
-  j["peak_time_s"] = run.result.frames[peak].time_s;
-  j["frame_count"] = run.result.frames.size();
-  j["task"] = {{"id", task}, {"values", run.task.values}};
-  j["summary"] = task_summary(run);
-  j["geometry"] = geometry(*run.model, run.result, peak, run.task.posture.loads);
+  j["peak_time_s"] = result.result.frames[peak].time_s;
+  j["frame_count"] = result.result.frames.size();
+  j["task"] = {{"id", task}, {"values", result.task.values}};
+  j["summary"] = task_summary(result);
+  j["geometry"] = geometry(*result.model, result.result, peak, result.task.posture.loads);
   return reply(200, j);
 }
 
-ApiResponse timeline(const json& body) {
+ApiResponse timeline(const json& body, bool run) {
   only_fields(body, {"task", "subject", "settings", "step_weeks"});
   const std::string task = required_string(body, "task");
   Subject subject = read_subject(body).value_or(Subject{});
@@ -222,21 +229,22 @@ ApiResponse timeline(const json& body) {
   for (double w = 0; w <= 52 + 1e-9; w += step) points.emplace_back(Stage::postpartum, w);
   if (static_cast<int>(points.size()) > kMaxTimelinePoints)
     throw BadRequest{"step_weeks", fmt::format("gives {} stages; at most {}", points.size(), kMaxTimelinePoints)};
+  if (!run) return checked(task, settings);
   json rows = json::array();
   for (const auto& [stage, week] : points) {
     const Subject at = at_stage(subject, stage, week);
-    const TaskRun run = run_task(task, settings, &at, {});
-    json row = task_summary(run);
+    const TaskRun done = run_task(task, settings, &at, {});
+    json row = task_summary(done);
     row["stage"] = stage == Stage::pregnant ? "pregnant" : "postpartum";
     row["week"] = week;
-    row["mass_kg"] = run.model->mass_kg;
+    row["mass_kg"] = done.model->mass_kg;
     rows.push_back(row);
   }
   return reply(200, {{"notice", kMechanicsNotice}, {"task", task}, {"points", rows},
                      {"units", {{"force", "N"}, {"mass", "kg"}, {"time", "weeks"}}}});
 }
 
-ApiResponse compare(const json& body) {
+ApiResponse compare(const json& body, bool run) {
   only_fields(body, {"task", "subject", "settings", "vary"});
   const std::string task = required_string(body, "task");
   const auto subject = read_subject(body);
@@ -251,19 +259,24 @@ ApiResponse compare(const json& body) {
   if ((to - from) / step + 1 > kMaxSweepPoints + 1e-9)
     throw BadRequest{"vary.step", fmt::format("gives more than {} values", kMaxSweepPoints)};
   const auto [parameter, values] = parse_vary(fmt::format("{}={:.17g}:{:.17g}:{:.17g}", name, from, to, step));
+  if (!run) {
+    auto s = settings;
+    for (double v : values) s.push_back(fmt::format("{}={:.17g}", parameter, v));
+    return checked(task, s);
+  }
   json rows = json::array();
   for (double v : values) {
     auto s = settings;
     s.push_back(fmt::format("{}={:.17g}", parameter, v));
-    const TaskRun run = run_task(task, s, subject ? &*subject : nullptr, {});
-    json row = task_summary(run);
+    const TaskRun done = run_task(task, s, subject ? &*subject : nullptr, {});
+    json row = task_summary(done);
     row["value"] = v;
     rows.push_back(row);
   }
   return reply(200, {{"notice", kMechanicsNotice}, {"task", task}, {"parameter", parameter}, {"points", rows}});
 }
 
-ApiResponse day(const json& body) {
+ApiResponse day(const json& body, bool run) {
   only_fields(body, {"subject", "schedule"});
   const auto subject = read_subject(body);
   const json& schedule = member(body, "schedule");
@@ -275,6 +288,7 @@ ApiResponse day(const json& body) {
   for (const DayEntry& e : s.entries)
     if (e.count > kMaxDayOccurrences)
       throw BadRequest{"schedule.tasks." + e.task + ".count", fmt::format("at most {} a day", kMaxDayOccurrences)};
+  if (!run) return reply(200, {{"valid", true}});  // parse_day_schedule checked its tasks and settings
   const DayResult r = run_day(s, subject ? &*subject : nullptr, {});
   json tasks = json::array();
   for (const DayTaskSummary& t : r.tasks)
@@ -293,9 +307,7 @@ ApiResponse day(const json& body) {
                      {"units", {{"load", "MN s"}, {"force", "N"}, {"capacity", "fraction of rested"}}}});
 }
 
-}  // namespace
-
-ApiResponse handle_api(const std::string& method, const std::string& path, const std::string& body) {
+ApiResponse respond(const std::string& method, const std::string& path, const std::string& body, bool run) {
   try {
     if (body.size() > kMaxRequestBytes)
       return reply(413, {{"error", fmt::format("request body over {} bytes", kMaxRequestBytes)}, {"field", "body"}});
@@ -303,7 +315,7 @@ ApiResponse handle_api(const std::string& method, const std::string& path, const
       if (method != "GET") return reply(405, {{"error", "use GET"}, {"field", "method"}});
       return path == "/api/health" ? reply(200, {{"ok", true}, {"notice", kMechanicsNotice}}) : tasks();
     }
-    using Handler = ApiResponse (*)(const json&);
+    using Handler = ApiResponse (*)(const json&, bool);
     static constexpr std::pair<const char*, Handler> kPost[] = {
         {"/api/analyze", analyze}, {"/api/timeline", timeline}, {"/api/compare", compare}, {"/api/day", day}};
     for (const auto& [route, handler] : kPost) {
@@ -319,7 +331,7 @@ ApiResponse handle_api(const std::string& method, const std::string& path, const
         return reply(400, {{"error", "a number too large for a double"}, {"field", "body"}});
       }
       if (!parsed.is_object()) return reply(400, {{"error", "the body must be a JSON object"}, {"field", "body"}});
-      return handler(parsed);
+      return handler(parsed, run);
     }
     return reply(404, {{"error", "no such endpoint: " + method + " " + path}, {"field", "path"}});
   } catch (const BadRequest& e) {
@@ -342,6 +354,16 @@ ApiResponse handle_api(const std::string& method, const std::string& path, const
     (void)e;
     return reply(500, {{"error", "internal error"}, {"field", ""}});
   }
+}
+
+}  // namespace
+
+ApiResponse handle_api(const std::string& method, const std::string& path, const std::string& body) {
+  return respond(method, path, body, true);
+}
+
+ApiResponse check_api_request(const std::string& method, const std::string& path, const std::string& body) {
+  return respond(method, path, body, false);
 }
 
 }  // namespace spineload::serve

@@ -31,7 +31,14 @@ inline constexpr int kMaxTimelinePoints = 60;
 inline constexpr int kMaxDayEntries = 40;
 inline constexpr int kMaxDayOccurrences = 200;  // per entry
 
-// Handles one API request; never throws (an unexpected failure is a 500 with its message).
+// Handles one API request; never throws (an unexpected failure is a 500, its message kept in
+// the server).
 ApiResponse handle_api(const std::string& method, const std::string& path, const std::string& body);
+
+// Every check handle_api makes (method, JSON, fields, types, ranges, task and settings,
+// subject, schedule) without running anything: 200 {"valid": true} where handle_api would
+// run, otherwise the same error response. The fuzz target of the request bodies uses it, at
+// parser speed.
+ApiResponse check_api_request(const std::string& method, const std::string& path, const std::string& body);
 
 }  // namespace spineload::serve

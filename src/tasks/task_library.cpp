@@ -204,7 +204,7 @@ double check_task_setting(const TaskSpec& task, const std::string& name, const s
   return v;
 }
 
-TaskInstance instantiate_task(const Model& model, const std::string& id, const std::vector<std::string>& settings) {
+const TaskSpec& find_task(const std::string& id) {
   const auto& tasks = task_library();
   const auto it = std::find_if(tasks.begin(), tasks.end(), [&](const TaskSpec& t) { return t.id == id; });
   if (it == tasks.end()) {
@@ -212,8 +212,24 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
     for (const auto& t : tasks) ids.push_back(t.id);
     throw InputError("", 0, "--task", "unknown task '" + id + "'; the tasks are: " + joined(ids));
   }
+  return *it;
+}
+
+void check_task_settings(const std::string& id, const std::vector<std::string>& settings) {
+  const TaskSpec& task = find_task(id);
+  for (const auto& setting : settings) {
+    const auto eq = setting.find('=');
+    if (eq == std::string::npos)
+      check_task_setting(task, setting, std::nullopt);
+    else
+      check_task_setting(task, setting.substr(0, eq), setting.substr(eq + 1));
+  }
+}
+
+TaskInstance instantiate_task(const Model& model, const std::string& id, const std::vector<std::string>& settings) {
+  const TaskSpec* it = &find_task(id);
   TaskInstance task;
-  task.spec = &*it;
+  task.spec = it;
   std::map<std::string, double> num;
   for (const auto& p : it->parameters) {
     if (p.choices.empty()) num[p.name] = p.default_value;
@@ -241,7 +257,11 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
   auto standing = [&](double forward_cm, double height_cm, LiftStrategy st, double held_kg) {
     Posture p = standing_posture(model, id, it->description);
     hold_in_hands(model, p, held_kg, {"hand_r", "hand_l"});
-    p.prediction = PredictionRequest{forward_cm / 100, height_cm / 100, st, true};
+    PredictionRequest request;
+    request.hands_forward_m = forward_cm / 100;
+    request.hands_height_m = height_cm / 100;
+    request.strategy = st;
+    p.prediction = request;
     return p;
   };
   auto lift = [&](double h_cm, double v_cm, double d_cm) {

@@ -41,6 +41,11 @@ struct TaskInstance {
   std::optional<LiftGeometry> lift;
 };
 
+// The task called `id` (InputError with field "--task" listing the tasks when none is).
+const TaskSpec& find_task(const std::string& id);
+// Checks "name=value" settings of task `id` as instantiate_task does, without posing it.
+void check_task_settings(const std::string& id, const std::vector<std::string>& settings);
+
 // `settings` are "name=value" strings. Throws InputError naming the task or parameter and
 // listing the valid ones.
 TaskInstance instantiate_task(const Model& model, const std::string& id, const std::vector<std::string>& settings);

@@ -151,6 +151,22 @@ TEST(OsimImport, BadFilesNameTheElementAndLine) {
   EXPECT_NE(std::string(import_error("<Model name=\"m\"/>").what()).find("BodySet"), std::string::npos);
 }
 
+// Found by fuzzing (fuzz/fuzz_osim.cpp): each aborted the import instead of naming the input.
+TEST(OsimImport, InputsFoundByFuzzingAreInputErrors) {
+  // No element at all (a declaration, a comment): was a null dereference.
+  const InputError empty = import_error("<?xml version=\"1.0\"?>\n<!-- nothing -->\n");
+  EXPECT_EQ(empty.file(), "bad.osim");
+  EXPECT_NE(std::string(empty.what()).find("no XML element"), std::string::npos);
+  // A 3.x inertia component that is no number: was Eigen's assertion (a throw half-way
+  // through a comma initialiser).
+  const InputError inertia = import_error(
+      "<OpenSimDocument Version=\"30000\"><Model name=\"m\"><BodySet><objects><Body name=\"ground\"/>\n"
+      "<Body name=\"b\"><mass>1</mass><mass_center>0 0 0</mass_center><inertia_xx>1</inertia_xx>\n"
+      "<inertia_yy>oops</inertia_yy></Body></objects></BodySet></Model></OpenSimDocument>");
+  EXPECT_EQ(inertia.line(), 3);
+  EXPECT_NE(inertia.field().find("inertia_yy"), std::string::npos) << inertia.field();
+}
+
 TEST(OsimImport, CyclesInTheJointTreeAreRefused) {
   const std::string xml = R"(<OpenSimDocument Version="30000"><Model name="loop"><BodySet><objects>
     <Body name="a"><mass>1</mass><Joint><WeldJoint name="ab"><parent_body>b</parent_body></WeldJoint></Joint></Body>

@@ -67,6 +67,20 @@ TEST(Setup, InverseDynamicsToolWithAndWithoutExternalLoads) {
   EXPECT_NEAR(first_moment(run_setup(read_setup_file(f.setup("lift.xml")))), 0.0, 1e-6);
 }
 
+// Found by fuzzing (fuzz/fuzz_setup.cpp): an uncaught std::invalid_argument and a null
+// dereference, now the file's errors.
+TEST(Setup, InputsFoundByFuzzingAreInputErrors) {
+  try {
+    (void)read_setup_text("<InverseDynamicsTool name=\"t\">\n<model_file>m.osim</model_file>\n"
+                          "<time_range>0 x1</time_range></InverseDynamicsTool>", "s.xml");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "time_range");
+    EXPECT_EQ(e.line(), 3);
+  }
+  EXPECT_THROW((void)read_setup_text("<!-- only a comment -->", "s.xml"), InputError);
+}
+
 TEST(Setup, BadSetupsNameTheField) {
   const Folder f;
   write(f.dir / "bad.xml", "<OpenSimDocument><CMCTool name=\"x\"><model_file>pendulum.osim</model_file></CMCTool></OpenSimDocument>");

@@ -56,6 +56,17 @@ TEST(Posture, MisspeltFieldGetsASuggestion) {
   EXPECT_NE(std::string(e.what()).find("did you mean 'coordinates'"), std::string::npos);
 }
 
+// Found by fuzzing (fuzz/fuzz_posture.cpp): a list or a map as a key threw yaml-cpp's
+// conversion error, naming nothing.
+TEST(Posture, AKeyThatIsNotTextIsNamed) {
+  const InputError top = parse_error("name: x\n? [a, b]\n: 3\n");
+  EXPECT_EQ(top.line(), 2);
+  EXPECT_NE(std::string(top.what()).find("a field name must be text"), std::string::npos);
+  const InputError inner = parse_error("coordinates:\n  {a: 1}: 3\n");
+  EXPECT_EQ(inner.field(), "coordinates");
+  EXPECT_EQ(inner.line(), 2);
+}
+
 TEST(Posture, UnknownCoordinateIsNamed) {
   const InputError e = parse_error("coordinates:\n  L4_L5_flexon: 3\n");
   EXPECT_EQ(e.line(), 2);
