@@ -203,10 +203,15 @@ int main(int argc, char** argv) {
   add_model_options(export_cmd, model_opts);
 
   std::string timeline_subject, timeline_posture = "standing", from = "pregnant:0", to = "postpartum:52", step = "2w";
-  auto* timeline = app.add_subcommand("timeline", "a posture's loads and capacity across pregnancy and the postpartum year");
+  std::string timeline_task;
+  std::vector<std::string> timeline_settings;
+  auto* timeline = app.add_subcommand("timeline", "a posture's or a task's loads and capacity across pregnancy and the postpartum year");
   timeline->add_option("--subject", timeline_subject, "subject file")->required();
-  timeline->add_option("--posture", timeline_posture,
-                       "built-in posture (standing, sitting, or any name `demo` shows) or a posture file");
+  auto* timeline_posture_opt = timeline->add_option(
+      "--posture", timeline_posture, "built-in posture (standing, sitting, or any name `demo` shows) or a posture file");
+  timeline->add_option("--task", timeline_task, "a task from `spineload task list` instead of a posture")
+      ->excludes(timeline_posture_opt);
+  timeline->add_option("--set", timeline_settings, "task parameter, name=value (repeatable)");
   timeline->add_option("--from", from, "first stage, pregnant:WEEK or postpartum:WEEK");
   timeline->add_option("--to", to, "last stage");
   timeline->add_option("--step", step, "weeks between stages, e.g. 2w");
@@ -348,7 +353,11 @@ int main(int argc, char** argv) {
                                 : timeline_posture == "sitting" ? "sitting_upright"
                                                                 : timeline_posture;
       const auto names = builtin_posture_names();
-      const Posture posture = std::find(names.begin(), names.end(), alias) != names.end()
+      if (!timeline_settings.empty() && timeline_task.empty()) throw InputError("", 0, "--set", "--set needs --task");
+      // A task is posed as `analyze --task` and the API's timeline pose it: its posture and
+      // loads, then at every stage solved on her body (posture_at_stage).
+      const Posture posture = !timeline_task.empty() ? instantiate_task(*base, timeline_task, timeline_settings).posture
+                              : std::find(names.begin(), names.end(), alias) != names.end()
                                   ? builtin_posture(*base, alias)
                                   : load_posture_file(*base, timeline_posture);
       const auto points = stage_range(from, to, step, subject.delivery_week);

@@ -126,6 +126,43 @@ TEST(Cli, TimelinePrintsAndWritesEveryStage) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, TimelineOfATaskMatchesAnalyzeAtHerStage) {
+  const fs::path dir = fresh_dir("timeline_task");
+  const std::string subject = test::source_path("examples/subject_6_weeks.yaml");  // postpartum week 6
+  const CliRun r = run("timeline --task change-diaper --set table_height_cm=80 --subject " + subject +
+                       " --from postpartum:5 --to postpartum:7 --step 1w -o " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream csv(dir / "timeline.csv");
+  std::string header, line, week6;
+  std::getline(csv, header);
+  int rows = 0;
+  while (std::getline(csv, line)) {
+    ++rows;
+    if (line.find("postpartum,6,") != std::string::npos) week6 = line;
+  }
+  EXPECT_EQ(rows, 3);
+  ASSERT_FALSE(week6.empty()) << header;
+  // The same task, settings and stage through `analyze --task`: the same L5/S1 compression.
+  const CliRun a = run("analyze --task change-diaper --set table_height_cm=80 --subject " + subject);
+  ASSERT_EQ(a.exit_code, 0) << a.output;
+  const auto at = a.output.find("L5/S1 compression ");
+  ASSERT_NE(at, std::string::npos);
+  const double l5s1 = std::stod(a.output.substr(at + 18));
+  std::vector<std::string> cells;
+  std::stringstream ss(week6);
+  for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+  std::vector<std::string> names;
+  std::stringstream hs(header);
+  for (std::string c; std::getline(hs, c, ',');) names.push_back(c);
+  const auto col = std::find(names.begin(), names.end(), "L5_S1_compression_N") - names.begin();
+  ASSERT_LT(static_cast<std::size_t>(col), cells.size()) << header;
+  EXPECT_NEAR(std::stod(cells[static_cast<std::size_t>(col)]), l5s1, 0.51);
+  // A posture and a task at once is refused by the command line.
+  EXPECT_NE(run("timeline --task change-diaper --posture standing --subject " + subject).exit_code, 0);
+  EXPECT_EQ(run("timeline --set table_height_cm=80 --subject " + subject).exit_code, 2);
+  fs::remove_all(dir);
+}
+
 TEST(Cli, InvalidSubjectExitsTwoAndWritesNothing) {
   const fs::path dir = fresh_dir("bad_subject");
   const fs::path subject = test::scratch_dir("cli") / "spineload_bad_subject.yaml";
