@@ -117,11 +117,9 @@ CohortSpec parse_cohort_text(const std::string& text, const std::string& file) {
   const double n = yaml::as_double(yaml::require(root, "n", file, ""), file, "n");
   if (!(n >= 1 && n <= 1e9) || n != std::floor(n)) throw InputError(file, yaml::line_of(root["n"]), "n", "expected a whole number from 1");
   s.n = static_cast<long>(n);
-  if (root["seed"]) s.seed = static_cast<std::uint64_t>(yaml::as_double(root["seed"], file, "seed"));
-  if (root["chunk"]) {
-    s.chunk = static_cast<int>(yaml::as_double(root["chunk"], file, "chunk"));
-    if (s.chunk < 1) throw InputError(file, yaml::line_of(root["chunk"]), "chunk", "expected at least 1");
-  }
+  // Seeds up to 2^53: every one a double represents exactly (YAML numbers are read as such).
+  if (root["seed"]) s.seed = static_cast<std::uint64_t>(yaml::as_whole(root["seed"], file, "seed", 0, 1LL << 53));
+  if (root["chunk"]) s.chunk = static_cast<int>(yaml::as_whole(root["chunk"], file, "chunk", 1, 10'000'000));
   s.tasks = read_tasks(yaml::require(root, "tasks", file, ""), file, "tasks", false);
   if (s.tasks.empty()) throw InputError(file, yaml::line_of(root["tasks"]), "tasks", "a cohort needs at least one task");
   for (auto& v : read_tasks(root["variants"], file, "variants", true)) {

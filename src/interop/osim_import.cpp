@@ -608,6 +608,10 @@ class Importer {
       } else {
         joint.kind = spec.kind = mb::JointKind::transform;
         spec.num_coordinates = static_cast<int>(jin.coordinates.size());
+        // Simbody's function-based mobiliser has 1 to 6 mobilities (it asserts otherwise).
+        if (spec.num_coordinates < 1 || spec.num_coordinates > 6)
+          r_.fail(jin.element, jin.name,
+                  fmt::format("a joint with {} coordinates: a CustomJoint has 1 to 6 (a WeldJoint none)", spec.num_coordinates));
         for (const TransformAxisIn& a : jin.axes) {
           mb::TransformAxisSpec t;
           t.axis = a.axis;
@@ -615,6 +619,9 @@ class Importer {
           if (!a.coordinate.empty()) {
             const auto pos = std::find_if(jin.coordinates.begin(), jin.coordinates.end(),
                                           [&](const CoordinateIn& c) { return c.name == a.coordinate; });
+            if (pos == jin.coordinates.end())
+              r_.fail(jin.element, jin.name + ".SpatialTransform",
+                      "a transform axis uses coordinate '" + a.coordinate + "', which is not one of the joint's");
             t.coordinates.push_back(static_cast<int>(pos - jin.coordinates.begin()));
           }
           spec.transform.push_back(t);

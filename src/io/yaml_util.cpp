@@ -141,6 +141,13 @@ bool valid_utf8(const std::string& s) {
 
 }  // namespace
 
+long long as_whole(const YAML::Node& node, const std::string& file, const std::string& field, long long lo, long long hi) {
+  const double v = as_double(node, file, field);
+  if (!(v >= static_cast<double>(lo) && v <= static_cast<double>(hi)) || v != std::floor(v))
+    throw InputError(file, line_of(node), field, fmt::format("expected a whole number from {} to {}", lo, hi));
+  return static_cast<long long>(v);
+}
+
 std::string as_string(const YAML::Node& node, const std::string& file, const std::string& field) {
   if (!node.IsScalar()) throw InputError(file, line_of(node), field, "expected text");
   // Text goes on into JSON and reports, which must be UTF-8.

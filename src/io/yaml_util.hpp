@@ -36,6 +36,9 @@ void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
 std::string key_of(const YAML::Node& key, const std::string& file, const std::string& context = "");
 
 double as_double(const YAML::Node& node, const std::string& file, const std::string& field);
+// A whole number in [lo, hi] (a count, a seed): an InputError otherwise, before any cast
+// (casting 1e300 or -2000 to an integer type is undefined).
+long long as_whole(const YAML::Node& node, const std::string& file, const std::string& field, long long lo, long long hi);
 std::string as_string(const YAML::Node& node, const std::string& file, const std::string& field);
 bool as_bool(const YAML::Node& node, const std::string& file, const std::string& field);
 Eigen::Vector3d as_vector3(const YAML::Node& node, const std::string& file,

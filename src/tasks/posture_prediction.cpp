@@ -38,6 +38,8 @@ struct Evaluator {
   Data data;
   int c_trunk_rhythm, c_knee_r, c_knee_l, c_hip_r, c_hip_l, c_ankle_r, c_ankle_l, c_sh_r, c_sh_l, c_el_r, c_el_l;
   int b_hand_r, b_hand_l, b_foot_r, b_foot_l, b_shank_r, b_shank_l;
+  int c_pelvis_tilt = -1;
+  double spine_limit_deg = INFINITY;
   int evaluations = 0;
 
   Evaluator(const Model& m, const Posture& p, const PredictionRequest& r) : model(m), base(p), req(r), data(m) {
@@ -56,7 +58,15 @@ struct Evaluator {
     b_hand_r = m.body_index("hand_r"), b_hand_l = m.body_index("hand_l");
     b_foot_r = m.body_index("foot_r"), b_foot_l = m.body_index("foot_l");
     b_shank_r = m.body_index("shank_r"), b_shank_l = m.body_index("shank_l");
+    c_pelvis_tilt = m.coordinate_index("pelvis_tilt");
+    // The trunk inclination at which the first spinal level of the rhythm reaches its range.
+    spine_limit_deg = INFINITY;
+    for (const auto& [c, ratio] : m.rhythms[c_trunk_rhythm].ratios)
+      if (!pelvis_or_hip(c) && ratio > 0)
+        spine_limit_deg = std::min(spine_limit_deg, (m.coordinates[c].max_rad - p.q_rad[0][c]) / (ratio * kDeg));
   }
+
+  bool pelvis_or_hip(int c) const { return c == c_pelvis_tilt || c == c_hip_r || c == c_hip_l; }
 
   // Thigh inclination per degree of knee flexion: the knee bends, the thigh and shank share
   // it so the feet stay flat and the hips stay over them [E].
@@ -64,8 +74,12 @@ struct Evaluator {
 
   Eigen::VectorXd coordinates(const Vec& x) const {
     Eigen::VectorXd q = base.q_rad[0];
+    // Trunk inclination x[0] is shared by the rhythm until a spinal level reaches its range;
+    // beyond, the hips flex alone (the pelvis tilts further), as in a deep stoop where the
+    // lumbar spine is near its end of range and the hips give the rest [E].
     const Rhythm& r = model.rhythms[c_trunk_rhythm];
-    for (const auto& [c, ratio] : r.ratios) q[c] += ratio * x[0] * kDeg;
+    const double spine = std::min(x[0], spine_limit_deg), beyond = x[0] - spine;
+    for (const auto& [c, ratio] : r.ratios) q[c] += (ratio * spine + (pelvis_or_hip(c) ? beyond : 0.0)) * kDeg;
     if (req.strategy == LiftStrategy::kneel) {
       // Kneeling: shins on the floor, so the knee bends 90 deg plus the thigh's lean
       // (x[4], hips ahead of the knees when positive); toes on the floor behind [E].

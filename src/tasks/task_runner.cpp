@@ -158,7 +158,7 @@ DaySchedule parse_day_schedule(const std::string& text, const std::string& file)
         e.settings.push_back(name + "=" + value);
       }
     }
-    if (t["count"]) e.count = static_cast<int>(yaml::as_double(t["count"], file, ctx + ".count"));
+    if (t["count"]) e.count = static_cast<int>(yaml::as_whole(t["count"], file, ctx + ".count", 1, 1000));
     if (t["duration_s"]) e.duration_s = yaml::as_double(t["duration_s"], file, ctx + ".duration_s");
     if (t["duration_min"]) e.duration_s = 60 * yaml::as_double(t["duration_min"], file, ctx + ".duration_min");
     e.start_h = t["start_h"] ? yaml::as_double(t["start_h"], file, ctx + ".start_h") : d.day_start_h;

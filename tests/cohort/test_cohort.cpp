@@ -141,6 +141,17 @@ TEST(Cohort, BadCohortFilesNameTheField) {
   EXPECT_THROW(parse_cohort_text("n: 0\ntasks:\n  - {task: carry-on-hip}\n", "c.yaml"), InputError);
   EXPECT_THROW(parse_cohort_text("n: 5\nsubject: {height_mass_correlation: 1.5}\ntasks:\n  - {task: carry-on-hip}\n", "c.yaml"),
                InputError);
+  // Found by fuzzing (fuzz/fuzz_cohort.cpp): a negative seed was cast to an unsigned integer
+  // (undefined behaviour); seeds, chunks and counts are whole numbers in range, checked first.
+  for (const char* bad : {"seed: -2000", "seed: 1e300", "seed: 1.5", "chunk: 1e300", "chunk: 0"}) {
+    try {
+      parse_cohort_text(std::string("n: 5\n") + bad + "\ntasks:\n  - {task: carry-on-hip}\n", "c.yaml");
+      ADD_FAILURE() << bad;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.line(), 2) << bad;
+      EXPECT_EQ(e.field(), std::string(bad).substr(0, std::string(bad).find(':'))) << bad;
+    }
+  }
 }
 
 }  // namespace

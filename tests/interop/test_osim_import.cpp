@@ -165,6 +165,19 @@ TEST(OsimImport, InputsFoundByFuzzingAreInputErrors) {
       "<inertia_yy>oops</inertia_yy></Body></objects></BodySet></Model></OpenSimDocument>");
   EXPECT_EQ(inertia.line(), 3);
   EXPECT_NE(inertia.field().find("inertia_yy"), std::string::npos) << inertia.field();
+  // A transform axis naming a coordinate the joint does not have (read past the end of its
+  // coordinates), and a CustomJoint with none (Simbody's mobiliser asserted).
+  std::string stray = pendulum();
+  stray.replace(stray.find("<coordinates>theta</coordinates>"), 32, "<coordinates>phi</coordinates>");
+  const InputError axis = import_error(stray);
+  EXPECT_EQ(axis.field().rfind("pin.", 0), 0u) << axis.field();
+  EXPECT_NE(std::string(axis.what()).find("phi"), std::string::npos) << axis.what();
+  std::string none = pendulum();
+  none.replace(none.find("<Coordinate name=\"theta\"><range>-3 3</range></Coordinate>"), 57, "");
+  none.replace(none.find("<coordinates>theta</coordinates>"), 32, "<coordinates></coordinates>");
+  const InputError empty_joint = import_error(none);
+  EXPECT_EQ(empty_joint.field(), "pin");
+  EXPECT_NE(std::string(empty_joint.what()).find("0 coordinates"), std::string::npos) << empty_joint.what();
 }
 
 TEST(OsimImport, CyclesInTheJointTreeAreRefused) {

@@ -87,6 +87,30 @@ TEST(Prediction, KneelingReachesATubWithTheShinsOnTheFloor) {
   EXPECT_THROW(predict_posture(m, base, r), InputError);
 }
 
+// Issue 15: a crate's handles 20 cm above the floor and 35 cm ahead of the ankles, gripped
+// by a 1.74 m, 70 kg adult with straight knees (stoop), was refused (the nearest grip 16 cm
+// away): the rhythm stopped at the lumbar range. Beyond it the hips flex alone.
+TEST(Prediction, AStoopReachesLowGripsWithTheHipsOnceTheLumbarSpineIsAtItsRange) {
+  const auto m = build_static_model(*default_model_source(), 1.74, 70);
+  const Posture crate = parse_posture_text(*m, "name: crate\nloads:\n  - {type: hand_mass, mass_kg: 10}\n", "p.yaml");
+  PredictionRequest r;
+  r.hands_forward_m = 0.35;
+  r.hands_height_m = 0.20;
+  r.strategy = LiftStrategy::stoop;
+  const PredictionResult res = predict_posture(*m, crate, r);
+  const Eigen::Vector2d grip = grip_relative_to_feet(*m, res.posture);
+  EXPECT_NEAR(grip.x(), 0.35, 0.01);
+  EXPECT_NEAR(grip.y(), 0.20, 0.01);
+  auto deg = [&](const char* n) { return res.posture.q_rad[0][m->coordinate_index(n)] * 180 / std::numbers::pi; };
+  EXPECT_LE(deg("knee_r_flexion"), 15.0 + 1e-6);
+  // The lumbar spine is at the end of its range (one level exactly, L4/L5 within a
+  // degree); the pelvis tilts beyond the rhythm's share of the trunk inclination there
+  // (40 % of about 97 deg).
+  EXPECT_NEAR(deg("L4_L5_flexion"), m->coordinates[m->coordinate_index("L4_L5_flexion")].max_rad * 180 / std::numbers::pi, 1.0);
+  EXPECT_GT(deg("pelvis_tilt"), 0.40 * 97 + 10);
+  EXPECT_GE(res.balance_margin_m, 0.0);
+}
+
 TEST(Prediction, SameTaskGivesTheSamePosture) {
   PredictionRequest r;
   r.hands_forward_m = 0.4;
