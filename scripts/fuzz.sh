@@ -50,7 +50,7 @@ run_one() {
   mkdir -p "$corpus" "$seeds" "$findings"
   rm -f "$seeds"/*
   cp $(seeds_of "$t") "$seeds"/
-  local log="$build/fuzz-logs/$t.log"
+  local log="$build/fuzz-logs/$t.log" start=$SECONDS
   mkdir -p "$(dirname "$log")"
   # -timeout: a hang is an input that takes 10 s; -max_len 64 KiB: the API's request limit,
   # and long enough for a small model or motion; leaks are checked at exit (ASan).
@@ -62,7 +62,7 @@ run_one() {
   fi
   local runs
   runs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
-  echo "fuzz $t: ${runs:-?} executions, no crash, leak or hang (corpus $(ls "$corpus" | wc -l) inputs)"
+  echo "fuzz $t: ${runs:-?} executions in $((SECONDS - start)) s, no crash, leak or hang (corpus $(ls "$corpus" | wc -l) inputs)"
 }
 
 status=0

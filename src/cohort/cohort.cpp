@@ -84,7 +84,7 @@ std::vector<CohortTask> read_tasks(const YAML::Node& list, const std::string& fi
     if (variants) ct.base = t["base"] ? yaml::as_string(t["base"], file, ctx + ".base") : ct.task;
     if (t["set"])
       for (const auto& kv : t["set"]) {
-        const std::string name = kv.first.as<std::string>();
+        const std::string name = yaml::key_of(kv.first, file, ctx + ".set");
         if (std::none_of(spec->parameters.begin(), spec->parameters.end(), [&](const TaskParameter& p) { return p.name == name; })) {
           std::vector<std::string> names;
           for (const auto& p : spec->parameters) names.push_back(p.name);

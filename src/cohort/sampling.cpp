@@ -165,7 +165,7 @@ Distribution parse_distribution(const YAML::Node& node, const std::string& file,
   Distribution d;
   const int line = yaml::line_of(node);
   if (node.IsScalar()) {
-    const std::string text = node.as<std::string>();
+    const std::string text = yaml::as_string(node, file, field);
     try {
       std::size_t used = 0;
       d.value = std::stod(text, &used);
@@ -179,7 +179,7 @@ Distribution parse_distribution(const YAML::Node& node, const std::string& file,
     throw InputError(file, line, field,
                      "expected a value or one of normal, truncated_normal, lognormal, uniform, empirical, categorical, "
                      "probability");
-  const std::string kind = node.begin()->first.as<std::string>();
+  const std::string kind = yaml::key_of(node.begin()->first, file, field);
   const YAML::Node p = node.begin()->second;
   const std::string ctx = field + "." + kind;
   auto num = [&](const char* key) { return yaml::as_double(yaml::require(p, key, file, ctx), file, ctx + "." + key); };
@@ -229,8 +229,9 @@ Distribution parse_distribution(const YAML::Node& node, const std::string& file,
   } else if (kind == "categorical") {
     d.kind = Distribution::Kind::categorical;
     double total = 0;
+    if (!p.IsMap()) throw InputError(file, yaml::line_of(p), ctx, "expected a mapping of category: weight");
     for (const auto& kv : p) {
-      d.categories.push_back(kv.first.as<std::string>());
+      d.categories.push_back(yaml::key_of(kv.first, file, ctx));
       d.weights.push_back(yaml::as_double(kv.second, file, ctx + "." + d.categories.back()));
       if (!(d.weights.back() >= 0)) throw InputError(file, yaml::line_of(kv.second), ctx, "weights must not be negative");
       total += d.weights.back();

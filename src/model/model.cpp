@@ -115,7 +115,7 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
 
   std::set<std::string> names;
   for (const auto& b : yaml::require(root, "bodies", file, "")) {
-    const std::string ctx = "bodies[" + (b["name"] ? b["name"].as<std::string>() : std::string("?")) + "]";
+    const std::string ctx = "bodies[" + (b["name"] ? yaml::as_string(b["name"], file, "name") : std::string("?")) + "]";
     yaml::check_keys(b, {"name", "mirror", "mass_fraction", "com_m", "gyration", "source", "landmarks", "landmark_source"}, file, ctx);
     ModelSource::BodySrc body;
     body.name = yaml::as_string(yaml::require(b, "name", file, ctx), file, ctx + ".name");
@@ -160,7 +160,7 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     }
 
   for (const auto& j : yaml::require(root, "joints", file, "")) {
-    const std::string ctx = "joints[" + (j["name"] ? j["name"].as<std::string>() : std::string("?")) + "]";
+    const std::string ctx = "joints[" + (j["name"] ? yaml::as_string(j["name"], file, "name") : std::string("?")) + "]";
     yaml::check_keys(j, {"name", "mirror", "parent", "child", "centre_m", "disc_tilt_deg", "column_share", "column_share_source",
                          "stiffness", "source", "coordinates"},
                      file, ctx);
@@ -247,7 +247,7 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
                   : std::string(kind) == "seated" ? src.seated_support
                                                   : src.kneeling_support;
       for (const auto& p : yaml::require(root["supports"], kind, file, "supports")) {
-        const auto point = resolve_point(p.as<std::string>(), p, std::string("supports.") + kind);
+        const auto point = resolve_point(yaml::as_string(p, file, std::string("supports.") + kind), p, std::string("supports.") + kind);
         out.push_back(point);
         out.push_back({mirror_name(point.body), mirror_point(point.location_m)});
       }
@@ -255,7 +255,7 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
   }
   if (root["backrest_contacts"])
     for (const auto& p : root["backrest_contacts"])
-      src.backrest_contacts.push_back(resolve_point(p.as<std::string>(), p, "backrest_contacts"));
+      src.backrest_contacts.push_back(resolve_point(yaml::as_string(p, file, "backrest_contacts"), p, "backrest_contacts"));
   if (root["lying"]) {
     // Supine and prone are symmetric (each point also on the left); lying on the left side
     // is the mirror image of lying on the right.
@@ -272,7 +272,7 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
                                          yaml::as_double(kv.second, file, ctx + ".orientation_deg." + yaml::key_of(kv.first, file)));
       auto add = [&](const YAML::Node& list, const std::string& field, std::vector<ModelSource::PointSrc>& to) {
         for (const auto& p : list) {
-          const auto point = resolve_point(p.as<std::string>(), p, field);
+          const auto point = resolve_point(yaml::as_string(p, file, field), p, field);
           to.push_back(point);
           if (k < 2 && std::abs(point.location_m.z()) > 1e-9) to.push_back({mirror_name(point.body), mirror_point(point.location_m)});
         }
@@ -390,7 +390,7 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
         factor[name] = v;
       }
     for (const auto& n : root["ligaments"]) {
-      const std::string ctx = ctx0 + ".ligaments[" + (n["name"] ? n["name"].as<std::string>() : std::string("?")) + "]";
+      const std::string ctx = ctx0 + ".ligaments[" + (n["name"] ? yaml::as_string(n["name"], file, "name") : std::string("?")) + "]";
       yaml::check_keys(n, {"name", "group", "curve", "neutral_strain", "below_m", "above_m", "both_sides", "source"}, file, ctx);
       const std::string base = yaml::as_string(yaml::require(n, "name", file, ctx), file, ctx + ".name");
       const Eigen::Vector3d below = yaml::as_vector3(yaml::require(n, "below_m", file, ctx), file, ctx + ".below_m");
@@ -413,7 +413,7 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
   // Elements with a path of their own across several levels (thoracolumbar fascia).
   if (root["strands"])
     for (const auto& n : root["strands"]) {
-      const std::string ctx = ctx0 + ".strands[" + (n["name"] ? n["name"].as<std::string>() : std::string("?")) + "]";
+      const std::string ctx = ctx0 + ".strands[" + (n["name"] ? yaml::as_string(n["name"], file, "name") : std::string("?")) + "]";
       yaml::check_keys(n, {"name", "group", "curve", "neutral_strain", "path", "both_sides", "source"}, file, ctx);
       ModelSource::PassiveSrc e;
       element(n, ctx, e);
@@ -454,7 +454,7 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
   }
   std::set<std::string> names;
   for (const auto& m : yaml::require(root, "muscles", file, "")) {
-    const std::string ctx = "muscles[" + (m["name"] ? m["name"].as<std::string>() : std::string("?")) + "]";
+    const std::string ctx = "muscles[" + (m["name"] ? yaml::as_string(m["name"], file, "name") : std::string("?")) + "]";
     yaml::check_keys(m, {"name", "group", "both_sides", "pcsa_cm2", "path", "source"}, file, ctx);
     ModelSource::MuscleSrc muscle;
     muscle.name = yaml::as_string(yaml::require(m, "name", file, ctx), file, ctx + ".name");

@@ -52,7 +52,7 @@ std::shared_ptr<const SubjectData> parse_subject_data(const std::string& text, c
   for (const auto& v : yaml::require(comp, "weeks", file, "weight_gain_components"))
     d->component_weeks.push_back(yaml::as_double(v, file, "weight_gain_components.weeks"));
   for (const auto& kv : yaml::require(comp, "grams", file, "weight_gain_components")) {
-    const std::string name = kv.first.as<std::string>();
+    const std::string name = yaml::key_of(kv.first, file, "weight_gain_components.grams");
     Table t{d->component_weeks, {}};
     for (const auto& v : kv.second) t.y.push_back(yaml::as_double(v, file, "weight_gain_components.grams." + name));
     if (t.y.size() != t.x.size())

@@ -143,6 +143,14 @@ TEST(Cohort, BadCohortFilesNameTheField) {
                InputError);
   // Found by fuzzing (fuzz/fuzz_cohort.cpp): a negative seed was cast to an unsigned integer
   // (undefined behaviour); seeds, chunks and counts are whole numbers in range, checked first.
+  // And a list as a distribution's kind: yaml-cpp's conversion error, naming nothing.
+  try {
+    parse_cohort_text("n: 5\nsubject:\n  week: {[a]: 1}\ntasks:\n  - {task: carry-on-hip}\n", "c.yaml");
+    ADD_FAILURE();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_EQ(e.field(), "subject.week");
+  }
   for (const char* bad : {"seed: -2000", "seed: 1e300", "seed: 1.5", "chunk: 1e300", "chunk: 0"}) {
     try {
       parse_cohort_text(std::string("n: 5\n") + bad + "\ntasks:\n  - {task: carry-on-hip}\n", "c.yaml");
