@@ -141,6 +141,19 @@ bool valid_utf8(const std::string& s) {
 
 }  // namespace
 
+std::vector<NamedNumber> as_named_numbers(const YAML::Node& map, const std::string& file, const std::string& field) {
+  if (!map.IsMap()) throw InputError(file, line_of(map), field, "expected a mapping of name: number");
+  std::vector<NamedNumber> out;
+  for (const auto& kv : map) {
+    NamedNumber n;
+    n.name = key_of(kv.first, file, field);
+    n.value = as_double(kv.second, file, field + "." + n.name);
+    n.line = line_of(kv.second);
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
 long long as_whole(const YAML::Node& node, const std::string& file, const std::string& field, long long lo, long long hi) {
   const double v = as_double(node, file, field);
   if (!(v >= static_cast<double>(lo) && v <= static_cast<double>(hi)) || v != std::floor(v))

@@ -36,6 +36,15 @@ void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
 std::string key_of(const YAML::Node& key, const std::string& file, const std::string& context = "");
 
 double as_double(const YAML::Node& node, const std::string& file, const std::string& field);
+// A mapping of name: number ("ratios", "disc_area_cm2"), each name checked as text and each
+// number named `field.name`, with its line for checks the caller makes.
+struct NamedNumber {
+  std::string name;
+  double value = 0;
+  int line = 0;
+};
+std::vector<NamedNumber> as_named_numbers(const YAML::Node& map, const std::string& file, const std::string& field);
+
 // A whole number in [lo, hi] (a count, a seed): an InputError otherwise, before any cast
 // (casting 1e300 or -2000 to an integer type is undefined).
 long long as_whole(const YAML::Node& node, const std::string& file, const std::string& field, long long lo, long long hi);

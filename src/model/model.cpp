@@ -91,9 +91,8 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     src.strength.reference_age_years = yaml::as_double(yaml::require(v, "reference_age_years", file, c), file, c + ".reference_age_years");
     src.strength.age_decline_kN_per_year = yaml::as_double(yaml::require(v, "age_decline_kN_per_year", file, c), file, c + ".age_decline_kN_per_year");
     src.strength.reference_bmd_g_cm2 = yaml::as_double(yaml::require(v, "reference_bmd_g_cm2", file, c), file, c + ".reference_bmd_g_cm2");
-    for (const auto& kv : yaml::require(v, "level_factors", file, c))
-      src.strength.level_factors[yaml::key_of(kv.first, file)] =
-          yaml::as_double(kv.second, file, c + ".level_factors." + yaml::key_of(kv.first, file));
+    for (const auto& n : yaml::as_named_numbers(yaml::require(v, "level_factors", file, c), file, c + ".level_factors"))
+      src.strength.level_factors[n.name] = n.value;
   }
   if (const auto v = root["intradiscal_pressure"]) {
     const std::string c = "intradiscal_pressure";
@@ -105,10 +104,9 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
         yaml::as_double(yaml::require(v, "swelling_pressure_MPa", file, c), file, c + ".swelling_pressure_MPa");
     if (!(src.idp.correction_factor > 0) || !(src.idp.swelling_pressure_MPa >= 0))
       throw InputError(file, yaml::line_of(v), c, "correction_factor must be positive and swelling_pressure_MPa not negative");
-    for (const auto& kv : yaml::require(v, "disc_area_cm2", file, c)) {
-      const double a = yaml::as_double(kv.second, file, c + ".disc_area_cm2." + yaml::key_of(kv.first, file));
-      if (!(a > 0)) throw InputError(file, yaml::line_of(kv.second), c + ".disc_area_cm2." + yaml::key_of(kv.first, file), "must be positive");
-      src.idp.disc_area_cm2[yaml::key_of(kv.first, file)] = a;
+    for (const auto& n : yaml::as_named_numbers(yaml::require(v, "disc_area_cm2", file, c), file, c + ".disc_area_cm2")) {
+      if (!(n.value > 0)) throw InputError(file, n.line, c + ".disc_area_cm2." + n.name, "must be positive");
+      src.idp.disc_area_cm2[n.name] = n.value;
     }
   }
   if (root["gravity_m_s2"]) src.gravity_m_s2 = yaml::as_vector3(root["gravity_m_s2"], file, "gravity_m_s2");
@@ -128,9 +126,10 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     body.gyration_length_m = yaml::as_double(yaml::require(g, "length_m", file, ctx + ".gyration"), file, ctx + ".gyration.length_m");
     body.gyration_r = yaml::as_vector3(yaml::require(g, "r", file, ctx + ".gyration"), file, ctx + ".gyration.r");
     if (b["landmarks"])
-      for (const auto& kv : b["landmarks"])
-        body.landmarks[yaml::key_of(kv.first, file)] =
-            yaml::as_vector3(kv.second, file, ctx + ".landmarks." + yaml::key_of(kv.first, file));
+      for (const auto& kv : b["landmarks"]) {
+        const std::string name = yaml::key_of(kv.first, file, ctx + ".landmarks");
+        body.landmarks[name] = yaml::as_vector3(kv.second, file, ctx + ".landmarks." + name);
+      }
     if (!names.insert(body.name).second)
       throw InputError(file, yaml::line_of(b), ctx + ".name", "duplicate body name");
     const bool mirror = b["mirror"] && yaml::as_bool(b["mirror"], file, ctx + ".mirror");
@@ -153,9 +152,7 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
       // Where the unloaded motion segment rests, relative to relaxed standing (degrees).
       if (const auto n = kv.second["neutral_deg"]) {
         yaml::check_keys(n, {"flexion", "lateral_bending", "axial_rotation"}, file, ctx + ".neutral_deg");
-        for (const auto& d : n)
-          sets[set][yaml::key_of(d.first, file)].neutral_rad =
-              yaml::as_double(d.second, file, ctx + ".neutral_deg." + yaml::key_of(d.first, file));
+        for (const auto& d : yaml::as_named_numbers(n, file, ctx + ".neutral_deg")) sets[set][d.name].neutral_rad = d.value;
       }
     }
 
@@ -221,9 +218,8 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
       const auto range = yaml::require(r, "range_deg", file, ctx);
       rhythm.min_deg = yaml::as_double(range[0], file, ctx + ".range_deg");
       rhythm.max_deg = yaml::as_double(range[1], file, ctx + ".range_deg");
-      for (const auto& kv : yaml::require(r, "ratios", file, ctx))
-        rhythm.ratios.emplace_back(yaml::key_of(kv.first, file),
-                                   yaml::as_double(kv.second, file, ctx + ".ratios." + yaml::key_of(kv.first, file)));
+      for (const auto& n : yaml::as_named_numbers(yaml::require(r, "ratios", file, ctx), file, ctx + ".ratios"))
+        rhythm.ratios.emplace_back(n.name, n.value);
       src.rhythms.push_back(rhythm);
     }
 
@@ -267,9 +263,8 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
       const YAML::Node n = yaml::require(lying, kinds[k], file, "lying");
       yaml::check_keys(n, {"orientation_deg", "contacts", "support"}, file, ctx);
       auto& out = src.lying[k];
-      for (const auto& kv : yaml::require(n, "orientation_deg", file, ctx))
-        out.orientation_deg.emplace_back(yaml::key_of(kv.first, file),
-                                         yaml::as_double(kv.second, file, ctx + ".orientation_deg." + yaml::key_of(kv.first, file)));
+      for (const auto& o : yaml::as_named_numbers(yaml::require(n, "orientation_deg", file, ctx), file, ctx + ".orientation_deg"))
+        out.orientation_deg.emplace_back(o.name, o.value);
       auto add = [&](const YAML::Node& list, const std::string& field, std::vector<ModelSource::PointSrc>& to) {
         for (const auto& p : list) {
           const auto point = resolve_point(yaml::as_string(p, file, field), p, field);
@@ -446,10 +441,9 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
     src.passive_strain_at_max = yaml::as_double(yaml::require(pf, "strain_at_max", file, ctx), file, ctx + ".strain_at_max");
     if (!(src.passive_kshape > 0) || !(src.passive_strain_at_max > 0))
       throw InputError(file, yaml::line_of(pf), ctx, "kshape_passive and strain_at_max must be positive");
-    for (const auto& kv : yaml::require(pf, "groups", file, ctx)) {
-      const double f = yaml::as_double(kv.second, file, ctx + ".groups." + yaml::key_of(kv.first, file));
-      if (!(f > 0 && f <= 1)) throw InputError(file, yaml::line_of(kv.second), ctx + ".groups." + yaml::key_of(kv.first, file), "a fibre fraction lies in (0, 1]");
-      fibre_fraction[yaml::key_of(kv.first, file)] = f;
+    for (const auto& g : yaml::as_named_numbers(yaml::require(pf, "groups", file, ctx), file, ctx + ".groups")) {
+      if (!(g.value > 0 && g.value <= 1)) throw InputError(file, g.line, ctx + ".groups." + g.name, "a fibre fraction lies in (0, 1]");
+      fibre_fraction[g.name] = g.value;
     }
   }
   std::set<std::string> names;
