@@ -24,7 +24,6 @@
 #include "interop/osim_import.hpp"
 #include "interop/setup.hpp"
 #include "io/results.hpp"
-#include "io/yaml_util.hpp"
 #include "report/report.hpp"
 #include "subject/timeline.hpp"
 #include "tasks/posture_prediction.hpp"
@@ -445,8 +444,8 @@ int main(int argc, char** argv) {
       options.ranks = processes.size();
       if (!out_dir.empty()) {
         options.work_dir = out_dir + "/chunks";
-        const std::string key = fmt::format("spineload {}\nsolver {}\nobjective {}\n", SPINELOAD_VERSION, solver, objective) +
-                                yaml::read_text_file(cohort_file);
+        const std::string key =
+            fmt::format("spineload {}\nsolver {}\nobjective {}\n", SPINELOAD_VERSION, solver, objective) + spec.text;
         std::string error;
         try {
           prepare_chunk_folder(options.work_dir, key, cohort_resume, cohort_file, processes.rank() == 0);

@@ -109,6 +109,7 @@ CohortSpec parse_cohort_text(const std::string& text, const std::string& file) {
   yaml::check_keys(root, {"name", "n", "seed", "chunk", "subject", "tasks", "variants"}, file, "");
   CohortSpec s;
   s.file = file;
+  s.text = text;
   s.name = root["name"] ? yaml::as_string(root["name"], file, "name") : "cohort";
   // The default population first, then the cohort's own choices over it.
   const YAML::Node pop = yaml::parse(std::string(embedded::population_yaml()), "cohort/population.yaml");

@@ -26,6 +26,7 @@ struct CohortTask {
 
 struct CohortSpec {
   std::string file, name;
+  std::string text;  // the cohort file as read: a resumed run's chunks must come from the same one
   long n = 0;
   std::uint64_t seed = 1;
   int chunk = 1000;  // subjects per unit of work (and of resumable progress)

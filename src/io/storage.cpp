@@ -97,7 +97,7 @@ Storage read_storage_text(const std::string& text, const std::string& file) {
     lines.push_back(n);
   }
   if (rows.empty()) throw InputError(file, n, "rows", "no data rows");
-  s.row_line = lines;
+  s.row_line = std::move(lines);
   s.time_s.resize(rows.size());
   s.data.resize(static_cast<int>(rows.size()), static_cast<int>(s.labels.size()));
   for (std::size_t r = 0; r < rows.size(); ++r) {

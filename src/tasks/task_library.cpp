@@ -215,15 +215,27 @@ const TaskSpec& find_task(const std::string& id) {
   return *it;
 }
 
+namespace {
+
+// One "name=value" setting, checked (a missing "=" is a missing value); its number.
+struct CheckedSetting {
+  std::string name, value;
+  double number = 0;
+};
+CheckedSetting check_setting_text(const TaskSpec& task, const std::string& setting) {
+  const auto eq = setting.find('=');
+  CheckedSetting c;
+  c.name = setting.substr(0, eq);
+  if (eq != std::string::npos) c.value = setting.substr(eq + 1);
+  c.number = check_task_setting(task, c.name, eq == std::string::npos ? std::nullopt : std::optional<std::string>(c.value));
+  return c;
+}
+
+}  // namespace
+
 void check_task_settings(const std::string& id, const std::vector<std::string>& settings) {
   const TaskSpec& task = find_task(id);
-  for (const auto& setting : settings) {
-    const auto eq = setting.find('=');
-    if (eq == std::string::npos)
-      check_task_setting(task, setting, std::nullopt);
-    else
-      check_task_setting(task, setting.substr(0, eq), setting.substr(eq + 1));
-  }
+  for (const auto& setting : settings) (void)check_setting_text(task, setting);
 }
 
 TaskInstance instantiate_task(const Model& model, const std::string& id, const std::vector<std::string>& settings) {
@@ -236,15 +248,11 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
     task.values[p.name] = p.choices.empty() ? fmt::format("{:g}", p.default_value) : p.default_choice;
   }
   for (const auto& setting : settings) {
-    const auto eq = setting.find('=');
-    const std::string name = setting.substr(0, eq);
-    const std::string value = eq == std::string::npos ? std::string() : setting.substr(eq + 1);
-    if (eq == std::string::npos) check_task_setting(*it, name, std::nullopt);
-    const double v = check_task_setting(*it, name, value);
+    const CheckedSetting c = check_setting_text(*it, setting);
     if (std::none_of(it->parameters.begin(), it->parameters.end(),
-                     [&](const TaskParameter& p) { return p.name == name && !p.choices.empty(); }))
-      num[name] = v;
-    task.values[name] = value;
+                     [&](const TaskParameter& p) { return p.name == c.name && !p.choices.empty(); }))
+      num[c.name] = c.number;
+    task.values[c.name] = c.value;
   }
   const InfantSex sex = task.values["infant_sex"] == "boy" ? InfantSex::boy : InfantSex::girl;
   task.infant_mass_kg = num["infant_mass_kg"] > 0 ? num["infant_mass_kg"]
