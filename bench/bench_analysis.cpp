@@ -82,15 +82,57 @@ void BM_BuildModel(benchmark::State& state) {
 }
 BENCHMARK(BM_BuildModel)->Unit(benchmark::kMicrosecond);
 
+// Body poses at rest: the joint chain (body_poses) against Simbody's realize(Position)
+// (forward_kinematics, which also fills the Jacobian).
+void BM_BodyPoses(benchmark::State& state) {
+  const Model& m = model();
+  Data d(m);
+  const Posture p = builtin_posture(m, "trunk_flexed_30");
+  for (auto _ : state) {
+    body_poses(m, d, p.q_rad[0]);
+    benchmark::DoNotOptimize(d.pose.back());
+  }
+}
+BENCHMARK(BM_BodyPoses)->Unit(benchmark::kMicrosecond);
+
+void BM_ForwardKinematicsSimbody(benchmark::State& state) {
+  const Model& m = model();
+  Data d(m);
+  const Posture p = builtin_posture(m, "trunk_flexed_30");
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(p.q_rad[0].size());
+  for (auto _ : state) {
+    forward_kinematics(m, d, p.q_rad[0], zero);
+    benchmark::DoNotOptimize(d.pose.back());
+  }
+}
+BENCHMARK(BM_ForwardKinematicsSimbody)->Unit(benchmark::kMicrosecond);
+
 void BM_PredictPosture(benchmark::State& state) {
   const Model& m = model();
   const Posture base = parse_posture_text(m, "loads:\n  - {type: hand_mass, mass_kg: 6}\n", "bench.yaml");
   PredictionRequest r;
   r.hands_forward_m = 0.4;
   r.hands_height_m = 0.5;
-  for (auto _ : state) benchmark::DoNotOptimize(predict_posture(m, base, r).hand_error_m);
+  int evaluations = 0;
+  for (auto _ : state) evaluations = predict_posture(m, base, r).evaluations;
+  state.counters["evaluations"] = evaluations;
 }
 BENCHMARK(BM_PredictPosture)->Unit(benchmark::kMillisecond);
+
+// Warm-started from the solution for a grip 1 cm lower (a neighbouring sweep step or stage).
+void BM_PredictPostureWarm(benchmark::State& state) {
+  const Model& m = model();
+  const Posture base = parse_posture_text(m, "loads:\n  - {type: hand_mass, mass_kg: 6}\n", "bench.yaml");
+  PredictionRequest r;
+  r.hands_forward_m = 0.4;
+  r.hands_height_m = 0.49;
+  const auto warm = predict_posture(m, base, r).solution_deg;
+  r.hands_height_m = 0.5;
+  int evaluations = 0;
+  for (auto _ : state) evaluations = predict_posture(m, base, r, &warm).evaluations;
+  state.counters["evaluations"] = evaluations;
+}
+BENCHMARK(BM_PredictPostureWarm)->Unit(benchmark::kMillisecond);
 
 void BM_BuildSubjectModel(benchmark::State& state) {
   const auto src = default_model_source();

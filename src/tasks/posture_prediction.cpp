@@ -15,15 +15,18 @@ namespace spineload {
 namespace {
 
 constexpr double kDeg = std::numbers::pi / 180.0;
-// Trunk flexion, knee flexion, shoulder flexion (from hanging), elbow flexion, and the lean
-// of the legs that moves the hips back over the feet (deg).
-constexpr int kN = 5;
+// The search runs over trunk flexion, knee flexion and the lean of the legs that moves the
+// hips back over the feet (deg); the arms are then solved for the grip (arm_ik), so the
+// hand target is met exactly wherever the arms reach it and the cost stays smooth. With the
+// target a penalty over five angles, as before, the optimum lay in a narrow valley that the
+// simplex left at an arbitrary point: L5/S1 wobbled 1-4 % between neighbouring weeks.
+constexpr int kN = 3;
 using Vec = std::array<double, kN>;
 
 // Comfortable-range scales of the prior [E]: a deviation of one scale costs 1. Each is
 // about half the joint's range of motion in that direction, so trunk extension (range about
 // 30 deg against 90 of flexion) costs three times as much per degree as flexion.
-constexpr Vec kScale{45, 60, 60, 60, 15};
+constexpr double kTrunkScale = 45, kKneeScale = 60, kLeanScale = 15, kShoulderScale = 60, kElbowScale = 60;
 constexpr double kTrunkExtensionScale = 15;
 // The eyes look down this far below the head's forward axis before the head and neck flex
 // [U]: the normal line of sight lies about 15 deg below the horizontal with the head erect
@@ -31,13 +34,20 @@ constexpr double kTrunkExtensionScale = 15;
 // the gaze and looking at the floor flexed it past its range.
 constexpr double kEyeDepression_rad = 15 * kDeg;
 
+double wrap(double a) { return std::remainder(a, 2 * std::numbers::pi); }
+double angle_of(const Eigen::Vector2d& v) { return std::atan2(v.y(), v.x()); }
+Eigen::Vector2d rotated(const Eigen::Vector2d& v, double a) {
+  return {std::cos(a) * v.x() - std::sin(a) * v.y(), std::sin(a) * v.x() + std::cos(a) * v.y()};
+}
+Eigen::Vector2d sagittal(const Eigen::Vector3d& p) { return {p.x(), p.y()}; }
+
 struct Evaluator {
   const Model& model;
   const Posture& base;
   const PredictionRequest& req;
   Data data;
   int c_trunk_rhythm, c_knee_r, c_knee_l, c_hip_r, c_hip_l, c_ankle_r, c_ankle_l, c_sh_r, c_sh_l, c_el_r, c_el_l;
-  int b_hand_r, b_hand_l, b_foot_r, b_foot_l, b_shank_r, b_shank_l;
+  int b_hand_r, b_hand_l, b_foot_r, b_foot_l, b_shank_r, b_shank_l, b_upper_r, b_upper_l, b_fore_r, b_fore_l;
   int c_pelvis_tilt = -1;
   double spine_limit_deg = INFINITY;
   int evaluations = 0;
@@ -48,6 +58,11 @@ struct Evaluator {
       if (c < 0) throw InputError("", 0, "predict", std::string("the model has no coordinate ") + n);
       return c;
     };
+    auto body = [&](const char* n) {
+      const int b = m.body_index(n);
+      if (b < 0) throw InputError("", 0, "predict", std::string("the model has no body ") + n);
+      return b;
+    };
     c_trunk_rhythm = m.rhythm_index("trunk_flexion");
     if (c_trunk_rhythm < 0) throw InputError("", 0, "predict", "the model has no trunk_flexion rhythm");
     c_knee_r = coord("knee_r_flexion"), c_knee_l = coord("knee_l_flexion");
@@ -55,9 +70,11 @@ struct Evaluator {
     c_ankle_r = coord("ankle_r_dorsiflexion"), c_ankle_l = coord("ankle_l_dorsiflexion");
     c_sh_r = coord("shoulder_r_flexion"), c_sh_l = coord("shoulder_l_flexion");
     c_el_r = coord("elbow_r_flexion"), c_el_l = coord("elbow_l_flexion");
-    b_hand_r = m.body_index("hand_r"), b_hand_l = m.body_index("hand_l");
-    b_foot_r = m.body_index("foot_r"), b_foot_l = m.body_index("foot_l");
-    b_shank_r = m.body_index("shank_r"), b_shank_l = m.body_index("shank_l");
+    b_hand_r = body("hand_r"), b_hand_l = body("hand_l");
+    b_foot_r = body("foot_r"), b_foot_l = body("foot_l");
+    b_shank_r = body("shank_r"), b_shank_l = body("shank_l");
+    b_upper_r = m.joints[m.coordinates[c_sh_r].joint].child_body, b_upper_l = m.joints[m.coordinates[c_sh_l].joint].child_body;
+    b_fore_r = m.joints[m.coordinates[c_el_r].joint].child_body, b_fore_l = m.joints[m.coordinates[c_el_l].joint].child_body;
     c_pelvis_tilt = m.coordinate_index("pelvis_tilt");
     // The trunk inclination at which the first spinal level of the rhythm reaches its range.
     spine_limit_deg = INFINITY;
@@ -67,11 +84,14 @@ struct Evaluator {
   }
 
   bool pelvis_or_hip(int c) const { return c == c_pelvis_tilt || c == c_hip_r || c == c_hip_l; }
+  bool kneeling() const { return req.strategy == LiftStrategy::kneel; }
 
   // Thigh inclination per degree of knee flexion: the knee bends, the thigh and shank share
   // it so the feet stay flat and the hips stay over them [E].
   double thigh_share() const { return 0.5; }
 
+  // The body below the arms; the arms hang (shoulder flexion = trunk flexion keeps them
+  // vertical) until arm_ik places them.
   Eigen::VectorXd coordinates(const Vec& x) const {
     Eigen::VectorXd q = base.q_rad[0];
     // Trunk inclination x[0] is shared by the rhythm until a spinal level reaches its range;
@@ -80,28 +100,25 @@ struct Evaluator {
     const Rhythm& r = model.rhythms[c_trunk_rhythm];
     const double spine = std::min(x[0], spine_limit_deg), beyond = x[0] - spine;
     for (const auto& [c, ratio] : r.ratios) q[c] += (ratio * spine + (pelvis_or_hip(c) ? beyond : 0.0)) * kDeg;
-    if (req.strategy == LiftStrategy::kneel) {
+    for (int c : {c_sh_r, c_sh_l}) q[c] = x[0] * kDeg;
+    for (int c : {c_el_r, c_el_l}) q[c] = 0;
+    if (kneeling()) {
       // Kneeling: shins on the floor, so the knee bends 90 deg plus the thigh's lean
-      // (x[4], hips ahead of the knees when positive); toes on the floor behind [E].
-      for (int c : {c_hip_r, c_hip_l}) q[c] += x[4] * kDeg;
-      for (int c : {c_knee_r, c_knee_l}) q[c] = (90 + x[4]) * kDeg;
+      // (x[2], hips ahead of the knees when positive); toes on the floor behind [E].
+      for (int c : {c_hip_r, c_hip_l}) q[c] += x[2] * kDeg;
+      for (int c : {c_knee_r, c_knee_l}) q[c] = (90 + x[2]) * kDeg;
       for (int c : {c_ankle_r, c_ankle_l}) q[c] = -45 * kDeg;
-      for (int c : {c_sh_r, c_sh_l}) q[c] = (x[2] + x[0]) * kDeg;
-      for (int c : {c_el_r, c_el_l}) q[c] = x[3] * kDeg;
       return q;
     }
     // The shank leans forward by half the knee flexion, as far as the ankle allows, and the
     // thigh takes the rest, so the feet stay flat; the leg lean turns thigh and shank
     // forward together (hips back over the feet).
     const double ankle_max = std::min(model.coordinates[c_ankle_r].max_rad, model.coordinates[c_ankle_l].max_rad) / kDeg - 1;
-    const double shank = std::min(thigh_share() * x[1], ankle_max + x[4]);
-    const double thigh = x[1] - shank + x[4];
+    const double shank = std::min(thigh_share() * x[1], ankle_max + x[2]);
+    const double thigh = x[1] - shank + x[2];
     for (int c : {c_hip_r, c_hip_l}) q[c] += thigh * kDeg;
     for (int c : {c_knee_r, c_knee_l}) q[c] = x[1] * kDeg;
     for (int c : {c_ankle_r, c_ankle_l}) q[c] = (x[1] - thigh) * kDeg;  // foot flat on the floor
-    // Arms: shoulder flexion measured from hanging in the ground frame, so add the trunk's.
-    for (int c : {c_sh_r, c_sh_l}) q[c] = (x[2] + x[0]) * kDeg;
-    for (int c : {c_el_r, c_el_l}) q[c] = x[3] * kDeg;
     return q;
   }
 
@@ -111,38 +128,79 @@ struct Evaluator {
     return true;
   }
 
+  // Both hands' mean grip point (at the hands' centres of mass).
+  Eigen::Vector2d grip() const {
+    return 0.5 * (sagittal(world_point(data, b_hand_r, model.bodies[b_hand_r].com_m)) +
+                  sagittal(world_point(data, b_hand_l, model.bodies[b_hand_l].com_m)));
+  }
+
+  // Where the grip must be: ahead of the ankles standing, of the knees kneeling, and above
+  // the lowest support point (the floor). Does not depend on the arms.
+  Eigen::Vector2d target() const {
+    const Support support = kneeling() ? Support::kneeling : Support::standing;
+    const int ref_r = kneeling() ? b_shank_r : b_foot_r, ref_l = kneeling() ? b_shank_l : b_foot_l;
+    const Eigen::Vector3d ankles = 0.5 * (data.pose[ref_r].translation() + data.pose[ref_l].translation());
+    double floor = INFINITY;
+    for (const auto& p : model.support_points(support)) floor = std::min(floor, world_point(data, p.body, p.location_m).y());
+    return {ankles.x() + req.hands_forward_m, floor + req.hands_height_m};
+  }
+
+  // Shoulder and elbow flexion (the same both sides) that put the grip on `goal`, from the
+  // posed body in `data`: a planar two-link solution in the sagittal plane (shoulder and
+  // elbow flexion turn about the body's z axes, which stay normal to it while the trunk
+  // only flexes), checked by forward kinematics and corrected from there, since a base
+  // posture with abducted or rotated arms bends the links out of the plane. Joint ranges
+  // clamp it; a grip beyond reach leaves the arm pointing at the target, stretched as far
+  // as the elbow allows.
+  void arm_ik(Eigen::VectorXd& q, const Eigen::Vector2d& goal) {
+    const Coordinate &sh = model.coordinates[c_sh_r], &el = model.coordinates[c_el_r];
+    for (int pass = 0; pass < 3; ++pass) {
+      const Eigen::Vector2d s = 0.5 * (sagittal(data.pose[b_upper_r].translation()) + sagittal(data.pose[b_upper_l].translation()));
+      const Eigen::Vector2d e = 0.5 * (sagittal(data.pose[b_fore_r].translation()) + sagittal(data.pose[b_fore_l].translation()));
+      const Eigen::Vector2d h = grip();
+      if (pass > 0 && (h - goal).norm() < 1e-6) return;
+      const Eigen::Vector2d u = e - s, v = h - e, d = goal - s;
+      const double l1 = u.norm(), l2 = v.norm(), dist = d.norm();
+      const double bend0 = wrap(angle_of(v) - angle_of(u));  // forearm from the upper arm's line
+      const double cos_bend = std::clamp((dist * dist - l1 * l1 - l2 * l2) / (2 * l1 * l2), -1.0, 1.0);
+      const double bend = std::acos(cos_bend);
+      // Flexion turns the forearm forward of the upper arm (+z): the positive root.
+      const double elbow = std::clamp(q[c_el_r] + bend - bend0, el.min_rad, el.max_rad);
+      const Eigen::Vector2d w = u + rotated(v, elbow - q[c_el_r]);
+      const double shoulder = std::clamp(q[c_sh_r] + wrap(angle_of(d) - angle_of(w)), sh.min_rad, sh.max_rad);
+      for (int c : {c_sh_r, c_sh_l}) q[c] = shoulder;
+      for (int c : {c_el_r, c_el_l}) q[c] = elbow;
+      body_poses(model, data, q);
+    }
+  }
+
   struct Outcome {
-    double hand_error_m, margin_m, cost;
-    Eigen::Vector3d grip;
+    double hand_error_m = 0, margin_m = 0, cost = 0;
+    Eigen::Vector2d grip;
+    Eigen::VectorXd q;
   };
 
   Outcome evaluate(const Vec& x) {
     ++evaluations;
-    const Eigen::VectorXd q = coordinates(x);
-    const Eigen::VectorXd zero = Eigen::VectorXd::Zero(q.size());
-    forward_kinematics(model, data, q, zero);
-    const Support support = req.strategy == LiftStrategy::kneel ? Support::kneeling : Support::standing;
-    balance(model, data, support);
-    const Eigen::Vector3d grip = 0.5 * (world_point(data, b_hand_r, model.bodies[b_hand_r].com_m) +
-                                        world_point(data, b_hand_l, model.bodies[b_hand_l].com_m));
-    // Distances are measured from the ankles standing, from the knees kneeling; the floor is
-    // the lowest support point.
-    const bool kneel = req.strategy == LiftStrategy::kneel;
-    const int ref_r = kneel ? b_shank_r : b_foot_r, ref_l = kneel ? b_shank_l : b_foot_l;
-    const Eigen::Vector3d ankles = 0.5 * (data.pose[ref_r].translation() + data.pose[ref_l].translation());
-    double floor = INFINITY;
-    for (const auto& p : model.support_points(support)) floor = std::min(floor, world_point(data, p.body, p.location_m).y());
-    const Eigen::Vector2d target(ankles.x() + req.hands_forward_m, floor + req.hands_height_m);
-    const double err = (Eigen::Vector2d(grip.x(), grip.y()) - target).norm();
-    double prior = 0;
-    for (int i = 0; i < kN; ++i) {
-      const double scale = i == 0 && x[0] < 0 ? kTrunkExtensionScale : kScale[i];
-      prior += (x[i] / scale) * (x[i] / scale);
-    }
-    const double balance_short = std::max(0.0, 0.02 - data.balance.margin_m);  // keep 2 cm inside
-    double cost = 1e4 * err * err / 1e-4 + prior + 1e4 * balance_short * balance_short / 1e-4;
-    if (!in_range(q)) cost += 1e12;
-    return {err, data.balance.margin_m, cost, grip};
+    Outcome out;
+    out.q = coordinates(x);
+    body_poses(model, data, out.q);
+    const Eigen::Vector2d goal = target();
+    arm_ik(out.q, goal);
+    balance(model, data, kneeling() ? Support::kneeling : Support::standing);
+    out.grip = grip();
+    out.hand_error_m = (out.grip - goal).norm();
+    out.margin_m = data.balance.margin_m;
+    const double shoulder_deg = out.q[c_sh_r] / kDeg - x[0];  // from hanging, in the ground frame
+    const double elbow_deg = out.q[c_el_r] / kDeg;
+    const double trunk = x[0] / (x[0] < 0 ? kTrunkExtensionScale : kTrunkScale);
+    double prior = trunk * trunk + (shoulder_deg / kShoulderScale) * (shoulder_deg / kShoulderScale) +
+                   (elbow_deg / kElbowScale) * (elbow_deg / kElbowScale) + (x[2] / kLeanScale) * (x[2] / kLeanScale);
+    if (!kneeling()) prior += (x[1] / kKneeScale) * (x[1] / kKneeScale);
+    const double balance_short = std::max(0.0, 0.02 - out.margin_m);  // keep 2 cm inside
+    out.cost = prior + 1e8 * out.hand_error_m * out.hand_error_m + 1e8 * balance_short * balance_short;
+    if (!in_range(out.q)) out.cost += 1e12;
+    return out;
   }
 };
 
@@ -157,31 +215,42 @@ std::pair<double, double> knee_bounds(LiftStrategy s) {
   return {0, 140};
 }
 
-// Nelder-Mead simplex with the knee clamped to the strategy's band.
-Vec nelder_mead(Evaluator& ev, Vec start, const std::pair<double, double>& knee, int max_evals) {
+// Nelder-Mead simplex over the free variables (the knee is fixed when kneeling), with the
+// knee clamped to the strategy's band. Written here: a three-variable derivative-free
+// search is smaller than any packaged optimiser's setup (IPOPT needs derivatives).
+Vec nelder_mead(Evaluator& ev, Vec start, const std::pair<double, double>& knee, double step, int max_evals) {
+  std::vector<int> free;
+  for (int i = 0; i < kN; ++i)
+    if (i != 1 || knee.second > knee.first) free.push_back(i);
+  const int n = static_cast<int>(free.size());
   auto clamp = [&](Vec v) {
     v[1] = std::clamp(v[1], knee.first, knee.second);
     return v;
   };
-  std::array<Vec, kN + 1> simplex;
-  std::array<double, kN + 1> f;
+  std::vector<Vec> simplex(n + 1);
+  std::vector<double> f(n + 1);
   simplex[0] = clamp(start);
-  for (int i = 0; i < kN; ++i) {
+  for (int i = 0; i < n; ++i) {
     simplex[i + 1] = simplex[0];
-    simplex[i + 1][i] += 10;
+    // Step into the band when the start sits on the knee's upper bound.
+    const int k = free[i];
+    simplex[i + 1][k] += k == 1 && simplex[0][1] + step > knee.second ? -step : step;
     simplex[i + 1] = clamp(simplex[i + 1]);
   }
-  for (int i = 0; i <= kN; ++i) f[i] = ev.evaluate(simplex[i]).cost;
+  for (int i = 0; i <= n; ++i) f[i] = ev.evaluate(simplex[i]).cost;
+  std::vector<int> order(n + 1);
   while (ev.evaluations < max_evals) {
-    std::array<int, kN + 1> order;
-    for (int i = 0; i <= kN; ++i) order[i] = i;
+    for (int i = 0; i <= n; ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](int a, int b) { return f[a] < f[b] || (f[a] == f[b] && a < b); });
-    const int best = order[0], worst = order[kN], second = order[kN - 1];
-    if (std::abs(f[worst] - f[best]) < 1e-10 * (1 + std::abs(f[best]))) break;
+    const int best = order[0], worst = order[n], second = order[n - 1];
+    double size = 0;
+    for (int i = 0; i <= n; ++i)
+      for (int k : free) size = std::max(size, std::abs(simplex[i][k] - simplex[best][k]));
+    if (size < 1e-3) break;  // deg: L5/S1 moves by well under 0.1 N over this
     Vec centroid{};
-    for (int i = 0; i <= kN; ++i)
+    for (int i = 0; i <= n; ++i)
       if (i != worst)
-        for (int j = 0; j < kN; ++j) centroid[j] += simplex[i][j] / kN;
+        for (int j = 0; j < kN; ++j) centroid[j] += simplex[i][j] / n;
     auto along = [&](double t) {
       Vec v;
       for (int j = 0; j < kN; ++j) v[j] = centroid[j] + t * (simplex[worst][j] - centroid[j]);
@@ -202,7 +271,7 @@ Vec nelder_mead(Evaluator& ev, Vec start, const std::pair<double, double>& knee,
       if (fc < std::min(fr, f[worst])) {
         simplex[worst] = contracted, f[worst] = fc;
       } else {
-        for (int i = 0; i <= kN; ++i)
+        for (int i = 0; i <= n; ++i)
           if (i != best) {
             for (int j = 0; j < kN; ++j) simplex[i][j] = simplex[best][j] + 0.5 * (simplex[i][j] - simplex[best][j]);
             simplex[i] = clamp(simplex[i]);
@@ -212,14 +281,15 @@ Vec nelder_mead(Evaluator& ev, Vec start, const std::pair<double, double>& knee,
     }
   }
   int best = 0;
-  for (int i = 1; i <= kN; ++i)
+  for (int i = 1; i <= n; ++i)
     if (f[i] < f[best]) best = i;
   return simplex[best];
 }
 
 }  // namespace
 
-PredictionResult predict_posture(const Model& model, const Posture& base, const PredictionRequest& req) {
+PredictionResult predict_posture(const Model& model, const Posture& base, const PredictionRequest& req,
+                                 const std::array<double, 3>* warm_start) {
   const Support needed = req.strategy == LiftStrategy::kneel ? Support::kneeling : Support::standing;
   if (base.support != needed)
     throw InputError(req.file, req.line, "predict",
@@ -228,22 +298,26 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
   if (base.is_time_series()) throw InputError(req.file, req.line, "predict", "prediction gives one posture, not a time series");
   Evaluator ev(model, base, req);
   const auto knee = knee_bounds(req.strategy);
-  // Restarts from a few fixed starts keep the search deterministic and out of poor basins.
   Vec best{};
-  double best_cost = INFINITY;
-  for (const Vec& start : {Vec{20, knee.first, 30, 30, 0}, Vec{50, 0.5 * (knee.first + knee.second), 10, 10, 5},
-                           Vec{5, knee.second, 60, 60, 0}}) {
-    Vec x = nelder_mead(ev, start, knee, ev.evaluations + 1500);
-    x = nelder_mead(ev, x, knee, ev.evaluations + 800);  // restart at the optimum to escape collapse
-    const double c = ev.evaluate(x).cost;
-    if (c < best_cost) best_cost = c, best = x;
+  if (warm_start) {
+    // From the neighbouring stage's or value's solution: one local search.
+    best = nelder_mead(ev, *warm_start, knee, 2, ev.evaluations + 600);
+  } else {
+    // Fixed starts keep the search deterministic and out of poor basins.
+    double best_cost = INFINITY;
+    for (const Vec& start : {Vec{20, knee.first, 0}, Vec{60, 0.5 * (knee.first + knee.second), 5}}) {
+      const Vec x = nelder_mead(ev, start, knee, 10, ev.evaluations + 600);
+      const double c = ev.evaluate(x).cost;
+      if (c < best_cost) best_cost = c, best = x;
+    }
   }
   const auto out = ev.evaluate(best);
   PredictionResult result;
   result.posture = base;
-  result.posture.q_rad[0] = ev.coordinates(best);
+  result.posture.q_rad[0] = out.q;
   result.hand_error_m = out.hand_error_m;
   result.balance_margin_m = out.margin_m;
+  result.solution_deg = best;
   if (out.hand_error_m > 0.01)
     throw InputError(req.file, req.line, "predict.hands",
                      fmt::format("the hands cannot reach {:.2f} m forward and {:.2f} m high with a {} strategy: the "

@@ -6,6 +6,7 @@
 // of comfortable motion) plus penalties for missing the target or the balance limit.
 // Deterministic: fixed starts and a derivative-free simplex search.
 #pragma once
+#include <array>
 #include <optional>
 #include <string>
 
@@ -19,13 +20,17 @@ struct PredictionResult {
   double hand_error_m = 0;       // distance from the grip to the target
   double balance_margin_m = 0;   // centre of mass inside the feet (positive) or outside
   int evaluations = 0;
+  // The search's solution (deg): trunk inclination, knee flexion, lean of the legs. Passed
+  // back as `warm_start` for a neighbouring stage or parameter value.
+  std::array<double, 3> solution_deg{};
 };
 
 // Fills `base.q_rad[0]` (its loads and support are kept; support must be standing, or
 // kneeling for the kneel strategy).
 // Throws InputError naming the constraint when the target is out of reach (over 1 cm off)
 // or balance cannot be kept.
-PredictionResult predict_posture(const Model& model, const Posture& base, const PredictionRequest& request);
+PredictionResult predict_posture(const Model& model, const Posture& base, const PredictionRequest& request,
+                                 const std::array<double, 3>* warm_start = nullptr);
 
 // The posture itself when it has no `predict` block; else the predicted one.
 Posture resolve_prediction(const Model& model, const Posture& posture);

@@ -46,6 +46,25 @@ TEST(Dynamics, JointJacobianMatchesSimbodysSystemJacobian) {
   EXPECT_LT((d.jacobian - reference).cwiseAbs().maxCoeff(), 1e-12);
 }
 
+TEST(Dynamics, BodyPosesFromTheJointChainMatchSimbodys) {
+  // body_poses walks the joint chain itself on the built-in model; forward_kinematics asks
+  // Simbody. Both must put every body in the same place.
+  const Model& m = test::default_model();
+  const Posture p = parse_posture_text(
+      m, "rhythms: {trunk_flexion: 50, trunk_lateral_bending: -12, trunk_axial_rotation: 20, head_flexion: 15}\n"
+         "coordinates: {shoulder_r_flexion: 110, shoulder_l_abduction: 40, elbow_r_flexion: 80, knee_l_flexion: 35,\n"
+         "              hip_r_flexion: 25, ankle_r_dorsiflexion: 10}\n",
+      "p.yaml");
+  Data simbody(m), chain(m);
+  forward_kinematics(m, simbody, p.q_rad[0], Eigen::VectorXd::Zero(p.q_rad[0].size()));
+  body_poses(m, chain, p.q_rad[0]);
+  ASSERT_EQ(simbody.pose.size(), chain.pose.size());
+  for (std::size_t b = 0; b < chain.pose.size(); ++b) {
+    EXPECT_LT((simbody.pose[b].translation() - chain.pose[b].translation()).norm(), 1e-12) << m.bodies[b].name;
+    EXPECT_LT((simbody.pose[b].linear() - chain.pose[b].linear()).cwiseAbs().maxCoeff(), 1e-12) << m.bodies[b].name;
+  }
+}
+
 TEST(Dynamics, PassiveMomentResistsRotation) {
   const auto m = test::test_model("one_joint");
   Data d(*m);
