@@ -67,6 +67,7 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
   result.description = posture.description;
   result.support = posture.support;
   result.held_mass_kg = posture.held_mass_kg;
+  result.prediction_limits = posture.prediction_limits;
   for (const auto& c : posture.contacts) result.contact_labels.push_back(c.label);
   const int nc = static_cast<int>(model.coordinates.size());
   if (options.warm_start) data.dual_warm_start = *options.warm_start;

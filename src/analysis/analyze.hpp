@@ -34,6 +34,7 @@ struct PostureResult {
   double held_mass_kg = 0;
   std::vector<std::string> contact_labels;
   std::vector<std::string> notes;  // who and when it was computed for, assumptions in force
+  std::vector<std::string> prediction_limits;  // Posture::prediction_limits
   std::string subject = "default";  // her name, in every output
   std::string stage = "non-pregnant";
   std::vector<FrameResult> frames;

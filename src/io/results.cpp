@@ -68,6 +68,7 @@ nlohmann::json results_json(const Model& model, const PostureResult& r) {
   j["model"] = {{"name", model.name}, {"height_m", model.height_m}, {"mass_kg", model.mass_kg},
                 {"age_years", model.age_years}, {"lumbar_bmd_g_cm2", model.lumbar_bmd_g_cm2}};
   j["notes"] = r.notes;
+  j["prediction_limits"] = r.prediction_limits;
   j["subject"] = {{"name", r.subject}, {"stage", r.stage}};
   j["units"] = {{"force", "N"}, {"moment", "N m"}, {"angle", "deg"}, {"length", "m"}};
   json frames = json::array();

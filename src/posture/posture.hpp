@@ -71,6 +71,10 @@ struct Posture {
   double held_mass_kg = 0;             // total mass held in the hands (for reports)
   double smoothing_hz = 0;             // series: smoothing-spline cut-off; 0 interpolates
   std::optional<PredictionRequest> prediction;  // `predict:` block; angles added to the prediction
+  // A predicted posture: the constraints at their limit in it (the lumbar spine at its range,
+  // the knee at the strategy's bound, the arms straight, balance, the abdomen), so that a
+  // step in a timeline or sweep can say which one became active.
+  std::vector<std::string> prediction_limits;
   bool is_time_series() const { return time_s.size() > 1; }
   Support support_at(std::size_t frame) const { return frame_support.empty() ? support : frame_support[frame]; }
 };

@@ -169,6 +169,7 @@ json task_summary(const TaskRun& run) {
           {"beyond_muscle_capacity", beyond_muscle_capacity(r)},
           {"extensor_demand", run.extensor_demand},
           {"infant_mass_kg", run.task.infant_mass_kg},
+          {"prediction_limits", r.prediction_limits},
           {"status", status_name(f.status)}};
 }
 

@@ -1,6 +1,7 @@
 #include "subject/timeline.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -146,16 +147,21 @@ std::string format_timeline(const Subject& subject, const std::string& posture_n
   out += fmt::format("  {:<15} {:>7} {:>7} {:>7} {:>8} {:>8} {:>6} {:>8} {:>7} {:>12} {:>6} {:>5} {:>5}  {}\n", "stage",
                      "mass_kg", "gain_kg", "ext_deg", "L5S1_N", "L4L5_N", "NIOSH%", "L5S1_phi", "max_phi", "(level)",
                      "BMD", "abd", "stiff", "muscles");
+
   for (const auto& row : rows) {
     const Summary s = summarise(row, m);
-    out += fmt::format("  {:<15} {:>7.1f} {:>7.1f} {:>7.1f} {:>8.0f} {:>8.0f} {:>6.0f} {:>8.3f} {:>7.3f} {:>12} {:>6.3f} {:>5.2f} {:>5.2f}  {}\n",
+    out += fmt::format("  {:<15} {:>7.1f} {:>7.1f} {:>7.1f} {:>8.0f} {:>8.0f} {:>6.0f} {:>8.3f} {:>7.3f} {:>12} {:>6.3f} {:>5.2f} {:>5.2f}  {}{}\n",
                        stage_text(row.point), row.mass_kg, row.state.gain_kg, row.lumbar_extension_deg, s.l5s1, s.l4l5,
                        100 * s.l5s1 / kNioshActionLimit_N, s.l5s1_risk, s.top_risk, "(" + s.top_risk_level + ")",
                        row.state.lumbar_bmd_g_cm2, row.state.abdominal_capacity_factor, row.state.stiffness_factor,
-                       s.status);
+                       s.status,
+                       row.result.prediction_limits.empty()
+                           ? std::string()
+                           : fmt::format("  at limit: {}", fmt::join(row.result.prediction_limits, "; ")));
   }
-  out += "  ext_deg: lumbar extension added by the posture adaptation; phi: factor of risk (compression / vertebral\n"
-         "  strength); abd: abdominal muscle capacity factor; stiff: passive stiffness factor.\n";
+  out += "  ext_deg: lumbar extension added by the posture adaptation (a given posture; a predicted one is solved on\n"
+         "  her body, and 'at limit' names the constraints its solution meets); phi: factor of risk (compression /\n"
+         "  vertebral strength); abd: abdominal muscle capacity factor; stiff: passive stiffness factor.\n";
   return out;
 }
 
@@ -177,16 +183,16 @@ std::string timeline_csv(const std::vector<TimelineRow>& rows, const Model& m, c
       "subject,stage,week,mass_kg,gain_kg,lumbar_extension_deg,L5_S1_compression_N,L4_L5_compression_N,highest_level,"
       "highest_compression_N,L5_S1_percent_of_NIOSH_action_limit,L5_S1_factor_of_risk,max_lumbar_factor_of_risk,"
       "max_factor_of_risk_level,lumbar_bmd_g_cm2,bmd_change_percent,lactation_months,abdominal_capacity_factor,"
-      "inter_rectus_distance_cm,stiffness_factor,status\n";
+      "inter_rectus_distance_cm,stiffness_factor,status,prediction_limits\n";
   for (const auto& row : rows) {
     const Summary s = summarise(row, m);
-    out += subject + "," + fmt::format("{},{:g},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{},{:.4f},{:.4f},{:.5f},{:.5f},{},{:.5f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{}\n",
+    out += subject + "," + fmt::format("{},{:g},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{},{:.4f},{:.4f},{:.5f},{:.5f},{},{:.5f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{},{}\n",
                        row.point.stage == Stage::pregnant ? "pregnant" : "postpartum", row.point.week, row.mass_kg,
                        row.state.gain_kg, row.lumbar_extension_deg, s.l5s1, s.l4l5, s.top_level, s.top,
                        100 * s.l5s1 / kNioshActionLimit_N, s.l5s1_risk, s.top_risk, s.top_risk_level,
                        row.state.lumbar_bmd_g_cm2, row.state.bmd_change_percent, row.state.lactation_months,
                        row.state.abdominal_capacity_factor, row.state.inter_rectus_distance_cm,
-                       row.state.stiffness_factor, s.status);
+                       row.state.stiffness_factor, s.status, fmt::join(row.result.prediction_limits, "; "));
   }
   return out;
 }

@@ -180,6 +180,23 @@ struct Evaluator {
     Eigen::VectorXd q;
   };
 
+  // The constraints at their limit in a solution: what makes a step between neighbouring
+  // weeks or sweep values larger than the body's own change.
+  std::vector<std::string> limits(const Vec& x, const Outcome& out, const std::pair<double, double>& knee) const {
+    constexpr double kTol_deg = 0.01;
+    std::vector<std::string> found;
+    if (x[0] > spine_limit_deg + kTol_deg) found.push_back("lumbar spine at its range");
+    if (knee.second > knee.first && (x[1] >= knee.second - kTol_deg || (knee.first > 0 && x[1] <= knee.first + kTol_deg)))
+      found.push_back(fmt::format("knee at the strategy's bound ({:g} deg)", x[1] >= knee.second - kTol_deg ? knee.second : knee.first));
+    const Coordinate &sh = model.coordinates[c_sh_r], &el = model.coordinates[c_el_r];
+    if (out.q[c_el_r] <= el.min_rad + kTol_deg * kDeg) found.push_back("arms straight (full reach)");
+    if (out.q[c_el_r] >= el.max_rad - kTol_deg * kDeg) found.push_back("elbow at its range");
+    if (out.q[c_sh_r] <= sh.min_rad + kTol_deg * kDeg || out.q[c_sh_r] >= sh.max_rad - kTol_deg * kDeg)
+      found.push_back("shoulder at its range");
+    if (out.margin_m < 0.02 + 1e-4) found.push_back("balance (centre of mass 2 cm from the edge of the feet)");
+    return found;
+  }
+
   Outcome evaluate(const Vec& x) {
     ++evaluations;
     Outcome out;
@@ -318,6 +335,7 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
   result.hand_error_m = out.hand_error_m;
   result.balance_margin_m = out.margin_m;
   result.solution_deg = best;
+  result.limits = ev.limits(best, out, knee);
   if (out.hand_error_m > 0.01)
     throw InputError(req.file, req.line, "predict.hands",
                      fmt::format("the hands cannot reach {:.2f} m forward and {:.2f} m high with a {} strategy: the "
@@ -359,7 +377,9 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
 Posture resolve_prediction(const Model& model, const Posture& posture) {
   if (!posture.prediction) return posture;
   const PredictionRequest& req = *posture.prediction;
-  Posture predicted = predict_posture(model, posture, req).posture;
+  PredictionResult solved = predict_posture(model, posture, req);
+  Posture predicted = std::move(solved.posture);
+  predicted.prediction_limits = std::move(solved.limits);
   if (req.duration_s > 0) {
     // The motion ends upright-ish with the grip at the destination (stoop strategy: knees
     // straight) and runs between the two predicted key postures.

@@ -9,6 +9,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/model.hpp"
 #include "posture/posture.hpp"
@@ -23,6 +24,7 @@ struct PredictionResult {
   // The search's solution (deg): trunk inclination, knee flexion, lean of the legs. Passed
   // back as `warm_start` for a neighbouring stage or parameter value.
   std::array<double, 3> solution_deg{};
+  std::vector<std::string> limits;  // constraints at their limit (Posture::prediction_limits)
 };
 
 // Fills `base.q_rad[0]` (its loads and support are kept; support must be standing, or
