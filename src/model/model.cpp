@@ -846,6 +846,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   }
   model.coordinates.resize(nc);
 
+  model.abdomen.clear();
   for (const auto& added : adj.added_masses) {
     const int b = model.body_index(added.body);
     if (b < 0) throw InputError(where, 0, "added mass", "unknown body '" + added.body + "'");
@@ -853,6 +854,8 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     if (added.mass_kg == 0) continue;
     add_point_mass(model.bodies[b], added.mass_kg, s * (added.location_m - origin_ref[b]),
                    added.mass_kg * (s * added.radii_of_gyration_m).cwiseAbs2());
+    if (added.semi_axes_m.maxCoeff() > 0)
+      model.abdomen.push_back({b, s * (added.location_m - origin_ref[b]), s * added.semi_axes_m});
   }
   model.mass_kg = model.total_mass_kg();
   for (auto& c : model.coordinates) {

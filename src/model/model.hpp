@@ -257,6 +257,17 @@ struct AddedMass {
   double mass_kg = 0;
   Eigen::Vector3d location_m = Eigen::Vector3d::Zero();
   Eigen::Vector3d radii_of_gyration_m = Eigen::Vector3d::Zero();  // its own inertia, ground axes
+  // A solid her limbs and hands cannot pass through (the pregnant uterus): its semi-axes
+  // along the reference axes; zero when it takes no room.
+  Eigen::Vector3d semi_axes_m = Eigen::Vector3d::Zero();
+};
+
+// Part of a solid that takes room in front of her trunk (a slab of the pregnant uterus),
+// centred at `centre_m` in the frame of `body`, with semi-axes along the body's axes.
+struct BodySolid {
+  int body = -1;
+  Eigen::Vector3d centre_m = Eigen::Vector3d::Zero();
+  Eigen::Vector3d semi_axes_m = Eigen::Vector3d::Zero();
 };
 
 struct ModelAdjustments {
@@ -295,6 +306,7 @@ struct Model {
     return s == Support::standing ? standing_support : s == Support::seated ? seated_support : kneeling_support;
   }
   std::vector<PathPoint> backrest_contacts;  // points of her back a backrest can push on
+  std::vector<BodySolid> abdomen;            // the pregnant uterus, bottom to top; empty when not pregnant
   std::vector<int> spinal_joints;            // intervertebral joints, bottom to top
   std::vector<double> vertebral_strength_N;     // per spinal joint: mean failure strength, for the factor of risk
   std::vector<double> vertebral_strength_p5_N;  // per spinal joint: the weakest 5 % of segments like hers

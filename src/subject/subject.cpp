@@ -69,6 +69,7 @@ std::shared_ptr<const SubjectData> parse_subject_data(const std::string& text, c
   d->uterus_components = strings(pl, "uterus_components", file, "placement");
   d->uterus_depth_ratio = num(pl, "uterus_depth_per_fundal_height", file, "placement");
   d->uterus_width_ratio = num(pl, "uterus_width_per_fundal_height", file, "placement");
+  d->abdominal_wall_m = num(pl, "abdominal_wall_m", file, "placement");
   d->distributed_components = strings(pl, "distributed_components", file, "placement");
   const auto fat = yaml::require(pl, "fat_share", file, "placement");
   d->fat_trunk = num(fat, "trunk", file, "placement.fat_share");
@@ -352,9 +353,10 @@ ModelAdjustments subject_adjustments(const ModelSource& src, const SubjectData& 
       const double h = hi - lo, depth = d.uterus_depth_ratio * fh_m, width = d.uterus_width_ratio * fh_m;
       const Eigen::Vector3d r2(h * h / 12 + width * width / 16, (depth * depth + width * width) / 16,
                                h * h / 12 + depth * depth / 16);
+      // The slab takes room: her depth plus the wall in front, her width, its height.
       adj.added_masses.push_back({"uterus and contents", d.trunk_bodies[k], uterus_kg * h / (top - bottom),
-                                  Eigen::Vector3d(d.symphysis_m.x() + forward, 0.5 * (lo + hi), 0),
-                                  r2.cwiseSqrt()});
+                                  Eigen::Vector3d(d.symphysis_m.x() + forward, 0.5 * (lo + hi), 0), r2.cwiseSqrt(),
+                                  Eigen::Vector3d(depth / 2 + d.abdominal_wall_m, h / 2, width / 2)});
     }
   }
   // Abdominal wall: weaker, pushed forward by the uterus, rectus separated at the midline.

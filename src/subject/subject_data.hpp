@@ -31,6 +31,7 @@ struct SubjectData {
   Eigen::Vector3d symphysis_m = Eigen::Vector3d::Zero(), breasts_m = Eigen::Vector3d::Zero();
   double uterus_forward_growth = 0.25;
   double uterus_depth_ratio = 0.7, uterus_width_ratio = 0.75;
+  double abdominal_wall_m = 0.02;  // in front of the uterus: the solid her hands and thighs meet
   std::vector<std::string> uterus_components, distributed_components;
   double fat_trunk = 0.5, fat_thighs = 0.35, fat_arms = 0.15;
   std::vector<std::string> trunk_bodies{"pelvis", "L5", "L4", "L3", "L2", "L1", "lower_thorax", "upper_thorax", "neck"};

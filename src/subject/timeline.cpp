@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "common/errors.hpp"
+#include "dynamics/dynamics.hpp"
 #include "loads/disc_loads.hpp"
 #include "tasks/posture_prediction.hpp"
 
@@ -106,7 +107,21 @@ namespace {
 struct Summary {
   double l5s1 = 0, l4l5 = 0, top = 0, l5s1_risk = 0, top_risk = 0;
   std::string top_level, top_risk_level, status;
+  std::string hands_cm;  // her hands ahead of L5/S1 when she holds a load; else empty
 };
+
+// How far ahead of the L5/S1 joint centre her hands hold the load (cm): the lever that the
+// task's reach, her belly and her posture make together.
+std::string hands_ahead_of_l5s1_cm(const Model& m, const PostureResult& r, const FrameResult& f) {
+  const int hr = m.body_index("hand_r"), hl = m.body_index("hand_l");
+  if (r.held_mass_kg <= 0 || hr < 0 || hl < 0 || m.spinal_joints.empty() || f.q_rad.size() != static_cast<int>(m.coordinates.size()))
+    return "";
+  Data d(m);
+  body_poses(m, d, f.q_rad);
+  const double hands_x = 0.5 * (world_point(d, hr, m.bodies[hr].com_m).x() + world_point(d, hl, m.bodies[hl].com_m).x());
+  const double l5s1_x = d.pose[m.joints[m.spinal_joints.front()].child_body].translation().x();
+  return fmt::format("{:.1f}", 100 * (hands_x - l5s1_x));
+}
 
 Summary summarise(const TimelineRow& row, const Model& m) {
   Summary s;
@@ -129,6 +144,7 @@ Summary summarise(const TimelineRow& row, const Model& m) {
       s.top_risk_level = name;
     }
   }
+  s.hands_cm = hands_ahead_of_l5s1_cm(m, row.result, *f);
   s.status = f->status == RecruitmentStatus::ok ? "ok" : f->status == RecruitmentStatus::beyond_muscle_capacity ? "BEYOND" : "FAILED";
   return s;
 }
@@ -144,21 +160,22 @@ std::string format_timeline(const Subject& subject, const std::string& posture_n
   std::string out = fmt::format("timeline of '{}' for subject {} ({:.2f} m, {:.1f} kg before pregnancy, age {:g}){}\n",
                                 posture_name, subject.name, subject.height_m, subject.pre_pregnancy_mass_kg,
                                 subject.age_years, subject.posture_adaptation ? "" : ", posture kept fixed");
-  out += fmt::format("  {:<15} {:>7} {:>7} {:>7} {:>8} {:>8} {:>6} {:>8} {:>7} {:>12} {:>6} {:>5} {:>5}  {}\n", "stage",
-                     "mass_kg", "gain_kg", "ext_deg", "L5S1_N", "L4L5_N", "NIOSH%", "L5S1_phi", "max_phi", "(level)",
+  out += fmt::format("  {:<15} {:>7} {:>7} {:>7} {:>8} {:>8} {:>7} {:>6} {:>8} {:>7} {:>12} {:>6} {:>5} {:>5}  {}\n", "stage",
+                     "mass_kg", "gain_kg", "ext_deg", "L5S1_N", "L4L5_N", "hand_cm", "NIOSH%", "L5S1_phi", "max_phi", "(level)",
                      "BMD", "abd", "stiff", "muscles");
 
   for (const auto& row : rows) {
     const Summary s = summarise(row, m);
-    out += fmt::format("  {:<15} {:>7.1f} {:>7.1f} {:>7.1f} {:>8.0f} {:>8.0f} {:>6.0f} {:>8.3f} {:>7.3f} {:>12} {:>6.3f} {:>5.2f} {:>5.2f}  {}{}\n",
+    out += fmt::format("  {:<15} {:>7.1f} {:>7.1f} {:>7.1f} {:>8.0f} {:>8.0f} {:>7} {:>6.0f} {:>8.3f} {:>7.3f} {:>12} {:>6.3f} {:>5.2f} {:>5.2f}  {}{}\n",
                        stage_text(row.point), row.mass_kg, row.state.gain_kg, row.lumbar_extension_deg, s.l5s1, s.l4l5,
-                       100 * s.l5s1 / kNioshActionLimit_N, s.l5s1_risk, s.top_risk, "(" + s.top_risk_level + ")",
-                       row.state.lumbar_bmd_g_cm2, row.state.abdominal_capacity_factor, row.state.stiffness_factor,
+                       s.hands_cm.empty() ? "-" : s.hands_cm, 100 * s.l5s1 / kNioshActionLimit_N, s.l5s1_risk, s.top_risk,
+                       "(" + s.top_risk_level + ")", row.state.lumbar_bmd_g_cm2, row.state.abdominal_capacity_factor, row.state.stiffness_factor,
                        s.status,
                        row.result.prediction_limits.empty()
                            ? std::string()
                            : fmt::format("  at limit: {}", fmt::join(row.result.prediction_limits, "; ")));
   }
+  out += "  hand_cm: her hands ahead of the L5/S1 joint centre when she holds a load.\n";
   out += "  ext_deg: lumbar extension added by the posture adaptation (a given posture; a predicted one is solved on\n"
          "  her body, and 'at limit' names the constraints its solution meets); phi: factor of risk (compression /\n"
          "  vertebral strength); abd: abdominal muscle capacity factor; stiff: passive stiffness factor.\n";
@@ -183,16 +200,16 @@ std::string timeline_csv(const std::vector<TimelineRow>& rows, const Model& m, c
       "subject,stage,week,mass_kg,gain_kg,lumbar_extension_deg,L5_S1_compression_N,L4_L5_compression_N,highest_level,"
       "highest_compression_N,L5_S1_percent_of_NIOSH_action_limit,L5_S1_factor_of_risk,max_lumbar_factor_of_risk,"
       "max_factor_of_risk_level,lumbar_bmd_g_cm2,bmd_change_percent,lactation_months,abdominal_capacity_factor,"
-      "inter_rectus_distance_cm,stiffness_factor,status,prediction_limits\n";
+      "inter_rectus_distance_cm,stiffness_factor,status,hands_ahead_of_L5S1_cm,prediction_limits\n";
   for (const auto& row : rows) {
     const Summary s = summarise(row, m);
-    out += subject + "," + fmt::format("{},{:g},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{},{:.4f},{:.4f},{:.5f},{:.5f},{},{:.5f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{},{}\n",
+    out += subject + "," + fmt::format("{},{:g},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{},{:.4f},{:.4f},{:.5f},{:.5f},{},{:.5f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{},{},{}\n",
                        row.point.stage == Stage::pregnant ? "pregnant" : "postpartum", row.point.week, row.mass_kg,
                        row.state.gain_kg, row.lumbar_extension_deg, s.l5s1, s.l4l5, s.top_level, s.top,
                        100 * s.l5s1 / kNioshActionLimit_N, s.l5s1_risk, s.top_risk, s.top_risk_level,
                        row.state.lumbar_bmd_g_cm2, row.state.bmd_change_percent, row.state.lactation_months,
                        row.state.abdominal_capacity_factor, row.state.inter_rectus_distance_cm,
-                       row.state.stiffness_factor, s.status, fmt::join(row.result.prediction_limits, "; "));
+                       row.state.stiffness_factor, s.status, s.hands_cm, fmt::join(row.result.prediction_limits, "; "));
   }
   return out;
 }

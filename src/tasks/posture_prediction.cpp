@@ -28,11 +28,18 @@ using Vec = std::array<double, kN>;
 // 30 deg against 90 of flexion) costs three times as much per degree as flexion.
 constexpr double kTrunkScale = 45, kKneeScale = 60, kLeanScale = 15, kShoulderScale = 60, kElbowScale = 60;
 constexpr double kTrunkExtensionScale = 15;
+// The legs lean at most this far from their flat-footed stance [E]: beyond, the search
+// wandered where the ankle's range already stopped the shank and the lean changed nothing.
+constexpr double kMaxLean_deg = 30;
 // The eyes look down this far below the head's forward axis before the head and neck flex
 // [U]: the normal line of sight lies about 15 deg below the horizontal with the head erect
 // (display-ergonomics guidance, e.g. ISO 9241-5, recalled). Without it the neck alone aimed
 // the gaze and looking at the floor flexed it past its range.
 constexpr double kEyeDepression_rad = 15 * kDeg;
+// Room around the grip and in front of the thigh bones that her belly cannot enter [E]:
+// half a hand's thickness, and a thigh's anterior half-depth (about 7 cm for a woman's
+// mid-thigh girth of about 55 cm, as a circle).
+constexpr double kHandClearance_m = 0.03, kThighFront_m = 0.07, kSoftTissue_m = 0.02;
 
 double wrap(double a) { return std::remainder(a, 2 * std::numbers::pi); }
 double angle_of(const Eigen::Vector2d& v) { return std::atan2(v.y(), v.x()); }
@@ -48,6 +55,8 @@ struct Evaluator {
   Data data;
   int c_trunk_rhythm, c_knee_r, c_knee_l, c_hip_r, c_hip_l, c_ankle_r, c_ankle_l, c_sh_r, c_sh_l, c_el_r, c_el_l;
   int b_hand_r, b_hand_l, b_foot_r, b_foot_l, b_shank_r, b_shank_l, b_upper_r, b_upper_l, b_fore_r, b_fore_l;
+  int b_thigh_r, b_thigh_l;
+  Eigen::VectorXd start_q;  // the base posture, with her knees apart around a pregnant belly
   int c_pelvis_tilt = -1;
   double spine_limit_deg = INFINITY;
   int evaluations = 0;
@@ -75,7 +84,11 @@ struct Evaluator {
     b_shank_r = body("shank_r"), b_shank_l = body("shank_l");
     b_upper_r = m.joints[m.coordinates[c_sh_r].joint].child_body, b_upper_l = m.joints[m.coordinates[c_sh_l].joint].child_body;
     b_fore_r = m.joints[m.coordinates[c_el_r].joint].child_body, b_fore_l = m.joints[m.coordinates[c_el_l].joint].child_body;
+    b_thigh_r = m.joints[m.coordinates[c_knee_r].joint].parent_body, b_thigh_l = m.joints[m.coordinates[c_knee_l].joint].parent_body;
     c_pelvis_tilt = m.coordinate_index("pelvis_tilt");
+    start_q = p.q_rad[0];
+    if (!m.abdomen.empty() && (r.strategy == LiftStrategy::semi_squat || r.strategy == LiftStrategy::squat))
+      spread_knees(coord("hip_r_adduction"), coord("hip_l_adduction"));
     // The trunk inclination at which the first spinal level of the rhythm reaches its range.
     spine_limit_deg = INFINITY;
     for (const auto& [c, ratio] : m.rhythms[c_trunk_rhythm].ratios)
@@ -84,6 +97,20 @@ struct Evaluator {
   }
 
   bool pelvis_or_hip(int c) const { return c == c_pelvis_tilt || c == c_hip_r || c == c_hip_l; }
+
+  // Bending her knees with a pregnant belly, she takes them apart so that the thighs pass
+  // beside it [E]: each hip abducts until the thigh's inner surface clears the widest slab
+  // of the uterus from mid-thigh on (at most 44 deg), and her feet move apart with them.
+  void spread_knees(int c_add_r, int c_add_l) {
+    body_poses(model, data, start_q);
+    double half_width = 0;
+    for (const BodySolid& s : model.abdomen) half_width = std::max(half_width, s.semi_axes_m.z());
+    const double hip_lateral = 0.5 * std::abs(data.pose[b_thigh_r].translation().z() - data.pose[b_thigh_l].translation().z());
+    const double thigh_m = (data.pose[b_shank_r].translation() - data.pose[b_thigh_r].translation()).norm();
+    // Cleared from mid-thigh on, where the contact is first checked.
+    const double needed = std::asin(std::clamp((half_width + kThighFront_m - kSoftTissue_m - hip_lateral) / (0.5 * thigh_m), 0.0, 0.7));
+    for (int c : {c_add_r, c_add_l}) start_q[c] = std::max(model.coordinates[c].min_rad, start_q[c] - needed);
+  }
   bool kneeling() const { return req.strategy == LiftStrategy::kneel; }
 
   // Thigh inclination per degree of knee flexion: the knee bends, the thigh and shank share
@@ -93,7 +120,7 @@ struct Evaluator {
   // The body below the arms; the arms hang (shoulder flexion = trunk flexion keeps them
   // vertical) until arm_ik places them.
   Eigen::VectorXd coordinates(const Vec& x) const {
-    Eigen::VectorXd q = base.q_rad[0];
+    Eigen::VectorXd q = start_q;
     // Trunk inclination x[0] is shared by the rhythm until a spinal level reaches its range;
     // beyond, the hips flex alone (the pelvis tilts further), as in a deep stoop where the
     // lumbar spine is near its end of range and the hips give the rest [E].
@@ -174,8 +201,44 @@ struct Evaluator {
     }
   }
 
+  // How deep `p` lies inside her pregnant belly grown by `clearance_m`: the uterus is a
+  // column of slabs, each an elliptical slab in its trunk body's frame (depth plus the
+  // abdominal wall, width, over the slab's height and a little more, so that the slabs
+  // overlap where the spine flexes between them); 0 outside.
+  double into_abdomen_m(const Eigen::Vector3d& p, double clearance_m) const {
+    constexpr double kOverlap_m = 0.01;
+    double deepest = 0;
+    for (const BodySolid& s : model.abdomen) {
+      const Eigen::Isometry3d& frame = data.pose[s.body];
+      const Eigen::Vector3d local = frame.linear().transpose() * (p - frame * s.centre_m);
+      if (std::abs(local.y()) > s.semi_axes_m.y() + kOverlap_m) continue;
+      // The slab's cross-section is an ellipse (depth, width): a point's depth inside it
+      // along the radius, about (1 - normalised radius) times the smaller semi-axis.
+      const double a = s.semi_axes_m.x(), c = s.semi_axes_m.z();
+      const double rho = std::hypot(local.x() / a, local.z() / c);
+      deepest = std::max(deepest, clearance_m + (1 - rho) * std::min(a, c));
+    }
+    return deepest;
+  }
+
+  // Her hands and thighs against her belly: the deepest overlap (m).
+  double abdomen_overlap_m(const Eigen::Vector2d& grip_point) const {
+    if (model.abdomen.empty()) return 0;
+    // The hands meet at her midline.
+    const double mid_z = 0.5 * (data.pose[b_thigh_r].translation().z() + data.pose[b_thigh_l].translation().z());
+    double deepest = into_abdomen_m(Eigen::Vector3d(grip_point.x(), grip_point.y(), mid_z), kHandClearance_m);
+    // Each thigh a cylinder of radius kThighFront_m, from mid-thigh to the knee: nearer the
+    // hip the groin folds as it does without a pregnancy; soft tissue yields kSoftTissue_m.
+    for (const auto& [thigh, shank] : {std::pair{b_thigh_r, b_shank_r}, std::pair{b_thigh_l, b_shank_l}}) {
+      const Eigen::Vector3d hip = data.pose[thigh].translation(), knee = data.pose[shank].translation();
+      for (double f : {0.5, 0.75, 1.0})
+        deepest = std::max(deepest, into_abdomen_m(hip + f * (knee - hip), kThighFront_m - kSoftTissue_m));
+    }
+    return deepest;
+  }
+
   struct Outcome {
-    double hand_error_m = 0, margin_m = 0, cost = 0;
+    double hand_error_m = 0, margin_m = 0, cost = 0, abdomen_m = 0;
     Eigen::Vector2d grip;
     Eigen::VectorXd q;
   };
@@ -194,6 +257,7 @@ struct Evaluator {
     if (out.q[c_sh_r] <= sh.min_rad + kTol_deg * kDeg || out.q[c_sh_r] >= sh.max_rad - kTol_deg * kDeg)
       found.push_back("shoulder at its range");
     if (out.margin_m < 0.02 + 1e-4) found.push_back("balance (centre of mass 2 cm from the edge of the feet)");
+    if (out.abdomen_m > 1e-4) found.push_back("abdomen (hands or thighs against her belly)");
     return found;
   }
 
@@ -208,6 +272,7 @@ struct Evaluator {
     out.grip = grip();
     out.hand_error_m = (out.grip - goal).norm();
     out.margin_m = data.balance.margin_m;
+    out.abdomen_m = abdomen_overlap_m(out.grip);
     const double shoulder_deg = out.q[c_sh_r] / kDeg - x[0];  // from hanging, in the ground frame
     const double elbow_deg = out.q[c_el_r] / kDeg;
     const double trunk = x[0] / (x[0] < 0 ? kTrunkExtensionScale : kTrunkScale);
@@ -215,7 +280,8 @@ struct Evaluator {
                    (elbow_deg / kElbowScale) * (elbow_deg / kElbowScale) + (x[2] / kLeanScale) * (x[2] / kLeanScale);
     if (!kneeling()) prior += (x[1] / kKneeScale) * (x[1] / kKneeScale);
     const double balance_short = std::max(0.0, 0.02 - out.margin_m);  // keep 2 cm inside
-    out.cost = prior + 1e8 * out.hand_error_m * out.hand_error_m + 1e8 * balance_short * balance_short;
+    out.cost = prior + 1e8 * out.hand_error_m * out.hand_error_m + 1e8 * balance_short * balance_short +
+               1e8 * out.abdomen_m * out.abdomen_m;
     if (!in_range(out.q)) out.cost += 1e12;
     return out;
   }
@@ -242,6 +308,7 @@ Vec nelder_mead(Evaluator& ev, Vec start, const std::pair<double, double>& knee,
   const int n = static_cast<int>(free.size());
   auto clamp = [&](Vec v) {
     v[1] = std::clamp(v[1], knee.first, knee.second);
+    v[2] = std::clamp(v[2], -kMaxLean_deg, kMaxLean_deg);
     return v;
   };
   std::vector<Vec> simplex(n + 1);
@@ -322,7 +389,9 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
   } else {
     // Fixed starts keep the search deterministic and out of poor basins.
     double best_cost = INFINITY;
-    for (const Vec& start : {Vec{20, knee.first, 0}, Vec{60, 0.5 * (knee.first + knee.second), 5}}) {
+    // The third start, upright on bent knees, finds the posture that keeps a pregnant
+    // belly off the thighs when the two bent-over starts are caught against it.
+    for (const Vec& start : {Vec{20, knee.first, 0}, Vec{60, 0.5 * (knee.first + knee.second), 5}, Vec{10, knee.second, 0}}) {
       const Vec x = nelder_mead(ev, start, knee, 10, ev.evaluations + 600);
       const double c = ev.evaluate(x).cost;
       if (c < best_cost) best_cost = c, best = x;

@@ -4,6 +4,7 @@
 
 #include "common/errors.hpp"
 #include "dynamics/dynamics.hpp"
+#include "subject/subject_data.hpp"
 #include "subject/timeline.hpp"
 #include "tasks/posture_prediction.hpp"
 #include "tasks/task_library.hpp"
@@ -193,6 +194,53 @@ TEST(PredictionContinuity, ChangeDiaperIsSmoothWeekByWeekThroughPregnancyAndTheP
       EXPECT_LE(angle_step_deg, 1.0) << from << " week " << rows[k].point.week;
     }
     EXPECT_GT(largest, 0.001) << "the load must follow her body at all";
+  }
+}
+
+}  // namespace
+}  // namespace spineload
+
+namespace spineload {
+namespace {
+
+std::shared_ptr<const Model> her_model_at(double week) {
+  Subject s = load_subject_file(std::string(SPINELOAD_SOURCE_DIR) + "/examples/subject_6_weeks.yaml");
+  s.stage = Stage::pregnant;
+  s.week = week;
+  return build_subject_model(*default_model_source(), *default_subject_data(), s, true);
+}
+
+TEST(PredictionAbdomen, HerBellyIsASolidOnlyWhilePregnant) {
+  EXPECT_TRUE(her_model_at(0)->abdomen.empty());
+  const auto term = her_model_at(36);
+  ASSERT_FALSE(term->abdomen.empty());
+  // Depth 0.7 x 36 cm over two, plus the 2 cm wall; width 0.75 x 36 cm over two (scaled to her height).
+  double depth = 0, width = 0;
+  for (const BodySolid& s : term->abdomen) depth = std::max(depth, s.semi_axes_m.x()), width = std::max(width, s.semi_axes_m.z());
+  EXPECT_NEAR(depth, 0.146, 0.02);
+  EXPECT_NEAR(width, 0.135, 0.02);
+}
+
+TEST(PredictionAbdomen, AtThirtySixWeeksHerKneesGoApartInASquatAndHerHandsStayOutsideHerBelly) {
+  PredictionRequest r;
+  r.hands_forward_m = 0.35;
+  r.hands_height_m = 0.10;
+  r.strategy = LiftStrategy::squat;
+  const auto before = her_model_at(0), term = her_model_at(36);
+  const Posture base = parse_posture_text(*before, "name: lift\nloads:\n  - {type: hand_mass, mass_kg: 4}\n", "p.yaml");
+  const PredictionResult a = predict_posture(*before, base, r), b = predict_posture(*term, base, r);
+  const int add = before->coordinate_index("hip_r_adduction");
+  EXPECT_NEAR(a.posture.q_rad[0][add], 0.0, 1e-12);
+  EXPECT_LT(b.posture.q_rad[0][add] * 180 / std::numbers::pi, -20.0);  // abducted
+  EXPECT_LT(b.hand_error_m, 0.01);
+  // Her grip, measured here from the slabs: outside every one (at the midline).
+  Data d(*term);
+  body_poses(*term, d, b.posture.q_rad[0]);
+  const int hr = term->body_index("hand_r"), hl = term->body_index("hand_l");
+  const Eigen::Vector3d grip = 0.5 * (world_point(d, hr, term->bodies[hr].com_m) + world_point(d, hl, term->bodies[hl].com_m));
+  for (const BodySolid& s : term->abdomen) {
+    const Eigen::Vector3d local = d.pose[s.body].linear().transpose() * (grip - d.pose[s.body] * s.centre_m);
+    if (std::abs(local.y()) <= s.semi_axes_m.y()) EXPECT_GT(std::abs(local.x()), s.semi_axes_m.x()) << term->bodies[s.body].name;
   }
 }
 
