@@ -424,9 +424,8 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
     const int head = model.body_index("head");
     const int hr = model.rhythm_index("head_flexion");
     if (head >= 0 && hr >= 0) {
-      Data d(model);
-      const Eigen::VectorXd zero = Eigen::VectorXd::Zero(result.posture.q_rad[0].size());
-      forward_kinematics(model, d, result.posture.q_rad[0], zero);
+      // The search's workspace still holds the solved posture (its last evaluation).
+      const Data& d = ev.data;
       const Eigen::Vector3d eye = world_point(d, head, model.bodies[head].com_m);
       const Eigen::Vector3d forward = d.pose[head].linear() * Eigen::Vector3d::UnitX();
       const double now = std::atan2(-forward.y(), forward.x());            // head pitch down, rad

@@ -240,7 +240,9 @@ TEST(PredictionAbdomen, AtThirtySixWeeksHerKneesGoApartInASquatAndHerHandsStayOu
   const Eigen::Vector3d grip = 0.5 * (world_point(d, hr, term->bodies[hr].com_m) + world_point(d, hl, term->bodies[hl].com_m));
   for (const BodySolid& s : term->abdomen) {
     const Eigen::Vector3d local = d.pose[s.body].linear().transpose() * (grip - d.pose[s.body] * s.centre_m);
-    if (std::abs(local.y()) <= s.semi_axes_m.y()) EXPECT_GT(std::abs(local.x()), s.semi_axes_m.x()) << term->bodies[s.body].name;
+    if (std::abs(local.y()) <= s.semi_axes_m.y()) {
+      EXPECT_GT(std::abs(local.x()), s.semi_axes_m.x()) << term->bodies[s.body].name;
+    }
   }
 }
 
