@@ -119,6 +119,21 @@ void BM_PredictPosture(benchmark::State& state) {
 }
 BENCHMARK(BM_PredictPosture)->Unit(benchmark::kMillisecond);
 
+// One hand, to her side: the trunk's twist is searched too and the arm solved in 3D.
+void BM_PredictPostureOneHandSide(benchmark::State& state) {
+  const Model& m = model();
+  const Posture base = parse_posture_text(m, "loads:\n  - {type: hand_mass, mass_kg: 3, hands: right}\n", "bench.yaml");
+  PredictionRequest r;
+  r.hands_forward_m = 0.3;
+  r.hands_height_m = 0.6;
+  r.hands_lateral_m = 0.4;
+  r.hands = ReachingHands::right;
+  int evaluations = 0;
+  for (auto _ : state) evaluations = predict_posture(m, base, r).evaluations;
+  state.counters["evaluations"] = evaluations;
+}
+BENCHMARK(BM_PredictPostureOneHandSide)->Unit(benchmark::kMillisecond);
+
 // Warm-started from the solution for a grip 1 cm lower (a neighbouring sweep step or stage).
 void BM_PredictPostureWarm(benchmark::State& state) {
   const Model& m = model();

@@ -271,7 +271,8 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
 
   if (root["predict"]) {
     const YAML::Node n = root["predict"];
-    yaml::check_keys(n, {"hands_forward_m", "hands_height_m", "strategy", "look_at_hands"}, file, "predict");
+    yaml::check_keys(n, {"hands_forward_m", "hands_height_m", "hands_lateral_m", "hands", "strategy", "look_at_hands"}, file,
+                     "predict");
     PredictionRequest r;
     r.file = file;
     r.line = yaml::line_of(n);
@@ -286,6 +287,19 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
       else if (st == "squat") r.strategy = LiftStrategy::squat;
       else if (st == "kneel") r.strategy = LiftStrategy::kneel;
       else throw InputError(file, yaml::line_of(n["strategy"]), "predict.strategy", "expected stoop, semi_squat, squat or kneel, got '" + st + "'");
+    }
+    if (n["hands_lateral_m"]) {
+      r.hands_lateral_m = yaml::as_double(n["hands_lateral_m"], file, "predict.hands_lateral_m");
+      if (std::abs(*r.hands_lateral_m) > 1.0)
+        throw InputError(file, yaml::line_of(n["hands_lateral_m"]), "predict.hands_lateral_m",
+                         "expected -1 to 1 m from her midline (positive: to her right)");
+    }
+    if (n["hands"]) {
+      const std::string h = yaml::as_string(n["hands"], file, "predict.hands");
+      if (h == "both") r.hands = ReachingHands::both;
+      else if (h == "right") r.hands = ReachingHands::right;
+      else if (h == "left") r.hands = ReachingHands::left;
+      else throw InputError(file, yaml::line_of(n["hands"]), "predict.hands", "expected both, right or left, got '" + h + "'");
     }
     if (n["look_at_hands"]) r.look_at_hands = yaml::as_bool(n["look_at_hands"], file, "predict.look_at_hands");
     const Support needed = r.strategy == LiftStrategy::kneel ? Support::kneeling : Support::standing;

@@ -43,6 +43,7 @@ struct Contact {
 std::vector<Contact> touching_contacts(const std::vector<Contact>& contacts, const std::vector<Eigen::Isometry3d>& pose);
 
 enum class LiftStrategy { stoop, semi_squat, squat, kneel };
+enum class ReachingHands { both, right, left };
 
 // A posture given by where the hands must be instead of joint angles (solved by the
 // tasks stage, tasks/posture_prediction.hpp).
@@ -50,9 +51,16 @@ struct PredictionRequest {
   double hands_forward_m = 0.3;  // grip ahead of the midpoint between the ankle joints (knees when kneeling)
   double hands_height_m = 1.0;   // grip above the floor
   LiftStrategy strategy = LiftStrategy::stoop;
+  // Which hands grip: both (at the grip's two sides, facing it) or one, the other arm hanging.
+  ReachingHands hands = ReachingHands::both;
+  // The grip to her right of her midline (negative: left); unset, on her midline with both
+  // hands and ahead of the reaching shoulder with one. Off her midline she twists her trunk.
+  std::optional<double> hands_lateral_m;
   bool look_at_hands = true;     // gaze at the grip point (head and neck flexion)
-  // A motion: from this grip to (to_forward_m, to_height_m) in duration_s (0: static).
+  // A motion: from this grip to (to_forward_m, to_height_m) in duration_s (0: static), ending
+  // to_lateral_m to her right (unset: on her midline, or ahead of the shoulder with one hand).
   double to_forward_m = 0, to_height_m = 0, duration_s = 0;
+  std::optional<double> to_lateral_m;
   // Where the request was written (a posture file's `predict`, or a task), so that a target
   // no posture reaches is reported there.
   std::string file;

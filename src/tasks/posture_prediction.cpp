@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <numbers>
+#include <tuple>
 
 #include "common/errors.hpp"
 #include "dynamics/dynamics.hpp"
@@ -20,14 +21,16 @@ constexpr double kDeg = std::numbers::pi / 180.0;
 // hand target is met exactly wherever the arms reach it and the cost stays smooth. With the
 // target a penalty over five angles, as before, the optimum lay in a narrow valley that the
 // simplex left at an arbitrary point: L5/S1 wobbled 1-4 % between neighbouring weeks.
-constexpr int kN = 3;
+// A fourth, the trunk's twist (the trunk_axial_rotation rhythm), is searched only when the
+// grip lies off her midline or one hand reaches; else it stays 0.
+constexpr int kN = 4;
 using Vec = std::array<double, kN>;
 
 // Comfortable-range scales of the prior [E]: a deviation of one scale costs 1. Each is
 // about half the joint's range of motion in that direction, so trunk extension (range about
 // 30 deg against 90 of flexion) costs three times as much per degree as flexion.
 constexpr double kTrunkScale = 45, kKneeScale = 60, kLeanScale = 15, kShoulderScale = 60, kElbowScale = 60;
-constexpr double kTrunkExtensionScale = 15;
+constexpr double kTrunkExtensionScale = 15, kTwistScale = 30;
 // The legs lean at most this far from their flat-footed stance [E]: beyond, the search
 // wandered where the ankle's range already stopped the shank and the lean changed nothing.
 constexpr double kMaxLean_deg = 30;
@@ -56,6 +59,12 @@ struct Evaluator {
   int c_trunk_rhythm, c_knee_r, c_knee_l, c_hip_r, c_hip_l, c_ankle_r, c_ankle_l, c_sh_r, c_sh_l, c_el_r, c_el_l;
   int b_hand_r, b_hand_l, b_foot_r, b_foot_l, b_shank_r, b_shank_l, b_upper_r, b_upper_l, b_fore_r, b_fore_l;
   int b_thigh_r, b_thigh_l;
+  int c_abd_r, c_abd_l, c_hip_rot_r, c_hip_rot_l, c_twist_rhythm = -1, c_pelvis_rotation = -1;
+  bool asymmetric = false;       // one hand, or a grip off her midline: the 3D arm solution
+  bool reach_r = true, reach_l = true;
+  double hands_apart_m = 0;      // the hands' separation as the base posture holds them
+  double shoulder_lateral_m = 0; // the reaching shoulder from her midline, upright (one hand)
+  double twist_limit_deg = 0;    // the twist at which a level of the rotation rhythm reaches its range
   Eigen::VectorXd start_q;  // the base posture, with her knees apart around a pregnant belly
   int c_pelvis_tilt = -1;
   double spine_limit_deg = INFINITY;
@@ -86,7 +95,27 @@ struct Evaluator {
     b_fore_r = m.joints[m.coordinates[c_el_r].joint].child_body, b_fore_l = m.joints[m.coordinates[c_el_l].joint].child_body;
     b_thigh_r = m.joints[m.coordinates[c_knee_r].joint].parent_body, b_thigh_l = m.joints[m.coordinates[c_knee_l].joint].parent_body;
     c_pelvis_tilt = m.coordinate_index("pelvis_tilt");
+    c_abd_r = coord("shoulder_r_abduction"), c_abd_l = coord("shoulder_l_abduction");
     start_q = p.q_rad[0];
+    asymmetric = r.hands != ReachingHands::both || (r.hands_lateral_m && *r.hands_lateral_m != 0);
+    reach_r = r.hands != ReachingHands::left, reach_l = r.hands != ReachingHands::right;
+    if (asymmetric) {
+      c_twist_rhythm = m.rhythm_index("trunk_axial_rotation");
+      if (c_twist_rhythm < 0) throw InputError("", 0, "predict", "the model has no trunk_axial_rotation rhythm");
+      c_hip_rot_r = coord("hip_r_rotation"), c_hip_rot_l = coord("hip_l_rotation");
+      c_pelvis_rotation = m.coordinate_index("pelvis_rotation");
+      const Rhythm& tw = m.rhythms[c_twist_rhythm];
+      twist_limit_deg = std::min(tw.max_rad, -tw.min_rad) / kDeg;
+      for (const auto& [c, ratio] : tw.ratios)
+        if (ratio > 0)
+          twist_limit_deg = std::min({twist_limit_deg, (m.coordinates[c].max_rad - p.q_rad[0][c]) / (ratio * kDeg),
+                                      (p.q_rad[0][c] - m.coordinates[c].min_rad) / (ratio * kDeg)});
+      body_poses(m, data, start_q);
+      hands_apart_m = std::abs(world_point(data, b_hand_r, m.bodies[b_hand_r].com_m).z() -
+                               world_point(data, b_hand_l, m.bodies[b_hand_l].com_m).z());
+      const double mid = 0.5 * (data.pose[b_foot_r].translation().z() + data.pose[b_foot_l].translation().z());
+      shoulder_lateral_m = data.pose[r.hands == ReachingHands::left ? b_upper_l : b_upper_r].translation().z() - mid;
+    }
     if (!m.abdomen.empty() && (r.strategy == LiftStrategy::semi_squat || r.strategy == LiftStrategy::squat))
       spread_knees(coord("hip_r_adduction"), coord("hip_l_adduction"));
     // The trunk inclination at which the first spinal level of the rhythm reaches its range.
@@ -129,6 +158,13 @@ struct Evaluator {
     for (const auto& [c, ratio] : r.ratios) q[c] += (ratio * spine + (pelvis_or_hip(c) ? beyond : 0.0)) * kDeg;
     for (int c : {c_sh_r, c_sh_l}) q[c] = x[0] * kDeg;
     for (int c : {c_el_r, c_el_l}) q[c] = 0;
+    if (asymmetric) {
+      // She turns towards the grip; her hips turn back what the pelvis turns, so that her
+      // feet keep facing forward [E].
+      for (const auto& [c, ratio] : model.rhythms[c_twist_rhythm].ratios) q[c] += ratio * x[3] * kDeg;
+      for (const auto& [c, ratio] : model.rhythms[c_twist_rhythm].ratios)
+        if (c == c_pelvis_rotation) q[c_hip_rot_r] += ratio * x[3] * kDeg, q[c_hip_rot_l] -= ratio * x[3] * kDeg;
+    }
     if (kneeling()) {
       // Kneeling: shins on the floor, so the knee bends 90 deg plus the thigh's lean
       // (x[2], hips ahead of the knees when positive); toes on the floor behind [E].
@@ -161,16 +197,22 @@ struct Evaluator {
                   sagittal(world_point(data, b_hand_l, model.bodies[b_hand_l].com_m)));
   }
 
-  // Where the grip must be: ahead of the ankles standing, of the knees kneeling, and above
-  // the lowest support point (the floor). Does not depend on the arms.
-  Eigen::Vector2d target() const {
+  // Where the grip must be: ahead of the ankles standing, of the knees kneeling, above the
+  // lowest support point (the floor), and to her right of her midline (or ahead of the
+  // reaching shoulder). Does not depend on the arms.
+  Eigen::Vector3d target3() const {
     const Support support = kneeling() ? Support::kneeling : Support::standing;
     const int ref_r = kneeling() ? b_shank_r : b_foot_r, ref_l = kneeling() ? b_shank_l : b_foot_l;
     const Eigen::Vector3d ankles = 0.5 * (data.pose[ref_r].translation() + data.pose[ref_l].translation());
     double floor = INFINITY;
     for (const auto& p : model.support_points(support)) floor = std::min(floor, world_point(data, p.body, p.location_m).y());
-    return {ankles.x() + req.hands_forward_m, floor + req.hands_height_m};
+    return {ankles.x() + req.hands_forward_m, floor + req.hands_height_m, ankles.z() + lateral_m()};
   }
+  double lateral_m() const {
+    if (req.hands_lateral_m) return *req.hands_lateral_m;
+    return req.hands == ReachingHands::both ? 0.0 : shoulder_lateral_m;
+  }
+  Eigen::Vector2d target() const { return target3().head<2>(); }
 
   // Shoulder and elbow flexion (the same both sides) that put the grip on `goal`, from the
   // posed body in `data`: a planar two-link solution in the sagittal plane (shoulder and
@@ -201,6 +243,120 @@ struct Evaluator {
     }
   }
 
+  // Where each reaching hand must be (3D), from the grip centre: one hand on it; two at
+  // either side of it, as far apart as the base posture holds them, on a line across the
+  // direction from her feet to the grip (she faces what she holds).
+  std::array<Eigen::Vector3d, 2> hand_goals(const Eigen::Vector3d& centre) const {
+    const Eigen::Vector3d feet = 0.5 * (data.pose[b_foot_r].translation() + data.pose[b_foot_l].translation());
+    Eigen::Vector3d across(0, 0, 1);
+    const Eigen::Vector2d ahead(centre.x() - feet.x(), centre.z() - feet.z());
+    if (ahead.norm() > 1e-6) across = Eigen::Vector3d(-ahead.y(), 0, ahead.x()).normalized();
+    if (!(reach_r && reach_l)) return {centre, centre};
+    return {centre + 0.5 * hands_apart_m * across, centre - 0.5 * hands_apart_m * across};
+  }
+
+  // Shoulder flexion and abduction and elbow flexion of each reaching arm that put its hand
+  // on its goal: Levenberg-Marquardt on the arm's own chain (the columns are rotations about
+  // the joint axes, as in joint_jacobian), within the joints' ranges. It starts from the arm
+  // pointed at the goal with the elbow bent for the distance (flexion and abduction in the
+  // shoulder's parent frame, where the hanging arm points down), so each candidate's arms
+  // depend on that candidate alone: started from the previous candidate's, the solution
+  // could fall into another branch (an arm raised sideways and bent back) and stay there.
+  // A goal out of reach leaves the arm as near as it gets, stretched towards it. Written
+  // here: three unknowns per arm and a pass of body poses (1.6 us) per step.
+  void arm_ik_3d(Eigen::VectorXd& q, const std::array<Eigen::Vector3d, 2>& goals) {
+    const std::array<std::array<int, 3>, 2> arm{{{c_sh_r, c_abd_r, c_el_r}, {c_sh_l, c_abd_l, c_el_l}}};
+    const std::array<int, 2> hand{b_hand_r, b_hand_l}, upper{b_upper_r, b_upper_l}, fore{b_fore_r, b_fore_l};
+    const std::array<bool, 2> reaching{reach_r, reach_l};
+    for (int s = 0; s < 2; ++s) {
+      if (!reaching[s]) continue;
+      const Eigen::Vector3d sh = data.pose[upper[s]].translation(), el = data.pose[fore[s]].translation();
+      const double l1 = (el - sh).norm(), l2 = (world_point(data, hand[s], model.bodies[hand[s]].com_m) - el).norm();
+      const Joint& joint = model.joints[model.coordinates[arm[s][0]].joint];
+      Eigen::Vector3d d = data.pose[joint.parent_body].linear().transpose() * (goals[s] - sh);
+      const double dist = std::clamp(d.norm(), std::abs(l1 - l2) + 1e-6, l1 + l2);
+      if (s == 1) d.z() = -d.z();  // the left arm's abduction turns it to -z
+      d.normalize();
+      const double bend = std::acos(std::clamp((dist * dist - l1 * l1 - l2 * l2) / (2 * l1 * l2), -1.0, 1.0));
+      const double lead = std::atan2(l2 * std::sin(bend), l1 + l2 * std::cos(bend));  // hand ahead of the upper arm's line
+      const double values[3] = {std::atan2(d.x(), -d.y()) - lead, std::asin(std::clamp(d.z(), -1.0, 1.0)), bend};
+      for (int k = 0; k < 3; ++k) {
+        const Coordinate& co = model.coordinates[arm[s][k]];
+        q[arm[s][k]] = std::clamp(values[k], co.min_rad, co.max_rad);
+      }
+    }
+    body_poses(model, data, q);
+    bool stale = false;  // data holds a rejected trial, not q
+    for (int s = 0; s < 2; ++s) {
+      if (!reaching[s]) continue;
+      if (stale) body_poses(model, data, q), stale = false;
+      auto hand_at = [&] { return world_point(data, hand[s], model.bodies[hand[s]].com_m); };
+      auto jacobian = [&](const Eigen::Vector3d& p) {
+        Eigen::Matrix3d J;
+        for (int k = 0; k < 3; ++k) {
+          const int c = arm[s][k];
+          const Joint& joint = model.joints[model.coordinates[c].joint];
+          Eigen::Matrix3d turned = data.pose[joint.parent_body].linear();
+          for (int jc : joint.coordinates) {
+            if (jc == c) break;
+            turned = turned * Eigen::AngleAxisd(q[jc], model.coordinates[jc].axis).toRotationMatrix();
+          }
+          J.col(k) = (turned * model.coordinates[c].axis).cross(p - data.pose[joint.child_body].translation());
+        }
+        return J;
+      };
+      Eigen::Vector3d e = goals[s] - hand_at();
+      Eigen::Matrix3d J = jacobian(goals[s] - e);
+      double lambda = 1e-4;  // m^2: small against an arm's squared length (about 0.3)
+      for (int iter = 0; iter < 30 && e.norm() > 1e-6; ++iter) {
+        // A joint at its range that the step would push further is held there and the step
+        // solved for the others.
+        Eigen::Matrix3d Jf = J;
+        Eigen::Vector3d dq;
+        for (int attempt = 0; attempt < 3; ++attempt) {
+          dq = (Jf.transpose() * Jf + lambda * Eigen::Matrix3d::Identity()).ldlt().solve(Jf.transpose() * e);
+          bool held = false;
+          for (int k = 0; k < 3; ++k) {
+            const Coordinate& co = model.coordinates[arm[s][k]];
+            if (Jf.col(k).squaredNorm() > 0 &&
+                ((q[arm[s][k]] <= co.min_rad && dq[k] < 0) || (q[arm[s][k]] >= co.max_rad && dq[k] > 0)))
+              Jf.col(k).setZero(), held = true;
+          }
+          if (!held) break;
+        }
+        std::array<double, 3> before{};
+        double moved = 0;
+        for (int k = 0; k < 3; ++k) {
+          const Coordinate& co = model.coordinates[arm[s][k]];
+          before[k] = q[arm[s][k]];
+          q[arm[s][k]] = std::clamp(before[k] + std::clamp(dq[k], -0.5, 0.5), co.min_rad, co.max_rad);
+          moved = std::max(moved, std::abs(q[arm[s][k]] - before[k]));
+        }
+        if (moved < 1e-9) break;  // as near as the ranges let it
+        body_poses(model, data, q);
+        const Eigen::Vector3d trial = goals[s] - hand_at();
+        if (trial.norm() < e.norm()) {
+          e = trial, J = jacobian(goals[s] - e), lambda = std::max(1e-7, 0.1 * lambda), stale = false;
+          if (moved < 1e-7) break;
+        } else {
+          for (int k = 0; k < 3; ++k) q[arm[s][k]] = before[k];
+          lambda *= 10, stale = true;
+          if (lambda > 1e3) break;
+        }
+      }
+    }
+    if (stale) body_poses(model, data, q);
+  }
+
+  // The reaching hands' mean grip point (3D).
+  Eigen::Vector3d grip3() const {
+    Eigen::Vector3d g = Eigen::Vector3d::Zero();
+    int n = 0;
+    if (reach_r) g += world_point(data, b_hand_r, model.bodies[b_hand_r].com_m), ++n;
+    if (reach_l) g += world_point(data, b_hand_l, model.bodies[b_hand_l].com_m), ++n;
+    return g / n;
+  }
+
   // How deep `p` lies inside her pregnant belly grown by `clearance_m`: the uterus is a
   // column of slabs, each an elliptical slab in its trunk body's frame (depth plus the
   // abdominal wall, width, over the slab's height and a little more, so that the slabs
@@ -224,9 +380,15 @@ struct Evaluator {
   // Her hands and thighs against her belly: the deepest overlap (m).
   double abdomen_overlap_m(const Eigen::Vector2d& grip_point) const {
     if (model.abdomen.empty()) return 0;
-    // The hands meet at her midline.
-    const double mid_z = 0.5 * (data.pose[b_thigh_r].translation().z() + data.pose[b_thigh_l].translation().z());
-    double deepest = into_abdomen_m(Eigen::Vector3d(grip_point.x(), grip_point.y(), mid_z), kHandClearance_m);
+    double deepest = 0;
+    if (asymmetric) {
+      for (const auto& [hand, reaching] : {std::pair{b_hand_r, reach_r}, std::pair{b_hand_l, reach_l}})
+        if (reaching) deepest = std::max(deepest, into_abdomen_m(world_point(data, hand, model.bodies[hand].com_m), kHandClearance_m));
+    } else {
+      // The hands meet at her midline.
+      const double mid_z = 0.5 * (data.pose[b_thigh_r].translation().z() + data.pose[b_thigh_l].translation().z());
+      deepest = into_abdomen_m(Eigen::Vector3d(grip_point.x(), grip_point.y(), mid_z), kHandClearance_m);
+    }
     // Each thigh a cylinder of radius kThighFront_m, from mid-thigh to the knee: nearer the
     // hip the groin folds as it does without a pregnancy; soft tissue yields kSoftTissue_m.
     for (const auto& [thigh, shank] : {std::pair{b_thigh_r, b_shank_r}, std::pair{b_thigh_l, b_shank_l}}) {
@@ -251,11 +413,21 @@ struct Evaluator {
     if (x[0] > spine_limit_deg + kTol_deg) found.push_back("lumbar spine at its range");
     if (knee.second > knee.first && (x[1] >= knee.second - kTol_deg || (knee.first > 0 && x[1] <= knee.first + kTol_deg)))
       found.push_back(fmt::format("knee at the strategy's bound ({:g} deg)", x[1] >= knee.second - kTol_deg ? knee.second : knee.first));
-    const Coordinate &sh = model.coordinates[c_sh_r], &el = model.coordinates[c_el_r];
-    if (out.q[c_el_r] <= el.min_rad + kTol_deg * kDeg) found.push_back("arms straight (full reach)");
-    if (out.q[c_el_r] >= el.max_rad - kTol_deg * kDeg) found.push_back("elbow at its range");
-    if (out.q[c_sh_r] <= sh.min_rad + kTol_deg * kDeg || out.q[c_sh_r] >= sh.max_rad - kTol_deg * kDeg)
-      found.push_back("shoulder at its range");
+    // The reaching arms (with both on a grip on her midline, mirror images: the right one).
+    auto at = [&](int c, bool low) {
+      const Coordinate& co = model.coordinates[c];
+      return low ? out.q[c] <= co.min_rad + kTol_deg * kDeg : out.q[c] >= co.max_rad - kTol_deg * kDeg;
+    };
+    bool straight = false, elbow = false, shoulder = false;
+    for (const auto& [reaching, sh, abd, el] : {std::tuple{reach_r, c_sh_r, c_abd_r, c_el_r}, std::tuple{reach_l && asymmetric, c_sh_l, c_abd_l, c_el_l}}) {
+      if (!reaching) continue;
+      straight |= at(el, true), elbow |= at(el, false);
+      shoulder |= at(sh, true) || at(sh, false) || (asymmetric && (at(abd, true) || at(abd, false)));
+    }
+    if (straight) found.push_back(reach_r && reach_l ? "arms straight (full reach)" : "arm straight (full reach)");
+    if (elbow) found.push_back("elbow at its range");
+    if (shoulder) found.push_back("shoulder at its range");
+    if (asymmetric && std::abs(x[3]) >= twist_limit_deg - kTol_deg) found.push_back("trunk twist at its range");
     if (out.margin_m < 0.02 + 1e-4) found.push_back("balance (centre of mass 2 cm from the edge of the feet)");
     if (out.abdomen_m > 1e-4) found.push_back("abdomen (hands or thighs against her belly)");
     return found;
@@ -266,18 +438,38 @@ struct Evaluator {
     Outcome out;
     out.q = coordinates(x);
     body_poses(model, data, out.q);
-    const Eigen::Vector2d goal = target();
-    arm_ik(out.q, goal);
-    balance(model, data, kneeling() ? Support::kneeling : Support::standing);
-    out.grip = grip();
-    out.hand_error_m = (out.grip - goal).norm();
+    double arm_prior = 0;
+    if (asymmetric) {
+      const Eigen::Vector3d goal = target3();
+      arm_ik_3d(out.q, hand_goals(goal));
+      balance(model, data, kneeling() ? Support::kneeling : Support::standing);
+      const Eigen::Vector3d g = grip3();
+      out.grip = g.head<2>();
+      out.hand_error_m = (g - goal).norm();
+      // The reaching arms' deviation from hanging (flexion in the ground frame, abduction,
+      // elbow), averaged over them so that one and two hands cost alike.
+      int n = 0;
+      for (const auto& [reaching, sh, abd, el] : {std::tuple{reach_r, c_sh_r, c_abd_r, c_el_r}, std::tuple{reach_l, c_sh_l, c_abd_l, c_el_l}}) {
+        if (!reaching) continue;
+        const double f = (out.q[sh] / kDeg - x[0]) / kShoulderScale, a = (out.q[abd] - start_q[abd]) / kDeg / kShoulderScale;
+        const double e = out.q[el] / kDeg / kElbowScale;
+        arm_prior += f * f + a * a + e * e, ++n;
+      }
+      arm_prior /= n;
+    } else {
+      const Eigen::Vector2d goal = target();
+      arm_ik(out.q, goal);
+      balance(model, data, kneeling() ? Support::kneeling : Support::standing);
+      out.grip = grip();
+      out.hand_error_m = (out.grip - goal).norm();
+      const double shoulder_deg = out.q[c_sh_r] / kDeg - x[0];  // from hanging, in the ground frame
+      const double elbow_deg = out.q[c_el_r] / kDeg;
+      arm_prior = (shoulder_deg / kShoulderScale) * (shoulder_deg / kShoulderScale) + (elbow_deg / kElbowScale) * (elbow_deg / kElbowScale);
+    }
     out.margin_m = data.balance.margin_m;
     out.abdomen_m = abdomen_overlap_m(out.grip);
-    const double shoulder_deg = out.q[c_sh_r] / kDeg - x[0];  // from hanging, in the ground frame
-    const double elbow_deg = out.q[c_el_r] / kDeg;
     const double trunk = x[0] / (x[0] < 0 ? kTrunkExtensionScale : kTrunkScale);
-    double prior = trunk * trunk + (shoulder_deg / kShoulderScale) * (shoulder_deg / kShoulderScale) +
-                   (elbow_deg / kElbowScale) * (elbow_deg / kElbowScale) + (x[2] / kLeanScale) * (x[2] / kLeanScale);
+    double prior = trunk * trunk + arm_prior + (x[2] / kLeanScale) * (x[2] / kLeanScale) + (x[3] / kTwistScale) * (x[3] / kTwistScale);
     if (!kneeling()) prior += (x[1] / kKneeScale) * (x[1] / kKneeScale);
     const double balance_short = std::max(0.0, 0.02 - out.margin_m);  // keep 2 cm inside
     out.cost = prior + 1e8 * out.hand_error_m * out.hand_error_m + 1e8 * balance_short * balance_short +
@@ -304,11 +496,12 @@ std::pair<double, double> knee_bounds(LiftStrategy s) {
 Vec nelder_mead(Evaluator& ev, Vec start, const std::pair<double, double>& knee, double step, int max_evals) {
   std::vector<int> free;
   for (int i = 0; i < kN; ++i)
-    if (i != 1 || knee.second > knee.first) free.push_back(i);
+    if ((i != 1 || knee.second > knee.first) && (i != 3 || ev.asymmetric)) free.push_back(i);
   const int n = static_cast<int>(free.size());
   auto clamp = [&](Vec v) {
     v[1] = std::clamp(v[1], knee.first, knee.second);
     v[2] = std::clamp(v[2], -kMaxLean_deg, kMaxLean_deg);
+    v[3] = std::clamp(v[3], -ev.twist_limit_deg, ev.twist_limit_deg);
     return v;
   };
   std::vector<Vec> simplex(n + 1);
@@ -373,7 +566,7 @@ Vec nelder_mead(Evaluator& ev, Vec start, const std::pair<double, double>& knee,
 }  // namespace
 
 PredictionResult predict_posture(const Model& model, const Posture& base, const PredictionRequest& req,
-                                 const std::array<double, 3>* warm_start) {
+                                 const std::array<double, 4>* warm_start) {
   const Support needed = req.strategy == LiftStrategy::kneel ? Support::kneeling : Support::standing;
   if (base.support != needed)
     throw InputError(req.file, req.line, "predict",
@@ -391,10 +584,23 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
     double best_cost = INFINITY;
     // The third start, upright on bent knees, finds the posture that keeps a pregnant
     // belly off the thighs when the two bent-over starts are caught against it.
-    for (const Vec& start : {Vec{20, knee.first, 0}, Vec{60, 0.5 * (knee.first + knee.second), 5}, Vec{10, knee.second, 0}}) {
+    // Off her midline she starts turned half-way towards the grip.
+    const double twist = ev.asymmetric ? std::clamp(0.5 * std::atan2(ev.lateral_m(), std::max(0.1, req.hands_forward_m)) / kDeg,
+                                                    -ev.twist_limit_deg, ev.twist_limit_deg)
+                                       : 0.0;
+    for (const Vec& start : {Vec{20, knee.first, 0, twist}, Vec{60, 0.5 * (knee.first + knee.second), 5, twist},
+                             Vec{10, knee.second, 0, twist}}) {
       const Vec x = nelder_mead(ev, start, knee, 10, ev.evaluations + 600);
       const double c = ev.evaluate(x).cost;
       if (c < best_cost) best_cost = c, best = x;
+    }
+    // With the twist searched too, a simplex can stall where one variable (the legs' lean,
+    // when the ankle is at its range) barely changes the cost: from the grip mirrored to her
+    // other side it stopped at a cost 5 % higher. A fresh simplex from the best point is the
+    // usual remedy.
+    if (ev.asymmetric) {
+      const Vec x = nelder_mead(ev, best, knee, 5, ev.evaluations + 600);
+      if (ev.evaluate(x).cost < best_cost) best = x;
     }
   }
   const auto out = ev.evaluate(best);
@@ -405,20 +611,30 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
   result.balance_margin_m = out.margin_m;
   result.solution_deg = best;
   result.limits = ev.limits(best, out, knee);
-  if (out.hand_error_m > 0.01)
+  // A refusal names where the nearest posture stopped: the constraints at their limit there.
+  auto stopped_by = [&] {
+    std::string text;
+    for (const auto& l : result.limits) text += (text.empty() ? "" : "; ") + l;
+    return text.empty() ? std::string() : " (stopped by: " + text + ")";
+  };
+  if (out.hand_error_m > 0.01) {
+    const char* strategy = req.strategy == LiftStrategy::stoop   ? "stoop"
+                           : req.strategy == LiftStrategy::squat ? "squat"
+                           : req.strategy == LiftStrategy::kneel ? "kneel"
+                                                                 : "semi-squat";
+    const std::string who = req.hands == ReachingHands::both ? "the hands" : req.hands == ReachingHands::right ? "her right hand" : "her left hand";
+    const std::string side = req.hands_lateral_m ? fmt::format(", {:.2f} m to her {}", std::abs(*req.hands_lateral_m),
+                                                               *req.hands_lateral_m >= 0 ? "right" : "left")
+                                                 : std::string();
     throw InputError(req.file, req.line, "predict.hands",
-                     fmt::format("the hands cannot reach {:.2f} m forward and {:.2f} m high with a {} strategy: the "
-                                 "nearest grip is {:.0f} mm away",
-                                 req.hands_forward_m, req.hands_height_m,
-                                 req.strategy == LiftStrategy::stoop        ? "stoop"
-                                 : req.strategy == LiftStrategy::squat      ? "squat"
-                                 : req.strategy == LiftStrategy::kneel      ? "kneel"
-                                                                            : "semi-squat",
-                                 1000 * out.hand_error_m));
+                     fmt::format("{} cannot reach {:.2f} m forward and {:.2f} m high{} with a {} strategy: the nearest grip is "
+                                 "{:.0f} mm away{}",
+                                 who, req.hands_forward_m, req.hands_height_m, side, strategy, 1000 * out.hand_error_m, stopped_by()));
+  }
   if (out.margin_m < 0)
     throw InputError(req.file, req.line, "predict.balance",
-                     fmt::format("no posture reaches the target with her centre of mass over her feet ({:.0f} mm outside)",
-                                 -1000 * out.margin_m));
+                     fmt::format("no posture reaches the target with her centre of mass over her feet ({:.0f} mm outside){}",
+                                 -1000 * out.margin_m, stopped_by()));
   // Gaze: the eyes take the first kEyeDepression_rad, head and neck flex for the rest.
   if (req.look_at_hands) {
     const int head = model.body_index("head");
@@ -454,6 +670,7 @@ Posture resolve_prediction(const Model& model, const Posture& posture) {
     PredictionRequest end = req;
     end.hands_forward_m = req.to_forward_m;
     end.hands_height_m = req.to_height_m;
+    end.hands_lateral_m = req.to_lateral_m;
     end.strategy = LiftStrategy::stoop;
     const Posture last = predict_posture(model, posture, end).posture;
     set_keyframe_motion(predicted, {predicted.q_rad[0], last.q_rad[0]}, {req.duration_s}, 30);

@@ -21,9 +21,9 @@ struct PredictionResult {
   double hand_error_m = 0;       // distance from the grip to the target
   double balance_margin_m = 0;   // centre of mass inside the feet (positive) or outside
   int evaluations = 0;
-  // The search's solution (deg): trunk inclination, knee flexion, lean of the legs. Passed
-  // back as `warm_start` for a neighbouring stage or parameter value.
-  std::array<double, 3> solution_deg{};
+  // The search's solution (deg): trunk inclination, knee flexion, lean of the legs, twist of
+  // the trunk to her right. Passed back as `warm_start` for a neighbouring stage or value.
+  std::array<double, 4> solution_deg{};
   std::vector<std::string> limits;  // constraints at their limit (Posture::prediction_limits)
 };
 
@@ -32,7 +32,7 @@ struct PredictionResult {
 // Throws InputError naming the constraint when the target is out of reach (over 1 cm off)
 // or balance cannot be kept.
 PredictionResult predict_posture(const Model& model, const Posture& base, const PredictionRequest& request,
-                                 const std::array<double, 3>* warm_start = nullptr);
+                                 const std::array<double, 4>* warm_start = nullptr);
 
 // The posture itself when it has no `predict` block; else the predicted one.
 Posture resolve_prediction(const Model& model, const Posture& posture);

@@ -262,19 +262,23 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
     return s == "squat" ? LiftStrategy::squat : s == "semi_squat" ? LiftStrategy::semi_squat : LiftStrategy::stoop;
   };
   const double grip = library().grip_above_surface_cm;
-  auto standing = [&](double forward_cm, double height_cm, LiftStrategy st, double held_kg) {
+  auto standing = [&](double forward_cm, double height_cm, LiftStrategy st, double held_kg, double side_cm = 0) {
     Posture p = standing_posture(model, id, it->description);
     hold_in_hands(model, p, held_kg, {"hand_r", "hand_l"});
     PredictionRequest request;
     request.hands_forward_m = forward_cm / 100;
     request.hands_height_m = height_cm / 100;
+    if (side_cm != 0) request.hands_lateral_m = side_cm / 100;
     request.strategy = st;
     p.prediction = request;
     return p;
   };
-  auto lift = [&](double h_cm, double v_cm, double d_cm) {
+  // NIOSH's H is the hands' horizontal distance from the midpoint between the ankles, and A
+  // the angle of that line from her sagittal plane (Waters et al. 1993).
+  auto lift = [&](double h_cm, double v_cm, double d_cm, double side_cm = 0) {
     LiftGeometry g;
-    g.horizontal_cm = h_cm;
+    g.horizontal_cm = std::hypot(h_cm, side_cm);
+    g.asymmetry_deg = std::atan2(std::abs(side_cm), h_cm) * 180 / M_PI;
     g.vertical_cm = v_cm;
     g.distance_cm = std::max(25.0, d_cm);
     g.lifts_per_min = num["lifts_per_min"];
@@ -285,11 +289,11 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
   };
   if (id == "lift-from-crib") {
     const double v = num["mattress_height_cm"] + grip;
-    task.posture = standing(num["reach_cm"], v, strategy(), task.infant_mass_kg);
-    task.lift = lift(num["reach_cm"], v, num["rail_height_cm"] + 10 - v);
+    task.posture = standing(num["reach_cm"], v, strategy(), task.infant_mass_kg, num["side_cm"]);
+    task.lift = lift(num["reach_cm"], v, num["rail_height_cm"] + 10 - v, num["side_cm"]);
   } else if (id == "lift-from-floor") {
-    task.posture = standing(num["reach_cm"], grip, strategy(), task.infant_mass_kg);
-    task.lift = lift(num["reach_cm"], grip, num["destination_height_cm"] - grip);
+    task.posture = standing(num["reach_cm"], grip, strategy(), task.infant_mass_kg, num["side_cm"]);
+    task.lift = lift(num["reach_cm"], grip, num["destination_height_cm"] - grip, num["side_cm"]);
   } else if (id == "change-diaper") {
     task.posture = standing(num["reach_cm"], num["table_height_cm"] + grip, strategy(),
                             num["held_fraction"] * task.infant_mass_kg);
@@ -297,13 +301,13 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
     task.posture = standing(num["hold_forward_cm"], num["hold_height_cm"], LiftStrategy::stoop, task.infant_mass_kg);
   } else if (id == "lift-car-seat") {
     const double total = task.infant_mass_kg + num["seat_mass_kg"];
-    task.posture = standing(num["reach_cm"], num["handle_height_cm"], strategy(), 0);
+    task.posture = standing(num["reach_cm"], num["handle_height_cm"], strategy(), 0, num["side_cm"]);
     task.posture.loads.clear();
     task.posture.held_mass_kg = 0;
     hold_in_hands(model, task.posture, total, {"hand_r"});
-    task.lift = lift(num["reach_cm"], num["handle_height_cm"], 75 - num["handle_height_cm"]);
+    task.posture.prediction->hands = ReachingHands::right;
+    task.lift = lift(num["reach_cm"], num["handle_height_cm"], 75 - num["handle_height_cm"], num["side_cm"]);
     task.lift->load_kg = total;
-    task.lift->asymmetry_deg = 30;  // one hand at her side [E]
   } else if (id == "carry-car-seat" || id == "carry-on-hip") {
     const bool seat = id == "carry-car-seat";
     const double deg = M_PI / 180;
@@ -430,6 +434,7 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
     r.to_forward_m = 0.25;
     r.to_height_m = (task.lift->vertical_cm + task.lift->distance_cm) / 100;
     r.duration_s = num["lift_duration_s"];
+    if (r.hands != ReachingHands::both) r.to_lateral_m = r.hands_lateral_m;  // a handle carried at her side
   }
   return task;
 }

@@ -248,3 +248,190 @@ TEST(PredictionAbdomen, AtThirtySixWeeksHerKneesGoApartInASquatAndHerHandsStayOu
 
 }  // namespace
 }  // namespace spineload
+
+// One-handed reaches and reaches to her side: the trunk twists towards the grip, the other
+// arm hangs, and the search is mirror-symmetric.
+namespace spineload {
+namespace {
+
+constexpr double kRadToDeg = 180 / std::numbers::pi;
+
+Posture held_in(const std::string& hands, double kg) {
+  return parse_posture_text(test::default_model(),
+                            "name: p\nloads:\n  - {type: hand_mass, mass_kg: " + std::to_string(kg) + ", hands: " + hands + "}\n",
+                            "p.yaml");
+}
+
+// The twist driver recovered from the T6/T7 level (half the rhythm's twist).
+double twist_deg(const Model& m, const Posture& p) {
+  return p.q_rad[0][m.coordinate_index("T6_T7_axial_rotation")] * kRadToDeg / 0.5;
+}
+
+Eigen::Vector3d hand_relative_to_feet(const Model& m, const Posture& p, const char* hand) {
+  Data d(m);
+  body_poses(m, d, p.q_rad[0]);
+  const int h = m.body_index(hand);
+  const Eigen::Vector3d ankles =
+      0.5 * (d.pose[m.body_index("foot_r")].translation() + d.pose[m.body_index("foot_l")].translation());
+  double floor = 1e9;
+  for (const auto& s : m.standing_support) floor = std::min(floor, world_point(d, s.body, s.location_m).y());
+  const Eigen::Vector3d w = world_point(d, h, m.bodies[h].com_m);
+  return {w.x() - ankles.x(), w.y() - floor, w.z() - ankles.z()};
+}
+
+TEST(PredictionReach, OneHandToHerRightPutsThatHandOnTheGripTwistsHerTowardsItAndLetsTheOtherArmHang) {
+  const Model& m = test::default_model();
+  PredictionRequest r;
+  // A grip beside her right foot, at hip height, 60 cm out: 42 cm beyond her shoulder.
+  r.hands_forward_m = 0.0;
+  r.hands_height_m = 0.9;
+  r.hands_lateral_m = 0.6;
+  r.hands = ReachingHands::right;
+  const PredictionResult res = predict_posture(m, held_in("right", 3), r);
+  const Eigen::Vector3d hand = hand_relative_to_feet(m, res.posture, "hand_r");
+  EXPECT_NEAR(hand.x(), 0.0, 0.01);
+  EXPECT_NEAR(hand.y(), 0.9, 0.01);
+  EXPECT_NEAR(hand.z(), 0.6, 0.01);
+  EXPECT_GT(twist_deg(m, res.posture), 5.0);  // towards her right
+  const bool at_range = std::find(res.limits.begin(), res.limits.end(), "trunk twist at its range") != res.limits.end();
+  EXPECT_EQ(at_range, std::abs(res.solution_deg[3]) > 39.9) << res.solution_deg[3];
+  const Eigen::VectorXd& q = res.posture.q_rad[0];
+  EXPECT_EQ(q[m.coordinate_index("elbow_l_flexion")], 0.0);
+  EXPECT_EQ(q[m.coordinate_index("shoulder_l_abduction")], 0.0);
+  EXPECT_GT(q[m.coordinate_index("shoulder_r_abduction")], 0.0);  // the right arm goes out to her side
+  // Her feet stay put: the hips turn back what the pelvis turns.
+  EXPECT_NEAR(q[m.coordinate_index("hip_r_rotation")], q[m.coordinate_index("pelvis_rotation")], 1e-12);
+}
+
+TEST(PredictionReach, AGripToHerLeftIsTheMirrorImageOfOneToHerRight) {
+  const Model& m = test::default_model();
+  PredictionRequest r;
+  r.hands_forward_m = 0.35;
+  r.hands_height_m = 0.08;
+  r.strategy = LiftStrategy::squat;
+  r.hands_lateral_m = 0.2;
+  const PredictionResult right = predict_posture(m, holding(6), r);
+  r.hands_lateral_m = -0.2;
+  const PredictionResult left = predict_posture(m, holding(6), r);
+  EXPECT_GT(twist_deg(m, right.posture), 2.0);
+  EXPECT_NEAR(twist_deg(m, left.posture), -twist_deg(m, right.posture), 0.5);
+  for (const char* c : {"pelvis_tilt", "knee_r_flexion", "L4_L5_flexion"})
+    EXPECT_NEAR(left.posture.q_rad[0][m.coordinate_index(c)], right.posture.q_rad[0][m.coordinate_index(c)], 0.5 / kRadToDeg) << c;
+  EXPECT_NEAR(left.posture.q_rad[0][m.coordinate_index("shoulder_l_flexion")],
+              right.posture.q_rad[0][m.coordinate_index("shoulder_r_flexion")], 2 / kRadToDeg);
+}
+
+TEST(PredictionReach, TheFurtherToHerSideTheMoreSheTwists) {
+  const Model& m = test::default_model();
+  double previous = -1;
+  for (double side : {0.0, 0.15, 0.3, 0.45}) {
+    PredictionRequest r;
+    r.hands_forward_m = 0.3;
+    r.hands_height_m = 0.7;
+    r.hands_lateral_m = side;
+    const PredictionResult res = predict_posture(m, holding(4), r);
+    const double twist = twist_deg(m, res.posture);
+    if (side == 0) {
+      EXPECT_EQ(twist, 0.0);  // a grip on her midline: no twist searched, the sagittal solution
+    } else {
+      EXPECT_GT(twist, previous + 1.0) << side;
+    }
+    previous = twist;
+  }
+}
+
+TEST(PredictionReach, ARefusalNamesTheConstraintsWhereTheNearestPostureStopped) {
+  PredictionRequest r;
+  r.hands_forward_m = 0.35;
+  r.hands_height_m = 0.08;
+  r.strategy = LiftStrategy::squat;
+  r.hands_lateral_m = 0.6;
+  try {
+    predict_posture(test::default_model(), holding(6), r);
+    FAIL() << "a floor grip 60 cm to her side is out of reach with her feet where they are";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(e.field(), "predict.hands");
+    EXPECT_NE(what.find("0.60 m to her right"), std::string::npos) << what;
+    EXPECT_NE(what.find("stopped by: "), std::string::npos) << what;
+    EXPECT_NE(what.find("arms straight (full reach)"), std::string::npos) << what;
+  }
+}
+
+TEST(PredictionReach, PostureFilesNameTheReachingHandAndTheSide) {
+  const Model& m = test::default_model();
+  const Posture p = parse_posture_text(
+      m, "name: p\nloads:\n  - {type: hand_mass, mass_kg: 2, hands: left}\npredict: {hands_forward_m: 0.3, hands_height_m: 0.9, hands: left, hands_lateral_m: -0.3}\n",
+      "p.yaml");
+  ASSERT_TRUE(p.prediction.has_value());
+  EXPECT_EQ(p.prediction->hands, ReachingHands::left);
+  EXPECT_DOUBLE_EQ(*p.prediction->hands_lateral_m, -0.3);
+  const Posture solved = resolve_prediction(m, p);
+  EXPECT_NEAR(hand_relative_to_feet(m, solved, "hand_l").z(), -0.3, 0.01);
+  EXPECT_LT(twist_deg(m, solved), -1.0);
+  try {
+    parse_posture_text(m, "name: p\npredict: {hands_forward_m: 0.3, hands_height_m: 0.9,\n  hands: middle}\n", "bad.yaml");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "predict.hands");
+    EXPECT_EQ(e.line(), 3);
+  }
+  EXPECT_THROW(parse_posture_text(m, "name: p\npredict: {hands_forward_m: 0.3, hands_height_m: 0.9, hands_lateral_m: 1.5}\n", "bad.yaml"),
+               InputError);
+}
+
+TEST(PredictionReach, TheCarSeatIsLiftedWithHerRightHandBesideHerAndNioshSeesTheAsymmetry) {
+  const Model& m = test::default_model();
+  const TaskInstance task = instantiate_task(m, "lift-car-seat", {});
+  ASSERT_TRUE(task.posture.prediction.has_value());
+  EXPECT_EQ(task.posture.prediction->hands, ReachingHands::right);
+  ASSERT_TRUE(task.lift.has_value());
+  EXPECT_NEAR(task.lift->asymmetry_deg, std::atan2(25.0, 20.0) * kRadToDeg, 1e-9);
+  EXPECT_NEAR(task.lift->horizontal_cm, std::hypot(20.0, 25.0), 1e-9);
+  const Posture solved = resolve_prediction(m, task.posture);
+  const Eigen::Vector3d hand = hand_relative_to_feet(m, solved, "hand_r");
+  EXPECT_NEAR(hand.z(), 0.25, 0.01);
+  EXPECT_NEAR(hand.y(), 0.45, 0.01);
+}
+
+}  // namespace
+}  // namespace spineload
+
+namespace spineload {
+namespace {
+
+// Every built-in task at its defaults is posed for women from 1.50 to 1.80 m (a body mass
+// index of 22 before pregnancy) before pregnancy and at 36 weeks: no refusal.
+TEST(PredictionReach, EveryBuiltInTaskIsReachableForWomenFrom150To180CmAtZeroAnd36Weeks) {
+#ifdef SPINELOAD_SANITIZED_BUILD
+  const std::vector<double> heights{1.50, 1.80};
+#else
+  const std::vector<double> heights{1.50, 1.60, 1.70, 1.80};
+#endif
+  int predicted = 0;
+  for (double h : heights) {
+    for (double week : {0.0, 36.0}) {
+      Subject s;
+      s.height_m = h;
+      s.pre_pregnancy_mass_kg = 22 * h * h;
+      s.stage = Stage::pregnant;
+      s.week = week;
+      const auto model = build_subject_model(*default_model_source(), *default_subject_data(), s, true);
+      for (const TaskSpec& spec : task_library()) {
+        const TaskInstance task = instantiate_task(*model, spec.id, {});
+        if (!task.posture.prediction) continue;
+        ++predicted;
+        try {
+          const Posture solved = resolve_prediction(*model, task.posture);
+          EXPECT_FALSE(solved.prediction.has_value());
+        } catch (const InputError& e) {
+          ADD_FAILURE() << spec.id << " at " << h << " m, week " << week << ": " << e.what();
+        }
+      }
+    }
+  }
+  EXPECT_GE(predicted, 5 * static_cast<int>(heights.size()) * 2);  // the lifts, the diaper, carrying, bathing...
+}
+
+}  // namespace
+}  // namespace spineload
