@@ -39,6 +39,11 @@ constexpr double kMaxLean_deg = 30;
 // (display-ergonomics guidance, e.g. ISO 9241-5, recalled). Without it the neck alone aimed
 // the gaze and looking at the floor flexed it past its range.
 constexpr double kEyeDepression_rad = 15 * kDeg;
+// Looking down at what they hold, people tilt the head 33-45 deg from vertical (median over
+// tasks, Lee, Kang & Shin 2015 Ergonomics 58:220, smartphone use standing and sitting,
+// abstract [V]): the gaze flexes the head and neck until the head is tilted this far and the
+// eyes look down the rest. Without it, holding at waist height bent the neck 40 deg at C7/T1.
+constexpr double kMaxHeadPitch_rad = 45 * kDeg;
 // Room around the grip and in front of the thigh bones that her belly cannot enter [E]:
 // half a hand's thickness, and a thigh's anterior half-depth (about 7 cm for a woman's
 // mid-thigh girth of about 55 cm, as a circle).
@@ -649,6 +654,10 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
       const Rhythm& r = model.rhythms[hr];
       const double gaze = want - now;
       double flex = std::clamp(gaze > kEyeDepression_rad ? gaze - kEyeDepression_rad : std::min(gaze, 0.0), r.min_rad, r.max_rad);
+      if (flex > 0 && now + flex > kMaxHeadPitch_rad) {
+        flex = std::max(0.0, kMaxHeadPitch_rad - now);
+        result.limits.push_back("head tilted 45 deg, as people looking at their hands hold it (the eyes look down the rest)");
+      }
       for (const auto& [c, ratio] : r.ratios)
         flex = std::clamp(flex, model.coordinates[c].min_rad / ratio, model.coordinates[c].max_rad / ratio);
       for (const auto& [c, ratio] : r.ratios) result.posture.q_rad[0][c] += ratio * flex;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <numbers>
+#include <yaml-cpp/yaml.h>
 
 #include "common/errors.hpp"
 #include "dynamics/dynamics.hpp"
@@ -431,6 +432,103 @@ TEST(PredictionReach, EveryBuiltInTaskIsReachableForWomenFrom150To180CmAtZeroAnd
     }
   }
   EXPECT_GE(predicted, 5 * static_cast<int>(heights.size()) * 2);  // the lifts, the diaper, carrying, bathing...
+}
+
+}  // namespace
+}  // namespace spineload
+
+// Realism: the predicted angles of lifts from the floor against the published kinematics of
+// the same lifts (data/validation/lift_kinematics.yaml: means and SDs over volunteers).
+// Tolerance: within 1.5 standard deviations of the mean, and the stoop's extra lumbar
+// flexion over the squat within half to one and a half times the published difference.
+namespace spineload {
+namespace {
+
+double sum_deg(const Model& m, const Posture& p, std::initializer_list<const char*> coords) {
+  double s = 0;
+  for (const char* c : coords) s += p.q_rad[0][m.coordinate_index(c)] * kRadToDeg;
+  return s;
+}
+
+TEST(PredictionRealism, FloorLiftsBendTheLumbarSpineAndKneesAsMeasured) {
+  const YAML::Node root = YAML::LoadFile(std::string(SPINELOAD_SOURCE_DIR) + "/data/validation/lift_kinematics.yaml");
+  const Model& m = test::default_model();
+  int compared = 0;
+  for (const YAML::Node& lift : root["lifts"]) {
+    const std::string name = lift["name"].as<std::string>();
+    const Posture base = holding(lift["load_kg"].as<double>());
+    auto solve = [&](LiftStrategy s) {
+      PredictionRequest r;
+      r.hands_forward_m = lift["grip"]["forward_m"].as<double>();
+      r.hands_height_m = lift["grip"]["height_m"].as<double>();
+      r.strategy = s;
+      return predict_posture(m, base, r).posture;
+    };
+    auto within = [&](double model, const YAML::Node& measured, const std::string& what) {
+      const double mean = measured["mean"].as<double>(), sd = measured["sd"].as<double>();
+      EXPECT_LE(std::abs(model - mean), 1.5 * sd) << name << " " << what << ": model " << model << " deg, measured " << mean << " +- " << sd;
+      ++compared;
+    };
+    if (const YAML::Node lumbar = lift["lumbar_flexion_deg"]) {
+      const auto lumbar_of = [&](const Posture& p) {
+        return sum_deg(m, p, {"L1_L2_flexion", "L2_L3_flexion", "L3_L4_flexion", "L4_L5_flexion", "L5_S1_flexion"});
+      };
+      const double stoop = lumbar_of(solve(LiftStrategy::stoop)), squat = lumbar_of(solve(LiftStrategy::squat));
+      within(stoop, lumbar["stoop"], "stoop lumbar flexion");
+      within(squat, lumbar["squat"], "squat lumbar flexion");
+      const double published = lumbar["stoop"]["mean"].as<double>() - lumbar["squat"]["mean"].as<double>();
+      EXPECT_GE(stoop - squat, 0.5 * published) << name;
+      EXPECT_LE(stoop - squat, 1.5 * published) << name;
+    }
+    if (const YAML::Node knee = lift["knee_flexion_deg"]) within(sum_deg(m, solve(LiftStrategy::squat), {"knee_r_flexion"}), knee["squat"], "squat knee flexion");
+  }
+  EXPECT_EQ(compared, 3);
+}
+
+}  // namespace
+}  // namespace spineload
+
+namespace spineload {
+namespace {
+
+double head_pitch_deg(const Model& m, const Posture& p) {
+  Data d(m);
+  body_poses(m, d, p.q_rad[0]);
+  const Eigen::Vector3d forward = d.pose[m.body_index("head")].linear() * Eigen::Vector3d::UnitX();
+  return std::atan2(-forward.y(), forward.x()) * kRadToDeg;
+}
+
+// Looking at what she holds near her waist or chest, her head tilts as people's do looking
+// at a phone in their hands: 33-45 deg from vertical (Lee, Kang & Shin 2015, abstract), and
+// the output says when the eyes take over.
+TEST(PredictionGaze, HoldingAtWaistOrChestHeightTiltsTheHeadAsPeopleLookingAtTheirHandsDo) {
+  const Model& m = test::default_model();
+  for (const auto& [forward, height] : {std::pair{0.3, 1.0}, std::pair{0.25, 1.15}, std::pair{0.35, 0.98}}) {
+    PredictionRequest r;
+    r.hands_forward_m = forward;
+    r.hands_height_m = height;
+    const PredictionResult res = predict_posture(m, holding(5), r);
+    const double pitch = head_pitch_deg(m, res.posture);
+    EXPECT_GE(pitch, 33.0 - 0.5) << forward << " " << height;
+    EXPECT_LE(pitch, 45.0 + 1e-6) << forward << " " << height;
+    const bool capped = std::any_of(res.limits.begin(), res.limits.end(), [](const std::string& l) { return l.rfind("head tilted", 0) == 0; });
+    EXPECT_EQ(capped, pitch > 45.0 - 1e-6) << pitch;
+  }
+  // Lower, at her thighs, the head stops at 45 deg and the eyes look down the rest, and the
+  // prediction says so.
+  {
+    PredictionRequest low;
+    low.hands_forward_m = 0.2;
+    low.hands_height_m = 0.8;
+    const PredictionResult res = predict_posture(m, holding(5), low);
+    EXPECT_NEAR(head_pitch_deg(m, res.posture), 45.0, 0.01);
+    EXPECT_TRUE(std::any_of(res.limits.begin(), res.limits.end(), [](const std::string& l) { return l.rfind("head tilted", 0) == 0; }));
+  }
+  // Looking ahead at a shelf at eye height the head stays level.
+  PredictionRequest r;
+  r.hands_forward_m = 0.5;
+  r.hands_height_m = 1.5;
+  EXPECT_NEAR(head_pitch_deg(m, predict_posture(m, holding(1), r).posture), 0.0, 10.0);
 }
 
 }  // namespace
