@@ -656,7 +656,7 @@ PredictionResult predict_posture(const Model& model, const Posture& base, const 
       double flex = std::clamp(gaze > kEyeDepression_rad ? gaze - kEyeDepression_rad : std::min(gaze, 0.0), r.min_rad, r.max_rad);
       if (flex > 0 && now + flex > kMaxHeadPitch_rad) {
         flex = std::max(0.0, kMaxHeadPitch_rad - now);
-        result.limits.push_back("head tilted 45 deg, as people looking at their hands hold it (the eyes look down the rest)");
+        result.limits.push_back("head tilted 45 deg (the eyes look down the rest)");
       }
       for (const auto& [c, ratio] : r.ratios)
         flex = std::clamp(flex, model.coordinates[c].min_rad / ratio, model.coordinates[c].max_rad / ratio);
