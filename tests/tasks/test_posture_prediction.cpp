@@ -379,6 +379,12 @@ TEST(PredictionReach, PostureFilesNameTheReachingHandAndTheSide) {
   }
   EXPECT_THROW(parse_posture_text(m, "name: p\npredict: {hands_forward_m: 0.3, hands_height_m: 0.9, hands_lateral_m: 1.5}\n", "bad.yaml"),
                InputError);
+  // The example in the README's posture table.
+  const Posture example = resolve_prediction(m, load_posture_file(m, test::source_path("examples/reach_to_side_one_hand.yaml")));
+  const Eigen::Vector3d grip = hand_relative_to_feet(m, example, "hand_r");
+  EXPECT_NEAR(grip.x(), 0.10, 0.01);
+  EXPECT_NEAR(grip.y(), 0.45, 0.01);
+  EXPECT_NEAR(grip.z(), 0.50, 0.01);
 }
 
 TEST(PredictionReach, TheCarSeatIsLiftedWithHerRightHandBesideHerAndNioshSeesTheAsymmetry) {
