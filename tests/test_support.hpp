@@ -15,6 +15,13 @@ inline std::string source_path(const std::string& relative) {
   return std::string(SPINELOAD_SOURCE_DIR) + "/" + relative;
 }
 
+// A folder of ../shared (beside the repository), or "" when it is absent: tests that read
+// third-party files there skip cleanly without them.
+inline std::string shared_path(const std::string& folder) {
+  const std::string p = source_path("../shared/" + folder);
+  return std::filesystem::exists(p) ? p : std::string();
+}
+
 // A fresh scratch folder for the running test: ctest runs tests as parallel processes, so
 // a fixed name would be shared between them.
 std::filesystem::path scratch_dir(const std::string& stem);

@@ -276,7 +276,9 @@ int main(int argc, char** argv) {
       motion_request.model_file = model_opts.directory;
       motion_request.muscle_physiology = muscle_physiology;
       std::string summary;
-      const auto files = analyze_motion(motion_request, summary);
+      std::vector<std::string> warnings;
+      const auto files = analyze_motion(motion_request, summary, &warnings);
+      for (const auto& w : warnings) fmt::print(stderr, "warning: {}\n", w);
       fmt::print("{}\n{}\n", kMechanicsNotice, summary);
       if (!out_dir.empty()) {
         write_files_atomically(out_dir, std::map<std::string, std::string>(files.begin(), files.end()));
@@ -498,7 +500,9 @@ int main(int argc, char** argv) {
       return report.all_passed() ? 0 : 1;
     } else if (*run_setup_cmd) {
       const Setup setup = read_setup_file(setup_file);
-      const auto files = run_setup(setup);
+      std::vector<std::string> warnings;
+      const auto files = run_setup(setup, &warnings);
+      for (const auto& w : warnings) fmt::print(stderr, "warning: {}\n", w);
       std::string dir = out_dir;
       if (dir.empty())
         dir = (std::filesystem::path(setup.directory) / (setup.results_directory.empty() ? "." : setup.results_directory)).string();

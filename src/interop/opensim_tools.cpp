@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numbers>
 
 #include "analysis/filter.hpp"
@@ -15,13 +16,89 @@
 
 namespace spineload {
 
-Motion motion_from_storage(const Model& model, const Storage& st, const MotionOptions& o, const std::string& file) {
+namespace {
+
+// OpenSim's Storage takes rows in any order and keeps repeated times; its tools then look
+// rows up by time. Here the rows are put in time order (stable) and a repeated time keeps
+// its first row, each with a warning naming the lines.
+Storage in_time_order(const Storage& in, const std::string& file, std::vector<std::string>& warnings) {
+  const std::size_t n = in.time_s.size();
+  const auto line_of = [&](std::size_t i) { return i < in.row_line.size() ? in.row_line[i] : 0; };
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  if (std::is_sorted(in.time_s.begin(), in.time_s.end()) &&
+      std::adjacent_find(in.time_s.begin(), in.time_s.end()) == in.time_s.end())
+    return in;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return in.time_s[a] < in.time_s[b]; });
+  if (!std::is_sorted(in.time_s.begin(), in.time_s.end()))
+    warnings.push_back(fmt::format("{}: rows are not in time order (line {} comes before an earlier time); sorted by time, "
+                                   "as OpenSim's tools read them by time",
+                                   file, line_of(static_cast<std::size_t>(
+                                             std::is_sorted_until(in.time_s.begin(), in.time_s.end()) - in.time_s.begin() - 1))));
+  Storage out = in;
+  out.time_s.clear();
+  out.row_line.clear();
+  std::vector<Eigen::Index> keep;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = order[k];
+    if (!out.time_s.empty() && in.time_s[i] == out.time_s.back()) {
+      warnings.push_back(fmt::format("{}: line {} repeats time {:g} s of line {}; the first row is kept", file, line_of(i),
+                                     in.time_s[i], out.row_line.back()));
+      continue;
+    }
+    out.time_s.push_back(in.time_s[i]);
+    out.row_line.push_back(line_of(i));
+    keep.push_back(static_cast<Eigen::Index>(i));
+  }
+  out.data.resize(static_cast<Eigen::Index>(keep.size()), in.data.cols());
+  for (std::size_t k = 0; k < keep.size(); ++k) out.data.row(static_cast<Eigen::Index>(k)) = in.data.row(keep[k]);
+  return out;
+}
+
+// OpenSim's Storage::lowpassIIR resamples unevenly spaced rows at the smallest time step
+// before it filters (with a fifth-degree GCV spline; here a cubic interpolating spline),
+// and the tools then run at the resampled times.
+Storage resampled_evenly(const Storage& in, const std::string& file, std::vector<std::string>& warnings) {
+  double dt_min = INFINITY;
+  for (std::size_t i = 1; i < in.time_s.size(); ++i) dt_min = std::min(dt_min, in.time_s[i] - in.time_s[i - 1]);
+  const double t0 = in.time_s.front(), t1 = in.time_s.back();
+  const auto n = static_cast<std::size_t>(std::floor((t1 - t0) / dt_min + 1e-9)) + 1;
+  if (n > 1000000)
+    throw InputError(file, 0, "time", fmt::format("resampling at the smallest step ({} s) would give {} frames", dt_min, n));
+  Storage out = in;
+  out.time_s.resize(n);
+  out.row_line.assign(n, 0);
+  for (std::size_t k = 0; k < n; ++k) out.time_s[k] = t0 + static_cast<double>(k) * dt_min;
+  out.data.resize(static_cast<Eigen::Index>(n), in.data.cols());
+  for (Eigen::Index c = 0; c < in.data.cols(); ++c) {
+    const Eigen::VectorXd col = in.data.col(c);
+    const CubicSpline spline(in.time_s, std::vector<double>(col.data(), col.data() + col.size()));
+    for (std::size_t k = 0; k < n; ++k) out.data(static_cast<Eigen::Index>(k), c) = spline.value(out.time_s[k]);
+  }
+  warnings.push_back(fmt::format("{}: time steps are uneven (mean {:.6g} s); resampled at the smallest step, {:.6g} s "
+                                 "({} frames), before filtering, as OpenSim does",
+                                 file, (t1 - t0) / static_cast<double>(in.time_s.size() - 1), dt_min, n));
+  return out;
+}
+
+}  // namespace
+
+Motion motion_from_storage(const Model& model, const Storage& given, const MotionOptions& o, const std::string& file) {
   const int nc = static_cast<int>(model.coordinates.size());
+  Motion m;
+  Storage ordered = in_time_order(given, file, m.warnings);
+  if (ordered.time_s.size() >= 4 && o.lowpass_hz > 0) {
+    const double mean_dt = (ordered.time_s.back() - ordered.time_s.front()) / static_cast<double>(ordered.time_s.size() - 1);
+    bool even = true;
+    for (std::size_t i = 1; i < ordered.time_s.size(); ++i)
+      even = even && std::abs(ordered.time_s[i] - ordered.time_s[i - 1] - mean_dt) <= 1e-6 * std::max(1.0, mean_dt) + 1e-9;
+    if (!even) ordered = resampled_evenly(ordered, file, m.warnings);
+  }
+  const Storage& st = ordered;
   const std::size_t nt = st.time_s.size();
   if (nt < 4) throw InputError(file, 0, "rows", "a motion needs at least four frames");
   const bool degrees = st.in_degrees.value_or(o.degrees_when_unstated);
   const double to_rad = std::numbers::pi / 180;
-  Motion m;
   std::vector<int> value_col(nc, -1), speed_col(nc, -1);
   for (std::size_t k = 0; k < st.labels.size(); ++k) {
     const std::string& label = st.labels[k];
@@ -88,9 +165,6 @@ Motion motion_from_storage(const Model& model, const Storage& st, const MotionOp
                            fmt::format("speed {} is no motion of '{}'", u, model.coordinates[c].name));
       }
   const double dt = (st.time_s.back() - st.time_s.front()) / static_cast<double>(nt - 1);
-  for (std::size_t i = 1; i < nt; ++i)
-    if (std::abs(st.time_s[i] - st.time_s[i - 1] - dt) > 1e-6 * std::max(1.0, dt) + 1e-9 && o.lowpass_hz > 0)
-      throw InputError(file, 0, "time", "filtering needs evenly spaced frames");
   // Per coordinate: values (radians or metres), filtered when asked, splined for rates.
   std::vector<CubicSpline> q_spline, u_spline;
   std::vector<double> t_pad;

@@ -32,6 +32,9 @@ struct Motion {
   std::vector<Eigen::VectorXd> q, qdot, qddot;  // model coordinate order
   bool speeds_from_file = false;                // "<coordinate>_u" columns were present
   std::vector<std::string> missing;             // coordinates held at their defaults
+  // Where the file was read as OpenSim reads it but not as written (rows sorted, a repeated
+  // time dropped, uneven steps resampled before filtering).
+  std::vector<std::string> warnings;
 };
 
 Motion motion_from_storage(const Model& model, const Storage& storage, const MotionOptions& options,

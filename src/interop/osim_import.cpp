@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <set>
+#include <limits>
 #include <sstream>
 
 #include "common/errors.hpp"
@@ -37,17 +38,29 @@ struct Reader {
     return nullptr;
   }
   static std::string text(const XMLElement* e) { return xml::text(e); }
-  std::vector<double> numbers(const XMLElement* e, const std::string& field) const {
+  // OpenSim writes and reads Inf, -Inf and NaN (any case, also Infinity) in numeric
+  // properties; strtod takes the same spellings. Where a value must be finite (most
+  // fields), the error says so; fields that may be unbounded ask for `infinite_ok`.
+  std::vector<double> numbers(const XMLElement* e, const std::string& field, bool infinite_ok = false) const {
     std::vector<double> v;
     std::istringstream in(text(e));
     std::string tok;
     while (in >> tok) {
       char* end = nullptr;
       const double x = std::strtod(tok.c_str(), &end);
-      if (end == tok.c_str() || *end != '\0' || !std::isfinite(x)) fail(e, field, "not a number: '" + tok + "'");
+      if (end == tok.c_str() || *end != '\0') fail(e, field, "not a number: '" + tok + "'");
+      if (std::isnan(x) || (std::isinf(x) && !infinite_ok))
+        fail(e, field, "'" + tok + "' is a number OpenSim can write, but this value must be finite");
       v.push_back(x);
     }
     return v;
+  }
+  // A bound that OpenSim leaves unbounded at +-Inf (controls, coordinate ranges).
+  double bound(const XMLElement* e, const std::string& field, double fallback) const {
+    if (!e || text(e).empty()) return fallback;
+    const auto v = numbers(e, field, true);
+    if (v.size() != 1) fail(e, field, "expected one number");
+    return v[0];
   }
   double number(const XMLElement* e, const std::string& field, double fallback) const {
     if (!e || text(e).empty()) return fallback;
@@ -68,6 +81,21 @@ struct Reader {
   }
   static std::vector<std::string> words(const XMLElement* e) { return xml::words(e); }
 };
+
+// An unbounded control (OpenSim's -Inf, Inf) as the optimiser's bound.
+constexpr double kUnboundedControl = 1e6;
+
+// OpenSim's repair of an inertia Simbody refuses (Body::getInertia, read in opensim-core):
+// a massless body gets no inertia; one whose moments break the triangle inequality, or
+// whose products exceed what the moments allow, a sphere's, each moment the RMS of the
+// three given. The check is Simbody's own (Inertia::errChk), with its slop.
+bool inertia_is_physical(const Eigen::Matrix3d& I) {
+  const Eigen::Vector3d d = I.diagonal();
+  if (!I.allFinite() || d.minCoeff() < 0) return false;
+  const double slop = std::max(d.sum(), 1.0) * std::sqrt(std::numeric_limits<double>::epsilon());
+  return d[0] + d[1] + slop >= d[2] && d[0] + d[2] + slop >= d[1] && d[1] + d[2] + slop >= d[0] &&
+         d[0] + slop >= std::abs(2 * I(1, 2)) && d[1] + slop >= std::abs(2 * I(0, 2)) && d[2] + slop >= std::abs(2 * I(0, 1));
+}
 
 // OpenSim orientations are body-fixed X-Y-Z Euler angles.
 Eigen::Matrix3d xyz_body_fixed(const Eigen::Vector3d& a) {
@@ -210,6 +238,19 @@ class Importer {
         const double xx = get("inertia_xx"), yy = get("inertia_yy"), zz = get("inertia_zz");
         const double xy = get("inertia_xy"), xz = get("inertia_xz"), yz = get("inertia_yz");
         body.inertia << xx, xy, xz, xy, yy, yz, xz, yz, zz;
+      }
+      if (body.mass <= std::numeric_limits<double>::epsilon() && !body.inertia.isZero()) {
+        report_.warnings.push_back(fmt::format("Body {} (line {}): massless with an inertia; the inertia is set to zero, as OpenSim does",
+                                               body.name, b->GetLineNum()));
+        body.inertia.setZero();
+      } else if (!inertia_is_physical(body.inertia)) {
+        const Eigen::Vector3d d = body.inertia.diagonal();
+        const double sphere = d.norm() / std::sqrt(3.0);
+        report_.warnings.push_back(fmt::format(
+            "Body {} (line {}): inertia [{:g} {:g} {:g}; {:g} {:g} {:g}] is not physical (triangle inequality or products); "
+            "replaced, as OpenSim does, by a sphere's with moments {:g} kg m^2",
+            body.name, b->GetLineNum(), d[0], d[1], d[2], body.inertia(0, 1), body.inertia(0, 2), body.inertia(1, 2), sphere));
+        body.inertia = sphere * Eigen::Matrix3d::Identity();
       }
       if (body_index_.count(body.name)) r_.fail(b, ctx, "duplicate body name");
       body_index_[body.name] = static_cast<int>(bodies_.size());
@@ -356,7 +397,7 @@ class Importer {
     const std::string ctx = "Coordinate " + coord.name;
     coord.default_value = r_.number(Reader::child(c, "default_value"), ctx + ".default_value", 0);
     if (const XMLElement* range = Reader::child(c, "range")) {
-      const auto v = r_.numbers(range, ctx + ".range");
+      const auto v = r_.numbers(range, ctx + ".range", true);  // +-Inf: unbounded
       if (v.size() != 2) r_.fail(range, ctx + ".range", "expected two numbers");
       coord.min = v[0];
       coord.max = v[1];
@@ -677,9 +718,10 @@ class Importer {
         a.coordinate = m.coordinate_index(coord);
         if (a.coordinate < 0) r_.fail(f, name + ".coordinate", "coordinate '" + coord + "' does not exist");
         a.optimal_force = r_.number(Reader::child(f, "optimal_force"), name + ".optimal_force", 1);
-        // OpenSim's defaults leave controls unbounded; a bound keeps the optimum finite.
-        a.min_control = r_.number(Reader::child(f, "min_control"), name + ".min_control", -1e6);
-        a.max_control = r_.number(Reader::child(f, "max_control"), name + ".max_control", 1e6);
+        // OpenSim's defaults leave controls unbounded (-Inf, Inf); a bound keeps the optimum
+        // finite, and no optimum reaches it.
+        a.min_control = std::max(-kUnboundedControl, r_.bound(Reader::child(f, "min_control"), name + ".min_control", -kUnboundedControl));
+        a.max_control = std::min(kUnboundedControl, r_.bound(Reader::child(f, "max_control"), name + ".max_control", kUnboundedControl));
         if (!(a.max_control > a.min_control)) r_.fail(f, name + ".max_control", "max_control must exceed min_control");
         m.actuators.push_back(a);
       } else {
@@ -706,8 +748,8 @@ class Importer {
     // are exported as such): its optimal force plays the maximum isometric force.
     mu.max_isometric_force_N = r_.number(Reader::child_any(f, {"max_isometric_force", "optimal_force"}),
                                          name + ".max_isometric_force", 0);
-    const double min_control = r_.number(Reader::child(f, "min_control"), name + ".min_control", 0);
-    const double max_control = r_.number(Reader::child(f, "max_control"), name + ".max_control", 1);
+    const double min_control = std::max(-kUnboundedControl, r_.bound(Reader::child(f, "min_control"), name + ".min_control", 0));
+    const double max_control = std::min(kUnboundedControl, r_.bound(Reader::child(f, "max_control"), name + ".max_control", 1));
     mu.min_activation = std::max(0.0, min_control);
     mu.max_activation = max_control;
     // A PathActuator whose controls are at most 0 only pushes (spineload writes its
@@ -887,6 +929,10 @@ std::string format_import_report(const ImportedModel& im) {
   if (!r.ignored.empty()) {
     s += "ignored (not needed for loads):\n";
     for (const auto& line : r.ignored) s += "  " + line + "\n";
+  }
+  if (!r.warnings.empty()) {
+    s += "accepted as OpenSim accepts it (warnings):\n";
+    for (const auto& line : r.warnings) s += "  " + line + "\n";
   }
   if (r.unsupported.empty()) {
     s += "not supported: nothing\n";

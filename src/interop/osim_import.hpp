@@ -28,6 +28,9 @@ struct ImportReport {
   std::vector<std::string> imported;      // one line per kind of thing, with counts
   std::vector<ImportNote> unsupported;
   std::vector<std::string> ignored;       // visual geometry and similar, with counts
+  // Where the file was accepted as OpenSim accepts it but not as written (an inertia
+  // repaired, an unbounded control bounded): each names the element, its line and what was done.
+  std::vector<std::string> warnings;
 };
 
 struct ImportedModel {

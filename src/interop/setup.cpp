@@ -117,12 +117,13 @@ Setup read_setup_text(const std::string& content, const std::string& file) {
 
 Setup read_setup_file(const std::string& path) { return read_setup_text(yaml::read_text_file(path), path); }
 
-std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
+std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s, std::vector<std::string>* warnings) {
   auto resolve = [&](const std::string& p) {
     return std::filesystem::path(p).is_absolute() || s.directory.empty() ? p
                                                                          : (std::filesystem::path(s.directory) / p).string();
   };
   const ImportedModel im = import_osim_file(resolve(s.model_file));
+  if (warnings) warnings->insert(warnings->end(), im.report.warnings.begin(), im.report.warnings.end());
   std::optional<ExternalLoadsSpec> loads;
   if (!s.external_loads_file.empty()) loads = read_external_loads(*im.model, resolve(s.external_loads_file));
   const ExternalLoadsSpec* ext = loads ? &*loads : nullptr;
@@ -137,6 +138,9 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
     o.end_s = std::min(s.end_s, a.end_s);
     o.speeds_from_columns = states;
     const Motion motion = motion_from_storage(*im.model, st, o, motion_file);
+    if (warnings)
+      for (const auto& w : motion.warnings)
+        if (std::find(warnings->begin(), warnings->end(), w) == warnings->end()) warnings->push_back(w);
     if (a.type == "InverseDynamics") {
       require_supported(im, false, a.name);
       Storage t = inverse_dynamics_table(*im.model, motion, ext);
@@ -181,7 +185,8 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s) {
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnalysis& req, std::string& summary) {
+std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnalysis& req, std::string& summary,
+                                                                 std::vector<std::string>* warnings_out) {
   const fs_path model_path(req.model_file);
   Setup s;
   s.file = req.model_file;
@@ -202,7 +207,8 @@ std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnal
   jr.joint_names = {"All"};
   s.analyses = {id, jr};
   const ImportedModel im = import_osim_file(s.model_file);
-  std::vector<std::pair<std::string, std::string>> files = run_setup(s);
+  std::vector<std::string> warnings;
+  std::vector<std::pair<std::string, std::string>> files = run_setup(s, &warnings);
   std::string so_note;
   if (!im.model->muscles.empty() || !im.model->actuators.empty()) {
     s.analyses = {so};
@@ -213,8 +219,9 @@ std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnal
     }
   }
   const Storage t = read_storage_text(files.front().second, files.front().first);
+  if (warnings_out) warnings_out->insert(warnings_out->end(), warnings.begin(), warnings.end());
   summary = fmt::format("{} frames, {:.3f} to {:.3f} s; largest generalised forces:", t.time_s.size(), t.time_s.front(),
-                        t.time_s.back());
+                         t.time_s.back());
   std::vector<std::pair<double, std::string>> peaks;
   for (int c = 0; c < t.data.cols(); ++c) peaks.emplace_back(t.data.col(c).cwiseAbs().maxCoeff(), t.labels[c]);
   std::sort(peaks.rbegin(), peaks.rend());

@@ -37,18 +37,21 @@ Setup read_setup_text(const std::string& xml, const std::string& file);
 
 // Runs every analysis that is on; returns (file name, .sto text) per result. Paths in the
 // setup are taken relative to its folder. Unsupported analyses or model features refuse
-// with an InputError naming them.
-std::vector<std::pair<std::string, std::string>> run_setup(const Setup& setup);
+// with an InputError naming them. `warnings`, when given, gets where the model or motion was
+// accepted as OpenSim accepts it but not as written (an inertia repaired, rows sorted...).
+std::vector<std::pair<std::string, std::string>> run_setup(const Setup& setup, std::vector<std::string>* warnings = nullptr);
 
 // `spineload analyze --model M.osim --motion MOT [--external-loads XML]`: inverse dynamics,
 // static optimisation and the reaction at every joint (on the child, in ground) over the
-// motion, as one setup file would; `summary` gets a few lines for the terminal.
+// motion, as one setup file would; `summary` gets a few lines for the terminal, `warnings`
+// each leniency (as run_setup's).
 struct MotionAnalysis {
   std::string model_file, motion_file, external_loads_file;
   double lowpass_hz = -1;
   bool muscle_physiology = false;
   double activation_exponent = 2;
 };
-std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnalysis& request, std::string& summary);
+std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnalysis& request, std::string& summary,
+                                                                std::vector<std::string>* warnings = nullptr);
 
 }  // namespace spineload

@@ -11,9 +11,14 @@
 
 namespace spineload::xml {
 
+// The element's text, trimmed: its text nodes joined, comments between them skipped (as
+// OpenSim reads `<mass> 2 <!-- kg --> </mass>`; tinyxml2's GetText sees only a first text
+// node, so a comment before the number hid it and the default was taken).
 inline std::string text(const tinyxml2::XMLElement* e) {
-  if (!e || !e->GetText()) return "";
-  std::string s = e->GetText();
+  if (!e) return "";
+  std::string s;
+  for (const tinyxml2::XMLNode* n = e->FirstChild(); n; n = n->NextSibling())
+    if (const tinyxml2::XMLText* t = n->ToText()) s += t->Value();
   const auto b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return "";
   return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);

@@ -110,12 +110,15 @@ std::string format_model_info(const Model& model) {
     s += fmt::format("  {:<14} {:>9.3f}   [{:6.3f} {:6.3f} {:6.3f}]   [{:.4f} {:.4f} {:.4f}]\n", b.name, b.mass_kg,
                      b.com_m.x(), b.com_m.y(), b.com_m.z(), b.inertia_kg_m2.x(), b.inertia_kg_m2.y(),
                      b.inertia_kg_m2.z());
-  s += fmt::format("\ncoordinates ({}):\n  {:<24} {:<14} {:>16} {:>22}\n", model.coordinates.size(), "name",
-                   "joint", "range_deg", "stiffness_Nm_per_deg(+/-)");
-  for (const auto& c : model.coordinates)
-    s += fmt::format("  {:<24} {:<14} {:>7.0f} to {:>4.0f} {:>12.2f} / {:.2f}\n", c.name, model.joints[c.joint].name,
-                     c.min_rad * kRadToDeg, c.max_rad * kRadToDeg,
+  s += fmt::format("\ncoordinates ({}):\n  {:<24} {:<14} {:>20} {:>22}\n", model.coordinates.size(), "name",
+                   "joint", "range", "stiffness_Nm_per_deg(+/-)");
+  for (const auto& c : model.coordinates) {
+    // A translational coordinate's range is a length (imported models' pelvis_tx...).
+    const std::string range = c.translational ? fmt::format("{:.3g} to {:.3g} m", c.min_rad, c.max_rad)
+                                              : fmt::format("{:.0f} to {:.0f} deg", c.min_rad * kRadToDeg, c.max_rad * kRadToDeg);
+    s += fmt::format("  {:<24} {:<14} {:>20} {:>12.2f} / {:.2f}\n", c.name, model.joints[c.joint].name, range,
                      c.stiffness.positive_Nm_per_rad / kRadToDeg, c.stiffness.negative_Nm_per_rad / kRadToDeg);
+  }
   s += fmt::format("\nrhythms ({}):\n", model.rhythms.size());
   for (const auto& r : model.rhythms) {
     s += fmt::format("  {:<22} range {:.0f} to {:.0f} deg:", r.name, r.min_rad * kRadToDeg, r.max_rad * kRadToDeg);

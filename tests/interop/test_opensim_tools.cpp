@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
 
 #include "interop/opensim_tools.hpp"
 #include "interop/osim_import.hpp"
@@ -74,13 +75,68 @@ InputError motion_error(Storage st) {
   return InputError("", 0, "", "");
 }
 
-TEST(MotionBoundary, ARepeatedTimeIsRefusedAtItsLine) {
-  Storage st = test::motion_table({"hip_flexion", "knee_angle"}, 8, [](int, int) { return 0.2; });
+// OpenSim's Storage keeps rows in any order and repeated times, and its tools read them by
+// time: so are they read here, with a warning naming the lines.
+Motion motion_of(const Storage& given, const MotionOptions& o = {}) {
+  Storage st = given;
+  st.row_line.resize(st.time_s.size());
+  for (std::size_t i = 0; i < st.row_line.size(); ++i) st.row_line[i] = 7 + static_cast<int>(i);
+  const ImportedModel im = import_osim_file(test::source_path("tests/data/osim/leg_4x.osim"));
+  return motion_from_storage(*im.model, st, o, "m.sto");
+}
+
+TEST(MotionLeniency, ARepeatedTimeKeepsItsFirstRowWithAWarning) {
+  Storage st = test::motion_table({"hip_flexion", "knee_angle"}, 8, [](int i, int) { return 0.1 * i; });
   st.time_s[4] = st.time_s[3];
-  const InputError e = motion_error(st);
-  EXPECT_EQ(e.file(), "m.sto");
-  EXPECT_EQ(e.line(), 11);
-  EXPECT_EQ(e.field(), "time");
+  st.data(4, 0) = 9;  // the dropped row's values are not used
+  const Motion m = motion_of(st);
+  ASSERT_EQ(m.time_s.size(), 7u);
+  ASSERT_EQ(m.warnings.size(), 1u);
+  EXPECT_NE(m.warnings[0].find("line 11 repeats time 0.3 s of line 10"), std::string::npos) << m.warnings[0];
+  for (const auto& q : m.q) EXPECT_LT(q.cwiseAbs().maxCoeff(), 1.0);
+}
+
+TEST(MotionLeniency, RowsOutOfOrderAreSortedByTimeWithAWarning) {
+  const Storage sorted = test::motion_table({"hip_flexion", "knee_angle"}, 8, [](int i, int c) { return 0.1 * i * (c + 1); });
+  Storage shuffled = sorted;
+  shuffled.time_s[2] = sorted.time_s[5], shuffled.time_s[5] = sorted.time_s[2];
+  shuffled.data.row(2) = sorted.data.row(5), shuffled.data.row(5) = sorted.data.row(2);
+  const Motion a = motion_of(sorted), b = motion_of(shuffled);
+  ASSERT_EQ(b.warnings.size(), 1u);
+  EXPECT_NE(b.warnings[0].find("not in time order"), std::string::npos);
+  EXPECT_TRUE(a.warnings.empty());
+  ASSERT_EQ(a.time_s, b.time_s);
+  for (std::size_t i = 0; i < a.q.size(); ++i) {
+    EXPECT_EQ(a.q[i], b.q[i]);
+    EXPECT_EQ(a.qddot[i], b.qddot[i]);
+  }
+}
+
+// Uneven time steps with a low-pass filter: OpenSim's Storage::lowpassIIR resamples at the
+// smallest step before filtering, and the tools run at the resampled times.
+TEST(MotionLeniency, UnevenStepsAreResampledAtTheSmallestStepBeforeFiltering) {
+  auto signal = [](double t) { return 0.4 * std::sin(2 * std::numbers::pi * 1.0 * t); };  // 1 Hz, well under the cut-off
+  Storage uneven = test::motion_table({"hip_flexion", "knee_angle"}, 41, [](int, int) { return 0.0; });
+  for (int i = 0; i < 41; ++i) {
+    uneven.time_s[static_cast<std::size_t>(i)] = 0.02 * i + (i % 2 ? 0.004 : 0.0);  // steps 0.024 and 0.016 s
+    uneven.data(i, 0) = signal(uneven.time_s[static_cast<std::size_t>(i)]);
+  }
+  MotionOptions o;
+  o.lowpass_hz = 6;
+  const Motion m = motion_of(uneven, o);
+  ASSERT_EQ(m.warnings.size(), 1u);
+  EXPECT_NE(m.warnings[0].find("resampled at the smallest step, 0.016 s"), std::string::npos) << m.warnings[0];
+  ASSERT_EQ(m.time_s.size(), 51u);  // 0 to 0.8 s every 0.016 s
+  EXPECT_NEAR(m.time_s[1] - m.time_s[0], 0.016, 1e-12);
+  // The filtered motion follows the 1 Hz signal (a 6 Hz low-pass barely touches it) away
+  // from the ends.
+  for (std::size_t i = 10; i + 10 < m.time_s.size(); ++i) EXPECT_NEAR(m.q[i][0], signal(m.time_s[i]), 5e-3) << m.time_s[i];
+  // Evenly spaced rows are filtered where they are, without a warning.
+  Storage evenly = test::motion_table({"hip_flexion", "knee_angle"}, 41, [&](int i, int) { return signal(0.02 * i); });
+  for (int i = 0; i < 41; ++i) evenly.time_s[static_cast<std::size_t>(i)] = 0.02 * i;
+  const Motion even = motion_of(evenly, o);
+  EXPECT_TRUE(even.warnings.empty());
+  EXPECT_EQ(even.time_s.size(), 41u);
 }
 
 TEST(MotionBoundary, AValueNoPostureCanHaveIsRefusedWhereItStands) {

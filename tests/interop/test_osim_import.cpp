@@ -9,6 +9,7 @@
 #include "dynamics/dynamics.hpp"
 #include "interop/opensim_tools.hpp"
 #include "interop/osim_import.hpp"
+#include "io/report.hpp"
 #include "model/data.hpp"
 #include "muscles/muscle_geometry.hpp"
 #include "test_support.hpp"
@@ -263,6 +264,101 @@ TEST(OsimImport, CouplersConditionalAndMovingPoints) {
   EXPECT_TRUE(motion.missing.empty());
   // Reactions would need the constraint in forward dynamics: refused, by name.
   EXPECT_THROW(joint_reaction_table(m, motion, {{"knee", true, "shank"}}, "x"), InputError);
+}
+
+}  // namespace
+}  // namespace spineload
+
+// OpenSim's own leniencies (issue 16): what it accepts, accepted the same way, with a warning.
+namespace spineload {
+namespace {
+
+std::string with_forces(std::string xml, const std::string& forces) {
+  xml.replace(xml.find("</BodySet>"), 10, "</BodySet>\n  <ForceSet><objects>" + forces + "</objects></ForceSet>");
+  return xml;
+}
+
+std::string replaced(std::string xml, const std::string& from, const std::string& to) {
+  xml.replace(xml.find(from), from.size(), to);
+  return xml;
+}
+
+TEST(OsimLeniency, InfAndNaNLiteralsAreReadWhereOpenSimAllowsThemAndRefusedWhereAValueMustBeFinite) {
+  // Unbounded controls, as OpenSim writes them, and an unbounded range.
+  const std::string xml = replaced(
+      with_forces(pendulum(), R"(<CoordinateActuator name="reserve"><coordinate>theta</coordinate><optimal_force>10</optimal_force>
+        <min_control>-Inf</min_control><max_control>Infinity</max_control></CoordinateActuator>)"),
+      "<range>-3 3</range>", "<range>-inf INF</range>");
+  const ImportedModel im = import_osim_text(xml, "p.osim");
+  ASSERT_EQ(im.model->actuators.size(), 1u);
+  EXPECT_EQ(im.model->actuators[0].min_control, -1e6);
+  EXPECT_EQ(im.model->actuators[0].max_control, 1e6);
+  EXPECT_TRUE(std::isinf(im.model->coordinates[0].max_rad));
+  // A mass of Inf or NaN is a number OpenSim reads, but no body has it.
+  for (const char* bad : {"Inf", "NaN", "-nan"}) {
+    const InputError e = import_error(replaced(pendulum(), "<mass>2</mass>", std::string("<mass>") + bad + "</mass>"));
+    EXPECT_EQ(e.field(), "Body rod.mass") << bad;
+    EXPECT_NE(std::string(e.what()).find("must be finite"), std::string::npos) << e.what();
+  }
+}
+
+TEST(OsimLeniency, AnInertiaSimbodyRefusesIsRepairedAsOpenSimDoesWithAWarning) {
+  // 0.1 + 0.01 < 0.5: no rigid body has these moments (Simbody's triangle inequality).
+  const std::string bad = replaced(pendulum(), "<inertia_zz>0.1</inertia_zz>", "<inertia_zz>0.5</inertia_zz>");
+  const ImportedModel im = import_osim_text(bad, "p.osim");
+  ASSERT_EQ(im.report.warnings.size(), 1u);
+  EXPECT_NE(im.report.warnings[0].find("Body rod (line 6)"), std::string::npos) << im.report.warnings[0];
+  const double sphere = std::sqrt(0.1 * 0.1 + 0.01 * 0.01 + 0.5 * 0.5) / std::sqrt(3.0);  // OpenSim's Body::getInertia
+  const Body& rod = im.model->bodies[im.model->body_index("rod")];
+  EXPECT_NEAR(rod.inertia_kg_m2.x(), sphere, 1e-15);
+  EXPECT_NEAR(rod.inertia_kg_m2.z(), sphere, 1e-15);
+  EXPECT_NE(format_import_report(im).find("accepted as OpenSim accepts it"), std::string::npos);
+  // A massless body keeps no inertia.
+  const ImportedModel massless = import_osim_text(replaced(pendulum(), "<mass>2</mass>", "<mass>0</mass>"), "p.osim");
+  ASSERT_EQ(massless.report.warnings.size(), 1u);
+  EXPECT_EQ(massless.model->bodies[massless.model->body_index("rod")].inertia_kg_m2, Eigen::Vector3d::Zero());
+  // A physical inertia: no warning.
+  EXPECT_TRUE(import_osim_text(pendulum(), "p.osim").report.warnings.empty());
+}
+
+TEST(OsimLeniency, CommentsInsideANumbersElementAreSkipped) {
+  const ImportedModel im = import_osim_text(replaced(pendulum(), "<mass>2</mass>", "<mass><!-- kg -->\n 2 <!-- measured --></mass>"), "p.osim");
+  EXPECT_EQ(im.model->bodies[im.model->body_index("rod")].mass_kg, 2.0);
+}
+
+TEST(OsimLeniency, TheReportGivesTranslationalRangesInMetres) {
+  const ImportedModel im = import_osim_text(
+      replaced(replaced(pendulum("CustomJoint"), "<axis>0 0 1</axis></TransformAxis>",
+                        "<axis>0 0 1</axis></TransformAxis>\n<TransformAxis name=\"translation1\"><function><LinearFunction><coefficients>1 0</coefficients></LinearFunction></function><coordinates>slide</coordinates><axis>1 0 0</axis></TransformAxis>"),
+               "<Coordinate name=\"theta\"><range>-3 3</range></Coordinate>",
+               "<Coordinate name=\"theta\"><range>-3 3</range></Coordinate><Coordinate name=\"slide\"><motion_type>translational</motion_type><range>-5 5</range></Coordinate>"),
+      "p.osim");
+  const std::string info = format_model_info(*im.model);
+  EXPECT_NE(info.find("-5 to 5 m"), std::string::npos) << info;
+  EXPECT_NE(info.find("-172 to 172 deg"), std::string::npos) << info;
+}
+
+// The models users run (../shared/opensim-models, optional): every one imports; the two
+// whose inertias Simbody refuses are repaired as OpenSim repairs them.
+TEST(OsimLeniency, EveryModelInTheSharedFolderImports) {
+  const std::string dir = test::shared_path("opensim-models");
+  if (dir.empty()) GTEST_SKIP() << "../shared/opensim-models is absent";
+  for (const char* f : {"gait10dof18musc_subject01.osim", "gait2354_simbody.osim", "subject01_gait2392_scaled.osim",
+                         "Rajagopal_2015.osim", "ThoracoscapularShoulderModel.osim", "Tug_of_War_Millard_Iso.osim"}) {
+    SCOPED_TRACE(f);
+    const ImportedModel im = import_osim_file(dir + "/" + f);
+    EXPECT_GT(im.model->total_mass_kg(), 0.0);
+    const std::string name = f;
+    if (name == "subject01_gait2392_scaled.osim") {
+      ASSERT_EQ(im.report.warnings.size(), 2u);  // toes_r and toes_l
+      EXPECT_NE(im.report.warnings[0].find("Body toes_r"), std::string::npos);
+    } else if (name == "ThoracoscapularShoulderModel.osim") {
+      ASSERT_EQ(im.report.warnings.size(), 1u);
+      EXPECT_NE(im.report.warnings[0].find("Body radius"), std::string::npos);
+    } else {
+      EXPECT_TRUE(im.report.warnings.empty());
+    }
+  }
 }
 
 }  // namespace
