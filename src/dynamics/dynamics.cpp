@@ -137,6 +137,40 @@ void inverse_dynamics(const Model& model, Data& data, const Eigen::VectorXd& qdd
 void passive_moments(const Model& model, Data& data) {
   for (std::size_t c = 0; c < model.coordinates.size(); ++c)
     data.passive_Nm[c] = model.coordinates[c].stiffness.moment_Nm(data.q[model.coordinates[c].mb_index]);
+  for (const CoordinateLimitForce& f : model.limit_forces) {
+    const int u = model.coordinates[f.coordinate].mb_index;
+    data.passive_Nm[f.coordinate] += f.force(data.q[u], data.u.size() ? data.u[u] : 0.0);
+  }
+}
+
+void actuator_generalized_force(const Model& model, const Data& data, int a, Eigen::VectorXd& g) {
+  const Actuator& act = model.actuators[a];
+  g.setZero(model.num_q);
+  // A spatial force (moment about the body origin, force; in ground) on body b: J^T of it.
+  auto add = [&](int b, const Eigen::Vector3d& moment, const Eigen::Vector3d& force) {
+    if (b < 0) return;  // on ground: no generalised force
+    g += data.jacobian.middleRows(6 * b, 3).transpose() * moment + data.jacobian.middleRows(6 * b + 3, 3).transpose() * force;
+  };
+  switch (act.kind) {
+    case Actuator::Kind::coordinate:
+      g[model.coordinates[act.coordinate].mb_index] = act.optimal_force;
+      break;
+    case Actuator::Kind::torque: {
+      const Eigen::Vector3d axis = act.axis_in_ground || act.body < 0 ? act.axis : Eigen::Vector3d(data.pose[act.body].linear() * act.axis);
+      add(act.body, act.optimal_force * axis, Eigen::Vector3d::Zero());
+      add(act.body_b, -act.optimal_force * axis, Eigen::Vector3d::Zero());
+      break;
+    }
+    case Actuator::Kind::point: {
+      if (act.body < 0) break;
+      const Eigen::Isometry3d& X = data.pose[act.body];
+      const Eigen::Vector3d dir = act.axis_in_ground ? act.axis : Eigen::Vector3d(X.linear() * act.axis);
+      const Eigen::Vector3d p = act.point_in_ground ? act.point_m : Eigen::Vector3d(X * act.point_m);
+      const Eigen::Vector3d f = act.optimal_force * dir;
+      add(act.body, (p - X.translation()).cross(f), f);
+      break;
+    }
+  }
 }
 
 namespace {

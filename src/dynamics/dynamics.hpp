@@ -28,8 +28,13 @@ void apply_loads(const Model& model, Data& data, const std::vector<ExternalLoad>
 // qddot (model order; zero for a quasi-static posture), and the inertial body loads.
 void inverse_dynamics(const Model& model, Data& data, const Eigen::VectorXd& qddot_rad_s2);
 
-// Passive moment of every coordinate (data.passive_Nm).
+// Passive generalised force of every coordinate (data.passive_Nm): the joint's own
+// stiffness, and an imported model's coordinate limit forces (at data.q and data.u).
 void passive_moments(const Model& model, Data& data);
+
+// Generalised forces (per mobility, Data's u order) of actuator `a` at a control of 1, at
+// the poses and Jacobian of the last forward kinematics.
+void actuator_generalized_force(const Model& model, const Data& data, int a, Eigen::VectorXd& g);
 
 // Centre of mass and whether its ground projection lies in the support polygon.
 void balance(const Model& model, Data& data, Support support);

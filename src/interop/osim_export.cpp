@@ -241,12 +241,39 @@ std::string export_osim(const Model& m, const std::string& description) {
     s += fmt::format("        </{}>\n", type);
     if (!mu.group.empty() && std::find(groups.begin(), groups.end(), mu.group) == groups.end()) groups.push_back(mu.group);
   }
-  for (const CoordinateActuator& a : m.actuators)
+  auto body_path = [&](int b) { return b < 0 ? std::string("/ground") : "/bodyset/" + m.bodies[b].name; };
+  auto vec = [](const Eigen::Vector3d& v) { return fmt::format("{:.17g} {:.17g} {:.17g}", v.x(), v.y(), v.z()); };
+  for (const Actuator& a : m.actuators) {
+    const char* type = a.kind == Actuator::Kind::coordinate ? "CoordinateActuator"
+                       : a.kind == Actuator::Kind::torque   ? "TorqueActuator"
+                                                            : "PointActuator";
+    s += fmt::format("        <{} name=\"{}\">\n          <min_control>{:.17g}</min_control>\n"
+                     "          <max_control>{:.17g}</max_control>\n          <optimal_force>{:.17g}</optimal_force>\n",
+                     type, a.name, a.min_control, a.max_control, a.optimal_force);
+    if (a.kind == Actuator::Kind::coordinate)
+      s += fmt::format("          <coordinate>{}</coordinate>\n", m.coordinates[a.coordinate].name);
+    else if (a.kind == Actuator::Kind::torque)
+      s += fmt::format("          <socket_bodyA>{}</socket_bodyA>\n          <socket_bodyB>{}</socket_bodyB>\n"
+                       "          <axis>{}</axis>\n          <torque_is_global>{}</torque_is_global>\n",
+                       body_path(a.body), body_path(a.body_b), vec(a.axis), a.axis_in_ground);
+    else
+      s += fmt::format("          <body>{}</body>\n          <point>{}</point>\n          <point_is_global>{}</point_is_global>\n"
+                       "          <direction>{}</direction>\n          <force_is_global>{}</force_is_global>\n",
+                       a.body < 0 ? "ground" : m.bodies[a.body].name, vec(a.point_m), a.point_in_ground, vec(a.axis),
+                       a.axis_in_ground);
+    s += fmt::format("        </{}>\n", type);
+  }
+  for (const CoordinateLimitForce& f : m.limit_forces) {
+    // Back to OpenSim's units: per degree and degrees for a rotational coordinate.
+    const double w = m.coordinates[f.coordinate].translational ? 1.0 : M_PI / 180;
     s += fmt::format(
-        "        <CoordinateActuator name=\"{}\">\n          <min_control>{:.17g}</min_control>\n"
-        "          <max_control>{:.17g}</max_control>\n          <coordinate>{}</coordinate>\n"
-        "          <optimal_force>{:.17g}</optimal_force>\n        </CoordinateActuator>\n",
-        a.name, a.min_control, a.max_control, m.coordinates[a.coordinate].name, a.optimal_force);
+        "        <CoordinateLimitForce name=\"{}\">\n          <coordinate>{}</coordinate>\n"
+        "          <upper_stiffness>{:.17g}</upper_stiffness>\n          <upper_limit>{:.17g}</upper_limit>\n"
+        "          <lower_stiffness>{:.17g}</lower_stiffness>\n          <lower_limit>{:.17g}</lower_limit>\n"
+        "          <damping>{:.17g}</damping>\n          <transition>{:.17g}</transition>\n        </CoordinateLimitForce>\n",
+        f.name, m.coordinates[f.coordinate].name, f.upper_stiffness * w, f.upper_limit / w, f.lower_stiffness * w,
+        f.lower_limit / w, f.damping * w, f.transition / w);
+  }
   s += "      </objects>\n      <groups>\n";
   for (const auto& g : groups) {
     std::string members;

@@ -82,6 +82,10 @@ struct Reader {
   static std::vector<std::string> words(const XMLElement* e) { return xml::words(e); }
 };
 
+long count_kind(const Model& m, Actuator::Kind kind) {
+  return std::count_if(m.actuators.begin(), m.actuators.end(), [&](const Actuator& a) { return a.kind == kind; });
+}
+
 // An unbounded control (OpenSim's -Inf, Inf) as the optimiser's bound.
 constexpr double kUnboundedControl = 1e6;
 
@@ -197,7 +201,10 @@ class Importer {
                             {fmt::format("bodies: {}", m->bodies.size()), fmt::format("joints: {}", m->joints.size()),
                              fmt::format("coordinates: {}", m->coordinates.size()),
                              fmt::format("muscles: {}", m->muscles.size()),
-                             fmt::format("coordinate actuators: {}", m->actuators.size()),
+                             fmt::format("actuators: {} (coordinate {}, torque {}, point {})", m->actuators.size(),
+                                         count_kind(*m, Actuator::Kind::coordinate), count_kind(*m, Actuator::Kind::torque),
+                                         count_kind(*m, Actuator::Kind::point)),
+                             fmt::format("coordinate limit forces: {}", m->limit_forces.size()),
                              fmt::format("markers: {}", m->markers.size()),
                              fmt::format("frames: {}", m->frames.size())});
     if (visual_ > 0) report_.ignored.push_back(fmt::format("visual geometry: {} elements", visual_));
@@ -712,7 +719,7 @@ class Importer {
         read_muscle(f, type, name, m);
         ++muscles;
       } else if (type == "CoordinateActuator") {
-        CoordinateActuator a;
+        Actuator a;
         a.name = name;
         const std::string coord = last_component(Reader::text(Reader::child_any(f, {"coordinate", "socket_coordinate"})));
         a.coordinate = m.coordinate_index(coord);
@@ -724,6 +731,10 @@ class Importer {
         a.max_control = std::min(kUnboundedControl, r_.bound(Reader::child(f, "max_control"), name + ".max_control", kUnboundedControl));
         if (!(a.max_control > a.min_control)) r_.fail(f, name + ".max_control", "max_control must exceed min_control");
         m.actuators.push_back(a);
+      } else if (type == "TorqueActuator" || type == "PointActuator") {
+        m.actuators.push_back(read_body_actuator(f, type, name, m));
+      } else if (type == "CoordinateLimitForce") {
+        m.limit_forces.push_back(read_limit_force(f, name, m));
       } else {
         report_.unsupported.push_back({name, type, "force not supported: left out of every analysis", f->GetLineNum(),
                                        false, true});
@@ -737,6 +748,73 @@ class Importer {
         const int k = m.muscle_index(member);
         if (k >= 0 && g->Attribute("name")) m.muscles[k].group = g->Attribute("name");
       }
+  }
+
+  // Controls as OpenSim bounds them (unbounded by default for these actuators).
+  void read_controls(const XMLElement* f, const std::string& name, Actuator& a) {
+    a.optimal_force = r_.number(Reader::child(f, "optimal_force"), name + ".optimal_force", 1);
+    a.min_control = std::max(-kUnboundedControl, r_.bound(Reader::child(f, "min_control"), name + ".min_control", -kUnboundedControl));
+    a.max_control = std::min(kUnboundedControl, r_.bound(Reader::child(f, "max_control"), name + ".max_control", kUnboundedControl));
+    if (!(a.max_control > a.min_control)) r_.fail(f, name + ".max_control", "max_control must exceed min_control");
+  }
+
+  // OpenSim's TorqueActuator (torque on body A about `axis`, its reaction on body B; axis in
+  // ground unless torque_is_global is false) and PointActuator (a force along `direction`
+  // at `point` of `body`; both in the body's frame unless point_is_global / force_is_global).
+  Actuator read_body_actuator(const XMLElement* f, const std::string& type, const std::string& name, const Model& m) {
+    Actuator a;
+    a.name = name;
+    read_controls(f, name, a);
+    auto unit = [&](const char* field) {
+      const Eigen::Vector3d v = r_.vec3(Reader::child(f, field), name + "." + field);
+      if (!(v.norm() > 0)) r_.fail(Reader::child(f, field) ? Reader::child(f, field) : f, name + "." + field, "needs a direction (not zero)");
+      return Eigen::Vector3d(v.normalized());
+    };
+    if (type == "TorqueActuator") {
+      a.kind = Actuator::Kind::torque;
+      const XMLElement* ea = Reader::child_any(f, {"bodyA", "socket_bodyA"});
+      const XMLElement* eb = Reader::child_any(f, {"bodyB", "socket_bodyB"});
+      if (!ea || !eb) r_.fail(f, name, "a TorqueActuator needs bodyA and bodyB");
+      a.body = body_ref(Reader::text(ea), m, ea, name + ".bodyA");
+      a.body_b = body_ref(Reader::text(eb), m, eb, name + ".bodyB");
+      a.axis = unit("axis");
+      a.axis_in_ground = Reader::flag(Reader::child(f, "torque_is_global"), true);
+    } else {
+      a.kind = Actuator::Kind::point;
+      const XMLElement* eb = Reader::child_any(f, {"body", "socket_body"});
+      if (!eb) r_.fail(f, name, "a PointActuator needs a body");
+      a.body = body_ref(Reader::text(eb), m, eb, name + ".body");
+      if (a.body < 0) r_.fail(eb, name + ".body", "a force on ground moves nothing");
+      a.point_m = r_.vec3(Reader::child(f, "point"), name + ".point");
+      a.point_in_ground = Reader::flag(Reader::child(f, "point_is_global"), false);
+      a.axis = unit("direction");
+      a.axis_in_ground = Reader::flag(Reader::child(f, "force_is_global"), false);
+    }
+    return a;
+  }
+
+  // OpenSim's CoordinateLimitForce: stiffness per degree and limits in degrees for a
+  // rotational coordinate (per metre and metres for a translational one), its defaults.
+  CoordinateLimitForce read_limit_force(const XMLElement* f, const std::string& name, const Model& m) {
+    CoordinateLimitForce lf;
+    lf.name = name;
+    const XMLElement* ec = Reader::child_any(f, {"coordinate", "socket_coordinate"});
+    const std::string coord = last_component(Reader::text(ec));
+    lf.coordinate = m.coordinate_index(coord);
+    if (lf.coordinate < 0) r_.fail(ec ? ec : f, name + ".coordinate", "coordinate '" + coord + "' does not exist");
+    const double w = m.coordinates[lf.coordinate].translational ? 1.0 : M_PI / 180;
+    auto get = [&](const char* field, double fallback) { return r_.number(Reader::child(f, field), name + "." + field, fallback); };
+    lf.upper_stiffness = get("upper_stiffness", 1) / w;
+    lf.upper_limit = get("upper_limit", 0) * w;
+    lf.lower_stiffness = get("lower_stiffness", 1) / w;
+    lf.lower_limit = get("lower_limit", 0) * w;
+    lf.damping = get("damping", 0.001) / w;
+    lf.transition = get("transition", 0.1) * w;
+    if (lf.upper_stiffness < 0 || lf.lower_stiffness < 0 || lf.damping < 0)
+      r_.fail(f, name, "stiffness and damping must not be negative");
+    if (!(lf.transition > 0)) r_.fail(Reader::child(f, "transition") ? Reader::child(f, "transition") : f, name + ".transition", "must be positive");
+    if (lf.upper_limit < lf.lower_limit) r_.fail(f, name + ".upper_limit", "below lower_limit");
+    return lf;
   }
 
   void read_muscle(const XMLElement* f, const std::string& type, const std::string& name, Model& m) {

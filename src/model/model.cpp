@@ -550,6 +550,22 @@ double PassiveElement::force_N(double length_m) const {
   return force;
 }
 
+double CoordinateLimitForce::force(double q, double qdot) const {
+  // Simbody's Function::Step: y0 to y1 as x goes x0 to x1 by t^3 (10 - 15 t + 6 t^2).
+  auto step = [](double y0, double y1, double x0, double x1, double x) {
+    if (x <= x0) return y0;
+    if (x >= x1) return y1;
+    const double t = (x - x0) / (x1 - x0);
+    return y0 + (y1 - y0) * t * t * t * (10 - 15 * t + 6 * t * t);
+  };
+  const double k_up = step(0, upper_stiffness, upper_limit, upper_limit + transition, q);
+  const double k_low = step(lower_stiffness, 0, lower_limit - transition, lower_limit, q);
+  // Damping takes the stiffnesses' share of their full values (0 where a stiffness is 0,
+  // where OpenSim's ratio would be 0/0).
+  const double share = (upper_stiffness > 0 ? k_up / upper_stiffness : 0) + (lower_stiffness > 0 ? k_low / lower_stiffness : 0);
+  return -k_up * (q - upper_limit) + k_low * (lower_limit - q) - damping * share * qdot;
+}
+
 double Model::total_mass_kg() const {
   double m = 0;
   for (const auto& b : bodies) m += b.mass_kg;

@@ -124,12 +124,33 @@ struct PassiveElement {
   double force_N(double length_m) const;
 };
 
-// OpenSim's CoordinateActuator: a generalised force control x optimal force on one coordinate
-// (reserve actuators in OpenSim setups); recruited with the muscles, control as activation.
-struct CoordinateActuator {
+// OpenSim's actuators (imported models), each a control x optimal force: on one coordinate
+// (CoordinateActuator), a torque between two bodies about an axis (TorqueActuator: +torque
+// on body A, -torque on body B; the axis in ground, or in body A's frame), or a force at a
+// point of a body (PointActuator: point and direction in the body's frame or in ground).
+// Static optimisation solves for the controls within [min_control, max_control].
+struct Actuator {
+  enum class Kind { coordinate, torque, point };
+  std::string name;
+  Kind kind = Kind::coordinate;
+  int coordinate = -1;                  // coordinate
+  int body = -1, body_b = -1;           // point: its body; torque: bodies A and B (-1: ground)
+  Eigen::Vector3d axis = Eigen::Vector3d::UnitZ();  // torque axis or force direction (unit)
+  Eigen::Vector3d point_m = Eigen::Vector3d::Zero();
+  bool axis_in_ground = true;           // torque_is_global / force_is_global
+  bool point_in_ground = false;         // point_is_global
+  double optimal_force = 1, min_control = -1, max_control = 1;
+};
+
+// OpenSim's CoordinateLimitForce (imported models): a passive generalised force on one
+// coordinate beyond its limits, stiffness rising over a transition by Simbody's quintic
+// step, damping only there. SI: limits in rad or m, stiffness per rad or m.
+struct CoordinateLimitForce {
   std::string name;
   int coordinate = -1;
-  double optimal_force = 1, min_control = -1, max_control = 1;
+  double upper_stiffness = 0, upper_limit = 0, lower_stiffness = 0, lower_limit = 0, damping = 0, transition = 0;
+  // The generalised force at q and its rate qdot (OpenSim's calcLimitForce).
+  double force(double q, double qdot) const;
 };
 
 // OpenSim's CoordinateCouplerConstraint: a dependent coordinate as a function of another.
@@ -327,7 +348,8 @@ struct Model {
   std::vector<Frame> frames;       // imported models
   std::vector<WrapObject> wrap_objects;  // imported models
   std::vector<CoordinateCoupler> couplers;  // imported models
-  std::vector<CoordinateActuator> actuators;  // imported models
+  std::vector<Actuator> actuators;                    // imported models
+  std::vector<CoordinateLimitForce> limit_forces;     // imported models: passive, in passive_Nm
   std::vector<Marker> markers;     // imported models
 
   int body_index(const std::string& name) const;        // -1 when absent

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "dynamics/dynamics.hpp"
+
 namespace spineload {
 
 SeparableProblem recruitment_problem(const Model& model, const Data& data,
@@ -23,6 +25,14 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
     contact_g.col(k) = data.jacobian.middleRows(6 * ct.body, 3).transpose() * r.cross(ct.normal) +
                        data.jacobian.middleRows(6 * ct.body + 3, 3).transpose() * ct.normal;
   }
+  // Generalised force of each actuator at a control of 1 (a coordinate actuator's on its
+  // coordinate; a torque or point actuator's through the Jacobian).
+  Eigen::MatrixXd actuator_g(model.num_q, na);
+  Eigen::VectorXd g;
+  for (int a = 0; a < na; ++a) {
+    actuator_generalized_force(model, data, a, g);
+    actuator_g.col(a) = g;
+  }
   // Muscle columns column by column (A and the moment arms are column-major).
   for (int m = 0; m < nm; ++m) {
     const double f = model.muscles[m].max_force_N() * (options.force_scale ? (*options.force_scale)[m] : 1.0);
@@ -33,8 +43,7 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
   for (int r = 0; r < ne; ++r) {
     const int c = model.equilibrium_coordinates[r];
     for (int k = 0; k < nk; ++k) p.A(r, nm + k) = contact_g(model.coordinates[c].mb_index, k);
-    for (int a = 0; a < na; ++a)
-      if (model.actuators[a].coordinate == c) p.A(r, nm + nk + a) = model.actuators[a].optimal_force;
+    for (int a = 0; a < na; ++a) p.A(r, nm + nk + a) = actuator_g(model.coordinates[c].mb_index, a);
     p.A(r, nm + nk + na + r) = 1.0;
     // muscles + contacts + passive + reserve = required generalised force
     p.b[r] = data.tau_Nm[c] - data.passive_Nm[c];
@@ -49,8 +58,7 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
         p.A(r, m) += slope * data.moment_arm_m(d, m) * model.muscles[m].max_force_N() *
                      (options.force_scale ? (*options.force_scale)[m] : 1.0);
       for (int k = 0; k < nk; ++k) p.A(r, nm + k) += slope * contact_g(model.coordinates[d].mb_index, k);
-      for (int a = 0; a < na; ++a)
-        if (model.actuators[a].coordinate == d) p.A(r, nm + nk + a) += slope * model.actuators[a].optimal_force;
+      for (int a = 0; a < na; ++a) p.A(r, nm + nk + a) += slope * actuator_g(model.coordinates[d].mb_index, a);
       p.b[r] += slope * (data.tau_Nm[d] - data.passive_Nm[d]);
     }
   }

@@ -363,3 +363,70 @@ TEST(OsimLeniency, EveryModelInTheSharedFolderImports) {
 
 }  // namespace
 }  // namespace spineload
+
+// Forces and actuators users' models contain (issue 16), against OpenSim's formulas.
+namespace spineload {
+namespace {
+
+constexpr double kDegToRad = std::numbers::pi / 180;
+
+// The pendulum held still at theta by static optimisation: the actuators' force columns.
+Storage held_pendulum(const std::string& forces, double theta, double theta_dot = 0) {
+  const ImportedModel im = import_osim_text(with_forces(pendulum(), forces), "p.osim");
+  Motion motion;
+  motion.time_s = {0};
+  motion.q = {Eigen::VectorXd::Constant(1, theta)};
+  motion.qdot = {Eigen::VectorXd::Constant(1, theta_dot)};
+  motion.qddot = {Eigen::VectorXd::Zero(1)};
+  return static_optimization_tables(*im.model, motion, {}).force;
+}
+
+TEST(OsimForces, CoordinateLimitForceIsOpenSimsSteppedSpringAndDamper) {
+  // 2 N m/deg beyond 10 deg, reached over a 5 deg transition; damping 0.1 N m/(deg/s).
+  const std::string limit = R"(<CoordinateLimitForce name="stop"><coordinate>theta</coordinate>
+      <upper_stiffness>2</upper_stiffness><upper_limit>10</upper_limit><lower_stiffness>3</lower_stiffness>
+      <lower_limit>-20</lower_limit><damping>0.1</damping><transition>5</transition></CoordinateLimitForce>)";
+  const ImportedModel im = import_osim_text(with_forces(pendulum(), limit), "p.osim");
+  ASSERT_EQ(im.model->limit_forces.size(), 1u);
+  const CoordinateLimitForce& f = im.model->limit_forces[0];
+  EXPECT_NEAR(f.force(0.0, 0.0), 0.0, 1e-12);                        // between the limits
+  EXPECT_NEAR(f.force(30 * kDegToRad, 0.0), -2 * 20, 1e-9);         // past the transition: -K (q - q_up)
+  EXPECT_NEAR(f.force(12.5 * kDegToRad, 0.0), -0.5 * 2 * 2.5, 1e-9);  // half-way: the quintic step is 1/2
+  EXPECT_NEAR(f.force(-40 * kDegToRad, 0.0), 3 * 20, 1e-9);         // the lower stop pushes back
+  EXPECT_NEAR(f.force(30 * kDegToRad, 1.0), -40 - 0.1 / kDegToRad, 1e-9);  // damping only beyond a limit
+  EXPECT_NEAR(f.force(0.0, 1.0), 0.0, 1e-12);
+  // Static optimisation counts it as passive: a reserve holding the rod at 30 deg supplies
+  // m g l sin(theta) = 5 N m less the stop's -40 N m (to 1e-4: the engine's own reserve,
+  // weighted far above the actuator, takes a few parts per million).
+  const Storage so = held_pendulum(limit + R"(<CoordinateActuator name="reserve"><coordinate>theta</coordinate>
+      <optimal_force>1</optimal_force></CoordinateActuator>)", 30 * kDegToRad);
+  EXPECT_NEAR(so.data(0, so.column("reserve")), 5 + 40, 1e-4);
+}
+
+TEST(OsimForces, TorqueAndPointActuatorsHoldThePendulumThroughTheirGeometry) {
+  const double theta = 0.4, gravity = 2 * 10 * 0.5 * std::sin(theta);  // m g l sin(theta)
+  // A torque about ground's Z between the rod and ground: one for one on theta.
+  const Storage torque = held_pendulum(R"(<TorqueActuator name="motor"><bodyA>rod</bodyA><bodyB>ground</bodyB>
+      <axis>0 0 1</axis><optimal_force>10</optimal_force></TorqueActuator>)", theta);
+  EXPECT_NEAR(torque.data(0, torque.column("motor")), gravity, 1e-6);
+  // Reversed bodies, reversed sign.
+  const Storage reversed = held_pendulum(R"(<TorqueActuator name="motor"><socket_bodyA>/ground</socket_bodyA>
+      <socket_bodyB>/bodyset/rod</socket_bodyB><axis>0 0 1</axis><optimal_force>10</optimal_force></TorqueActuator>)", theta);
+  EXPECT_NEAR(reversed.data(0, reversed.column("motor")), -gravity, 1e-6);
+  // A force along the rod's own x at 1 m down the rod: a lever of 1 m whatever theta.
+  const Storage local = held_pendulum(R"(<PointActuator name="push"><body>rod</body><point>0 -1 0</point>
+      <direction>2 0 0</direction><optimal_force>10</optimal_force></PointActuator>)", theta);
+  EXPECT_NEAR(local.data(0, local.column("push")), gravity, 1e-6);
+  // Along ground's x: the lever shortens to cos(theta).
+  const Storage global = held_pendulum(R"(<PointActuator name="push"><body>rod</body><point>0 -1 0</point>
+      <direction>1 0 0</direction><force_is_global>true</force_is_global><optimal_force>10</optimal_force></PointActuator>)", theta);
+  EXPECT_NEAR(global.data(0, global.column("push")), gravity / std::cos(theta), 1e-6);
+  // Refusals name the element.
+  EXPECT_EQ(import_error(with_forces(pendulum(), R"(<PointActuator name="push"><body>rod</body><direction>0 0 0</direction></PointActuator>)")).field(),
+            "push.direction");
+  EXPECT_EQ(import_error(with_forces(pendulum(), R"(<TorqueActuator name="motor"><bodyA>femur</bodyA><bodyB>ground</bodyB></TorqueActuator>)")).field(),
+            "motor.bodyA");
+}
+
+}  // namespace
+}  // namespace spineload
