@@ -205,11 +205,19 @@ std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnal
   SetupAnalysis jr;
   jr.type = jr.name = "JointReaction";
   jr.joint_names = {"All"};
-  s.analyses = {id, jr};
   const ImportedModel im = import_osim_file(s.model_file);
   std::vector<std::string> warnings;
+  s.analyses = {id};
   std::vector<std::pair<std::string, std::string>> files = run_setup(s, &warnings);
-  std::string so_note;
+  // Joint reactions and static optimisation each say why when they cannot run on this
+  // model, and the others still run.
+  std::string jr_note, so_note;
+  s.analyses = {jr};
+  try {
+    for (auto& f : run_setup(s)) files.push_back(std::move(f));
+  } catch (const InputError& e) {
+    jr_note = std::string("joint reactions not run: ") + e.what();
+  }
   if (!im.model->muscles.empty() || !im.model->actuators.empty()) {
     s.analyses = {so};
     try {
@@ -227,6 +235,7 @@ std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnal
   std::sort(peaks.rbegin(), peaks.rend());
   for (std::size_t k = 0; k < std::min<std::size_t>(3, peaks.size()); ++k)
     summary += fmt::format(" {} {:.2f}", peaks[k].second, peaks[k].first);
+  if (!jr_note.empty()) summary += "\n" + jr_note;
   if (!so_note.empty()) summary += "\n" + so_note;
   return files;
 }

@@ -5,10 +5,16 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "common/errors.hpp"
+#include "dynamics/dynamics.hpp"
+#include "interop/opensim_tools.hpp"
+#include "interop/osim_import.hpp"
 #include "interop/setup.hpp"
 #include "io/storage.hpp"
+#include "model/data.hpp"
+#include "multibody/system.hpp"
 #include "test_support.hpp"
 
 namespace spineload {
@@ -111,6 +117,65 @@ TEST(Setup, BadSetupsNameTheField) {
     EXPECT_EQ(e.file(), (f.dir / "so_bad.xml").string());
     EXPECT_EQ(e.field(), "so.activation_exponent");
     EXPECT_EQ(e.line(), 4);
+  }
+}
+
+}  // namespace
+}  // namespace spineload
+
+// OpenSim's gait models users run (../shared/opensim-models, optional) over its walking
+// motion: inverse dynamics, joint reactions and static optimisation all run, and the
+// inverse dynamics obeys Newton's law for the whole body (no ground reactions in this
+// file, so the pelvis's vertical generalised force carries the body: it equals the rate of
+// the body's vertical momentum plus its weight, computed here from each body's acceleration
+// through the engine's own kinematics, while the generalised force is Simbody's).
+namespace spineload {
+namespace {
+
+TEST(SharedModels, GaitModelsRunInverseDynamicsReactionsAndStaticOptimisationOverTheWalkingMotion) {
+  const std::string dir = test::shared_path("opensim-models");
+  if (dir.empty()) GTEST_SKIP() << "../shared/opensim-models is absent";
+  const std::string motion_file = dir + "/gait10dof18musc_ik_CRLF_line_ending.mot";
+  for (const char* name : {"gait10dof18musc_subject01", "gait2354_simbody", "subject01_gait2392_scaled"}) {
+    SCOPED_TRACE(name);
+    MotionAnalysis req;
+    req.model_file = dir + "/" + name + ".osim";
+    req.motion_file = motion_file;
+    std::string summary;
+    const auto files = analyze_motion(req, summary);
+    std::map<std::string, Storage> out;
+    for (const auto& [file, text] : files) out.emplace(file, read_storage_text(text, file));
+    const std::string stem = name;
+    ASSERT_EQ(out.count(stem + "_InverseDynamics.sto"), 1u) << summary;
+    ASSERT_EQ(out.count(stem + "_JointReaction_ReactionLoads.sto"), 1u) << summary;
+    ASSERT_EQ(out.count(stem + "_StaticOptimization_activation.sto"), 1u) << summary;
+    const Storage& id = out.at(stem + "_InverseDynamics.sto");
+    const Storage& act = out.at(stem + "_StaticOptimization_activation.sto");
+    EXPECT_EQ(id.time_s.size(), 15u);
+    EXPECT_TRUE(act.data.allFinite());
+    const ImportedModel im = import_osim_file(req.model_file);
+    const Model& m = *im.model;
+    const Motion motion = motion_from_storage(m, read_storage_file(motion_file), {}, motion_file);
+    Data d(m);
+    const int ty = id.column("pelvis_ty_force");
+    ASSERT_GE(ty, 0);
+    const double weight = m.total_mass_kg() * 9.80665;
+    std::vector<Eigen::Vector3d> alpha, a_origin, omega;
+    for (std::size_t k = 0; k < motion.time_s.size(); ++k) {
+      forward_kinematics(m, d, motion.q[k], motion.qdot[k]);
+      Eigen::VectorXd udot = Eigen::VectorXd::Zero(m.num_q);
+      for (std::size_t c = 0; c < m.coordinates.size(); ++c) udot[m.coordinates[c].mb_index] = motion.qddot[k][static_cast<int>(c)];
+      mb::body_accelerations(*m.multibody, *d.ws, udot, alpha, a_origin);
+      mb::body_angular_velocities(*m.multibody, *d.ws, omega);
+      double p_dot_y = 0;
+      for (std::size_t b = 0; b < m.bodies.size(); ++b) {
+        const Eigen::Vector3d r = d.pose[b].linear() * m.bodies[b].com_m;
+        p_dot_y += m.bodies[b].mass_kg * (a_origin[b] + alpha[b].cross(r) + omega[b].cross(omega[b].cross(r))).y();
+      }
+      EXPECT_NEAR(id.data(static_cast<int>(k), ty), p_dot_y + weight, 1e-6 * weight) << "frame " << k;
+    }
+    // The walking motion is not still: the vertical force swings by over 10 % of body weight.
+    EXPECT_GT(id.data.col(ty).maxCoeff() - id.data.col(ty).minCoeff(), 0.1 * weight);
   }
 }
 
