@@ -18,43 +18,6 @@ namespace spineload {
 
 namespace {
 
-// OpenSim's Storage takes rows in any order and keeps repeated times; its tools then look
-// rows up by time. Here the rows are put in time order (stable) and a repeated time keeps
-// its first row, each with a warning naming the lines.
-Storage in_time_order(const Storage& in, const std::string& file, std::vector<std::string>& warnings) {
-  const std::size_t n = in.time_s.size();
-  const auto line_of = [&](std::size_t i) { return i < in.row_line.size() ? in.row_line[i] : 0; };
-  std::vector<std::size_t> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = i;
-  if (std::is_sorted(in.time_s.begin(), in.time_s.end()) &&
-      std::adjacent_find(in.time_s.begin(), in.time_s.end()) == in.time_s.end())
-    return in;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return in.time_s[a] < in.time_s[b]; });
-  if (!std::is_sorted(in.time_s.begin(), in.time_s.end()))
-    warnings.push_back(fmt::format("{}: rows are not in time order (line {} comes before an earlier time); sorted by time, "
-                                   "as OpenSim's tools read them by time",
-                                   file, line_of(static_cast<std::size_t>(
-                                             std::is_sorted_until(in.time_s.begin(), in.time_s.end()) - in.time_s.begin() - 1))));
-  Storage out = in;
-  out.time_s.clear();
-  out.row_line.clear();
-  std::vector<Eigen::Index> keep;
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::size_t i = order[k];
-    if (!out.time_s.empty() && in.time_s[i] == out.time_s.back()) {
-      warnings.push_back(fmt::format("{}: line {} repeats time {:g} s of line {}; the first row is kept", file, line_of(i),
-                                     in.time_s[i], out.row_line.back()));
-      continue;
-    }
-    out.time_s.push_back(in.time_s[i]);
-    out.row_line.push_back(line_of(i));
-    keep.push_back(static_cast<Eigen::Index>(i));
-  }
-  out.data.resize(static_cast<Eigen::Index>(keep.size()), in.data.cols());
-  for (std::size_t k = 0; k < keep.size(); ++k) out.data.row(static_cast<Eigen::Index>(k)) = in.data.row(keep[k]);
-  return out;
-}
-
 // OpenSim's Storage::lowpassIIR resamples unevenly spaced rows at the smallest time step
 // before it filters (with a fifth-degree GCV spline; here a cubic interpolating spline),
 // and the tools then run at the resampled times.
@@ -86,7 +49,9 @@ Storage resampled_evenly(const Storage& in, const std::string& file, std::vector
 Motion motion_from_storage(const Model& model, const Storage& given, const MotionOptions& o, const std::string& file) {
   const int nc = static_cast<int>(model.coordinates.size());
   Motion m;
-  Storage ordered = in_time_order(given, file, m.warnings);
+  Storage ordered = given;  // a table read from a file is in time order already; one built in memory may not be
+  sort_by_time(ordered, file);
+  m.warnings = ordered.warnings;
   if (ordered.time_s.size() >= 4 && o.lowpass_hz > 0) {
     const double mean_dt = (ordered.time_s.back() - ordered.time_s.front()) / static_cast<double>(ordered.time_s.size() - 1);
     bool even = true;

@@ -125,7 +125,10 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s, std::
   const ImportedModel im = import_osim_file(resolve(s.model_file));
   if (warnings) warnings->insert(warnings->end(), im.report.warnings.begin(), im.report.warnings.end());
   std::optional<ExternalLoadsSpec> loads;
-  if (!s.external_loads_file.empty()) loads = read_external_loads(*im.model, resolve(s.external_loads_file));
+  if (!s.external_loads_file.empty()) {
+    loads = read_external_loads(*im.model, resolve(s.external_loads_file));
+    if (warnings) warnings->insert(warnings->end(), loads->data.warnings.begin(), loads->data.warnings.end());
+  }
   const ExternalLoadsSpec* ext = loads ? &*loads : nullptr;
   const bool states = !s.states_file.empty();
   const std::string motion_file = resolve(states ? s.states_file : s.coordinates_file);

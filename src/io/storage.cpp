@@ -91,8 +91,6 @@ Storage read_storage_text(const std::string& text, const std::string& file) {
         throw InputError(file, n, labels[c], "not a finite number: '" + words[c] + "'");
       row.push_back(x);
     }
-    if (!rows.empty() && !(row[0] >= rows.back()[0]))
-      throw InputError(file, n, "time", "times must not decrease");
     rows.push_back(row);
     lines.push_back(n);
   }
@@ -104,7 +102,42 @@ Storage read_storage_text(const std::string& text, const std::string& file) {
     s.time_s[r] = rows[r][0];
     for (std::size_t c = 0; c < s.labels.size(); ++c) s.data(static_cast<int>(r), static_cast<int>(c)) = rows[r][c + 1];
   }
+  sort_by_time(s, file);
   return s;
+}
+
+void sort_by_time(Storage& s, const std::string& file) {
+  const std::size_t n = s.time_s.size();
+  const bool sorted = std::is_sorted(s.time_s.begin(), s.time_s.end());
+  if (sorted && std::adjacent_find(s.time_s.begin(), s.time_s.end()) == s.time_s.end()) return;
+  const auto line_of = [&](std::size_t i) { return i < s.row_line.size() ? s.row_line[i] : 0; };
+  if (!sorted) {
+    const auto first_late = static_cast<std::size_t>(std::is_sorted_until(s.time_s.begin(), s.time_s.end()) - s.time_s.begin());
+    s.warnings.push_back(fmt::format("{}: rows are not in time order (line {} goes back to {:g} s); sorted by time, as "
+                                     "OpenSim's tools read them by time",
+                                     file, line_of(first_late), s.time_s[first_late]));
+  }
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return s.time_s[a] < s.time_s[b]; });
+  std::vector<double> time;
+  std::vector<int> lines;
+  std::vector<Eigen::Index> keep;
+  for (std::size_t i : order) {
+    if (!time.empty() && s.time_s[i] == time.back()) {
+      s.warnings.push_back(fmt::format("{}: line {} repeats time {:g} s of line {}; the first row is kept", file, line_of(i),
+                                       s.time_s[i], lines.back()));
+      continue;
+    }
+    time.push_back(s.time_s[i]);
+    lines.push_back(line_of(i));
+    keep.push_back(static_cast<Eigen::Index>(i));
+  }
+  Eigen::MatrixXd data(static_cast<Eigen::Index>(keep.size()), s.data.cols());
+  for (std::size_t k = 0; k < keep.size(); ++k) data.row(static_cast<Eigen::Index>(k)) = s.data.row(keep[k]);
+  s.time_s = std::move(time);
+  s.row_line = std::move(lines);
+  s.data = std::move(data);
 }
 
 Storage read_storage_file(const std::string& path) { return read_storage_text(yaml::read_text_file(path), path); }

@@ -16,10 +16,18 @@ struct Storage {
   std::vector<double> time_s;
   Eigen::MatrixXd data;             // rows: times, columns: labels
   std::vector<int> row_line;        // the file line of each row (0 when built in memory)
+  // Where the file was read as OpenSim reads it but not as written (rows sorted by time, a
+  // repeated time dropped), each naming the lines.
+  std::vector<std::string> warnings;
   int column(const std::string& label) const;  // -1 when absent
   // Column `col` at time t: linear between rows, held beyond the first and last.
   double value_at(int col, double t) const;
 };
+
+// OpenSim's Storage keeps rows in any order and repeated times, and its tools read rows by
+// time: so does this, putting the rows in time order (stable) and keeping the first row of
+// a repeated time, each with a warning naming the lines (`file` names the table).
+void sort_by_time(Storage& s, const std::string& file);
 
 Storage read_storage_file(const std::string& path);
 Storage read_storage_text(const std::string& text, const std::string& file);

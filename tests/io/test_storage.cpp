@@ -60,5 +60,19 @@ TEST(Storage, BadRowsNameTheLine) {
   EXPECT_THROW(read_storage_text("no header\n0 1\n", "x.sto"), InputError);
 }
 
+// OpenSim keeps rows in any order and repeated times and reads them by time: the reader
+// sorts them, keeps the first row of a repeated time, and says so naming the lines.
+TEST(Storage, RowsOutOfOrderAndRepeatedTimesAreReadAsOpenSimReadsThem) {
+  const Storage s = read_storage_text("x\nendheader\ntime\ta\n0\t1\n0.2\t3\n0.1\t2\n0.2\t9\n", "x.sto");
+  EXPECT_EQ(s.time_s, (std::vector<double>{0, 0.1, 0.2}));
+  EXPECT_EQ(s.data(1, 0), 2);
+  EXPECT_EQ(s.data(2, 0), 3);  // line 5's row, the first at 0.2 s
+  EXPECT_EQ(s.row_line, (std::vector<int>{4, 6, 5}));
+  ASSERT_EQ(s.warnings.size(), 2u);
+  EXPECT_NE(s.warnings[0].find("line 6 goes back to 0.1 s"), std::string::npos) << s.warnings[0];
+  EXPECT_NE(s.warnings[1].find("line 7 repeats time 0.2 s of line 5"), std::string::npos) << s.warnings[1];
+  EXPECT_TRUE(read_storage_text("x\nendheader\ntime\ta\n0\t1\n0.1\t2\n", "x.sto").warnings.empty());
+}
+
 }  // namespace
 }  // namespace spineload
