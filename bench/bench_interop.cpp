@@ -4,9 +4,13 @@
 // 60 Hz. Reports frames per second.
 #include <benchmark/benchmark.h>
 
+#include <filesystem>
+#include <string>
+
 #include "interop/opensim_tools.hpp"
 #include "interop/osim_export.hpp"
 #include "interop/osim_import.hpp"
+#include "io/storage.hpp"
 #include "posture/posture.hpp"
 
 namespace {
@@ -71,5 +75,35 @@ void BM_ImportDefaultModel(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(import_osim_text(xml, "female.osim").model.get());
 }
 BENCHMARK(BM_ImportDefaultModel)->Unit(benchmark::kMillisecond);
+
+// OpenSim's own models over its walking motion (../shared/opensim-models beside the
+// repository, read in place; the benchmarks are registered only when the files are there):
+// static optimisation frames per second, inverse dynamics and muscle recruitment included.
+struct SharedCase {
+  std::string model, motion;
+};
+
+void BM_StaticOptimizationSharedModel(benchmark::State& state, const SharedCase& c) {
+  const ImportedModel im = import_osim_file(c.model);
+  const Motion motion = motion_from_storage(*im.model, read_storage_file(c.motion), {}, c.motion);
+  for (auto _ : state) {
+    const auto t = static_optimization_tables(*im.model, motion, {});
+    benchmark::DoNotOptimize(t.force.data(0, 0));
+  }
+  state.counters["frames_per_s"] =
+      benchmark::Counter(static_cast<double>(motion.time_s.size()), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["muscles"] = static_cast<double>(im.model->muscles.size());
+}
+
+const bool kSharedRegistered = [] {
+  const std::filesystem::path dir = std::filesystem::path(SPINELOAD_SOURCE_DIR) / ".." / "shared" / "opensim-models";
+  const std::string motion = (dir / "gait10dof18musc_ik_CRLF_line_ending.mot").string();
+  if (!std::filesystem::exists(motion)) return false;
+  for (const char* name : {"gait10dof18musc_subject01", "gait2354_simbody", "subject01_gait2392_scaled"})
+    benchmark::RegisterBenchmark((std::string("BM_StaticOptimization/") + name).c_str(), BM_StaticOptimizationSharedModel,
+                                 SharedCase{(dir / (std::string(name) + ".osim")).string(), motion})
+        ->Unit(benchmark::kMillisecond);
+  return true;
+}();
 
 }  // namespace
