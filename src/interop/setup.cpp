@@ -135,54 +135,62 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s, std::
   const Storage st = read_storage_file(motion_file);
   std::vector<std::pair<std::string, std::string>> out;
   for (const SetupAnalysis& a : s.analyses) {
-    MotionOptions o;
-    o.lowpass_hz = states ? -1 : s.lowpass_hz;  // OpenSim filters coordinates files only
-    o.start_s = std::max(s.start_s, a.start_s);
-    o.end_s = std::min(s.end_s, a.end_s);
-    o.speeds_from_columns = states;
-    const Motion motion = motion_from_storage(*im.model, st, o, motion_file);
-    if (warnings)
-      for (const auto& w : motion.warnings)
-        if (std::find(warnings->begin(), warnings->end(), w) == warnings->end()) warnings->push_back(w);
-    if (a.type == "InverseDynamics") {
-      require_supported(im, false, a.name);
-      Storage t = inverse_dynamics_table(*im.model, motion, ext);
-      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + ".sto", format_storage(t));
-    } else if (a.type == "JointReaction") {
-      require_supported(im, false, a.name);
-      if (!a.forces_file.empty())
-        throw InputError(s.file, a.line, a.name + ".forces_file", "actuator forces files are not supported yet; refused");
-      std::vector<std::string> joints = a.joint_names;
-      if (joints.size() == 1 && (joints[0] == "All" || joints[0] == "all")) {
-        joints.clear();
-        for (const auto& j : im.model->joints) joints.push_back(j.name);
+    // Anything the multibody engine throws becomes an error naming the model and the
+    // analysis (exit 2), never a raw library message.
+    try {
+      MotionOptions o;
+      o.lowpass_hz = states ? -1 : s.lowpass_hz;  // OpenSim filters coordinates files only
+      o.start_s = std::max(s.start_s, a.start_s);
+      o.end_s = std::min(s.end_s, a.end_s);
+      o.speeds_from_columns = states;
+      const Motion motion = motion_from_storage(*im.model, st, o, motion_file);
+      if (warnings)
+        for (const auto& w : motion.warnings)
+          if (std::find(warnings->begin(), warnings->end(), w) == warnings->end()) warnings->push_back(w);
+      if (a.type == "InverseDynamics") {
+        require_supported(im, false, a.name);
+        Storage t = inverse_dynamics_table(*im.model, motion, ext);
+        out.emplace_back(safe_file_stem(s.name + "_" + a.name) + ".sto", format_storage(t));
+      } else if (a.type == "JointReaction") {
+        require_supported(im, false, a.name);
+        if (!a.forces_file.empty())
+          throw InputError(s.file, a.line, a.name + ".forces_file", "actuator forces files are not supported yet; refused");
+        std::vector<std::string> joints = a.joint_names;
+        if (joints.size() == 1 && (joints[0] == "All" || joints[0] == "all")) {
+          joints.clear();
+          for (const auto& j : im.model->joints) joints.push_back(j.name);
+        }
+        std::vector<ReactionRequest> req;
+        for (std::size_t k = 0; k < joints.size(); ++k) {
+          ReactionRequest r;
+          r.joint = joints[k];
+          const auto pick = [&](const std::vector<std::string>& v, const std::string& fallback) {
+            return v.empty() ? fallback : v.size() == 1 ? v[0] : k < v.size() ? v[k] : v.back();
+          };
+          r.on_child = pick(a.apply_on_bodies, "child") != "parent";
+          r.frame = pick(a.express_in_frame, "ground");
+          req.push_back(r);
+        }
+        Storage t = joint_reaction_table(*im.model, motion, req, s.file, ext);
+        out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_ReactionLoads.sto", format_storage(t));
+      } else if (a.type == "StaticOptimization") {
+        require_supported(im, true, a.name);
+        if (a.use_muscle_physiology)
+          if (const Muscle* mu = muscle_without_physiology(*im.model))
+            throw InputError(s.file, a.line, a.name + ".use_muscle_physiology", physiology_refusal(*mu));
+        StaticOptimizationOptions so;
+        so.activation_exponent = a.activation_exponent;
+        so.use_muscle_physiology = a.use_muscle_physiology;
+        const StaticOptimizationTables t = static_optimization_tables(*im.model, motion, so, ext);
+        out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_activation.sto", format_storage(t.activation));
+        out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_force.sto", format_storage(t.force));
+      } else {
+        throw InputError(s.file, a.line, a.name, "analysis '" + a.type + "' is not supported yet; refused");
       }
-      std::vector<ReactionRequest> req;
-      for (std::size_t k = 0; k < joints.size(); ++k) {
-        ReactionRequest r;
-        r.joint = joints[k];
-        const auto pick = [&](const std::vector<std::string>& v, const std::string& fallback) {
-          return v.empty() ? fallback : v.size() == 1 ? v[0] : k < v.size() ? v[k] : v.back();
-        };
-        r.on_child = pick(a.apply_on_bodies, "child") != "parent";
-        r.frame = pick(a.express_in_frame, "ground");
-        req.push_back(r);
-      }
-      Storage t = joint_reaction_table(*im.model, motion, req, s.file, ext);
-      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_ReactionLoads.sto", format_storage(t));
-    } else if (a.type == "StaticOptimization") {
-      require_supported(im, true, a.name);
-      if (a.use_muscle_physiology)
-        if (const Muscle* mu = muscle_without_physiology(*im.model))
-          throw InputError(s.file, a.line, a.name + ".use_muscle_physiology", physiology_refusal(*mu));
-      StaticOptimizationOptions so;
-      so.activation_exponent = a.activation_exponent;
-      so.use_muscle_physiology = a.use_muscle_physiology;
-      const StaticOptimizationTables t = static_optimization_tables(*im.model, motion, so, ext);
-      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_activation.sto", format_storage(t.activation));
-      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_force.sto", format_storage(t.force));
-    } else {
-      throw InputError(s.file, a.line, a.name, "analysis '" + a.type + "' is not supported yet; refused");
+    } catch (const InputError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw InputError(resolve(s.model_file), 0, a.name, std::string("the multibody engine failed on this model and motion: ") + e.what());
     }
   }
   return out;
