@@ -209,9 +209,6 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
     int joint, frame;
     bool on_child;
   };
-  if (!model.couplers.empty())
-    throw InputError(file, 0, "JointReaction",
-                     "joint reactions of a model with coordinate coupler constraints are not supported yet; refused");
   std::vector<Resolved> rs;
   Storage out;
   out.name = "Joint Reaction Loads";

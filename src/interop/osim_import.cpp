@@ -187,6 +187,28 @@ class Importer {
     read_forces(model, *m);
     read_markers(model, *m);
     read_constraints(model, *m);
+    if (!m->couplers.empty()) {
+      // The couplers as Simbody constraints too, so that forward dynamics and joint
+      // reactions honour them: the same bodies, rebuilt with the constraints.
+      std::vector<mb::CouplerSpec> couplers;
+      auto locate = [&](int c, int& body, int& q) {
+        const Joint& joint = m->joints[m->coordinates[c].joint];
+        body = joint.child_body;
+        q = static_cast<int>(std::find(joint.coordinates.begin(), joint.coordinates.end(), c) - joint.coordinates.begin());
+      };
+      for (const CoordinateCoupler& k : m->couplers) {
+        mb::CouplerSpec spec;
+        spec.function = k.function;
+        locate(k.independent, spec.independent_body, spec.independent_q);
+        locate(k.dependent, spec.dependent_body, spec.dependent_q);
+        couplers.push_back(spec);
+      }
+      try {
+        m->multibody = std::make_shared<const mb::System>(specs_, couplers);
+      } catch (const std::exception& e) {
+        throw InputError(r_.file, 0, "ConstraintSet", std::string("Simbody cannot build the coupler constraints: ") + e.what());
+      }
+    }
     finish_model_topology(*m);
     // Every free coordinate is balanced; a coupled one through the coordinate it follows.
     for (std::size_t c = 0; c < m->coordinates.size(); ++c) {
@@ -591,7 +613,7 @@ class Importer {
           r_.fail(joint.element, joint.name, "the joints form a cycle (body '" + bodies_[b].name + "' is its own ancestor)");
         }
 
-    std::vector<mb::BodySpec> specs;
+    std::vector<mb::BodySpec>& specs = specs_;
     std::map<std::string, int> model_body;
     m.frames.push_back({"ground", -1, Eigen::Isometry3d::Identity()});
     for (int b : order) {
@@ -969,6 +991,7 @@ class Importer {
 
  public:
   std::set<std::string> unsupported_muscles_, wrapped_;
+  std::vector<mb::BodySpec> specs_;  // the bodies as built, for a rebuild with the couplers
 
  private:
   Reader r_;

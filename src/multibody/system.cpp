@@ -63,6 +63,25 @@ class FunctionAdapter : public SimTK::Function {
   int n_;
 };
 
+// A coupler's residual for Simbody's CoordinateCoupler constraint, which holds f(x) = 0:
+// f(x0, x1) = x1 - g(x0), x0 the independent coordinate, x1 the dependent one (as OpenSim
+// builds its CoordinateCouplerConstraint).
+class CouplerResidual : public SimTK::Function {
+ public:
+  explicit CouplerResidual(std::shared_ptr<const JointFunction> g) : g_(std::move(g)) {}
+  SimTK::Real calcValue(const SimTK::Vector& x) const override { return x[1] - g_->value(&x[0]); }
+  SimTK::Real calcDerivative(const SimTK::Array_<int>& c, const SimTK::Vector& x) const override {
+    if (c.size() == 1) return c[0] == 1 ? 1.0 : -g_->derivative({0}, &x[0]);
+    if (c.size() == 2 && c[0] == 0 && c[1] == 0) return -g_->derivative({0, 0}, &x[0]);
+    return 0;
+  }
+  int getArgumentSize() const override { return 2; }
+  int getMaxDerivativeOrder() const override { return 2; }
+
+ private:
+  std::shared_ptr<const JointFunction> g_;
+};
+
 }  // namespace
 
 struct System::Impl {
@@ -83,7 +102,8 @@ struct Workspace::Impl {
   SimTK::Matrix jacobian;
 };
 
-System::System(const std::vector<BodySpec>& bodies) : impl_(std::make_unique<Impl>()) {
+System::System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpec>& couplers)
+    : impl_(std::make_unique<Impl>()) {
   num_bodies_ = static_cast<int>(bodies.size());
   q_start_.resize(bodies.size());
   for (std::size_t b = 0; b < bodies.size(); ++b) {
@@ -138,6 +158,18 @@ System::System(const std::vector<BodySpec>& bodies) : impl_(std::make_unique<Imp
       SimTK::MobilizedBody::Pin mobod(parent, in_parent, body, in_child);
       impl_->mobods.push_back(mobod.getMobilizedBodyIndex());
     }
+  }
+  for (const CouplerSpec& c : couplers) {
+    if (!c.function || c.independent_body < 0 || c.dependent_body < 0 || c.independent_body >= num_bodies_ ||
+        c.dependent_body >= num_bodies_)
+      throw std::logic_error("a coupler needs two bodies and a function");
+    SimTK::Array_<SimTK::MobilizedBodyIndex> mobods;
+    mobods.push_back(impl_->mobods[c.independent_body]);
+    mobods.push_back(impl_->mobods[c.dependent_body]);
+    SimTK::Array_<SimTK::MobilizerQIndex> qs;
+    qs.push_back(SimTK::MobilizerQIndex(c.independent_q));
+    qs.push_back(SimTK::MobilizerQIndex(c.dependent_q));
+    SimTK::Constraint::CoordinateCoupler(impl_->matter, new CouplerResidual(c.function), mobods, qs);
   }
   impl_->default_state = impl_->system.realizeTopology();
   impl_->system.realizeModel(impl_->default_state);

@@ -50,6 +50,15 @@ struct BodySpec {
   std::vector<TransformAxisSpec> transform;  // transform: 3 rotations then 3 translations
 };
 
+// OpenSim's CoordinateCouplerConstraint as a Simbody constraint: the `dependent_q`-th
+// coordinate of `dependent_body`'s joint equals `function` of the `independent_q`-th of
+// `independent_body`'s (bodies as indexed in the System). Forward dynamics and joint
+// reactions honour it; kinematics and inverse dynamics take coordinates that already do.
+struct CouplerSpec {
+  int independent_body = -1, independent_q = 0, dependent_body = -1, dependent_q = 0;
+  std::shared_ptr<const JointFunction> function;
+};
+
 // A body's spatial force: moment about the body origin and force, both in ground.
 struct SpatialForce {
   Eigen::Vector3d moment_Nm = Eigen::Vector3d::Zero();
@@ -61,7 +70,7 @@ class Workspace;
 // Immutable after construction; shared by threads, each with its own Workspace.
 class System {
  public:
-  explicit System(const std::vector<BodySpec>& bodies);
+  explicit System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpec>& couplers = {});
   ~System();
   System(const System&) = delete;
   System& operator=(const System&) = delete;

@@ -262,8 +262,10 @@ TEST(OsimImport, CouplersConditionalAndMovingPoints) {
   EXPECT_NEAR(motion.q[6][patella], 0.5 * motion.q[6][knee], 1e-12);
   EXPECT_NEAR(motion.qdot[6][patella], 0.5 * motion.qdot[6][knee], 1e-12);
   EXPECT_TRUE(motion.missing.empty());
-  // Reactions would need the constraint in forward dynamics: refused, by name.
-  EXPECT_THROW(joint_reaction_table(m, motion, {{"knee", true, "shank"}}, "x"), InputError);
+  // Reactions: forward dynamics honours the coupler (a Simbody constraint; OsimCouplers
+  // checks the values), so the patella's pin reacts to the constraint as well.
+  const Storage jr = joint_reaction_table(m, motion, {{"knee", true, "shank"}, {"patellofemoral", true, "thigh"}}, "x");
+  EXPECT_TRUE(jr.data.allFinite());
 }
 
 }  // namespace
@@ -426,6 +428,68 @@ TEST(OsimForces, TorqueAndPointActuatorsHoldThePendulumThroughTheirGeometry) {
             "push.direction");
   EXPECT_EQ(import_error(with_forces(pendulum(), R"(<TorqueActuator name="motor"><bodyA>femur</bodyA><bodyB>ground</bodyB></TorqueActuator>)")).field(),
             "motor.bodyA");
+}
+
+}  // namespace
+}  // namespace spineload
+
+// Joint reactions of a model with a coordinate coupler (issue 16): the coupler is a Simbody
+// constraint in forward dynamics. A second rod whose angle follows the first's times zero
+// is held straight: the reactions must be those of the same two rods welded together.
+namespace spineload {
+namespace {
+
+std::string double_rod(const std::string& second_joint, const std::string& constraints) {
+  return R"(<?xml version="1.0"?>
+<OpenSimDocument Version="30000"><Model name="rods">
+  <gravity>0 -9.81 0</gravity>
+  <BodySet><objects>
+    <Body name="ground"><mass>0</mass></Body>
+    <Body name="rod1"><mass>2</mass><mass_center>0 -0.5 0</mass_center>
+      <inertia_xx>0.1</inertia_xx><inertia_yy>0.01</inertia_yy><inertia_zz>0.1</inertia_zz>
+      <Joint><PinJoint name="pin1"><parent_body>ground</parent_body>
+        <CoordinateSet><objects><Coordinate name="theta1"><range>-3 3</range></Coordinate></objects></CoordinateSet>
+      </PinJoint></Joint>
+    </Body>
+    <Body name="rod2"><mass>1</mass><mass_center>0.1 -0.3 0</mass_center>
+      <inertia_xx>0.05</inertia_xx><inertia_yy>0.01</inertia_yy><inertia_zz>0.05</inertia_zz>
+      <Joint>)" + second_joint + R"(</Joint>
+    </Body>
+  </objects></BodySet>
+  <ConstraintSet><objects>)" + constraints + R"(</objects></ConstraintSet>
+</Model></OpenSimDocument>
+)";
+}
+
+TEST(OsimCouplers, JointReactionsOfACoupledModelHonourTheCoupler) {
+  const std::string pin = R"(<PinJoint name="pin2"><parent_body>rod1</parent_body><location_in_parent>0 -1 0</location_in_parent>
+        <CoordinateSet><objects><Coordinate name="theta2"><range>-3 3</range></Coordinate></objects></CoordinateSet></PinJoint>)";
+  const std::string held = R"(<CoordinateCouplerConstraint name="held"><coupled_coordinates_function><LinearFunction>
+        <coefficients>0 0</coefficients></LinearFunction></coupled_coordinates_function>
+        <independent_coordinate_names>theta1</independent_coordinate_names><dependent_coordinate_name>theta2</dependent_coordinate_name>
+        </CoordinateCouplerConstraint>)";
+  const std::string weld = R"(<WeldJoint name="pin2"><parent_body>rod1</parent_body><location_in_parent>0 -1 0</location_in_parent></WeldJoint>)";
+  const ImportedModel coupled = import_osim_text(double_rod(pin, held), "coupled.osim");
+  const ImportedModel welded = import_osim_text(double_rod(weld, ""), "welded.osim");
+  ASSERT_EQ(coupled.model->couplers.size(), 1u);
+  for (const double theta : {0.0, 0.4, -1.1}) {
+    // Released at rest at theta: both swing as one rigid body.
+    auto reaction = [&](const Model& m, int n) {
+      Motion motion;
+      motion.time_s = {0};
+      Eigen::VectorXd q = Eigen::VectorXd::Zero(n);
+      q[0] = theta;
+      motion.q = {q};
+      motion.qdot = {Eigen::VectorXd::Zero(n)};
+      motion.qddot = {Eigen::VectorXd::Zero(n)};
+      return joint_reaction_table(m, motion, {{"pin1", true, "ground"}}, "rods");
+    };
+    const Storage a = reaction(*coupled.model, 2), b = reaction(*welded.model, 1);
+    for (const char* col : {"pin1_on_rod1_in_ground_fx", "pin1_on_rod1_in_ground_fy", "pin1_on_rod1_in_ground_mz"})
+      EXPECT_NEAR(a.data(0, a.column(col)), b.data(0, b.column(col)), 1e-9) << col << " at " << theta;
+    // Not trivially zero: the pin carries the falling rods.
+    EXPECT_GT(std::abs(b.data(0, b.column("pin1_on_rod1_in_ground_fy"))), 1.0);
+  }
 }
 
 }  // namespace
