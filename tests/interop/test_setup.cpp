@@ -183,5 +183,32 @@ TEST(SharedModels, GaitModelsRunInverseDynamicsReactionsAndStaticOptimisationOve
   }
 }
 
+// The tug-of-war block (20 kg on a slider, Millard muscles) over a motion generated for
+// this test (tests/data/osim/tug_of_war_slide.mot: block_tz = 0.05 sin(2 pi t) m): inverse
+// dynamics is the block's mass times its acceleration, and the other analyses run.
+TEST(SharedModels, TheTugOfWarBlockRunsOverAGeneratedSlide) {
+  const std::string dir = test::shared_path("opensim-models");
+  if (dir.empty()) GTEST_SKIP() << "../shared/opensim-models is absent";
+  MotionAnalysis req;
+  req.model_file = dir + "/Tug_of_War_Millard_Iso.osim";
+  req.motion_file = test::source_path("tests/data/osim/tug_of_war_slide.mot");
+  std::string summary;
+  const auto files = analyze_motion(req, summary);
+  std::map<std::string, Storage> out;
+  for (const auto& [file, text] : files) out.emplace(file, read_storage_text(text, file));
+  ASSERT_EQ(out.count("Tug_of_War_Millard_Iso_InverseDynamics.sto"), 1u) << summary;
+  ASSERT_EQ(out.count("Tug_of_War_Millard_Iso_StaticOptimization_force.sto"), 1u) << summary;
+  ASSERT_EQ(out.count("Tug_of_War_Millard_Iso_JointReaction_ReactionLoads.sto"), 1u) << summary;
+  const Storage& id = out.at("Tug_of_War_Millard_Iso_InverseDynamics.sto");
+  const int col = id.column("block_tz_force");
+  ASSERT_GE(col, 0);
+  const double w = 2 * std::acos(-1.0);
+  // Away from the ends, where the spline's end conditions bend the acceleration.
+  for (std::size_t k = 10; k + 10 < id.time_s.size(); ++k)
+    EXPECT_NEAR(id.data(static_cast<int>(k), col), -20 * 0.05 * w * w * std::sin(w * id.time_s[k]), 0.02 * 20 * 0.05 * w * w)
+        << id.time_s[k];
+  EXPECT_TRUE(out.at("Tug_of_War_Millard_Iso_StaticOptimization_force.sto").data.allFinite());
+}
+
 }  // namespace
 }  // namespace spineload
