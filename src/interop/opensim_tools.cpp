@@ -11,6 +11,7 @@
 #include "common/errors.hpp"
 #include "dynamics/dynamics.hpp"
 #include "model/data.hpp"
+#include "multibody/system.hpp"
 #include "muscles/muscle_geometry.hpp"
 #include "muscles/thelen2003.hpp"
 
@@ -261,6 +262,55 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
     }
   }
   return out;
+}
+
+BodyKinematicsTables body_kinematics_tables(const Model& model, const Motion& motion) {
+  BodyKinematicsTables t;
+  const int nb = static_cast<int>(model.bodies.size());
+  const int nt = static_cast<int>(motion.time_s.size());
+  const double to_deg = 180 / std::numbers::pi;
+  for (Storage* s : {&t.position, &t.velocity, &t.acceleration}) {
+    s->in_degrees = true;
+    s->time_s = motion.time_s;
+    for (const Body& b : model.bodies)
+      for (const char* axis : {"_X", "_Y", "_Z", "_Ox", "_Oy", "_Oz"}) s->labels.push_back(b.name + axis);
+    for (const char* axis : {"_X", "_Y", "_Z"}) s->labels.push_back(std::string("center_of_mass") + axis);
+    s->data.resize(nt, 6 * nb + 3);
+  }
+  t.position.name = "Positions";
+  t.velocity.name = "Velocities";
+  t.acceleration.name = "Accelerations";
+  Data data(model);
+  std::vector<Eigen::Vector3d> alpha, a_origin;
+  Eigen::VectorXd udot(model.num_q);
+  const double mass = model.total_mass_kg();
+  for (int k = 0; k < nt; ++k) {
+    forward_kinematics(model, data, motion.q[k], motion.qdot[k]);
+    for (std::size_t c = 0; c < model.coordinates.size(); ++c)
+      udot[model.coordinates[c].mb_index] = motion.qddot[k][static_cast<int>(c)];
+    mb::body_accelerations(*model.multibody, *data.ws, udot, alpha, a_origin);
+    Eigen::Vector3d com_p = Eigen::Vector3d::Zero(), com_v = Eigen::Vector3d::Zero(), com_a = Eigen::Vector3d::Zero();
+    for (int b = 0; b < nb; ++b) {
+      const Eigen::Matrix3d R = data.pose[b].linear();
+      const Eigen::Vector3d r = R * model.bodies[b].com_m;
+      const Eigen::Vector3d omega = data.jacobian.middleRows(6 * b, 3) * data.u;
+      const Eigen::Vector3d p = data.pose[b].translation() + r;
+      const Eigen::Vector3d v = data.jacobian.middleRows(6 * b + 3, 3) * data.u + omega.cross(r);
+      const Eigen::Vector3d a = a_origin[b] + alpha[b].cross(r) + omega.cross(omega.cross(r));
+      // Body-fixed X-Y-Z angles of R = Rx(ox) Ry(oy) Rz(oz), as Simbody converts them.
+      const Eigen::Vector3d euler(std::atan2(-R(1, 2), R(2, 2)), std::asin(std::clamp(R(0, 2), -1.0, 1.0)),
+                                  std::atan2(-R(0, 1), R(0, 0)));
+      t.position.data.block<1, 6>(k, 6 * b) << p.transpose(), to_deg * euler.transpose();
+      t.velocity.data.block<1, 6>(k, 6 * b) << v.transpose(), to_deg * omega.transpose();
+      t.acceleration.data.block<1, 6>(k, 6 * b) << a.transpose(), to_deg * alpha[b].transpose();
+      const double m = model.bodies[b].mass_kg;
+      com_p += m * p, com_v += m * v, com_a += m * a;
+    }
+    t.position.data.block<1, 3>(k, 6 * nb) = (com_p / mass).transpose();
+    t.velocity.data.block<1, 3>(k, 6 * nb) = (com_v / mass).transpose();
+    t.acceleration.data.block<1, 3>(k, 6 * nb) = (com_a / mass).transpose();
+  }
+  return t;
 }
 
 namespace {

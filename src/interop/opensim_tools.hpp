@@ -84,6 +84,16 @@ struct StaticOptimizationTables {
 // dynamics are met by muscle forces, activation x maximum force (x the physiology scale when
 // asked) along their paths, minimising the sum of activations to the exponent, every unlocked
 // coordinate balanced (reserves, with a prohibitive cost, only where the muscles cannot).
+// OpenSim's BodyKinematics analysis, results in ground ("_global"), angles in degrees: per
+// body its centre of mass ("<body>_X", "_Y", "_Z") and orientation as body-fixed X-Y-Z
+// Euler angles ("_Ox", "_Oy", "_Oz"), then the whole body's centre of mass
+// ("center_of_mass_X"...); the velocity and acceleration tables give the centres' velocities
+// and accelerations and the bodies' angular velocities and accelerations, all in ground.
+struct BodyKinematicsTables {
+  Storage position, velocity, acceleration;
+};
+BodyKinematicsTables body_kinematics_tables(const Model& model, const Motion& motion);
+
 StaticOptimizationTables static_optimization_tables(const Model& model, const Motion& motion,
                                                     const StaticOptimizationOptions& options,
                                                     const ExternalLoadsSpec* loads = nullptr);

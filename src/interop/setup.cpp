@@ -173,6 +173,13 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s, std::
         }
         Storage t = joint_reaction_table(*im.model, motion, req, s.file, ext);
         out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_ReactionLoads.sto", format_storage(t));
+      } else if (a.type == "BodyKinematics") {
+        require_supported(im, false, a.name);
+        const BodyKinematicsTables t = body_kinematics_tables(*im.model, motion);
+        const std::string stem = safe_file_stem(s.name + "_" + a.name);
+        out.emplace_back(stem + "_pos_global.sto", format_storage(t.position));
+        out.emplace_back(stem + "_vel_global.sto", format_storage(t.velocity));
+        out.emplace_back(stem + "_acc_global.sto", format_storage(t.acceleration));
       } else if (a.type == "StaticOptimization") {
         require_supported(im, true, a.name);
         if (a.use_muscle_physiology)
@@ -218,7 +225,9 @@ std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnal
   jr.joint_names = {"All"};
   const ImportedModel im = import_osim_file(s.model_file);
   std::vector<std::string> warnings;
-  s.analyses = {id};
+  SetupAnalysis bk;
+  bk.type = bk.name = "BodyKinematics";
+  s.analyses = {id, bk};
   std::vector<std::pair<std::string, std::string>> files = run_setup(s, &warnings);
   // Joint reactions and static optimisation each say why when they cannot run on this
   // model, and the others still run.

@@ -494,3 +494,39 @@ TEST(OsimCouplers, JointReactionsOfACoupledModelHonourTheCoupler) {
 
 }  // namespace
 }  // namespace spineload
+
+// OpenSim's BodyKinematics (issue 16): the pendulum's centre of mass turning about the pin,
+// by hand: position on a 0.5 m circle, velocity omega x r, acceleration alpha x r - omega^2 r.
+namespace spineload {
+namespace {
+
+TEST(OsimBodyKinematics, ThePendulumsCentreOfMassTurnsOnItsCircle) {
+  const ImportedModel im = import_osim_text(pendulum(), "p.osim");
+  const double theta = 0.8, omega = 1.3, alpha = -0.7;
+  Motion motion;
+  motion.time_s = {0.25};
+  motion.q = {Eigen::VectorXd::Constant(1, theta)};
+  motion.qdot = {Eigen::VectorXd::Constant(1, omega)};
+  motion.qddot = {Eigen::VectorXd::Constant(1, alpha)};
+  const BodyKinematicsTables t = body_kinematics_tables(*im.model, motion);
+  const Eigen::Vector3d r(0.5 * std::sin(theta), -0.5 * std::cos(theta), 0);
+  const Eigen::Vector3d z = Eigen::Vector3d::UnitZ();
+  const Eigen::Vector3d v = (omega * z).cross(r), a = (alpha * z).cross(r) - omega * omega * r;
+  for (int k = 0; k < 3; ++k) {
+    const char* axis[] = {"_X", "_Y", "_Z"};
+    EXPECT_NEAR(t.position.data(0, t.position.column(std::string("rod") + axis[k])), r[k], 1e-12);
+    EXPECT_NEAR(t.velocity.data(0, t.velocity.column(std::string("rod") + axis[k])), v[k], 1e-12);
+    EXPECT_NEAR(t.acceleration.data(0, t.acceleration.column(std::string("rod") + axis[k])), a[k], 1e-12);
+    // The rod is the only body with mass: the whole body's centre is its own.
+    EXPECT_NEAR(t.position.data(0, t.position.column(std::string("center_of_mass") + axis[k])), r[k], 1e-12);
+  }
+  const double deg = 180 / std::numbers::pi;
+  EXPECT_NEAR(t.position.data(0, t.position.column("rod_Oz")), theta * deg, 1e-10);
+  EXPECT_NEAR(t.position.data(0, t.position.column("rod_Ox")), 0.0, 1e-10);
+  EXPECT_NEAR(t.velocity.data(0, t.velocity.column("rod_Oz")), omega * deg, 1e-10);
+  EXPECT_NEAR(t.acceleration.data(0, t.acceleration.column("rod_Oz")), alpha * deg, 1e-10);
+  EXPECT_EQ(t.position.in_degrees, std::optional<bool>(true));
+}
+
+}  // namespace
+}  // namespace spineload

@@ -178,6 +178,13 @@ TEST(SharedModels, GaitModelsRunInverseDynamicsReactionsAndStaticOptimisationOve
       }
       EXPECT_NEAR(id.data(static_cast<int>(k), ty), p_dot_y + weight, 1e-6 * weight) << "frame " << k;
     }
+    // The same law from the BodyKinematics output that analyze writes beside it: the whole
+    // body's centre of mass acceleration (OpenSim's "center_of_mass_Y").
+    ASSERT_EQ(out.count(stem + "_BodyKinematics_acc_global.sto"), 1u) << summary;
+    const Storage& acc = out.at(stem + "_BodyKinematics_acc_global.sto");
+    for (std::size_t k = 0; k < acc.time_s.size(); ++k)
+      EXPECT_NEAR(id.data(static_cast<int>(k), ty), m.total_mass_kg() * acc.data(static_cast<int>(k), acc.column("center_of_mass_Y")) + weight,
+                  1e-6 * weight);
     // The walking motion is not still: the vertical force swings by over 10 % of body weight.
     EXPECT_GT(id.data.col(ty).maxCoeff() - id.data.col(ty).minCoeff(), 0.1 * weight);
   }
