@@ -313,6 +313,32 @@ BodyKinematicsTables body_kinematics_tables(const Model& model, const Motion& mo
   return t;
 }
 
+MuscleAnalysisTables muscle_analysis_tables(const Model& model, const Motion& motion) {
+  MuscleAnalysisTables t;
+  const int nm = static_cast<int>(model.muscles.size());
+  const int nt = static_cast<int>(motion.time_s.size());
+  auto table = [&](const std::string& name) {
+    Storage s;
+    s.name = name;
+    s.in_degrees = false;
+    s.time_s = motion.time_s;
+    for (const Muscle& mu : model.muscles) s.labels.push_back(mu.name);
+    s.data.resize(nt, nm);
+    return s;
+  };
+  t.length = table("Length");
+  for (const Coordinate& c : model.coordinates) t.moment_arm.emplace_back(c.name, table("MomentArm_" + c.name));
+  Data data(model);
+  for (int k = 0; k < nt; ++k) {
+    forward_kinematics(model, data, motion.q[k], motion.qdot[k]);
+    muscle_geometry(model, data);
+    t.length.data.row(k) = data.length_m.transpose();
+    for (std::size_t c = 0; c < model.coordinates.size(); ++c)
+      t.moment_arm[c].second.data.row(k) = data.moment_arm_m.row(static_cast<int>(c));
+  }
+  return t;
+}
+
 namespace {
 
 bool is_force_generator(const Muscle& muscle) {

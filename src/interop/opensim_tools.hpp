@@ -94,6 +94,15 @@ struct BodyKinematicsTables {
 };
 BodyKinematicsTables body_kinematics_tables(const Model& model, const Motion& motion);
 
+// OpenSim's MuscleAnalysis, its path geometry: each muscle's length ("Length", muscles as
+// columns) and its moment arm about every coordinate ("MomentArm_<coordinate>", -dL/dq).
+// Fibre and tendon lengths and fibre forces (which need the muscles' states) are not given.
+struct MuscleAnalysisTables {
+  Storage length;
+  std::vector<std::pair<std::string, Storage>> moment_arm;  // per coordinate name
+};
+MuscleAnalysisTables muscle_analysis_tables(const Model& model, const Motion& motion);
+
 StaticOptimizationTables static_optimization_tables(const Model& model, const Motion& motion,
                                                     const StaticOptimizationOptions& options,
                                                     const ExternalLoadsSpec* loads = nullptr);

@@ -180,6 +180,13 @@ std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s, std::
         out.emplace_back(stem + "_pos_global.sto", format_storage(t.position));
         out.emplace_back(stem + "_vel_global.sto", format_storage(t.velocity));
         out.emplace_back(stem + "_acc_global.sto", format_storage(t.acceleration));
+      } else if (a.type == "MuscleAnalysis") {
+        require_supported(im, true, a.name);
+        const MuscleAnalysisTables t = muscle_analysis_tables(*im.model, motion);
+        const std::string stem = safe_file_stem(s.name + "_" + a.name);
+        out.emplace_back(stem + "_Length.sto", format_storage(t.length));
+        for (const auto& [coordinate, table] : t.moment_arm)
+          out.emplace_back(safe_file_stem(stem + "_MomentArm_" + coordinate) + ".sto", format_storage(table));
       } else if (a.type == "StaticOptimization") {
         require_supported(im, true, a.name);
         if (a.use_muscle_physiology)
@@ -231,12 +238,22 @@ std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnal
   std::vector<std::pair<std::string, std::string>> files = run_setup(s, &warnings);
   // Joint reactions and static optimisation each say why when they cannot run on this
   // model, and the others still run.
-  std::string jr_note, so_note;
+  std::string jr_note, ma_note, so_note;
   s.analyses = {jr};
   try {
     for (auto& f : run_setup(s)) files.push_back(std::move(f));
   } catch (const InputError& e) {
     jr_note = std::string("joint reactions not run: ") + e.what();
+  }
+  if (!im.model->muscles.empty()) {
+    SetupAnalysis ma;
+    ma.type = ma.name = "MuscleAnalysis";
+    s.analyses = {ma};
+    try {
+      for (auto& f : run_setup(s)) files.push_back(std::move(f));
+    } catch (const InputError& e) {
+      ma_note = std::string("muscle analysis not run: ") + e.what();
+    }
   }
   if (!im.model->muscles.empty() || !im.model->actuators.empty()) {
     s.analyses = {so};
@@ -256,6 +273,7 @@ std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnal
   for (std::size_t k = 0; k < std::min<std::size_t>(3, peaks.size()); ++k)
     summary += fmt::format(" {} {:.2f}", peaks[k].second, peaks[k].first);
   if (!jr_note.empty()) summary += "\n" + jr_note;
+  if (!ma_note.empty()) summary += "\n" + ma_note;
   if (!so_note.empty()) summary += "\n" + so_note;
   return files;
 }

@@ -530,3 +530,38 @@ TEST(OsimBodyKinematics, ThePendulumsCentreOfMassTurnsOnItsCircle) {
 
 }  // namespace
 }  // namespace spineload
+
+// OpenSim's MuscleAnalysis, path geometry (issue 16): the lengths, and the moment arms as
+// -dL/dq by central differences of the lengths it writes.
+namespace spineload {
+namespace {
+
+TEST(OsimMuscleAnalysis, MomentArmsAreMinusTheLengthsDerivative) {
+  const ImportedModel im = import_osim_file(test::source_path("tests/data/osim/knee_3x.osim"));
+  const Model& m = *im.model;
+  const int knee = m.coordinate_index("knee_angle"), patella = m.coordinate_index("patella_angle");
+  auto at = [&](double k, double p) {
+    Motion motion;
+    motion.time_s = {0};
+    Eigen::VectorXd q(2);
+    q[knee] = k;
+    q[patella] = p;
+    motion.q = {q};
+    motion.qdot = {Eigen::VectorXd::Zero(2)};
+    motion.qddot = {Eigen::VectorXd::Zero(2)};
+    return muscle_analysis_tables(m, motion);
+  };
+  const double h = 1e-6;
+  for (double k : {-1.2, -0.3}) {
+    const MuscleAnalysisTables t = at(k, 0.5 * k);
+    ASSERT_EQ(t.moment_arm.size(), 2u);
+    EXPECT_EQ(t.moment_arm[static_cast<std::size_t>(knee)].first, "knee_angle");
+    EXPECT_EQ(t.length.labels, std::vector<std::string>{"quadriceps"});
+    EXPECT_GT(t.length.data(0, 0), 0.2);
+    const double dl = (at(k + h, 0.5 * k).length.data(0, 0) - at(k - h, 0.5 * k).length.data(0, 0)) / (2 * h);
+    EXPECT_NEAR(t.moment_arm[static_cast<std::size_t>(knee)].second.data(0, 0), -dl, 1e-6) << k;
+  }
+}
+
+}  // namespace
+}  // namespace spineload
