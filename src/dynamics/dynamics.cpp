@@ -141,6 +141,23 @@ void passive_moments(const Model& model, Data& data) {
     const int u = model.coordinates[f.coordinate].mb_index;
     data.passive_Nm[f.coordinate] += f.force(data.q[u], data.u.size() ? data.u[u] : 0.0);
   }
+  for (const PointToPointSpring& s : model.springs) {
+    auto at = [&](int b, const Eigen::Vector3d& p) { return b < 0 ? p : Eigen::Vector3d(data.pose[b] * p); };
+    const Eigen::Vector3d p1 = at(s.body1, s.point1_m), p2 = at(s.body2, s.point2_m);
+    const double length = (p2 - p1).norm();
+    if (!(length > 0)) continue;  // coincident points: no line to pull along
+    // Tension pulls point 1 towards point 2 and point 2 back (compression pushes them apart).
+    const Eigen::Vector3d f1 = s.stiffness_N_per_m * (length - s.rest_length_m) * (p2 - p1) / length;
+    Eigen::VectorXd g = Eigen::VectorXd::Zero(model.num_q);
+    auto add = [&](int b, const Eigen::Vector3d& p, const Eigen::Vector3d& f) {
+      if (b < 0) return;
+      g += data.jacobian.middleRows(6 * b, 3).transpose() * (p - data.pose[b].translation()).cross(f) +
+           data.jacobian.middleRows(6 * b + 3, 3).transpose() * f;
+    };
+    add(s.body1, p1, f1);
+    add(s.body2, p2, -f1);
+    for (std::size_t c = 0; c < model.coordinates.size(); ++c) data.passive_Nm[c] += g[model.coordinates[c].mb_index];
+  }
 }
 
 void actuator_generalized_force(const Model& model, const Data& data, int a, Eigen::VectorXd& g) {

@@ -199,7 +199,10 @@ Storage inverse_dynamics_table(const Model& model, const Motion& motion, const E
     apply_loads(model, data, {});
     if (loads) apply_external_loads(model, data, *loads, motion.time_s[k]);
     inverse_dynamics(model, data, motion.qddot[k]);
-    out.data.row(static_cast<int>(k)) = data.tau_Nm.transpose();
+    // The model's passive forces (coordinate limit forces, springs) act too, as OpenSim's
+    // inverse dynamics applies every force but the muscles: the joints supply the rest.
+    passive_moments(model, data);
+    out.data.row(static_cast<int>(k)) = (data.tau_Nm - data.passive_Nm).transpose();
   }
   return out;
 }

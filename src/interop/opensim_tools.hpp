@@ -41,7 +41,8 @@ Motion motion_from_storage(const Model& model, const Storage& storage, const Mot
                            const std::string& file);
 
 // Generalised forces (OpenSim's InverseDynamics analysis: "<coordinate>_moment", "_force"
-// for translations): gravity, inertia and any external loads, no muscles.
+// for translations): gravity, inertia, any external loads and the model's passive forces
+// (coordinate limit forces, point-to-point springs), no muscles or actuators.
 Storage inverse_dynamics_table(const Model& model, const Motion& motion, const ExternalLoadsSpec* loads = nullptr);
 
 // One reaction to report: the joint, on its child (or parent) body, expressed in a frame

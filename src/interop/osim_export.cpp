@@ -263,6 +263,13 @@ std::string export_osim(const Model& m, const std::string& description) {
                        a.axis_in_ground);
     s += fmt::format("        </{}>\n", type);
   }
+  for (const PointToPointSpring& sp : m.springs)
+    s += fmt::format(
+        "        <PointToPointSpring name=\"{}\">\n          <socket_body1>{}</socket_body1>\n          <socket_body2>{}</socket_body2>\n"
+        "          <point1>{}</point1>\n          <point2>{}</point2>\n          <stiffness>{:.17g}</stiffness>\n"
+        "          <rest_length>{:.17g}</rest_length>\n        </PointToPointSpring>\n",
+        sp.name, body_path(sp.body1), body_path(sp.body2), vec(sp.point1_m), vec(sp.point2_m), sp.stiffness_N_per_m,
+        sp.rest_length_m);
   for (const CoordinateLimitForce& f : m.limit_forces) {
     // Back to OpenSim's units: per degree and degrees for a rotational coordinate.
     const double w = m.coordinates[f.coordinate].translational ? 1.0 : M_PI / 180;

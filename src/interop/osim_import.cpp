@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <set>
+#include <tuple>
 #include <limits>
 #include <sstream>
 
@@ -226,7 +227,8 @@ class Importer {
                              fmt::format("actuators: {} (coordinate {}, torque {}, point {})", m->actuators.size(),
                                          count_kind(*m, Actuator::Kind::coordinate), count_kind(*m, Actuator::Kind::torque),
                                          count_kind(*m, Actuator::Kind::point)),
-                             fmt::format("coordinate limit forces: {}", m->limit_forces.size()),
+                             fmt::format("coordinate limit forces: {}, point-to-point springs: {}", m->limit_forces.size(),
+                                         m->springs.size()),
                              fmt::format("markers: {}", m->markers.size()),
                              fmt::format("frames: {}", m->frames.size())});
     if (visual_ > 0) report_.ignored.push_back(fmt::format("visual geometry: {} elements", visual_));
@@ -757,6 +759,20 @@ class Importer {
         m.actuators.push_back(read_body_actuator(f, type, name, m));
       } else if (type == "CoordinateLimitForce") {
         m.limit_forces.push_back(read_limit_force(f, name, m));
+      } else if (type == "PointToPointSpring") {
+        PointToPointSpring sp;
+        sp.name = name;
+        for (const auto& [field, socket, body] : {std::tuple{"body1", "socket_body1", &sp.body1}, std::tuple{"body2", "socket_body2", &sp.body2}}) {
+          const XMLElement* e = Reader::child_any(f, {field, socket});
+          if (!e) r_.fail(f, name, std::string("a PointToPointSpring needs ") + field);
+          *body = body_ref(Reader::text(e), m, e, name + "." + field);
+        }
+        sp.point1_m = r_.vec3(Reader::child(f, "point1"), name + ".point1");
+        sp.point2_m = r_.vec3(Reader::child(f, "point2"), name + ".point2");
+        sp.stiffness_N_per_m = r_.number(Reader::child(f, "stiffness"), name + ".stiffness", 1);
+        sp.rest_length_m = r_.number(Reader::child(f, "rest_length"), name + ".rest_length", 0);
+        if (sp.stiffness_N_per_m < 0 || sp.rest_length_m < 0) r_.fail(f, name, "stiffness and rest_length must not be negative");
+        m.springs.push_back(sp);
       } else {
         report_.unsupported.push_back({name, type, "force not supported: left out of every analysis", f->GetLineNum(),
                                        false, true});

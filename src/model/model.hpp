@@ -142,6 +142,16 @@ struct Actuator {
   double optimal_force = 1, min_control = -1, max_control = 1;
 };
 
+// OpenSim's PointToPointSpring (imported models; Simbody's TwoPointLinearSpring): a linear
+// spring between a point of each of two bodies (-1: ground), tension stiffness x (length -
+// rest length), compression below it; a passive force, in passive_Nm.
+struct PointToPointSpring {
+  std::string name;
+  int body1 = -1, body2 = -1;
+  Eigen::Vector3d point1_m = Eigen::Vector3d::Zero(), point2_m = Eigen::Vector3d::Zero();
+  double stiffness_N_per_m = 1, rest_length_m = 0;
+};
+
 // OpenSim's CoordinateLimitForce (imported models): a passive generalised force on one
 // coordinate beyond its limits, stiffness rising over a transition by Simbody's quintic
 // step, damping only there. SI: limits in rad or m, stiffness per rad or m.
@@ -350,6 +360,7 @@ struct Model {
   std::vector<CoordinateCoupler> couplers;  // imported models
   std::vector<Actuator> actuators;                    // imported models
   std::vector<CoordinateLimitForce> limit_forces;     // imported models: passive, in passive_Nm
+  std::vector<PointToPointSpring> springs;            // imported models: passive, in passive_Nm
   std::vector<Marker> markers;     // imported models
 
   int body_index(const std::string& name) const;        // -1 when absent

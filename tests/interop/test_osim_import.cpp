@@ -8,6 +8,7 @@
 #include "common/errors.hpp"
 #include "dynamics/dynamics.hpp"
 #include "interop/opensim_tools.hpp"
+#include "interop/osim_export.hpp"
 #include "interop/osim_import.hpp"
 #include "io/report.hpp"
 #include "model/data.hpp"
@@ -403,6 +404,13 @@ TEST(OsimForces, CoordinateLimitForceIsOpenSimsSteppedSpringAndDamper) {
   const Storage so = held_pendulum(limit + R"(<CoordinateActuator name="reserve"><coordinate>theta</coordinate>
       <optimal_force>1</optimal_force></CoordinateActuator>)", 30 * kDegToRad);
   EXPECT_NEAR(so.data(0, so.column("reserve")), 5 + 40, 1e-4);
+  // Inverse dynamics applies it too (OpenSim applies every force but the muscles): the pin
+  // supplies the same 45 N m.
+  Motion still;
+  still.time_s = {0};
+  still.q = {Eigen::VectorXd::Constant(1, 30 * kDegToRad)};
+  still.qdot = still.qddot = {Eigen::VectorXd::Zero(1)};
+  EXPECT_NEAR(inverse_dynamics_table(*im.model, still).data(0, 0), 5 + 40, 1e-9);
 }
 
 TEST(OsimForces, TorqueAndPointActuatorsHoldThePendulumThroughTheirGeometry) {
@@ -561,6 +569,36 @@ TEST(OsimMuscleAnalysis, MomentArmsAreMinusTheLengthsDerivative) {
     const double dl = (at(k + h, 0.5 * k).length.data(0, 0) - at(k - h, 0.5 * k).length.data(0, 0)) / (2 * h);
     EXPECT_NEAR(t.moment_arm[static_cast<std::size_t>(knee)].second.data(0, 0), -dl, 1e-6) << k;
   }
+}
+
+}  // namespace
+}  // namespace spineload
+
+// OpenSim's PointToPointSpring (Simbody's TwoPointLinearSpring), by hand: the moment about
+// the pin of a spring from a ground point to a point of the rod, counted as passive.
+namespace spineload {
+namespace {
+
+TEST(OsimForces, PointToPointSpringPullsItsPointsTogetherAsAPassiveForce) {
+  const std::string spring = R"(<PointToPointSpring name="band"><socket_body1>/ground</socket_body1><socket_body2>/bodyset/rod</socket_body2>
+      <point1>1 0 0</point1><point2>0 -1 0</point2><stiffness>30</stiffness><rest_length>0.5</rest_length></PointToPointSpring>)";
+  const ImportedModel im = import_osim_text(with_forces(pendulum(), spring), "p.osim");
+  ASSERT_EQ(im.model->springs.size(), 1u);
+  const Model& m = *im.model;
+  Data d(m);
+  for (const double theta : {0.0, 0.6, -0.9}) {
+    forward_kinematics(m, d, Eigen::VectorXd::Constant(1, theta), Eigen::VectorXd::Zero(1));
+    passive_moments(m, d);
+    const Eigen::Vector3d q(std::sin(theta), -std::cos(theta), 0), p(1, 0, 0);  // the rod's point, the ground point
+    const double length = (p - q).norm();
+    const Eigen::Vector3d on_rod = 30 * (length - 0.5) * (p - q) / length;  // towards the ground point
+    EXPECT_NEAR(d.passive_Nm[0], q.cross(on_rod).z(), 1e-10) << theta;
+  }
+  // Export and re-import keep it.
+  const ImportedModel back = import_osim_text(export_osim(m, "round trip"), "back.osim");
+  ASSERT_EQ(back.model->springs.size(), 1u);
+  EXPECT_DOUBLE_EQ(back.model->springs[0].stiffness_N_per_m, 30);
+  EXPECT_EQ(back.model->springs[0].body1, -1);
 }
 
 }  // namespace
