@@ -141,6 +141,10 @@ void passive_moments(const Model& model, Data& data) {
     const int u = model.coordinates[f.coordinate].mb_index;
     data.passive_Nm[f.coordinate] += f.force(data.q[u], data.u.size() ? data.u[u] : 0.0);
   }
+  for (const CoordinateSpring& f : model.coordinate_springs) {
+    const int u = model.coordinates[f.coordinate].mb_index;
+    data.passive_Nm[f.coordinate] += f.force(data.q[u], data.u.size() ? data.u[u] : 0.0);
+  }
   for (const PointToPointSpring& s : model.springs) {
     auto at = [&](int b, const Eigen::Vector3d& p) { return b < 0 ? p : Eigen::Vector3d(data.pose[b] * p); };
     const Eigen::Vector3d p1 = at(s.body1, s.point1_m), p2 = at(s.body2, s.point2_m);

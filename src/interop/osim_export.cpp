@@ -263,6 +263,11 @@ std::string export_osim(const Model& m, const std::string& description) {
                        a.axis_in_ground);
     s += fmt::format("        </{}>\n", type);
   }
+  for (const CoordinateSpring& sp : m.coordinate_springs)
+    s += fmt::format(
+        "        <SpringGeneralizedForce name=\"{}\">\n          <coordinate>{}</coordinate>\n          <stiffness>{:.17g}</stiffness>\n"
+        "          <rest_length>{:.17g}</rest_length>\n          <viscosity>{:.17g}</viscosity>\n        </SpringGeneralizedForce>\n",
+        sp.name, m.coordinates[sp.coordinate].name, sp.stiffness, sp.rest_length, sp.viscosity);
   for (const PointToPointSpring& sp : m.springs)
     s += fmt::format(
         "        <PointToPointSpring name=\"{}\">\n          <socket_body1>{}</socket_body1>\n          <socket_body2>{}</socket_body2>\n"

@@ -227,8 +227,8 @@ class Importer {
                              fmt::format("actuators: {} (coordinate {}, torque {}, point {})", m->actuators.size(),
                                          count_kind(*m, Actuator::Kind::coordinate), count_kind(*m, Actuator::Kind::torque),
                                          count_kind(*m, Actuator::Kind::point)),
-                             fmt::format("coordinate limit forces: {}, point-to-point springs: {}", m->limit_forces.size(),
-                                         m->springs.size()),
+                             fmt::format("coordinate limit forces: {}, coordinate springs: {}, point-to-point springs: {}",
+                                         m->limit_forces.size(), m->coordinate_springs.size(), m->springs.size()),
                              fmt::format("markers: {}", m->markers.size()),
                              fmt::format("frames: {}", m->frames.size())});
     if (visual_ > 0) report_.ignored.push_back(fmt::format("visual geometry: {} elements", visual_));
@@ -759,6 +759,17 @@ class Importer {
         m.actuators.push_back(read_body_actuator(f, type, name, m));
       } else if (type == "CoordinateLimitForce") {
         m.limit_forces.push_back(read_limit_force(f, name, m));
+      } else if (type == "SpringGeneralizedForce") {
+        CoordinateSpring sp;
+        sp.name = name;
+        const XMLElement* ec = Reader::child_any(f, {"coordinate", "socket_coordinate"});
+        const std::string coord = last_component(Reader::text(ec));
+        sp.coordinate = m.coordinate_index(coord);
+        if (sp.coordinate < 0) r_.fail(ec ? ec : f, name + ".coordinate", "coordinate '" + coord + "' does not exist");
+        sp.stiffness = r_.number(Reader::child(f, "stiffness"), name + ".stiffness", 0);
+        sp.rest_length = r_.number(Reader::child(f, "rest_length"), name + ".rest_length", 0);
+        sp.viscosity = r_.number(Reader::child(f, "viscosity"), name + ".viscosity", 0);
+        m.coordinate_springs.push_back(sp);
       } else if (type == "PointToPointSpring") {
         PointToPointSpring sp;
         sp.name = name;

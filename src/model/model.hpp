@@ -152,6 +152,15 @@ struct PointToPointSpring {
   double stiffness_N_per_m = 1, rest_length_m = 0;
 };
 
+// OpenSim's SpringGeneralizedForce (imported models): -stiffness (q - rest_length) -
+// viscosity qdot on one coordinate, SI units; passive, in passive_Nm.
+struct CoordinateSpring {
+  std::string name;
+  int coordinate = -1;
+  double stiffness = 0, rest_length = 0, viscosity = 0;
+  double force(double q, double qdot) const { return -stiffness * (q - rest_length) - viscosity * qdot; }
+};
+
 // OpenSim's CoordinateLimitForce (imported models): a passive generalised force on one
 // coordinate beyond its limits, stiffness rising over a transition by Simbody's quintic
 // step, damping only there. SI: limits in rad or m, stiffness per rad or m.
@@ -361,6 +370,7 @@ struct Model {
   std::vector<Actuator> actuators;                    // imported models
   std::vector<CoordinateLimitForce> limit_forces;     // imported models: passive, in passive_Nm
   std::vector<PointToPointSpring> springs;            // imported models: passive, in passive_Nm
+  std::vector<CoordinateSpring> coordinate_springs;   // imported models: passive, in passive_Nm
   std::vector<Marker> markers;     // imported models
 
   int body_index(const std::string& name) const;        // -1 when absent

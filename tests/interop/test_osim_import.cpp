@@ -596,9 +596,32 @@ TEST(OsimForces, PointToPointSpringPullsItsPointsTogetherAsAPassiveForce) {
   }
   // Export and re-import keep it.
   const ImportedModel back = import_osim_text(export_osim(m, "round trip"), "back.osim");
+  ASSERT_TRUE(back.report.unsupported.empty());
   ASSERT_EQ(back.model->springs.size(), 1u);
   EXPECT_DOUBLE_EQ(back.model->springs[0].stiffness_N_per_m, 30);
   EXPECT_EQ(back.model->springs[0].body1, -1);
+}
+
+}  // namespace
+}  // namespace spineload
+
+// OpenSim's SpringGeneralizedForce: -stiffness (q - rest_length) - viscosity qdot, by hand.
+namespace spineload {
+namespace {
+
+TEST(OsimForces, SpringGeneralizedForceIsALinearSpringAndDamperOnItsCoordinate) {
+  const std::string spring = R"(<SpringGeneralizedForce name="torsion"><coordinate>theta</coordinate>
+      <stiffness>12</stiffness><rest_length>0.2</rest_length><viscosity>3</viscosity></SpringGeneralizedForce>)";
+  const ImportedModel im = import_osim_text(with_forces(pendulum(), spring), "p.osim");
+  ASSERT_EQ(im.model->coordinate_springs.size(), 1u);
+  const Model& m = *im.model;
+  Data d(m);
+  forward_kinematics(m, d, Eigen::VectorXd::Constant(1, 0.7), Eigen::VectorXd::Constant(1, -0.4));
+  passive_moments(m, d);
+  EXPECT_NEAR(d.passive_Nm[0], -12 * (0.7 - 0.2) - 3 * -0.4, 1e-12);
+  const ImportedModel back = import_osim_text(export_osim(m, "round trip"), "back.osim");
+  ASSERT_EQ(back.model->coordinate_springs.size(), 1u);
+  EXPECT_DOUBLE_EQ(back.model->coordinate_springs[0].viscosity, 3);
 }
 
 }  // namespace
