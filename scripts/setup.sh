@@ -14,6 +14,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev  # tests
   libbenchmark-dev        # benchmarks
   libtinyxml2-dev         # OpenSim model and setup files (XML, with line numbers)
+  libmuparser-dev         # expressions in OpenSim's ExpressionBasedCoordinateForce
   libopenmpi-dev openmpi-bin  # cohorts across processes and machines (mpirun)
   libcpp-httplib-dev      # the HTTP server of spineload serve
   wrk                     # load test of spineload serve (docs/serve.md)

@@ -145,6 +145,16 @@ void passive_moments(const Model& model, Data& data) {
     const int u = model.coordinates[f.coordinate].mb_index;
     data.passive_Nm[f.coordinate] += f.force(data.q[u], data.u.size() ? data.u[u] : 0.0);
   }
+  for (std::size_t i = 0; i < model.expression_forces.size(); ++i) {
+    const ExpressionCoordinateForce& f = model.expression_forces[i];
+    const int u = model.coordinates[f.coordinate].mb_index;
+    const double force = data.expression_forces[i]({data.q[u], data.u.size() ? data.u[u] : 0.0});
+    // Numbers never silently become NaN: a force the expression cannot give is an error.
+    if (!std::isfinite(force))
+      throw std::domain_error(f.name + ": the expression '" + f.expression + "' gives no finite force at q = " +
+                              std::to_string(data.q[u]));
+    data.passive_Nm[f.coordinate] += force;
+  }
   for (const PointToPointSpring& s : model.springs) {
     auto at = [&](int b, const Eigen::Vector3d& p) { return b < 0 ? p : Eigen::Vector3d(data.pose[b] * p); };
     const Eigen::Vector3d p1 = at(s.body1, s.point1_m), p2 = at(s.body2, s.point2_m);

@@ -268,6 +268,10 @@ std::string export_osim(const Model& m, const std::string& description) {
         "        <SpringGeneralizedForce name=\"{}\">\n          <coordinate>{}</coordinate>\n          <stiffness>{:.17g}</stiffness>\n"
         "          <rest_length>{:.17g}</rest_length>\n          <viscosity>{:.17g}</viscosity>\n        </SpringGeneralizedForce>\n",
         sp.name, m.coordinates[sp.coordinate].name, sp.stiffness, sp.rest_length, sp.viscosity);
+  for (const ExpressionCoordinateForce& ef : m.expression_forces)
+    s += fmt::format("        <ExpressionBasedCoordinateForce name=\"{}\">\n          <coordinate>{}</coordinate>\n"
+                     "          <expression>{}</expression>\n        </ExpressionBasedCoordinateForce>\n",
+                     ef.name, m.coordinates[ef.coordinate].name, xml_escape(ef.expression));
   for (const PointToPointSpring& sp : m.springs)
     s += fmt::format(
         "        <PointToPointSpring name=\"{}\">\n          <socket_body1>{}</socket_body1>\n          <socket_body2>{}</socket_body2>\n"

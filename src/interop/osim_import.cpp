@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "common/errors.hpp"
+#include "common/expression.hpp"
 #include "interop/functions.hpp"
 #include "interop/xml.hpp"
 #include "io/yaml_util.hpp"
@@ -770,6 +771,22 @@ class Importer {
         sp.rest_length = r_.number(Reader::child(f, "rest_length"), name + ".rest_length", 0);
         sp.viscosity = r_.number(Reader::child(f, "viscosity"), name + ".viscosity", 0);
         m.coordinate_springs.push_back(sp);
+      } else if (type == "ExpressionBasedCoordinateForce") {
+        ExpressionCoordinateForce ef;
+        ef.name = name;
+        const XMLElement* ec = Reader::child_any(f, {"coordinate", "socket_coordinate"});
+        const std::string coord = last_component(Reader::text(ec));
+        ef.coordinate = m.coordinate_index(coord);
+        if (ef.coordinate < 0) r_.fail(ec ? ec : f, name + ".coordinate", "coordinate '" + coord + "' does not exist");
+        const XMLElement* ex = Reader::child(f, "expression");
+        ef.expression = Reader::text(ex);
+        if (ef.expression.empty()) r_.fail(ex ? ex : f, name + ".expression", "missing");
+        try {
+          Expression check(ef.expression, {"q", "qdot"});
+        } catch (const std::invalid_argument& e) {
+          r_.fail(ex, name + ".expression", std::string("not an expression of q and qdot: ") + e.what());
+        }
+        m.expression_forces.push_back(ef);
       } else if (type == "PointToPointSpring") {
         PointToPointSpring sp;
         sp.name = name;

@@ -31,6 +31,7 @@ Data::Data(const Model& model) {
   applied.resize(model.bodies.size());
   inertial.resize(model.bodies.size());
   disc.resize(model.spinal_joints.size());
+  for (const ExpressionCoordinateForce& f : model.expression_forces) expression_forces.emplace_back(f.expression, std::vector<std::string>{"q", "qdot"});
 }
 
 bool Data::fits(const Model& model) const {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/expression.hpp"
 #include "model/model.hpp"
 #include "multibody/system.hpp"
 #include "posture/posture.hpp"
@@ -60,6 +61,7 @@ struct Data {
   // posture/kinematics (multibody order for q, u, udot)
   Eigen::VectorXd q, u, udot;
   std::vector<Eigen::Isometry3d> pose;        // body frames in ground
+  std::vector<Expression> expression_forces;  // per model.expression_forces: this thread's evaluators
   Eigen::MatrixXd jacobian;                   // 6 nb x nq, see mb::system_jacobian
   // dynamics
   std::vector<mb::SpatialForce> applied;      // gravity + external loads, about body origins

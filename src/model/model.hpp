@@ -161,6 +161,14 @@ struct CoordinateSpring {
   double force(double q, double qdot) const { return -stiffness * (q - rest_length) - viscosity * qdot; }
 };
 
+// OpenSim's ExpressionBasedCoordinateForce (imported models): a generalised force on one
+// coordinate given as an expression of q and qdot (SI), evaluated per thread from Data.
+struct ExpressionCoordinateForce {
+  std::string name;
+  int coordinate = -1;
+  std::string expression;
+};
+
 // OpenSim's CoordinateLimitForce (imported models): a passive generalised force on one
 // coordinate beyond its limits, stiffness rising over a transition by Simbody's quintic
 // step, damping only there. SI: limits in rad or m, stiffness per rad or m.
@@ -371,6 +379,7 @@ struct Model {
   std::vector<CoordinateLimitForce> limit_forces;     // imported models: passive, in passive_Nm
   std::vector<PointToPointSpring> springs;            // imported models: passive, in passive_Nm
   std::vector<CoordinateSpring> coordinate_springs;   // imported models: passive, in passive_Nm
+  std::vector<ExpressionCoordinateForce> expression_forces;  // imported models: passive, in passive_Nm
   std::vector<Marker> markers;     // imported models
 
   int body_index(const std::string& name) const;        // -1 when absent

@@ -626,3 +626,37 @@ TEST(OsimForces, SpringGeneralizedForceIsALinearSpringAndDamperOnItsCoordinate) 
 
 }  // namespace
 }  // namespace spineload
+
+// OpenSim's ExpressionBasedCoordinateForce: its expression of q and qdot (Lepton syntax)
+// evaluated as written; a bad expression refused naming the element.
+namespace spineload {
+namespace {
+
+TEST(OsimForces, ExpressionBasedCoordinateForceEvaluatesItsExpression) {
+  const std::string force = R"(<ExpressionBasedCoordinateForce name="custom"><coordinate>theta</coordinate>
+      <expression>-10*q^3 - 0.5*qdot + step(q)*square(q) + exp(-q)*sin(2*q)</expression></ExpressionBasedCoordinateForce>)";
+  const ImportedModel im = import_osim_text(with_forces(pendulum(), force), "p.osim");
+  ASSERT_EQ(im.model->expression_forces.size(), 1u);
+  const Model& m = *im.model;
+  Data d(m);
+  for (const auto& [q, qdot] : {std::pair{0.4, 1.5}, std::pair{-0.7, -0.2}}) {
+    forward_kinematics(m, d, Eigen::VectorXd::Constant(1, q), Eigen::VectorXd::Constant(1, qdot));
+    passive_moments(m, d);
+    const double expected = -10 * q * q * q - 0.5 * qdot + (q >= 0 ? q * q : 0) + std::exp(-q) * std::sin(2 * q);
+    EXPECT_NEAR(d.passive_Nm[0], expected, 1e-12) << q;
+  }
+  // A name the expression does not know, and a broken one: refused at their element.
+  for (const char* bad : {"-k*q", "3*(q+"}) {
+    const InputError e = import_error(with_forces(pendulum(), std::string(R"(<ExpressionBasedCoordinateForce name="custom"><coordinate>theta</coordinate>
+      <expression>)") + bad + "</expression></ExpressionBasedCoordinateForce>"));
+    EXPECT_EQ(e.field(), "custom.expression") << bad;
+    EXPECT_NE(std::string(e.what()).find("not an expression of q and qdot"), std::string::npos) << e.what();
+  }
+  // Export writes it back.
+  const ImportedModel back = import_osim_text(export_osim(m, "round trip"), "back.osim");
+  ASSERT_EQ(back.model->expression_forces.size(), 1u);
+  EXPECT_EQ(back.model->expression_forces[0].expression, m.expression_forces[0].expression);
+}
+
+}  // namespace
+}  // namespace spineload
