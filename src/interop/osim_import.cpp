@@ -746,15 +746,8 @@ class Importer {
       } else if (type == "CoordinateActuator") {
         Actuator a;
         a.name = name;
-        const std::string coord = last_component(Reader::text(Reader::child_any(f, {"coordinate", "socket_coordinate"})));
-        a.coordinate = m.coordinate_index(coord);
-        if (a.coordinate < 0) r_.fail(f, name + ".coordinate", "coordinate '" + coord + "' does not exist");
-        a.optimal_force = r_.number(Reader::child(f, "optimal_force"), name + ".optimal_force", 1);
-        // OpenSim's defaults leave controls unbounded (-Inf, Inf); a bound keeps the optimum
-        // finite, and no optimum reaches it.
-        a.min_control = std::max(-kUnboundedControl, r_.bound(Reader::child(f, "min_control"), name + ".min_control", -kUnboundedControl));
-        a.max_control = std::min(kUnboundedControl, r_.bound(Reader::child(f, "max_control"), name + ".max_control", kUnboundedControl));
-        if (!(a.max_control > a.min_control)) r_.fail(f, name + ".max_control", "max_control must exceed min_control");
+        a.coordinate = coordinate_of(f, name, m);
+        read_controls(f, name, a);
         m.actuators.push_back(a);
       } else if (type == "TorqueActuator" || type == "PointActuator") {
         m.actuators.push_back(read_body_actuator(f, type, name, m));
@@ -763,10 +756,7 @@ class Importer {
       } else if (type == "SpringGeneralizedForce") {
         CoordinateSpring sp;
         sp.name = name;
-        const XMLElement* ec = Reader::child_any(f, {"coordinate", "socket_coordinate"});
-        const std::string coord = last_component(Reader::text(ec));
-        sp.coordinate = m.coordinate_index(coord);
-        if (sp.coordinate < 0) r_.fail(ec ? ec : f, name + ".coordinate", "coordinate '" + coord + "' does not exist");
+        sp.coordinate = coordinate_of(f, name, m);
         sp.stiffness = r_.number(Reader::child(f, "stiffness"), name + ".stiffness", 0);
         sp.rest_length = r_.number(Reader::child(f, "rest_length"), name + ".rest_length", 0);
         sp.viscosity = r_.number(Reader::child(f, "viscosity"), name + ".viscosity", 0);
@@ -774,10 +764,7 @@ class Importer {
       } else if (type == "ExpressionBasedCoordinateForce") {
         ExpressionCoordinateForce ef;
         ef.name = name;
-        const XMLElement* ec = Reader::child_any(f, {"coordinate", "socket_coordinate"});
-        const std::string coord = last_component(Reader::text(ec));
-        ef.coordinate = m.coordinate_index(coord);
-        if (ef.coordinate < 0) r_.fail(ec ? ec : f, name + ".coordinate", "coordinate '" + coord + "' does not exist");
+        ef.coordinate = coordinate_of(f, name, m);
         const XMLElement* ex = Reader::child(f, "expression");
         ef.expression = Reader::text(ex);
         if (ef.expression.empty()) r_.fail(ex ? ex : f, name + ".expression", "missing");
@@ -816,7 +803,17 @@ class Importer {
       }
   }
 
-  // Controls as OpenSim bounds them (unbounded by default for these actuators).
+  // The coordinate a force or actuator names (`coordinate`, or a 4.x socket path).
+  int coordinate_of(const XMLElement* f, const std::string& name, const Model& m) const {
+    const XMLElement* ec = Reader::child_any(f, {"coordinate", "socket_coordinate"});
+    const std::string coord = last_component(Reader::text(ec));
+    const int c = m.coordinate_index(coord);
+    if (c < 0) r_.fail(ec ? ec : f, name + ".coordinate", "coordinate '" + coord + "' does not exist");
+    return c;
+  }
+
+  // Controls as OpenSim bounds them: unbounded by default (-Inf, Inf), which becomes a bound
+  // that keeps the optimum finite and that no optimum reaches.
   void read_controls(const XMLElement* f, const std::string& name, Actuator& a) {
     a.optimal_force = r_.number(Reader::child(f, "optimal_force"), name + ".optimal_force", 1);
     a.min_control = std::max(-kUnboundedControl, r_.bound(Reader::child(f, "min_control"), name + ".min_control", -kUnboundedControl));
@@ -864,10 +861,7 @@ class Importer {
   CoordinateLimitForce read_limit_force(const XMLElement* f, const std::string& name, const Model& m) {
     CoordinateLimitForce lf;
     lf.name = name;
-    const XMLElement* ec = Reader::child_any(f, {"coordinate", "socket_coordinate"});
-    const std::string coord = last_component(Reader::text(ec));
-    lf.coordinate = m.coordinate_index(coord);
-    if (lf.coordinate < 0) r_.fail(ec ? ec : f, name + ".coordinate", "coordinate '" + coord + "' does not exist");
+    lf.coordinate = coordinate_of(f, name, m);
     const double w = m.coordinates[lf.coordinate].translational ? 1.0 : M_PI / 180;
     auto get = [&](const char* field, double fallback) { return r_.number(Reader::child(f, field), name + "." + field, fallback); };
     lf.upper_stiffness = get("upper_stiffness", 1) / w;
