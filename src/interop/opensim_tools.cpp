@@ -26,9 +26,15 @@ Storage resampled_evenly(const Storage& in, const std::string& file, std::vector
   double dt_min = INFINITY;
   for (std::size_t i = 1; i < in.time_s.size(); ++i) dt_min = std::min(dt_min, in.time_s[i] - in.time_s[i - 1]);
   const double t0 = in.time_s.front(), t1 = in.time_s.back();
-  const auto n = static_cast<std::size_t>(std::floor((t1 - t0) / dt_min + 1e-9)) + 1;
-  if (n > 1000000)
-    throw InputError(file, 0, "time", fmt::format("resampling at the smallest step ({} s) would give {} frames", dt_min, n));
+  // Checked as a double before it becomes a count (found by fuzzing: a time of 1e43 after
+  // steps of 0.1 s overflowed the conversion).
+  const double frames = std::floor((t1 - t0) / dt_min + 1e-9) + 1;
+  if (!(frames <= 1e6))
+    throw InputError(file, 0, "time",
+                     fmt::format("resampling at the smallest step ({:g} s) from {:g} to {:g} s would give {:g} frames (at most "
+                                 "1,000,000): the time steps are too uneven to filter",
+                                 dt_min, t0, t1, frames));
+  const auto n = static_cast<std::size_t>(frames);
   Storage out = in;
   out.time_s.resize(n);
   out.row_line.assign(n, 0);

@@ -137,6 +137,17 @@ TEST(MotionLeniency, UnevenStepsAreResampledAtTheSmallestStepBeforeFiltering) {
   const Motion even = motion_of(evenly, o);
   EXPECT_TRUE(even.warnings.empty());
   EXPECT_EQ(even.time_s.size(), 41u);
+  // Found by fuzzing: steps too uneven to resample (0.1 s, then 1e43 s) are refused by name,
+  // not converted into a frame count that overflows.
+  Storage wild = test::motion_table({"hip_flexion", "knee_angle"}, 5, [](int, int) { return 0.1; });
+  wild.time_s = {0, 0.1, 0.2, 0.3, 1e43};
+  try {
+    (void)motion_of(wild, o);
+    ADD_FAILURE() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "time");
+    EXPECT_NE(std::string(e.what()).find("too uneven to filter"), std::string::npos) << e.what();
+  }
 }
 
 TEST(MotionBoundary, AValueNoPostureCanHaveIsRefusedWhereItStands) {
