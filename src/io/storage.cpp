@@ -134,7 +134,8 @@ void sort_by_time(Storage& s, const std::string& file) {
     keep.push_back(static_cast<Eigen::Index>(i));
   }
   Eigen::MatrixXd data(static_cast<Eigen::Index>(keep.size()), s.data.cols());
-  for (std::size_t k = 0; k < keep.size(); ++k) data.row(static_cast<Eigen::Index>(k)) = s.data.row(keep[k]);
+  if (s.data.cols() > 0)  // a table of times alone has no rows to copy (found by fuzzing: Eigen's empty row is UB)
+    for (std::size_t k = 0; k < keep.size(); ++k) data.row(static_cast<Eigen::Index>(k)) = s.data.row(keep[k]);
   s.time_s = std::move(time);
   s.row_line = std::move(lines);
   s.data = std::move(data);

@@ -72,6 +72,10 @@ TEST(Storage, RowsOutOfOrderAndRepeatedTimesAreReadAsOpenSimReadsThem) {
   EXPECT_NE(s.warnings[0].find("line 6 goes back to 0.1 s"), std::string::npos) << s.warnings[0];
   EXPECT_NE(s.warnings[1].find("line 7 repeats time 0.2 s of line 5"), std::string::npos) << s.warnings[1];
   EXPECT_TRUE(read_storage_text("x\nendheader\ntime\ta\n0\t1\n0.1\t2\n", "x.sto").warnings.empty());
+  // Found by fuzzing: a table of times alone, out of order.
+  const Storage times = read_storage_text("endheader\ntime\n6\n5\n6\n", "t.sto");
+  EXPECT_EQ(times.time_s, (std::vector<double>{5, 6}));
+  EXPECT_EQ(times.data.cols(), 0);
 }
 
 }  // namespace
