@@ -117,96 +117,126 @@ Setup read_setup_text(const std::string& content, const std::string& file) {
 
 Setup read_setup_file(const std::string& path) { return read_setup_text(yaml::read_text_file(path), path); }
 
-std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s, std::vector<std::string>* warnings) {
+namespace {
+
+// A setup's model, external loads and motion table, read once for all its analyses.
+struct SetupInputs {
+  std::string model_file, motion_file;
+  bool states = false;
+  ImportedModel im;
+  std::optional<ExternalLoadsSpec> loads;
+  Storage table;
+};
+
+SetupInputs load_setup_inputs(const Setup& s, std::vector<std::string>* warnings) {
   auto resolve = [&](const std::string& p) {
     return std::filesystem::path(p).is_absolute() || s.directory.empty() ? p
                                                                          : (std::filesystem::path(s.directory) / p).string();
   };
-  const ImportedModel im = import_osim_file(resolve(s.model_file));
-  if (warnings) warnings->insert(warnings->end(), im.report.warnings.begin(), im.report.warnings.end());
-  std::optional<ExternalLoadsSpec> loads;
+  SetupInputs in;
+  in.model_file = resolve(s.model_file);
+  in.im = import_osim_file(in.model_file);
+  if (warnings) warnings->insert(warnings->end(), in.im.report.warnings.begin(), in.im.report.warnings.end());
   if (!s.external_loads_file.empty()) {
-    loads = read_external_loads(*im.model, resolve(s.external_loads_file));
-    if (warnings) warnings->insert(warnings->end(), loads->data.warnings.begin(), loads->data.warnings.end());
+    in.loads = read_external_loads(*in.im.model, resolve(s.external_loads_file));
+    if (warnings) warnings->insert(warnings->end(), in.loads->data.warnings.begin(), in.loads->data.warnings.end());
   }
-  const ExternalLoadsSpec* ext = loads ? &*loads : nullptr;
-  const bool states = !s.states_file.empty();
-  const std::string motion_file = resolve(states ? s.states_file : s.coordinates_file);
-  const Storage st = read_storage_file(motion_file);
+  in.states = !s.states_file.empty();
+  in.motion_file = resolve(in.states ? s.states_file : s.coordinates_file);
+  in.table = read_storage_file(in.motion_file);
+  return in;
+}
+
+// One analysis of the setup on its loaded inputs: (file name, .sto text) per result.
+std::vector<std::pair<std::string, std::string>> run_analysis(const Setup& s, const SetupInputs& in, const SetupAnalysis& a,
+                                                              std::vector<std::string>* warnings) {
+  const ImportedModel& im = in.im;
+  const ExternalLoadsSpec* ext = in.loads ? &*in.loads : nullptr;
+  const bool states = in.states;
+  const std::string& motion_file = in.motion_file;
+  const Storage& st = in.table;
   std::vector<std::pair<std::string, std::string>> out;
-  for (const SetupAnalysis& a : s.analyses) {
-    // Anything the multibody engine throws becomes an error naming the model and the
-    // analysis (exit 2), never a raw library message.
-    try {
-      MotionOptions o;
-      o.lowpass_hz = states ? -1 : s.lowpass_hz;  // OpenSim filters coordinates files only
-      o.start_s = std::max(s.start_s, a.start_s);
-      o.end_s = std::min(s.end_s, a.end_s);
-      o.speeds_from_columns = states;
-      const Motion motion = motion_from_storage(*im.model, st, o, motion_file);
-      if (warnings)
-        for (const auto& w : motion.warnings)
-          if (std::find(warnings->begin(), warnings->end(), w) == warnings->end()) warnings->push_back(w);
-      if (a.type == "InverseDynamics") {
-        require_supported(im, false, a.name);
-        Storage t = inverse_dynamics_table(*im.model, motion, ext);
-        out.emplace_back(safe_file_stem(s.name + "_" + a.name) + ".sto", format_storage(t));
-      } else if (a.type == "JointReaction") {
-        require_supported(im, false, a.name);
-        if (!a.forces_file.empty())
-          throw InputError(s.file, a.line, a.name + ".forces_file", "actuator forces files are not supported yet; refused");
-        std::vector<std::string> joints = a.joint_names;
-        if (joints.size() == 1 && (joints[0] == "All" || joints[0] == "all")) {
-          joints.clear();
-          for (const auto& j : im.model->joints) joints.push_back(j.name);
-        }
-        std::vector<ReactionRequest> req;
-        for (std::size_t k = 0; k < joints.size(); ++k) {
-          ReactionRequest r;
-          r.joint = joints[k];
-          const auto pick = [&](const std::vector<std::string>& v, const std::string& fallback) {
-            return v.empty() ? fallback : v.size() == 1 ? v[0] : k < v.size() ? v[k] : v.back();
-          };
-          r.on_child = pick(a.apply_on_bodies, "child") != "parent";
-          r.frame = pick(a.express_in_frame, "ground");
-          req.push_back(r);
-        }
-        Storage t = joint_reaction_table(*im.model, motion, req, s.file, ext);
-        out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_ReactionLoads.sto", format_storage(t));
-      } else if (a.type == "BodyKinematics") {
-        require_supported(im, false, a.name);
-        const BodyKinematicsTables t = body_kinematics_tables(*im.model, motion);
-        const std::string stem = safe_file_stem(s.name + "_" + a.name);
-        out.emplace_back(stem + "_pos_global.sto", format_storage(t.position));
-        out.emplace_back(stem + "_vel_global.sto", format_storage(t.velocity));
-        out.emplace_back(stem + "_acc_global.sto", format_storage(t.acceleration));
-      } else if (a.type == "MuscleAnalysis") {
-        require_supported(im, true, a.name);
-        const MuscleAnalysisTables t = muscle_analysis_tables(*im.model, motion);
-        const std::string stem = safe_file_stem(s.name + "_" + a.name);
-        out.emplace_back(stem + "_Length.sto", format_storage(t.length));
-        for (const auto& [coordinate, table] : t.moment_arm)
-          out.emplace_back(safe_file_stem(stem + "_MomentArm_" + coordinate) + ".sto", format_storage(table));
-      } else if (a.type == "StaticOptimization") {
-        require_supported(im, true, a.name);
-        if (a.use_muscle_physiology)
-          if (const Muscle* mu = muscle_without_physiology(*im.model))
-            throw InputError(s.file, a.line, a.name + ".use_muscle_physiology", physiology_refusal(*mu));
-        StaticOptimizationOptions so;
-        so.activation_exponent = a.activation_exponent;
-        so.use_muscle_physiology = a.use_muscle_physiology;
-        const StaticOptimizationTables t = static_optimization_tables(*im.model, motion, so, ext);
-        out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_activation.sto", format_storage(t.activation));
-        out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_force.sto", format_storage(t.force));
-      } else {
-        throw InputError(s.file, a.line, a.name, "analysis '" + a.type + "' is not supported yet; refused");
+  // Anything the multibody engine throws becomes an error naming the model and the
+  // analysis (exit 2), never a raw library message.
+  try {
+    MotionOptions o;
+    o.lowpass_hz = states ? -1 : s.lowpass_hz;  // OpenSim filters coordinates files only
+    o.start_s = std::max(s.start_s, a.start_s);
+    o.end_s = std::min(s.end_s, a.end_s);
+    o.speeds_from_columns = states;
+    const Motion motion = motion_from_storage(*im.model, st, o, motion_file);
+    if (warnings)
+      for (const auto& w : motion.warnings)
+        if (std::find(warnings->begin(), warnings->end(), w) == warnings->end()) warnings->push_back(w);
+    if (a.type == "InverseDynamics") {
+      require_supported(im, false, a.name);
+      Storage t = inverse_dynamics_table(*im.model, motion, ext);
+      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + ".sto", format_storage(t));
+    } else if (a.type == "JointReaction") {
+      require_supported(im, false, a.name);
+      if (!a.forces_file.empty())
+        throw InputError(s.file, a.line, a.name + ".forces_file", "actuator forces files are not supported yet; refused");
+      std::vector<std::string> joints = a.joint_names;
+      if (joints.size() == 1 && (joints[0] == "All" || joints[0] == "all")) {
+        joints.clear();
+        for (const auto& j : im.model->joints) joints.push_back(j.name);
       }
-    } catch (const InputError&) {
-      throw;
-    } catch (const std::exception& e) {
-      throw InputError(resolve(s.model_file), 0, a.name, std::string("the multibody engine failed on this model and motion: ") + e.what());
+      std::vector<ReactionRequest> req;
+      for (std::size_t k = 0; k < joints.size(); ++k) {
+        ReactionRequest r;
+        r.joint = joints[k];
+        const auto pick = [&](const std::vector<std::string>& v, const std::string& fallback) {
+          return v.empty() ? fallback : v.size() == 1 ? v[0] : k < v.size() ? v[k] : v.back();
+        };
+        r.on_child = pick(a.apply_on_bodies, "child") != "parent";
+        r.frame = pick(a.express_in_frame, "ground");
+        req.push_back(r);
+      }
+      Storage t = joint_reaction_table(*im.model, motion, req, s.file, ext);
+      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_ReactionLoads.sto", format_storage(t));
+    } else if (a.type == "BodyKinematics") {
+      require_supported(im, false, a.name);
+      const BodyKinematicsTables t = body_kinematics_tables(*im.model, motion);
+      const std::string stem = safe_file_stem(s.name + "_" + a.name);
+      out.emplace_back(stem + "_pos_global.sto", format_storage(t.position));
+      out.emplace_back(stem + "_vel_global.sto", format_storage(t.velocity));
+      out.emplace_back(stem + "_acc_global.sto", format_storage(t.acceleration));
+    } else if (a.type == "MuscleAnalysis") {
+      require_supported(im, true, a.name);
+      const MuscleAnalysisTables t = muscle_analysis_tables(*im.model, motion);
+      const std::string stem = safe_file_stem(s.name + "_" + a.name);
+      out.emplace_back(stem + "_Length.sto", format_storage(t.length));
+      for (const auto& [coordinate, table] : t.moment_arm)
+        out.emplace_back(safe_file_stem(stem + "_MomentArm_" + coordinate) + ".sto", format_storage(table));
+    } else if (a.type == "StaticOptimization") {
+      require_supported(im, true, a.name);
+      if (a.use_muscle_physiology)
+        if (const Muscle* mu = muscle_without_physiology(*im.model))
+          throw InputError(s.file, a.line, a.name + ".use_muscle_physiology", physiology_refusal(*mu));
+      StaticOptimizationOptions so;
+      so.activation_exponent = a.activation_exponent;
+      so.use_muscle_physiology = a.use_muscle_physiology;
+      const StaticOptimizationTables t = static_optimization_tables(*im.model, motion, so, ext);
+      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_activation.sto", format_storage(t.activation));
+      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_force.sto", format_storage(t.force));
+    } else {
+      throw InputError(s.file, a.line, a.name, "analysis '" + a.type + "' is not supported yet; refused");
     }
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw InputError(in.model_file, 0, a.name, std::string("the multibody engine failed on this model and motion: ") + e.what());
   }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> run_setup(const Setup& s, std::vector<std::string>* warnings) {
+  const SetupInputs in = load_setup_inputs(s, warnings);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const SetupAnalysis& a : s.analyses)
+    for (auto& f : run_analysis(s, in, a, warnings)) out.push_back(std::move(f));
   return out;
 }
 
@@ -230,39 +260,32 @@ std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnal
   SetupAnalysis jr;
   jr.type = jr.name = "JointReaction";
   jr.joint_names = {"All"};
-  const ImportedModel im = import_osim_file(s.model_file);
   std::vector<std::string> warnings;
+  const SetupInputs in = load_setup_inputs(s, &warnings);  // the model and motion, read once
+  const Model& model = *in.im.model;
   SetupAnalysis bk;
   bk.type = bk.name = "BodyKinematics";
-  s.analyses = {id, bk};
-  std::vector<std::pair<std::string, std::string>> files = run_setup(s, &warnings);
-  // Joint reactions and static optimisation each say why when they cannot run on this
-  // model, and the others still run.
-  std::string jr_note, ma_note, so_note;
-  s.analyses = {jr};
-  try {
-    for (auto& f : run_setup(s)) files.push_back(std::move(f));
-  } catch (const InputError& e) {
-    jr_note = std::string("joint reactions not run: ") + e.what();
-  }
-  if (!im.model->muscles.empty()) {
-    SetupAnalysis ma;
-    ma.type = ma.name = "MuscleAnalysis";
-    s.analyses = {ma};
+  SetupAnalysis ma;
+  ma.type = ma.name = "MuscleAnalysis";
+  std::vector<std::pair<std::string, std::string>> files;
+  auto add = [&](const SetupAnalysis& a) {
+    for (auto& f : run_analysis(s, in, a, &warnings)) files.push_back(std::move(f));
+  };
+  add(id);
+  add(bk);
+  // Joint reactions, muscle analysis and static optimisation each say why when they cannot
+  // run on this model, and the others still run.
+  std::string notes;
+  auto try_add = [&](const SetupAnalysis& a, const char* what) {
     try {
-      for (auto& f : run_setup(s)) files.push_back(std::move(f));
+      add(a);
     } catch (const InputError& e) {
-      ma_note = std::string("muscle analysis not run: ") + e.what();
+      notes += fmt::format("\n{} not run: {}", what, e.what());
     }
-  }
-  if (!im.model->muscles.empty() || !im.model->actuators.empty()) {
-    s.analyses = {so};
-    try {
-      for (auto& f : run_setup(s)) files.push_back(std::move(f));
-    } catch (const InputError& e) {
-      so_note = std::string("static optimisation not run: ") + e.what();
-    }
-  }
+  };
+  try_add(jr, "joint reactions");
+  if (!model.muscles.empty()) try_add(ma, "muscle analysis");
+  if (!model.muscles.empty() || !model.actuators.empty()) try_add(so, "static optimisation");
   const Storage t = read_storage_text(files.front().second, files.front().first);
   if (warnings_out) warnings_out->insert(warnings_out->end(), warnings.begin(), warnings.end());
   summary = fmt::format("{} frames, {:.3f} to {:.3f} s; largest generalised forces:", t.time_s.size(), t.time_s.front(),
@@ -272,9 +295,7 @@ std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnal
   std::sort(peaks.rbegin(), peaks.rend());
   for (std::size_t k = 0; k < std::min<std::size_t>(3, peaks.size()); ++k)
     summary += fmt::format(" {} {:.2f}", peaks[k].second, peaks[k].first);
-  if (!jr_note.empty()) summary += "\n" + jr_note;
-  if (!ma_note.empty()) summary += "\n" + ma_note;
-  if (!so_note.empty()) summary += "\n" + so_note;
+  summary += notes;
   return files;
 }
 
