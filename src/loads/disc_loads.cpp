@@ -85,6 +85,9 @@ void disc_loads(const Model& model, Data& data) {
       out.muscle_flexion_moment_Nm += data.force_N[m] * arm;
       if (arm < 0) out.extensor_capacity_Nm -= model.muscles[m].max_force_N() * model.muscles[m].max_activation * arm;
     }
+    // Not every extensor can be at full activation while the levels above stay in balance:
+    // the share of that sum a maximal voluntary effort reaches (the level's isometric test).
+    if (k < model.extension_mvc_share.size()) out.extensor_capacity_Nm *= model.extension_mvc_share[k];
     const double area = k < model.disc_area_m2.size() ? model.disc_area_m2[k] : 0.0;
     out.intradiscal_pressure_MPa =
         area > 0 ? model.disc_swelling_pressure_MPa + model.idp_correction_factor * std::max(0.0, out.compression_N) / area * 1e-6

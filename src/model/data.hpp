@@ -34,8 +34,10 @@ struct DiscLoad {
   // axial stress (compression over disc area); 0 where the model has no disc area.
   double intradiscal_pressure_MPa = 0;
   // The muscles' flexion moment about the joint's flexion coordinate (negative: extension),
-  // and the most their extensors could give in this posture (every extensor at full
-  // activation): their ratio is the share of her maximal extension the posture asks.
+  // and her maximal voluntary extension there in this posture (every extensor at full
+  // activation, times the share of that a maximal effort reaches with the levels above in
+  // balance: Model::extension_mvc_share): their ratio is the share of her maximal extension
+  // the posture asks, the target load of the fatigue model.
   double muscle_flexion_moment_Nm = 0;
   double extensor_capacity_Nm = 0;
 };

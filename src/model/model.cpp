@@ -423,7 +423,8 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
 
 void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSource& src) {
   yaml::check_keys(root, {"max_stress_Pa", "max_stress_source", "resting_activation", "resting_activation_source",
-                          "passive_fibres", "muscles", "abdominal_pressure", "passive_elements", "sources"},
+                          "extension_mvc_share", "extension_mvc_share_source", "passive_fibres", "muscles",
+                          "abdominal_pressure", "passive_elements", "sources"},
                    file, "");
   src.max_stress_Pa = yaml::as_double(yaml::require(root, "max_stress_Pa", file, ""), file, "max_stress_Pa");
   if (root["resting_activation"]) {
@@ -431,6 +432,13 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
     if (!(src.resting_activation >= 0 && src.resting_activation < 0.2))
       throw InputError(file, yaml::line_of(root["resting_activation"]), "resting_activation", "expected 0 to 0.2");
   }
+  if (root["extension_mvc_share"])
+    for (const auto& n : yaml::as_named_numbers(root["extension_mvc_share"], file, "extension_mvc_share")) {
+      if (!(n.value > 0 && n.value <= 1)) throw InputError(file, n.line, "extension_mvc_share." + n.name, "a share lies in (0, 1]");
+      if (std::none_of(src.joints.begin(), src.joints.end(), [&](const auto& j) { return j.name == n.name; }))
+        throw InputError(file, n.line, "extension_mvc_share." + n.name, "no joint of that name in model.yaml");
+      src.extension_mvc_share[n.name] = n.value;
+    }
   // Passive tension of stretched fibres: Thelen's curve, per muscle group the fibres' share
   // of the path length at the passive neutral.
   std::map<std::string, double> fibre_fraction;
@@ -1049,6 +1057,11 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   for (int j : model.spinal_joints) {
     const auto it = src.idp.disc_area_cm2.find(model.joints[j].name);
     model.disc_area_m2.push_back(it == src.idp.disc_area_cm2.end() ? 0.0 : it->second * 1e-4 * pcsa_scale);
+  }
+  model.extension_mvc_share.clear();
+  for (int j : model.spinal_joints) {
+    const auto it = src.extension_mvc_share.find(model.joints[j].name);
+    model.extension_mvc_share.push_back(it == src.extension_mvc_share.end() ? 1.0 : it->second);
   }
   model.vertebral_strength_N.clear();
   model.vertebral_strength_p5_N.clear();

@@ -357,6 +357,9 @@ struct Model {
   std::vector<BodySolid> abdomen;            // the pregnant uterus, bottom to top; empty when not pregnant
   std::vector<int> spinal_joints;            // intervertebral joints, bottom to top
   std::vector<double> vertebral_strength_N;     // per spinal joint: mean failure strength, for the factor of risk
+  // Per spinal joint: the maximal voluntary extension its isometric test reaches, over the sum
+  // of its extensors' maximal moments (muscles.yaml, extension_mvc_share; 1 when not given).
+  std::vector<double> extension_mvc_share;
   std::vector<double> vertebral_strength_p5_N;  // per spinal joint: the weakest 5 % of segments like hers
   // Intradiscal pressure = swelling pressure + correction factor x compression / disc area.
   std::vector<double> disc_area_m2;          // per spinal joint; 0: no disc (no pressure reported)

@@ -76,6 +76,7 @@ struct ModelSource {
   Eigen::Vector3d gravity_m_s2 = Eigen::Vector3d(0, -9.80665, 0);
   double max_stress_Pa = 0;
   double resting_activation = 0;  // muscle tone: the least activation of a built-in muscle
+  std::map<std::string, double> extension_mvc_share;  // per spinal joint (muscles.yaml); absent: 1
   double passive_kshape = 4, passive_strain_at_max = 0.6;  // Thelen's passive fibre curve
   std::vector<BodySrc> bodies;
   std::vector<JointSrc> joints;

@@ -5,7 +5,9 @@
 #include <algorithm>
 
 #include "capacity/fatigue.hpp"
+#include "analysis/analyze.hpp"
 #include "capacity/strength.hpp"
+#include "posture/posture.hpp"
 #include "test_support.hpp"
 
 namespace spineload {
@@ -56,6 +58,28 @@ TEST(Strength, LeftAndRightMirrorAndExtensionExceedsFlexionLow) {
   EXPECT_GT(level(m, strength, "T6_T7").max_moment_Nm[0], 40.0);
 }
 
+// The target load of the fatigue model is a share of maximal voluntary extension as a test
+// measures it, so the model's extensor capacity at a level is the sum of its extensors'
+// maximal moments times the share of that sum the level's isometric test reaches
+// (muscles.yaml, extension_mvc_share). The shares are data: this keeps them in step with the
+// anatomy, so a change of muscles that moves a level's strength fails here until they follow.
+TEST(Strength, ExtensionMvcShareIsTheLevelsTestOverItsExtensorsSum) {
+  const Model& m = test::default_model();
+  const std::vector<LevelStrength> strength = trunk_strength(m);
+  Data data(m);
+  const PostureResult upright =
+      analyze_posture(m, data, parse_posture_text(m, "name: upright\nsupport: standing\n", "upright.yaml"), {});
+  for (const DiscLoad& d : upright.frames.front().disc) {
+    const std::string& name = m.joints[d.joint].name;
+    if (name.front() != 'L' && name != "T12_L1" && name != "T6_T7") continue;
+    const auto k = static_cast<std::size_t>(std::find(m.spinal_joints.begin(), m.spinal_joints.end(), d.joint) -
+                                            m.spinal_joints.begin());
+    const double sum_Nm = d.extensor_capacity_Nm / m.extension_mvc_share[k];
+    const double share = std::min(1.0, level(m, strength, name).max_moment_Nm[0] / sum_Nm);
+    EXPECT_NEAR(m.extension_mvc_share[k], share, 0.01) << name;
+  }
+}
+
 TEST(Strength, SorensenTestDemandAndEndurance) {
   const Model& m = test::default_model();
   const SorensenResult s = sorensen_test(m);
@@ -66,10 +90,10 @@ TEST(Strength, SorensenTestDemandAndEndurance) {
   EXPECT_NEAR(s.endurance_s, endurance_time_s(trunk_fatigue_parameters(), s.demand), 1e-9);
   EXPECT_EQ(s.published_min_s, 146);
   EXPECT_EQ(s.published_max_s, 227);
-  // docs/validation.md: the model holds longer than women's published means (her share of
-  // maximal extension is at the low end of the EMG range). Pinned so that a change shows.
-  EXPECT_GT(s.endurance_s, s.published_max_s);
-  EXPECT_LT(s.endurance_s, 1.3 * s.published_max_s);
+  // Within women's published means (docs/validation.md); it was 269 s while the target load
+  // was taken against the sum of the extensors' maximal moments rather than a maximal effort.
+  EXPECT_GE(s.endurance_s, s.published_min_s);
+  EXPECT_LE(s.endurance_s, s.published_max_s);
 }
 
 }  // namespace
