@@ -123,7 +123,9 @@ std::string export_osim(const Model& m, const std::string& description) {
     Eigen::Isometry3d in_parent = j.frame_in_parent;
     if (j.kind == mb::JointKind::rotations) in_parent.translation() = j.location_in_parent_m;
     const bool weld = j.kind == mb::JointKind::weld;
-    s += fmt::format("        <{} name=\"{}\">\n", weld ? "WeldJoint" : "CustomJoint", j.name);
+    const bool scapulothoracic = j.kind == mb::JointKind::scapulothoracic;
+    const char* type = weld ? "WeldJoint" : scapulothoracic ? "ScapulothoracicJoint" : "CustomJoint";
+    s += fmt::format("        <{} name=\"{}\">\n", type, j.name);
     s += fmt::format("          <socket_parent_frame>{}_offset</socket_parent_frame>\n", parent_name);
     s += fmt::format("          <socket_child_frame>{}_offset</socket_child_frame>\n", child_name);
     if (!weld) {
@@ -143,7 +145,14 @@ std::string export_osim(const Model& m, const std::string& description) {
     s += offset_frame(parent_name + "_offset", frame_path(m, j.parent_body), in_parent);
     s += offset_frame(child_name + "_offset", frame_path(m, j.child_body), j.frame_in_child);
     s += "          </frames>\n";
-    if (!weld) {
+    if (scapulothoracic) {
+      const mb::ScapulothoracicSpec& st = j.scapulothoracic;
+      s += "          <thoracic_ellipsoid_radii_x_y_z>" + v3(st.radii_m) + "</thoracic_ellipsoid_radii_x_y_z>\n";
+      s += fmt::format("          <scapula_winging_axis_origin>{:.17g} {:.17g}</scapula_winging_axis_origin>\n",
+                       st.winging_origin_m.x(), st.winging_origin_m.y());
+      s += fmt::format("          <scapula_winging_axis_direction>{:.17g}</scapula_winging_axis_direction>\n",
+                       st.winging_direction_rad);
+    } else if (!weld) {
       s += "          <SpatialTransform>\n";
       const char* names[] = {"rotation1", "rotation2", "rotation3", "translation1", "translation2", "translation3"};
       const std::string zero = "<Constant name=\"function\"><value>0</value></Constant>";
@@ -171,7 +180,7 @@ std::string export_osim(const Model& m, const std::string& description) {
       }
       s += "          </SpatialTransform>\n";
     }
-    s += fmt::format("        </{}>\n", weld ? "WeldJoint" : "CustomJoint");
+    s += fmt::format("        </{}>\n", type);
   }
   s += "      </objects>\n      <groups />\n    </JointSet>\n";
   s += "    <ForceSet name=\"forceset\">\n      <objects>\n";
@@ -308,6 +317,13 @@ std::string export_osim(const Model& m, const std::string& description) {
         "          <scale_factor>1</scale_factor>\n        </CoordinateCouplerConstraint>\n",
         m.coordinates[k.dependent].name, m.coordinates[k.independent].name, osim_function_xml(*k.function),
         m.coordinates[k.independent].name, m.coordinates[k.dependent].name);
+  for (const PointConstraint& k : m.point_constraints)
+    s += fmt::format(
+        "        <PointConstraint name=\"{}\">\n          <isEnforced>true</isEnforced>\n"
+        "          <socket_body_1>{}</socket_body_1>\n          <socket_body_2>{}</socket_body_2>\n"
+        "          <location_body_1>{}</location_body_1>\n          <location_body_2>{}</location_body_2>\n"
+        "        </PointConstraint>\n",
+        k.name, frame_path(m, k.body1), frame_path(m, k.body2), v3(k.point1_m), v3(k.point2_m));
   s += "      </objects>\n      <groups />\n    </ConstraintSet>\n";
   s += "    <MarkerSet name=\"markerset\">\n      <objects>\n";
   for (const Marker& k : m.markers)

@@ -155,6 +155,8 @@ struct JointIn {
   std::string parent_frame_name, child_frame_name;  // offset frames (4.x) or derived (3.x)
   std::vector<CoordinateIn> coordinates;
   bool weld = false;
+  bool scapulothoracic = false;
+  mb::ScapulothoracicSpec scapulothoracic_spec;
   std::vector<TransformAxisIn> axes;  // 6 for function-based joints
 };
 
@@ -189,9 +191,9 @@ class Importer {
     read_forces(model, *m);
     read_markers(model, *m);
     read_constraints(model, *m);
-    if (!m->couplers.empty()) {
-      // The couplers as Simbody constraints too, so that forward dynamics and joint
-      // reactions honour them: the same bodies, rebuilt with the constraints.
+    if (!m->couplers.empty() || !m->point_constraints.empty()) {
+      // The couplers and point constraints as Simbody constraints too, so that forward
+      // dynamics, joint reactions and assembly honour them: the same bodies, rebuilt.
       std::vector<mb::CouplerSpec> couplers;
       auto locate = [&](int c, int& body, int& q) {
         const Joint& joint = m->joints[m->coordinates[c].joint];
@@ -205,10 +207,12 @@ class Importer {
         locate(k.dependent, spec.dependent_body, spec.dependent_q);
         couplers.push_back(spec);
       }
+      std::vector<mb::PointConstraintSpec> points;
+      for (const PointConstraint& k : m->point_constraints) points.push_back({k.body1, k.body2, k.point1_m, k.point2_m});
       try {
-        m->multibody = std::make_shared<const mb::System>(specs_, couplers);
+        m->multibody = std::make_shared<const mb::System>(specs_, couplers, points);
       } catch (const std::exception& e) {
-        throw InputError(r_.file, 0, "ConstraintSet", std::string("Simbody cannot build the coupler constraints: ") + e.what());
+        throw InputError(r_.file, 0, "ConstraintSet", std::string("Simbody cannot build the constraints: ") + e.what());
       }
     }
     finish_model_topology(*m);
@@ -497,6 +501,24 @@ class Importer {
       independent_axes(j, joint);
     } else if (t == "WeldJoint") {
       joint.weld = true;
+    } else if (t == "ScapulothoracicJoint") {
+      // Abduction, elevation, upward rotation (the ellipsoid mobiliser's three angles) and
+      // winging, in the order the joint lists them (OpenSim's).
+      if (joint.coordinates.size() != 4)
+        r_.fail(j, joint.name, fmt::format("a ScapulothoracicJoint has 4 coordinates, not {}", joint.coordinates.size()));
+      joint.scapulothoracic = true;
+      mb::ScapulothoracicSpec& st = joint.scapulothoracic_spec;
+      const XMLElement* radii = Reader::child(j, "thoracic_ellipsoid_radii_x_y_z");
+      if (!radii) r_.fail(j, joint.name + ".thoracic_ellipsoid_radii_x_y_z", "missing");
+      st.radii_m = r_.vec3(radii, joint.name + ".thoracic_ellipsoid_radii_x_y_z");
+      if (!(st.radii_m.minCoeff() > 0)) r_.fail(radii, joint.name + ".thoracic_ellipsoid_radii_x_y_z", "radii must be positive");
+      if (const XMLElement* o = Reader::child(j, "scapula_winging_axis_origin")) {
+        const auto v = r_.numbers(o, joint.name + ".scapula_winging_axis_origin");
+        if (v.size() != 2) r_.fail(o, joint.name + ".scapula_winging_axis_origin", "expected two numbers");
+        st.winging_origin_m = Eigen::Vector2d(v[0], v[1]);
+      }
+      st.winging_direction_rad =
+          r_.number(Reader::child(j, "scapula_winging_axis_direction"), joint.name + ".scapula_winging_axis_direction", 0);
     } else if (t == "PinJoint") {
       joint.axes = {axis_fn(Z, 0), axis_fn(X, -1), axis_fn(Y, -1), axis_fn(X, -1), axis_fn(Y, -1), axis_fn(Z, -1)};
     } else if (t == "SliderJoint") {
@@ -678,6 +700,10 @@ class Importer {
         joint.kind = spec.kind = mb::JointKind::weld;
         if (!jin.coordinates.empty())
           r_.fail(jin.element, jin.name, "a weld joint has no coordinates");
+      } else if (jin.scapulothoracic) {
+        joint.kind = spec.kind = mb::JointKind::scapulothoracic;
+        joint.scapulothoracic = spec.scapulothoracic = jin.scapulothoracic_spec;
+        spec.num_coordinates = 4;
       } else {
         joint.kind = spec.kind = mb::JointKind::transform;
         spec.num_coordinates = static_cast<int>(jin.coordinates.size());
@@ -1020,6 +1046,24 @@ class Importer {
         if (scale != 1) k.function = multiplier_function(k.function, scale);
         m.couplers.push_back(k);
         report_.imported.push_back("coupler " + name + ": " + dep + " follows " + independent[0]);
+        continue;
+      }
+      if (type == "PointConstraint") {
+        const std::string ctx = type + " " + name;
+        PointConstraint k;
+        k.name = name;
+        for (const auto& [field, socket, body] :
+             {std::tuple{"body_1", "socket_body_1", &k.body1}, std::tuple{"body_2", "socket_body_2", &k.body2}}) {
+          const XMLElement* e = Reader::child_any(c, {socket, field});
+          if (!e) r_.fail(c, ctx, std::string("a PointConstraint needs ") + socket);
+          *body = body_ref(Reader::text(e), m, e, ctx + "." + socket);
+        }
+        if (k.body1 == k.body2) r_.fail(c, ctx, "a point constraint joins two different bodies");
+        k.point1_m = r_.vec3(Reader::child(c, "location_body_1"), ctx + ".location_body_1");
+        k.point2_m = r_.vec3(Reader::child(c, "location_body_2"), ctx + ".location_body_2");
+        m.point_constraints.push_back(k);
+        report_.imported.push_back("point constraint " + name + ": " + (k.body1 < 0 ? "ground" : m.bodies[k.body1].name) +
+                                   " and " + (k.body2 < 0 ? "ground" : m.bodies[k.body2].name) + " held together");
         continue;
       }
       report_.unsupported.push_back({name, type, "constraint not supported: kinematics would not honour it, so no analysis runs",

@@ -66,6 +66,7 @@ struct Joint {
   mb::JointKind kind = mb::JointKind::rotations;
   std::vector<mb::TransformAxisSpec> transform;  // kind transform: 6 axes; argument indices
                                                  // are positions in `coordinates`
+  mb::ScapulothoracicSpec scapulothoracic;       // kind scapulothoracic
   std::vector<int> coordinates;    // 1 or 3, in rotation order (any number when imported)
   bool intervertebral = false;     // a spinal joint whose loads are reported
   double disc_tilt_rad = 0;        // disc mid-plane normal, tilted anteriorly from +Y
@@ -184,6 +185,15 @@ struct CoordinateLimitForce {
 struct CoordinateCoupler {
   int dependent = -1, independent = -1;
   std::shared_ptr<const mb::JointFunction> function;
+};
+
+// OpenSim's PointConstraint (imported models): a point on body1 held on a point on body2
+// (body frames; -1 ground). Static optimisation balances the bodies with its three force
+// components free (recruitment.cpp), as OpenSim's does through the constrained dynamics.
+struct PointConstraint {
+  std::string name;
+  int body1 = -1, body2 = -1;
+  Eigen::Vector3d point1_m = Eigen::Vector3d::Zero(), point2_m = Eigen::Vector3d::Zero();
 };
 
 // What OpenSim muscles add to a path and a maximum force (imported models); static analysis
@@ -378,6 +388,7 @@ struct Model {
   std::vector<Frame> frames;       // imported models
   std::vector<WrapObject> wrap_objects;  // imported models
   std::vector<CoordinateCoupler> couplers;  // imported models
+  std::vector<PointConstraint> point_constraints;  // imported models
   std::vector<Actuator> actuators;                    // imported models
   std::vector<CoordinateLimitForce> limit_forces;     // imported models: passive, in passive_Nm
   std::vector<PointToPointSpring> springs;            // imported models: passive, in passive_Nm

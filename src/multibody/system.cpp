@@ -91,6 +91,12 @@ struct System::Impl {
   // Forces set per state for forward dynamics (applied body forces, generalised forces).
   SimTK::Force::DiscreteForces discrete{forces, matter};
   std::vector<SimTK::MobilizedBodyIndex> mobods;  // per body
+  // Per body, the first mobiliser of its joint (a scapulothoracic joint is three: an
+  // ellipsoid and a pin on massless frames, then the body welded on): its q come first.
+  std::vector<SimTK::MobilizedBodyIndex> joint_first;
+  // The engine's q are indexed as Simbody's u: a mobiliser that can take a quaternion keeps
+  // four q slots in its state even with three Euler angles in use, so q and u indices part.
+  std::vector<int> q_of_u;
   SimTK::State default_state;
 };
 
@@ -102,7 +108,8 @@ struct Workspace::Impl {
   SimTK::Matrix jacobian;
 };
 
-System::System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpec>& couplers)
+System::System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpec>& couplers,
+               const std::vector<PointConstraintSpec>& points)
     : impl_(std::make_unique<Impl>()) {
   num_bodies_ = static_cast<int>(bodies.size());
   q_start_.resize(bodies.size());
@@ -128,8 +135,28 @@ System::System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpe
     SimTK::MobilizedBody& parent =
         spec.parent < 0 ? impl_->matter.updGround()
                         : impl_->matter.updMobilizedBody(impl_->mobods[spec.parent]);
+    impl_->joint_first.push_back(SimTK::MobilizedBodyIndex(impl_->matter.getNumBodies()));
     if (spec.kind == JointKind::weld) {
       SimTK::MobilizedBody::Weld mobod(parent, to_simtk(spec.frame_in_parent), body, to_simtk(spec.frame_in_child));
+      impl_->mobods.push_back(mobod.getMobilizedBodyIndex());
+      continue;
+    }
+    if (spec.kind == JointKind::scapulothoracic) {
+      // Built as OpenSim builds it, so that the four coordinates mean what OpenSim's do: the
+      // ellipsoid's frame is the parent joint frame turned a quarter turn about its z axis
+      // (abduction and elevation then positive), so its radii along x and y swap; the winging
+      // pin's z axis lies in the tangent plane; the scapula is welded on at its joint frame.
+      const ScapulothoracicSpec& st = spec.scapulothoracic;
+      const SimTK::Rotation quarter(SimTK::Pi / 2, SimTK::ZAxis);
+      const SimTK::Transform F = to_simtk(spec.frame_in_parent);
+      SimTK::MobilizedBody::Ellipsoid surface(parent, SimTK::Transform(F.R() * quarter, F.p()), SimTK::Body::Massless(),
+                                              SimTK::Transform(quarter));
+      surface.setDefaultRadii(SimTK::Vec3(st.radii_m.y(), st.radii_m.x(), st.radii_m.z()));
+      const SimTK::UnitVec3 axis(-std::sin(st.winging_direction_rad), std::cos(st.winging_direction_rad), 0);
+      const SimTK::Transform hinge(SimTK::Rotation(axis, SimTK::ZAxis),
+                                   SimTK::Vec3(st.winging_origin_m.x(), st.winging_origin_m.y(), 0));
+      SimTK::MobilizedBody::Pin winging(surface, hinge, SimTK::Body::Massless(), hinge);
+      SimTK::MobilizedBody::Weld mobod(winging, SimTK::Transform(), body, to_simtk(spec.frame_in_child));
       impl_->mobods.push_back(mobod.getMobilizedBodyIndex());
       continue;
     }
@@ -163,6 +190,9 @@ System::System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpe
     if (!c.function || c.independent_body < 0 || c.dependent_body < 0 || c.independent_body >= num_bodies_ ||
         c.dependent_body >= num_bodies_)
       throw std::logic_error("a coupler needs two bodies and a function");
+    for (int b : {c.independent_body, c.dependent_body})
+      if (bodies[b].kind == JointKind::scapulothoracic)
+        throw std::logic_error("a coupler of a scapulothoracic joint's coordinates is not supported");
     SimTK::Array_<SimTK::MobilizedBodyIndex> mobods;
     mobods.push_back(impl_->mobods[c.independent_body]);
     mobods.push_back(impl_->mobods[c.dependent_body]);
@@ -171,14 +201,28 @@ System::System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpe
     qs.push_back(SimTK::MobilizerQIndex(c.dependent_q));
     SimTK::Constraint::CoordinateCoupler(impl_->matter, new CouplerResidual(c.function), mobods, qs);
   }
-  impl_->default_state = impl_->system.realizeTopology();
-  impl_->system.realizeModel(impl_->default_state);
-  for (std::size_t b = 0; b < bodies.size(); ++b) {
-    const auto& mobod = impl_->matter.getMobilizedBody(impl_->mobods[b]);
-    q_start_[b] = static_cast<int>(mobod.getFirstQIndex(impl_->default_state));
+  for (const PointConstraintSpec& c : points) {
+    if (c.body1 < -1 || c.body2 < -1 || c.body1 >= num_bodies_ || c.body2 >= num_bodies_ || c.body1 == c.body2)
+      throw std::logic_error("a point constraint needs two different bodies");
+    auto mobod = [&](int b) -> SimTK::MobilizedBody& {
+      return b < 0 ? impl_->matter.updGround() : impl_->matter.updMobilizedBody(impl_->mobods[b]);
+    };
+    SimTK::Constraint::Ball(mobod(c.body1), to_simtk(c.point1_m), mobod(c.body2), to_simtk(c.point2_m));
   }
-  num_q_ = impl_->default_state.getNQ();
-  if (num_q_ != impl_->default_state.getNU()) throw std::logic_error("expected u = qdot joints only");
+  impl_->default_state = impl_->system.realizeTopology();
+  // Three angles for an ellipsoid mobiliser, as OpenSim sets it (else four quaternion q).
+  impl_->matter.setUseEulerAngles(impl_->default_state, true);
+  impl_->system.realizeModel(impl_->default_state);
+  const SimTK::State& state = impl_->default_state;
+  num_q_ = state.getNU();
+  impl_->q_of_u.assign(num_q_, -1);
+  for (SimTK::MobilizedBodyIndex i(1); i < impl_->matter.getNumBodies(); ++i) {
+    const auto& mobod = impl_->matter.getMobilizedBody(i);
+    if (mobod.getNumQ(state) != mobod.getNumU(state)) throw std::logic_error("expected one angle or length per mobility");
+    for (int k = 0; k < mobod.getNumU(state); ++k) impl_->q_of_u[mobod.getFirstUIndex(state) + k] = mobod.getFirstQIndex(state) + k;
+  }
+  for (std::size_t b = 0; b < bodies.size(); ++b)
+    q_start_[b] = static_cast<int>(impl_->matter.getMobilizedBody(impl_->joint_first[b]).getFirstUIndex(state));
 }
 
 System::~System() = default;
@@ -207,13 +251,31 @@ void set_state(const System& system, Workspace& ws, const Eigen::VectorXd& q,
   SimTK::State& s = ws.impl().state;
   SimTK::Vector& sq = s.updQ();
   SimTK::Vector& su = s.updU();
+  const std::vector<int>& q_of_u = system.impl().q_of_u;
   for (int i = 0; i < system.num_q(); ++i) {
-    sq[i] = q[i];
+    sq[q_of_u[i]] = q[i];
     su[i] = u[i];
   }
   // At rest the velocity stage adds nothing but cost (7 us of 14 on the default model).
   ws.impl().moving = u.squaredNorm() > 0;
   system.impl().system.realize(s, ws.impl().moving ? SimTK::Stage::Velocity : SimTK::Stage::Position);
+}
+
+void assemble(const System& system, Workspace& ws, Eigen::VectorXd& q) {
+  SimTK::State& s = ws.impl().state;
+  const std::vector<int>& q_of_u = system.impl().q_of_u;
+  for (int i = 0; i < system.num_q(); ++i) s.updQ()[q_of_u[i]] = q[i];
+  s.updU() = 0;
+  const auto& sys = system.impl().system;
+  sys.realize(s, SimTK::Stage::Position);
+  try {
+    sys.project(s, 1e-10);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("the constraints cannot be met: ") + e.what());
+  }
+  sys.realize(s, SimTK::Stage::Position);
+  ws.impl().moving = false;
+  for (int i = 0; i < system.num_q(); ++i) q[i] = s.getQ()[q_of_u[i]];
 }
 
 void body_poses(const System& system, Workspace& ws, std::vector<Eigen::Isometry3d>& poses) {

@@ -34,6 +34,17 @@ enum class JointKind {
   rotations,  // 1 axis (pin) or 3 axes (body-fixed sequence), q = angles
   weld,       // no coordinates
   transform,  // OpenSim's CustomJoint: six functions of the coordinates (Simbody FunctionBased)
+  scapulothoracic,  // OpenSim's ScapulothoracicJoint: 4 coordinates (ScapulothoracicSpec)
+};
+
+// OpenSim's ScapulothoracicJoint (Seth et al. 2016 PLoS One 11:e0141028): the scapula's joint
+// frame slides on an ellipsoid fixed in the thorax's joint frame, turned by abduction,
+// elevation and upward rotation (Simbody's ellipsoid mobiliser, as OpenSim builds it), then
+// winging about an axis in the surface's tangent plane through `winging_origin_m`.
+struct ScapulothoracicSpec {
+  Eigen::Vector3d radii_m = Eigen::Vector3d::Ones();  // along the parent joint frame's x, y, z
+  Eigen::Vector2d winging_origin_m = Eigen::Vector2d::Zero();  // in the surface's tangent frame
+  double winging_direction_rad = 0;  // the winging axis, turned from the tangent frame's y
 };
 
 struct BodySpec {
@@ -48,6 +59,7 @@ struct BodySpec {
   std::vector<Eigen::Vector3d> axes;     // rotations: 1 axis (pin) or 3 (body-fixed sequence)
   int num_coordinates = 0;               // transform
   std::vector<TransformAxisSpec> transform;  // transform: 3 rotations then 3 translations
+  ScapulothoracicSpec scapulothoracic;   // scapulothoracic
 };
 
 // OpenSim's CoordinateCouplerConstraint as a Simbody constraint: the `dependent_q`-th
@@ -57,6 +69,13 @@ struct BodySpec {
 struct CouplerSpec {
   int independent_body = -1, independent_q = 0, dependent_body = -1, dependent_q = 0;
   std::shared_ptr<const JointFunction> function;
+};
+
+// OpenSim's PointConstraint: a point fixed on body1 and one fixed on body2 (body frames;
+// -1 for ground) held together (Simbody's ball constraint).
+struct PointConstraintSpec {
+  int body1 = -1, body2 = -1;
+  Eigen::Vector3d point1_m = Eigen::Vector3d::Zero(), point2_m = Eigen::Vector3d::Zero();
 };
 
 // A body's spatial force: moment about the body origin and force, both in ground.
@@ -70,7 +89,8 @@ class Workspace;
 // Immutable after construction; shared by threads, each with its own Workspace.
 class System {
  public:
-  explicit System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpec>& couplers = {});
+  explicit System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpec>& couplers = {},
+                  const std::vector<PointConstraintSpec>& points = {});
   ~System();
   System(const System&) = delete;
   System& operator=(const System&) = delete;
@@ -107,6 +127,10 @@ class Workspace {
 // Sets q and u and realises positions, and velocities when u is not zero.
 void set_state(const System& system, Workspace& ws, const Eigen::VectorXd& q,
                const Eigen::VectorXd& u);
+
+// Moves q as little as it can so that the constraints hold (Simbody's projection; OpenSim
+// assembles a model the same way). Throws std::runtime_error when they cannot be met.
+void assemble(const System& system, Workspace& ws, Eigen::VectorXd& q);
 
 // Pose of every body frame in ground.
 void body_poses(const System& system, Workspace& ws, std::vector<Eigen::Isometry3d>& poses);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "dynamics/dynamics.hpp"
 
@@ -13,7 +14,10 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
   const int nk = static_cast<int>(data.contacts.size());
   const int ne = static_cast<int>(model.equilibrium_coordinates.size());
   const int na = static_cast<int>(model.actuators.size());
-  const int n = nm + nk + na + ne;  // variables: activations, contact forces, actuator controls, reserves
+  const int nc = 3 * static_cast<int>(model.point_constraints.size());
+  // variables: activations, contact forces, actuator controls, constraint forces, reserves
+  const int n = nm + nk + na + nc + ne;
+  const int reserve0 = nm + nk + na + nc;
   SeparableProblem p;
   p.A = Eigen::MatrixXd::Zero(ne, n);
   p.b.resize(ne);
@@ -33,6 +37,21 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
     actuator_generalized_force(model, data, a, g);
     actuator_g.col(a) = g;
   }
+  // Generalised force of one newton (ground x, y, z) of each point constraint, pulling
+  // body1's point and pushing body2's: J1^T f - J2^T f.
+  Eigen::MatrixXd constraint_g = Eigen::MatrixXd::Zero(model.num_q, nc);
+  for (int c = 0; c < nc / 3; ++c) {
+    const PointConstraint& pc = model.point_constraints[c];
+    for (const auto& [body, point, sign] : {std::tuple{pc.body1, pc.point1_m, 1.0}, std::tuple{pc.body2, pc.point2_m, -1.0}}) {
+      if (body < 0) continue;
+      const Eigen::Vector3d r = data.pose[body].linear() * point;
+      for (int a = 0; a < 3; ++a) {
+        const Eigen::Vector3d f = sign * Eigen::Vector3d::Unit(a);
+        constraint_g.col(3 * c + a) += data.jacobian.middleRows(6 * body, 3).transpose() * r.cross(f) +
+                                       data.jacobian.middleRows(6 * body + 3, 3).transpose() * f;
+      }
+    }
+  }
   // Muscle columns column by column (A and the moment arms are column-major).
   for (int m = 0; m < nm; ++m) {
     const double f = model.muscles[m].max_force_N() * (options.force_scale ? (*options.force_scale)[m] : 1.0);
@@ -44,7 +63,8 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
     const int c = model.equilibrium_coordinates[r];
     for (int k = 0; k < nk; ++k) p.A(r, nm + k) = contact_g(model.coordinates[c].mb_index, k);
     for (int a = 0; a < na; ++a) p.A(r, nm + nk + a) = actuator_g(model.coordinates[c].mb_index, a);
-    p.A(r, nm + nk + na + r) = 1.0;
+    for (int k = 0; k < nc; ++k) p.A(r, nm + nk + na + k) = constraint_g(model.coordinates[c].mb_index, k);
+    p.A(r, reserve0 + r) = 1.0;
     // muscles + contacts + passive + reserve = required generalised force
     p.b[r] = data.tau_Nm[c] - data.passive_Nm[c];
     // A coordinate coupled to this one moves with it at rate f'(q): its forces count here
@@ -59,6 +79,7 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
                      (options.force_scale ? (*options.force_scale)[m] : 1.0);
       for (int k = 0; k < nk; ++k) p.A(r, nm + k) += slope * contact_g(model.coordinates[d].mb_index, k);
       for (int a = 0; a < na; ++a) p.A(r, nm + nk + a) += slope * actuator_g(model.coordinates[d].mb_index, a);
+      for (int k = 0; k < nc; ++k) p.A(r, nm + nk + na + k) += slope * constraint_g(model.coordinates[d].mb_index, k);
       p.b[r] += slope * (data.tau_Nm[d] - data.passive_Nm[d]);
     }
   }
@@ -97,11 +118,18 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
     p.power[nm + nk + a] = options.objective == Objective::activation_squared ? 2 : 3;
     p.weight[nm + nk + a] = 1;
   }
+  for (int k = 0; k < nc; ++k) {
+    // The constraint holds whatever it must, at a contact's tiny cost (strict convexity).
+    p.lower[nm + nk + na + k] = -inf;
+    p.upper[nm + nk + na + k] = inf;
+    p.power[nm + nk + na + k] = 2;
+    p.weight[nm + nk + na + k] = 1e-8;
+  }
   for (int r = 0; r < ne; ++r) {
-    p.lower[nm + nk + na + r] = -inf;
-    p.upper[nm + nk + na + r] = inf;
-    p.power[nm + nk + na + r] = 2;
-    p.weight[nm + nk + na + r] = options.reserve_weight;
+    p.lower[reserve0 + r] = -inf;
+    p.upper[reserve0 + r] = inf;
+    p.power[reserve0 + r] = 2;
+    p.weight[reserve0 + r] = options.reserve_weight;
   }
   return p;
 }
@@ -122,11 +150,13 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
     data.reserve_Nm.setZero();
     data.contact_force_N = Eigen::VectorXd::Zero(nk);
     data.actuator_control.setZero();
+    data.constraint_force_N.setZero();
     data.dual_warm_start.resize(0);
     return;
   }
   data.contact_force_N = r.x.segment(nm, nk);
   data.actuator_control = r.x.segment(nm + nk, static_cast<int>(model.actuators.size()));
+  data.constraint_force_N = r.x.segment(nm + nk + static_cast<int>(model.actuators.size()), data.constraint_force_N.size());
   data.dual_warm_start = r.lambda;
   data.activation = r.x.head(nm);
   for (int m = 0; m < nm; ++m)

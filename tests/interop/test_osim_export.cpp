@@ -110,6 +110,31 @@ void expect_same_paths(const ImportedModel& a, const std::vector<Eigen::VectorXd
   }
 }
 
+// The thoracoscapular shoulder: its ScapulothoracicJoint and acromioclavicular
+// PointConstraint go out and come back as they were.
+TEST(OsimExport, ScapulothoracicJointAndPointConstraintGoOutAndBack) {
+  const std::string dir = test::shared_path("opensim-models");
+  if (dir.empty()) GTEST_SKIP() << "../shared/opensim-models is absent";
+  const ImportedModel a = import_osim_file(dir + "/ThoracoscapularShoulderModel.osim");
+  const ImportedModel b = import_osim_text(export_osim(*a.model, "again"), "again.osim");
+  ASSERT_EQ(b.model->point_constraints.size(), 1u);
+  EXPECT_EQ(b.model->point_constraints[0].name, "AC");
+  EXPECT_EQ(b.model->num_q, a.model->num_q);
+  Data da(*a.model), db(*b.model);
+  for (const auto& q : random_postures(*a.model, 5)) {
+    Eigen::VectorXd qa = Eigen::VectorXd::Zero(a.model->num_q), qb = qa;
+    for (std::size_t c = 0; c < a.model->coordinates.size(); ++c) {
+      qa[a.model->coordinates[c].mb_index] = q[static_cast<int>(c)];
+      qb[b.model->coordinates[c].mb_index] = q[static_cast<int>(c)];
+    }
+    body_poses(*a.model, da, qa);
+    body_poses(*b.model, db, qb);
+    for (std::size_t k = 0; k < a.model->bodies.size(); ++k)
+      EXPECT_LT((da.pose[k].matrix() - db.pose[k].matrix()).norm(), 1e-12) << a.model->bodies[k].name;
+  }
+  expect_same_paths(a, random_postures(*a.model, 3));
+}
+
 TEST(OsimExport, ConditionalMovingPointsAndCouplersGoOutAndBack) {
   const ImportedModel a = import_osim_file(test::source_path("tests/data/osim/knee_3x.osim"));
   expect_same_paths(a, {Eigen::Vector2d(-1.5, -0.75), Eigen::Vector2d(-0.2, -0.1)});
