@@ -13,6 +13,7 @@
 #include "model/data.hpp"
 #include "multibody/system.hpp"
 #include "muscles/muscle_geometry.hpp"
+#include "muscles/passive_tissues.hpp"
 #include "muscles/thelen2003.hpp"
 
 namespace spineload {
@@ -205,9 +206,10 @@ Storage inverse_dynamics_table(const Model& model, const Motion& motion, const E
     apply_loads(model, data, {});
     if (loads) apply_external_loads(model, data, *loads, motion.time_s[k]);
     inverse_dynamics(model, data, motion.qddot[k]);
-    // The model's passive forces (coordinate limit forces, springs) act too, as OpenSim's
-    // inverse dynamics applies every force but the muscles: the joints supply the rest.
+    // The model's passive forces (coordinate limit forces, springs, ligaments) act too, as
+    // OpenSim's inverse dynamics applies every force but the muscles: the joints supply the rest.
     passive_moments(model, data);
+    path_forces(model, data);
     out.data.row(static_cast<int>(k)) = (data.tau_Nm - data.passive_Nm).transpose();
   }
   return out;
@@ -407,6 +409,7 @@ StaticOptimizationTables static_optimization_tables(const Model& model, const Mo
     if (loads) apply_external_loads(model, data, *loads, motion.time_s[k]);
     inverse_dynamics(model, data, motion.qddot[k]);
     passive_moments(model, data);
+    path_forces(model, data);
     muscle_geometry(model, data);
     if (options.use_muscle_physiology)
       for (int m = 0; m < nm; ++m) {

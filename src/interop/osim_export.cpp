@@ -90,6 +90,43 @@ std::string transform_axis(const char* name, const std::string& coordinate, cons
 
 }  // namespace
 
+// A muscle's or path force's GeometryPath: its points of every kind and its wraps.
+std::string geometry_path_xml(const Model& m, const Muscle& mu) {
+  std::string s;
+  s += "          <GeometryPath name=\"path\">\n            <PathPointSet>\n              <objects>\n";
+  for (std::size_t k = 0; k < mu.path.size(); ++k) {
+    const PathPoint& p = mu.path[k];
+    const char* type_p = p.moves() ? "MovingPathPoint" : p.condition_coordinate >= 0 ? "ConditionalPathPoint" : "PathPoint";
+    s += fmt::format(
+        "                <{} name=\"{}-P{}\">\n                  <socket_parent_frame>{}</socket_parent_frame>\n"
+        "                  <location>{}</location>\n",
+        type_p, mu.name, k + 1, frame_path(m, p.body), v3(p.location_m));
+    if (p.condition_coordinate >= 0)
+      s += fmt::format("                  <socket_coordinate>{}</socket_coordinate>\n                  <range>{:.17g} {:.17g}</range>\n",
+                       coordinate_path(m, p.condition_coordinate), p.condition_min, p.condition_max);
+    for (int a = 0; a < 3; ++a)
+      if (p.moving_coordinate[a] >= 0) {
+        const char axis = static_cast<char>('x' + a);
+        s += fmt::format("                  <{}_location>{}</{}_location>\n                  <socket_{}_coordinate>{}</socket_{}_coordinate>\n",
+                         axis, osim_function_xml(*p.moving_function[a]), axis, axis,
+                         coordinate_path(m, p.moving_coordinate[a]), axis);
+      }
+    s += fmt::format("                </{}>\n", type_p);
+  }
+  s += "              </objects>\n            </PathPointSet>\n";
+  if (!mu.wraps.empty()) {
+    s += "            <PathWrapSet>\n              <objects>\n";
+    for (const PathWrap& w : mu.wraps)
+      s += fmt::format("                <PathWrap>\n                  <wrap_object>{}</wrap_object>\n"
+                       "                  <range>{} {}</range>\n                </PathWrap>\n",
+                       m.wrap_objects[w.object].name, w.first_point < 0 ? -1 : w.first_point + 1,
+                       w.last_point < 0 ? -1 : w.last_point + 1);
+    s += "              </objects>\n            </PathWrapSet>\n";
+  }
+  s += "          </GeometryPath>\n";
+  return s;
+}
+
 std::string export_osim(const Model& m, const std::string& description) {
   std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n";
   s += "<!-- Written by spineload: " + xml_escape(description) +
@@ -216,37 +253,7 @@ std::string export_osim(const Model& m, const std::string& description) {
     } else {
       s += fmt::format("          <optimal_force>{:.17g}</optimal_force>\n", mu.max_force_N() / scale);
     }
-    s += "          <GeometryPath name=\"path\">\n            <PathPointSet>\n              <objects>\n";
-    for (std::size_t k = 0; k < mu.path.size(); ++k) {
-      const PathPoint& p = mu.path[k];
-      const char* type_p = p.moves() ? "MovingPathPoint" : p.condition_coordinate >= 0 ? "ConditionalPathPoint" : "PathPoint";
-      s += fmt::format(
-          "                <{} name=\"{}-P{}\">\n                  <socket_parent_frame>{}</socket_parent_frame>\n"
-          "                  <location>{}</location>\n",
-          type_p, mu.name, k + 1, frame_path(m, p.body), v3(p.location_m));
-      if (p.condition_coordinate >= 0)
-        s += fmt::format("                  <socket_coordinate>{}</socket_coordinate>\n                  <range>{:.17g} {:.17g}</range>\n",
-                         coordinate_path(m, p.condition_coordinate), p.condition_min, p.condition_max);
-      for (int a = 0; a < 3; ++a)
-        if (p.moving_coordinate[a] >= 0) {
-          const char axis = static_cast<char>('x' + a);
-          s += fmt::format("                  <{}_location>{}</{}_location>\n                  <socket_{}_coordinate>{}</socket_{}_coordinate>\n",
-                           axis, osim_function_xml(*p.moving_function[a]), axis, axis,
-                           coordinate_path(m, p.moving_coordinate[a]), axis);
-        }
-      s += fmt::format("                </{}>\n", type_p);
-    }
-    s += "              </objects>\n            </PathPointSet>\n";
-    if (!mu.wraps.empty()) {
-      s += "            <PathWrapSet>\n              <objects>\n";
-      for (const PathWrap& w : mu.wraps)
-        s += fmt::format("                <PathWrap>\n                  <wrap_object>{}</wrap_object>\n"
-                         "                  <range>{} {}</range>\n                </PathWrap>\n",
-                         m.wrap_objects[w.object].name, w.first_point < 0 ? -1 : w.first_point + 1,
-                         w.last_point < 0 ? -1 : w.last_point + 1);
-      s += "              </objects>\n            </PathWrapSet>\n";
-    }
-    s += "          </GeometryPath>\n";
+    s += geometry_path_xml(m, mu);
     s += fmt::format("        </{}>\n", type);
     if (!mu.group.empty() && std::find(groups.begin(), groups.end(), mu.group) == groups.end()) groups.push_back(mu.group);
   }
@@ -298,6 +305,19 @@ std::string export_osim(const Model& m, const std::string& description) {
         "          <damping>{:.17g}</damping>\n          <transition>{:.17g}</transition>\n        </CoordinateLimitForce>\n",
         f.name, m.coordinates[f.coordinate].name, f.upper_stiffness * w, f.upper_limit / w, f.lower_stiffness * w,
         f.lower_limit / w, f.damping * w, f.transition / w);
+  }
+  for (const PathForce& f : m.path_forces) {
+    const bool ligament = f.kind == PathForce::Kind::ligament;
+    s += fmt::format("        <{} name=\"{}\">\n", ligament ? "Ligament" : "PathSpring", f.name);
+    s += geometry_path_xml(m, f.path);
+    s += fmt::format("          <resting_length>{:.17g}</resting_length>\n", f.resting_length_m);
+    if (ligament)
+      s += fmt::format("          <pcsa_force>{:.17g}</pcsa_force>\n          <force_length_curve>{}</force_length_curve>\n",
+                       f.pcsa_force_N, osim_function_xml(*f.force_length));
+    else
+      s += fmt::format("          <stiffness>{:.17g}</stiffness>\n          <dissipation>{:.17g}</dissipation>\n",
+                       f.stiffness_N_per_m, f.dissipation_s_per_m);
+    s += fmt::format("        </{}>\n", ligament ? "Ligament" : "PathSpring");
   }
   s += "      </objects>\n      <groups>\n";
   for (const auto& g : groups) {

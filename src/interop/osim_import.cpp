@@ -232,8 +232,10 @@ class Importer {
                              fmt::format("actuators: {} (coordinate {}, torque {}, point {})", m->actuators.size(),
                                          count_kind(*m, Actuator::Kind::coordinate), count_kind(*m, Actuator::Kind::torque),
                                          count_kind(*m, Actuator::Kind::point)),
-                             fmt::format("coordinate limit forces: {}, coordinate springs: {}, point-to-point springs: {}",
-                                         m->limit_forces.size(), m->coordinate_springs.size(), m->springs.size()),
+                             fmt::format("coordinate limit forces: {}, coordinate springs: {}, point-to-point springs: {}, "
+                                         "path forces (ligaments, path springs): {}",
+                                         m->limit_forces.size(), m->coordinate_springs.size(), m->springs.size(),
+                                         m->path_forces.size()),
                              fmt::format("markers: {}", m->markers.size()),
                              fmt::format("frames: {}", m->frames.size())});
     if (visual_ > 0) report_.ignored.push_back(fmt::format("visual geometry: {} elements", visual_));
@@ -777,6 +779,8 @@ class Importer {
         m.actuators.push_back(a);
       } else if (type == "TorqueActuator" || type == "PointActuator") {
         m.actuators.push_back(read_body_actuator(f, type, name, m));
+      } else if (type == "Ligament" || type == "PathSpring") {
+        m.path_forces.push_back(read_path_force(f, type, name, m));
       } else if (type == "CoordinateLimitForce") {
         m.limit_forces.push_back(read_limit_force(f, name, m));
       } else if (type == "SpringGeneralizedForce") {
@@ -903,6 +907,34 @@ class Importer {
     return lf;
   }
 
+  PathForce read_path_force(const XMLElement* f, const std::string& type, const std::string& name, const Model& m) {
+    PathForce pf;
+    pf.name = name;
+    pf.path.name = name;
+    read_path(f, name, m, pf.path);
+    const XMLElement* rest = Reader::child(f, "resting_length");
+    if (!rest) r_.fail(f, name + ".resting_length", "missing");
+    pf.resting_length_m = r_.number(rest, name + ".resting_length", 0);
+    if (!(pf.resting_length_m > 0)) r_.fail(rest, name + ".resting_length", "must be positive");
+    if (type == "Ligament") {
+      pf.kind = PathForce::Kind::ligament;
+      pf.pcsa_force_N = r_.number(Reader::child(f, "pcsa_force"), name + ".pcsa_force", 0);
+      if (pf.pcsa_force_N < 0) r_.fail(Reader::child(f, "pcsa_force"), name + ".pcsa_force", "must not be negative");
+      const XMLElement* curve = Reader::child(f, "force_length_curve");
+      const XMLElement* fe = curve ? curve->FirstChildElement() : nullptr;
+      if (!fe) r_.fail(curve ? curve : f, name + ".force_length_curve", "a Ligament needs its force-length curve");
+      pf.force_length = read_function(fe, name + ".force_length_curve");
+      if (pf.force_length->num_arguments() > 1)
+        r_.fail(fe, name + ".force_length_curve", "a function of one argument (length over resting length)");
+    } else {
+      pf.kind = PathForce::Kind::path_spring;
+      pf.stiffness_N_per_m = r_.number(Reader::child(f, "stiffness"), name + ".stiffness", 0);
+      pf.dissipation_s_per_m = r_.number(Reader::child(f, "dissipation"), name + ".dissipation", 0);
+      if (pf.stiffness_N_per_m < 0 || pf.dissipation_s_per_m < 0) r_.fail(f, name, "stiffness and dissipation must not be negative");
+    }
+    return pf;
+  }
+
   void read_muscle(const XMLElement* f, const std::string& type, const std::string& name, Model& m) {
     Muscle mu;
     mu.name = name;
@@ -944,6 +976,13 @@ class Importer {
         !(mu.tendon.fmax_tendon_strain > 0) || !(mu.tendon.fmax_muscle_strain > 0) || !(mu.tendon.kshape_passive > 0))
       r_.fail(f, name, "Thelen curve shapes must be positive (Flen above 1)");
     mu.max_stress_Pa = 1;  // the stress3 objective weighs every imported muscle alike
+    read_path(f, name, m, mu);
+    if (!mu.wraps.empty()) wrapped_.insert(name);
+    m.muscles.push_back(mu);
+  }
+
+  // A GeometryPath (muscles and path forces): its points of every kind and its wraps.
+  void read_path(const XMLElement* f, const std::string& name, const Model& m, Muscle& mu) {
     const XMLElement* path = Reader::child(f, "GeometryPath");
     const XMLElement* points = Reader::child(Reader::child(path, "PathPointSet"), "objects");
     for (const XMLElement* p = points ? points->FirstChildElement() : nullptr; p; p = p->NextSiblingElement()) {
@@ -988,7 +1027,7 @@ class Importer {
       }
       mu.path.push_back(point);
     }
-    if (mu.path.size() < 2) r_.fail(f, name + ".GeometryPath", "a muscle path needs at least two points");
+    if (mu.path.size() < 2) r_.fail(f, name + ".GeometryPath", "a path needs at least two points");
     const XMLElement* wraps = Reader::child(Reader::child(path, "PathWrapSet"), "objects");
     for (const XMLElement* w = wraps ? wraps->FirstChildElement("PathWrap") : nullptr; w; w = w->NextSiblingElement("PathWrap")) {
       const std::string obj = Reader::text(Reader::child(w, "wrap_object"));
@@ -1005,9 +1044,7 @@ class Importer {
         }
       }
       mu.wraps.push_back(pw);
-      wrapped_.insert(name);
     }
-    m.muscles.push_back(mu);
   }
 
   void read_markers(const XMLElement* model, Model& m) {

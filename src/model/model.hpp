@@ -265,6 +265,23 @@ struct Muscle {
   double max_force_N() const { return max_isometric_force_N > 0 ? max_isometric_force_N : pcsa_m2 * max_stress_Pa; }
 };
 
+// OpenSim's path-based passive forces (imported models), along a path read as a muscle's
+// (its points and wraps in `path`; the rest of that Muscle unused). A Ligament pulls with
+// pcsa_force x its force-length curve of length over resting length, nothing at or below the
+// resting length; a PathSpring with stiffness x stretch beyond the resting length x
+// (1 + dissipation x lengthening speed) (OpenSim's Ligament and PathSpring computeForce).
+struct PathForce {
+  enum class Kind { ligament, path_spring };
+  Kind kind = Kind::ligament;
+  std::string name;
+  Muscle path;
+  double resting_length_m = 0;
+  double pcsa_force_N = 0;                                // ligament
+  std::shared_ptr<const mb::JointFunction> force_length;  // ligament: of length / resting length
+  double stiffness_N_per_m = 0, dissipation_s_per_m = 0;  // path spring
+};
+
+
 // A named frame fixed on a body (or on ground, body -1): OpenSim's offset frames, for
 // expressing joint reactions.
 struct Frame {
@@ -389,6 +406,7 @@ struct Model {
   std::vector<WrapObject> wrap_objects;  // imported models
   std::vector<CoordinateCoupler> couplers;  // imported models
   std::vector<PointConstraint> point_constraints;  // imported models
+  std::vector<PathForce> path_forces;              // imported models: passive, in passive_Nm
   std::vector<Actuator> actuators;                    // imported models
   std::vector<CoordinateLimitForce> limit_forces;     // imported models: passive, in passive_Nm
   std::vector<PointToPointSpring> springs;            // imported models: passive, in passive_Nm

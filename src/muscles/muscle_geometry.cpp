@@ -163,6 +163,10 @@ double straight_path(const Model& model, const Data& data, const std::vector<Pat
   return length;
 }
 
+double path_length(const Model& model, const Data& data, const Muscle& path, Eigen::VectorXd& g) {
+  return general_path(model, data, path, g);
+}
+
 void muscle_geometry(const Model& model, Data& data) {
   const int nc = static_cast<int>(model.coordinates.size());
   Eigen::VectorXd g(model.num_q);

@@ -19,4 +19,9 @@ double straight_path(const Model& model, const Data& data, const std::vector<Pat
                      std::vector<Eigen::Vector3d>& points, std::vector<Eigen::Vector3d>& dirs, Eigen::VectorXd& g,
                      const std::vector<char>* crossed = nullptr, const std::vector<PathCrossing>* crossings = nullptr);
 
+// The length of a muscle's path of any kind (conditional and moving points, wraps), with the
+// generalised force of a unit tension along it added to `g` (multibody q order): the path
+// forces of imported models (OpenSim's Ligament and PathSpring) share muscles' geometry.
+double path_length(const Model& model, const Data& data, const Muscle& path, Eigen::VectorXd& g);
+
 }  // namespace spineload

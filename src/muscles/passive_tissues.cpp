@@ -1,9 +1,22 @@
 #include "muscles/passive_tissues.hpp"
 
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
 #include "muscles/muscle_geometry.hpp"
 #include "muscles/thelen2003.hpp"
 
 namespace spineload {
+
+double path_force_tension_N(const PathForce& f, double length_m, double lengthening_speed_m_s) {
+  if (!(length_m > f.resting_length_m)) return 0;
+  if (f.kind == PathForce::Kind::ligament) {
+    const double x = length_m / f.resting_length_m;
+    return f.pcsa_force_N * f.force_length->value(&x);
+  }
+  return f.stiffness_N_per_m * (length_m - f.resting_length_m) * (1 + f.dissipation_s_per_m * lengthening_speed_m_s);
+}
 
 void passive_tissues(const Model& model, Data& data) {
   Eigen::VectorXd g = Eigen::VectorXd::Zero(model.num_q);  // unit-tension generalised force
@@ -32,6 +45,24 @@ void passive_tissues(const Model& model, Data& data) {
     if (force > 0)
       for (std::size_t c = 0; c < model.coordinates.size(); ++c)
         total[model.coordinates[c].mb_index] += force * data.moment_arm_m(static_cast<int>(c), static_cast<int>(m));
+  }
+  for (std::size_t c = 0; c < model.coordinates.size(); ++c) data.passive_Nm[c] += total[model.coordinates[c].mb_index];
+  path_forces(model, data);
+}
+
+void path_forces(const Model& model, Data& data) {
+  if (model.path_forces.empty()) return;
+  Eigen::VectorXd g(model.num_q), total = Eigen::VectorXd::Zero(model.num_q);
+  // The path's unit-tension generalised force g is -dL/dq, so it lengthens at -g . u.
+  for (std::size_t k = 0; k < model.path_forces.size(); ++k) {
+    const PathForce& f = model.path_forces[k];
+    g.setZero();
+    const double length = path_length(model, data, f.path, g);
+    const double tension = path_force_tension_N(f, length, -g.dot(data.u));
+    if (!std::isfinite(tension))
+      throw std::runtime_error("path force " + f.name + ": tension is not finite at length " + std::to_string(length) + " m");
+    data.path_force_N[k] = tension;
+    total += tension * g;
   }
   for (std::size_t c = 0; c < model.coordinates.size(); ++c) data.passive_Nm[c] += total[model.coordinates[c].mb_index];
 }

@@ -13,6 +13,7 @@
 #include "io/report.hpp"
 #include "model/data.hpp"
 #include "muscles/muscle_geometry.hpp"
+#include "muscles/passive_tissues.hpp"
 #include "test_support.hpp"
 
 namespace spineload {
@@ -656,6 +657,79 @@ TEST(OsimForces, ExpressionBasedCoordinateForceEvaluatesItsExpression) {
   const ImportedModel back = import_osim_text(export_osim(m, "round trip"), "back.osim");
   ASSERT_EQ(back.model->expression_forces.size(), 1u);
   EXPECT_EQ(back.model->expression_forces[0].expression, m.expression_forces[0].expression);
+}
+
+}  // namespace
+}  // namespace spineload
+
+// OpenSim's Ligament and PathSpring, by hand on the pendulum: each pulls the rod's point
+// towards a ground point along its path, the ligament with pcsa_force x its force-length
+// curve of length over resting length (none when slack), the spring with stiffness x
+// stretch x (1 + dissipation x lengthening speed); both passive, in inverse dynamics too.
+namespace spineload {
+namespace {
+
+TEST(OsimForces, LigamentAndPathSpringPullAlongTheirPathsAsOpenSimComputesThem) {
+  const auto path = [](const char* name) {
+    return std::string("<GeometryPath name=\"path\"><PathPointSet><objects>") + "<PathPoint name=\"" + name +
+           "-P1\"><socket_parent_frame>/ground</socket_parent_frame><location>0.6 0 0</location></PathPoint>" +
+           "<PathPoint name=\"" + name +
+           "-P2\"><socket_parent_frame>/bodyset/rod</socket_parent_frame><location>0 -1 0</location></PathPoint>" +
+           "</objects></PathPointSet></GeometryPath>";
+  };
+  const std::string forces =
+      "<Ligament name=\"lig\">" + path("lig") +
+      "<resting_length>0.9</resting_length><pcsa_force>300</pcsa_force><force_length_curve>"
+      "<PiecewiseLinearFunction name=\"f\"><x>1 2</x><y>0 1</y></PiecewiseLinearFunction></force_length_curve></Ligament>"
+      "<PathSpring name=\"spring\">" + path("spring") +
+      "<resting_length>0.8</resting_length><stiffness>200</stiffness><dissipation>0.1</dissipation></PathSpring>";
+  const ImportedModel im = import_osim_text(with_forces(pendulum(), forces), "p.osim");
+  ASSERT_TRUE(im.report.unsupported.empty());
+  ASSERT_EQ(im.model->path_forces.size(), 2u);
+  const Model& m = *im.model;
+  Data d(m);
+  const auto length = [](double theta) { return std::hypot(std::sin(theta) - 0.6, std::cos(theta)); };
+  for (const double theta : {0.3, 0.6}) {
+    const double omega = 0.7;
+    forward_kinematics(m, d, Eigen::VectorXd::Constant(1, theta), Eigen::VectorXd::Constant(1, omega));
+    passive_moments(m, d);
+    path_forces(m, d);
+    const double h = 1e-6, L = length(theta), dL = (length(theta + h) - length(theta - h)) / (2 * h);
+    const double ligament = L > 0.9 ? 300 * (L / 0.9 - 1) : 0.0;
+    const double spring = L > 0.8 ? 200 * (L - 0.8) * (1 + 0.1 * dL * omega) : 0.0;
+    EXPECT_NEAR(d.path_force_N[0], ligament, 1e-9) << theta;
+    EXPECT_NEAR(d.path_force_N[1], spring, 1e-9) << theta;
+    EXPECT_NEAR(d.passive_Nm[0], -(ligament + spring) * dL, 1e-6) << theta;
+  }
+  // Inverse dynamics applies them as OpenSim's does (every force but the muscles): held
+  // still at 0.3 rad, the pin supplies the rod's weight moment less theirs.
+  Motion still;
+  still.time_s = {0, 1};
+  still.q = {Eigen::VectorXd::Constant(1, 0.3), Eigen::VectorXd::Constant(1, 0.3)};
+  still.qdot = still.qddot = {Eigen::VectorXd::Zero(1), Eigen::VectorXd::Zero(1)};
+  forward_kinematics(m, d, still.q[0], still.qdot[0]);
+  apply_loads(m, d, {});
+  inverse_dynamics(m, d, still.qddot[0]);
+  const double gravity_Nm = d.tau_Nm[0];
+  const double L = length(0.3), dL = (length(0.3 + 1e-6) - length(0.3 - 1e-6)) / 2e-6;
+  const double pull_Nm = -(300 * (L / 0.9 - 1) + 200 * (L - 0.8)) * dL;
+  EXPECT_NEAR(inverse_dynamics_table(m, still, nullptr).data(0, 0), gravity_Nm - pull_Nm, 1e-6);
+  EXPECT_GT(std::abs(pull_Nm), 10.0);
+  // theta = 0.3 stretches both (L = 1.00 m); 0.6 slackens the ligament only (L = 0.83 m).
+  EXPECT_GT(length(0.3), 0.9);
+  EXPECT_LT(length(0.6), 0.9);
+  EXPECT_GT(length(0.6), 0.8);
+  // Export and re-import keep them.
+  const ImportedModel back = import_osim_text(export_osim(m, "round trip"), "back.osim");
+  ASSERT_TRUE(back.report.unsupported.empty());
+  ASSERT_EQ(back.model->path_forces.size(), 2u);
+  EXPECT_DOUBLE_EQ(back.model->path_forces[0].pcsa_force_N, 300);
+  EXPECT_DOUBLE_EQ(back.model->path_forces[1].dissipation_s_per_m, 0.1);
+  // A ligament without its curve is refused by name.
+  EXPECT_THROW(import_osim_text(with_forces(pendulum(), "<Ligament name=\"bad\">" + path("bad") +
+                                                          "<resting_length>0.9</resting_length></Ligament>"),
+                                "p.osim"),
+               InputError);
 }
 
 }  // namespace
