@@ -172,6 +172,12 @@ void passive_moments(const Model& model, Data& data) {
     add(s.body2, p2, -f1);
     for (std::size_t c = 0; c < model.coordinates.size(); ++c) data.passive_Nm[c] += g[model.coordinates[c].mb_index];
   }
+  if (!model.bushings.empty()) {
+    // Simbody's own LinearBushing forces, as OpenSim's BushingForce adds them.
+    Eigen::VectorXd g;
+    mb::bushing_forces(*model.multibody, *data.ws, g);
+    for (std::size_t c = 0; c < model.coordinates.size(); ++c) data.passive_Nm[c] += g[model.coordinates[c].mb_index];
+  }
 }
 
 void actuator_generalized_force(const Model& model, const Data& data, int a, Eigen::VectorXd& g) {

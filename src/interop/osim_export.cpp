@@ -306,6 +306,20 @@ std::string export_osim(const Model& m, const std::string& description) {
         f.name, m.coordinates[f.coordinate].name, f.upper_stiffness * w, f.upper_limit / w, f.lower_stiffness * w,
         f.lower_limit / w, f.damping * w, f.transition / w);
   }
+  for (const Bushing& b : m.bushings) {
+    // Each bushing owns its two offset frames, as OpenSim 4 writes them.
+    const auto& k = b.spec.stiffness;
+    const auto& c = b.spec.damping;
+    s += fmt::format("        <BushingForce name=\"{}\">\n          <socket_frame1>{}_frame1</socket_frame1>\n"
+                     "          <socket_frame2>{}_frame2</socket_frame2>\n",
+                     b.name, b.name, b.name);
+    s += fmt::format("          <rotational_stiffness>{}</rotational_stiffness>\n          <translational_stiffness>{}</translational_stiffness>\n"
+                     "          <rotational_damping>{}</rotational_damping>\n          <translational_damping>{}</translational_damping>\n",
+                     v3(k.head<3>()), v3(k.tail<3>()), v3(c.head<3>()), v3(c.tail<3>()));
+    s += "          <frames>\n" + offset_frame(b.name + "_frame1", frame_path(m, b.spec.body1), b.spec.frame1) +
+         offset_frame(b.name + "_frame2", frame_path(m, b.spec.body2), b.spec.frame2) + "          </frames>\n";
+    s += "        </BushingForce>\n";
+  }
   for (const PathForce& f : m.path_forces) {
     const bool ligament = f.kind == PathForce::Kind::ligament;
     s += fmt::format("        <{} name=\"{}\">\n", ligament ? "Ligament" : "PathSpring", f.name);

@@ -191,7 +191,7 @@ class Importer {
     read_forces(model, *m);
     read_markers(model, *m);
     read_constraints(model, *m);
-    if (!m->couplers.empty() || !m->point_constraints.empty()) {
+    if (!m->couplers.empty() || !m->point_constraints.empty() || !m->bushings.empty()) {
       // The couplers and point constraints as Simbody constraints too, so that forward
       // dynamics, joint reactions and assembly honour them: the same bodies, rebuilt.
       std::vector<mb::CouplerSpec> couplers;
@@ -210,7 +210,9 @@ class Importer {
       std::vector<mb::PointConstraintSpec> points;
       for (const PointConstraint& k : m->point_constraints) points.push_back({k.body1, k.body2, k.point1_m, k.point2_m});
       try {
-        m->multibody = std::make_shared<const mb::System>(specs_, couplers, points);
+        std::vector<mb::BushingSpec> bushings;
+        for (const Bushing& b : m->bushings) bushings.push_back(b.spec);
+        m->multibody = std::make_shared<const mb::System>(specs_, couplers, points, bushings);
       } catch (const std::exception& e) {
         throw InputError(r_.file, 0, "ConstraintSet", std::string("Simbody cannot build the constraints: ") + e.what());
       }
@@ -233,9 +235,9 @@ class Importer {
                                          count_kind(*m, Actuator::Kind::coordinate), count_kind(*m, Actuator::Kind::torque),
                                          count_kind(*m, Actuator::Kind::point)),
                              fmt::format("coordinate limit forces: {}, coordinate springs: {}, point-to-point springs: {}, "
-                                         "path forces (ligaments, path springs): {}",
+                                         "path forces (ligaments, path springs): {}, bushings: {}",
                                          m->limit_forces.size(), m->coordinate_springs.size(), m->springs.size(),
-                                         m->path_forces.size()),
+                                         m->path_forces.size(), m->bushings.size()),
                              fmt::format("markers: {}", m->markers.size()),
                              fmt::format("frames: {}", m->frames.size())});
     if (visual_ > 0) report_.ignored.push_back(fmt::format("visual geometry: {} elements", visual_));
@@ -779,6 +781,8 @@ class Importer {
         m.actuators.push_back(a);
       } else if (type == "TorqueActuator" || type == "PointActuator") {
         m.actuators.push_back(read_body_actuator(f, type, name, m));
+      } else if (type == "BushingForce") {
+        m.bushings.push_back(read_bushing(f, name, m));
       } else if (type == "Ligament" || type == "PathSpring") {
         m.path_forces.push_back(read_path_force(f, type, name, m));
       } else if (type == "CoordinateLimitForce") {
@@ -905,6 +909,55 @@ class Importer {
     if (!(lf.transition > 0)) r_.fail(Reader::child(f, "transition") ? Reader::child(f, "transition") : f, name + ".transition", "must be positive");
     if (lf.upper_limit < lf.lower_limit) r_.fail(f, name + ".upper_limit", "below lower_limit");
     return lf;
+  }
+
+  // OpenSim 4's BushingForce (frames named by socket_frame1/2, its own offset frames in
+  // <frames>) and the 3.x form (body_1/2 with location_body_1/2 and orientation_body_1/2).
+  Bushing read_bushing(const XMLElement* f, const std::string& name, const Model& m) {
+    Bushing b;
+    b.name = name;
+    std::map<std::string, std::pair<std::string, Eigen::Isometry3d>> own;
+    const XMLElement* fs = Reader::child(f, "frames");
+    for (const XMLElement* o = fs ? fs->FirstChildElement("PhysicalOffsetFrame") : nullptr; o;
+         o = o->NextSiblingElement("PhysicalOffsetFrame")) {
+      const std::string fname = o->Attribute("name") ? o->Attribute("name") : "";
+      own[fname] = {last_component(Reader::text(Reader::child_any(o, {"socket_parent", "socket_parent_frame"}))),
+                    transform(r_.vec3(Reader::child(o, "translation"), name + "." + fname + ".translation"),
+                              r_.vec3(Reader::child(o, "orientation"), name + "." + fname + ".orientation"))};
+    }
+    for (int k = 0; k < 2; ++k) {
+      const std::string socket = k == 0 ? "socket_frame1" : "socket_frame2";
+      const std::string body_field = k == 0 ? "body_1" : "body_2";
+      int& body = k == 0 ? b.spec.body1 : b.spec.body2;
+      Eigen::Isometry3d& frame = k == 0 ? b.spec.frame1 : b.spec.frame2;
+      if (const XMLElement* e = Reader::child_any(f, {socket.c_str(), k == 0 ? "frame1" : "frame2"})) {
+        const std::string ref = last_component(Reader::text(e));
+        if (const auto it = own.find(ref); it != own.end()) {
+          body = body_ref(it->second.first, m, e, name + "." + socket);
+          frame = it->second.second;
+        } else {
+          body = body_ref(ref, m, e, name + "." + socket);
+        }
+      } else if (const XMLElement* e3 = Reader::child(f, body_field.c_str())) {
+        body = body_ref(Reader::text(e3), m, e3, name + "." + body_field);
+        const std::string loc = "location_" + body_field, ori = "orientation_" + body_field;
+        const XMLElement* le = Reader::child(f, loc.c_str());
+        const XMLElement* oe = Reader::child(f, ori.c_str());
+        frame = transform(le ? r_.vec3(le, name + "." + loc) : Eigen::Vector3d::Zero(),
+                          oe ? r_.vec3(oe, name + "." + ori) : Eigen::Vector3d::Zero());
+      } else {
+        r_.fail(f, name + "." + socket, "a BushingForce needs its two frames");
+      }
+    }
+    if (b.spec.body1 == b.spec.body2) r_.fail(f, name, "a bushing joins two different bodies");
+    const char* fields[] = {"rotational_stiffness", "translational_stiffness", "rotational_damping", "translational_damping"};
+    for (int k = 0; k < 4; ++k) {
+      const XMLElement* e = Reader::child(f, fields[k]);
+      const Eigen::Vector3d v = e ? r_.vec3(e, name + "." + fields[k]) : Eigen::Vector3d::Zero();
+      if (v.minCoeff() < 0) r_.fail(e, name + "." + fields[k], "must not be negative");
+      (k < 2 ? b.spec.stiffness : b.spec.damping).segment<3>(k % 2 == 0 ? 0 : 3) = v;
+    }
+    return b;
   }
 
   PathForce read_path_force(const XMLElement* f, const std::string& type, const std::string& name, const Model& m) {

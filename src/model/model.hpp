@@ -153,6 +153,13 @@ struct PointToPointSpring {
   double stiffness_N_per_m = 1, rest_length_m = 0;
 };
 
+// OpenSim's BushingForce (imported models): Simbody's LinearBushing between a frame on each
+// of two bodies (mb::BushingSpec); passive, in passive_Nm, through the multibody system.
+struct Bushing {
+  std::string name;
+  mb::BushingSpec spec;
+};
+
 // OpenSim's SpringGeneralizedForce (imported models): -stiffness (q - rest_length) -
 // viscosity qdot on one coordinate, SI units; passive, in passive_Nm.
 struct CoordinateSpring {
@@ -407,6 +414,7 @@ struct Model {
   std::vector<CoordinateCoupler> couplers;  // imported models
   std::vector<PointConstraint> point_constraints;  // imported models
   std::vector<PathForce> path_forces;              // imported models: passive, in passive_Nm
+  std::vector<Bushing> bushings;                   // imported models: passive, in passive_Nm
   std::vector<Actuator> actuators;                    // imported models
   std::vector<CoordinateLimitForce> limit_forces;     // imported models: passive, in passive_Nm
   std::vector<PointToPointSpring> springs;            // imported models: passive, in passive_Nm

@@ -97,6 +97,7 @@ struct System::Impl {
   // The engine's q are indexed as Simbody's u: a mobiliser that can take a quaternion keeps
   // four q slots in its state even with three Euler angles in use, so q and u indices part.
   std::vector<int> q_of_u;
+  std::vector<SimTK::ForceIndex> bushings;
   SimTK::State default_state;
 };
 
@@ -109,7 +110,7 @@ struct Workspace::Impl {
 };
 
 System::System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpec>& couplers,
-               const std::vector<PointConstraintSpec>& points)
+               const std::vector<PointConstraintSpec>& points, const std::vector<BushingSpec>& bushings)
     : impl_(std::make_unique<Impl>()) {
   num_bodies_ = static_cast<int>(bodies.size());
   q_start_.resize(bodies.size());
@@ -209,6 +210,17 @@ System::System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpe
     };
     SimTK::Constraint::Ball(mobod(c.body1), to_simtk(c.point1_m), mobod(c.body2), to_simtk(c.point2_m));
   }
+  for (const BushingSpec& b : bushings) {
+    if (b.body1 < -1 || b.body2 < -1 || b.body1 >= num_bodies_ || b.body2 >= num_bodies_ || b.body1 == b.body2)
+      throw std::logic_error("a bushing needs two different bodies");
+    auto mobod = [&](int i) -> const SimTK::MobilizedBody& {
+      return i < 0 ? impl_->matter.getGround() : impl_->matter.getMobilizedBody(impl_->mobods[i]);
+    };
+    SimTK::Vec6 k, c;
+    for (int i = 0; i < 6; ++i) k[i] = b.stiffness[i], c[i] = b.damping[i];
+    SimTK::Force::LinearBushing force(impl_->forces, mobod(b.body1), to_simtk(b.frame1), mobod(b.body2), to_simtk(b.frame2), k, c);
+    impl_->bushings.push_back(force.getForceIndex());
+  }
   impl_->default_state = impl_->system.realizeTopology();
   // Three angles for an ellipsoid mobiliser, as OpenSim sets it (else four quaternion q).
   impl_->matter.setUseEulerAngles(impl_->default_state, true);
@@ -259,6 +271,23 @@ void set_state(const System& system, Workspace& ws, const Eigen::VectorXd& q,
   // At rest the velocity stage adds nothing but cost (7 us of 14 on the default model).
   ws.impl().moving = u.squaredNorm() > 0;
   system.impl().system.realize(s, ws.impl().moving ? SimTK::Stage::Velocity : SimTK::Stage::Position);
+}
+
+void bushing_forces(const System& system, Workspace& ws, Eigen::VectorXd& tau) {
+  const auto& impl = system.impl();
+  tau = Eigen::VectorXd::Zero(system.num_q());
+  if (impl.bushings.empty()) return;
+  auto& w = ws.impl();
+  ensure_velocity(system, w);  // the dampers need the velocities
+  // Each contribution comes back in vectors Simbody sizes and zeroes: summed one by one.
+  SimTK::Vector_<SimTK::SpatialVec> body_forces;
+  SimTK::Vector_<SimTK::Vec3> particles;
+  SimTK::Vector mobility, f;
+  for (SimTK::ForceIndex i : impl.bushings) {
+    impl.forces.getForce(i).calcForceContribution(w.state, body_forces, particles, mobility);
+    impl.matter.multiplyBySystemJacobianTranspose(w.state, body_forces, f);
+    for (int k = 0; k < system.num_q(); ++k) tau[k] += f[k] + (mobility.size() ? mobility[k] : 0.0);
+  }
 }
 
 void assemble(const System& system, Workspace& ws, Eigen::VectorXd& q) {

@@ -78,6 +78,16 @@ struct PointConstraintSpec {
   Eigen::Vector3d point1_m = Eigen::Vector3d::Zero(), point2_m = Eigen::Vector3d::Zero();
 };
 
+// OpenSim's BushingForce, which is Simbody's Force::LinearBushing: frame2 (on body2) held to
+// frame1 (on body1) by six linear springs and dampers on the body-fixed XYZ angles and the
+// translation of frame2 in frame1. Bodies -1: ground; frames in the body's frame.
+struct BushingSpec {
+  int body1 = -1, body2 = -1;
+  Eigen::Isometry3d frame1 = Eigen::Isometry3d::Identity(), frame2 = Eigen::Isometry3d::Identity();
+  Eigen::Matrix<double, 6, 1> stiffness = Eigen::Matrix<double, 6, 1>::Zero();  // 3 rotational, 3 translational
+  Eigen::Matrix<double, 6, 1> damping = Eigen::Matrix<double, 6, 1>::Zero();
+};
+
 // A body's spatial force: moment about the body origin and force, both in ground.
 struct SpatialForce {
   Eigen::Vector3d moment_Nm = Eigen::Vector3d::Zero();
@@ -90,7 +100,7 @@ class Workspace;
 class System {
  public:
   explicit System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpec>& couplers = {},
-                  const std::vector<PointConstraintSpec>& points = {});
+                  const std::vector<PointConstraintSpec>& points = {}, const std::vector<BushingSpec>& bushings = {});
   ~System();
   System(const System&) = delete;
   System& operator=(const System&) = delete;
@@ -127,6 +137,10 @@ class Workspace {
 // Sets q and u and realises positions, and velocities when u is not zero.
 void set_state(const System& system, Workspace& ws, const Eigen::VectorXd& q,
                const Eigen::VectorXd& u);
+
+// The generalised force (per q) of the system's bushings at the state last set (Simbody's
+// own LinearBushing forces mapped through the Jacobian); zero when it has none.
+void bushing_forces(const System& system, Workspace& ws, Eigen::VectorXd& tau);
 
 // Moves q as little as it can so that the constraints hold (Simbody's projection; OpenSim
 // assembles a model the same way). Throws std::runtime_error when they cannot be met.

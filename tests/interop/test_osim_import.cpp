@@ -734,3 +734,41 @@ TEST(OsimForces, LigamentAndPathSpringPullAlongTheirPathsAsOpenSimComputesThem) 
 
 }  // namespace
 }  // namespace spineload
+
+// OpenSim's BushingForce is Simbody's LinearBushing: by hand on the pendulum, a torsional
+// bushing at the pin (stiffness 20 N m/rad and damping 3 N m s/rad about z) and a
+// translational one holding the rod's tip to where it hangs (50 N/m: a pull -50 (sin, 1 -
+// cos) at the tip, so -50 sin(theta) about the pin).
+namespace spineload {
+namespace {
+
+TEST(OsimForces, BushingForceIsSimbodysLinearBushing) {
+  const std::string bushings = R"(
+    <BushingForce name="torsion"><socket_frame1>/ground</socket_frame1><socket_frame2>/bodyset/rod</socket_frame2>
+      <rotational_stiffness>0 0 20</rotational_stiffness><translational_stiffness>0 0 0</translational_stiffness>
+      <rotational_damping>0 0 3</rotational_damping><translational_damping>0 0 0</translational_damping></BushingForce>
+    <BushingForce name="tip"><socket_frame1>ground_tip</socket_frame1><socket_frame2>rod_tip</socket_frame2>
+      <translational_stiffness>50 50 50</translational_stiffness>
+      <frames><PhysicalOffsetFrame name="ground_tip"><socket_parent>/ground</socket_parent><translation>0 -1 0</translation><orientation>0 0 0</orientation></PhysicalOffsetFrame>
+        <PhysicalOffsetFrame name="rod_tip"><socket_parent>/bodyset/rod</socket_parent><translation>0 -1 0</translation><orientation>0 0 0</orientation></PhysicalOffsetFrame></frames>
+    </BushingForce>)";
+  const ImportedModel im = import_osim_text(with_forces(pendulum(), bushings), "p.osim");
+  ASSERT_TRUE(im.report.unsupported.empty());
+  ASSERT_EQ(im.model->bushings.size(), 2u);
+  const Model& m = *im.model;
+  Data d(m);
+  for (const auto& [theta, omega] : {std::pair{0.4, 0.0}, std::pair{-0.7, 1.5}}) {
+    forward_kinematics(m, d, Eigen::VectorXd::Constant(1, theta), Eigen::VectorXd::Constant(1, omega));
+    passive_moments(m, d);
+    EXPECT_NEAR(d.passive_Nm[0], -20 * theta - 3 * omega - 50 * std::sin(theta), 1e-9) << theta;
+  }
+  const ImportedModel back = import_osim_text(export_osim(m, "round trip"), "back.osim");
+  ASSERT_EQ(back.model->bushings.size(), 2u);
+  Data db(*back.model);
+  forward_kinematics(*back.model, db, Eigen::VectorXd::Constant(1, 0.4), Eigen::VectorXd::Zero(1));
+  passive_moments(*back.model, db);
+  EXPECT_NEAR(db.passive_Nm[0], -20 * 0.4 - 50 * std::sin(0.4), 1e-9);
+}
+
+}  // namespace
+}  // namespace spineload
