@@ -162,6 +162,60 @@ std::shared_ptr<const mb::JointFunction> solve_spline(const std::vector<double>&
   return std::make_shared<CubicPieces>(x, y, b, c, d, type);
 }
 
+// Each term a coefficient times a product of powers; derivatives term by term.
+class MultivariatePolynomial final : public mb::JointFunction {
+ public:
+  MultivariatePolynomial(std::vector<double> c, int dimension, int order) : c_(std::move(c)), n_(dimension), order_(order) {
+    std::vector<int> e(static_cast<std::size_t>(n_), 0);
+    enumerate(e, 0, order_);
+    if (exponents_.size() != c_.size())
+      throw std::invalid_argument(fmt::format("{} coefficients given; a polynomial of {} arguments and order {} has {}",
+                                              c_.size(), n_, order_, exponents_.size()));
+  }
+  int num_arguments() const override { return n_; }
+  double value(const double* x) const override { return derivative({}, x); }
+  double derivative(const std::vector<int>& comp, const double* x) const override {
+    double sum = 0;
+    for (std::size_t t = 0; t < c_.size(); ++t) {
+      if (c_[t] == 0) continue;
+      std::vector<int> e = exponents_[t];
+      double factor = c_[t];
+      for (int d : comp) {
+        if (d < 0 || d >= n_ || e[d] == 0) {
+          factor = 0;
+          break;
+        }
+        factor *= e[d]--;
+      }
+      if (factor == 0) continue;
+      for (int i = 0; i < n_; ++i) factor *= std::pow(x[i], e[i]);
+      sum += factor;
+    }
+    return sum;
+  }
+  const std::vector<double>& coefficients() const { return c_; }
+  int dimension() const { return n_; }
+  int order() const { return order_; }
+
+ private:
+  // OpenSim's order: the first argument's exponent outermost, each inner one up to what the
+  // total degree leaves.
+  void enumerate(std::vector<int>& e, int i, int left) {
+    if (i == n_) {
+      exponents_.push_back(e);
+      return;
+    }
+    for (int k = 0; k <= left; ++k) {
+      e[i] = k;
+      enumerate(e, i + 1, left - k);
+    }
+    e[i] = 0;
+  }
+  std::vector<double> c_;
+  int n_, order_;
+  std::vector<std::vector<int>> exponents_;
+};
+
 class Multiplier final : public mb::JointFunction {
  public:
   Multiplier(std::shared_ptr<const mb::JointFunction> f, double s) : f_(std::move(f)), s_(s) {}
@@ -203,6 +257,12 @@ std::shared_ptr<const mb::JointFunction> piecewise_linear(std::vector<double> x,
                                        "PiecewiseLinearFunction");
 }
 
+std::shared_ptr<const mb::JointFunction> multivariate_polynomial(std::vector<double> coefficients, int dimension,
+                                                                 int order) {
+  if (dimension < 1 || dimension > 6 || order < 0) throw std::invalid_argument("1 to 6 arguments and an order of 0 or more");
+  return std::make_shared<MultivariatePolynomial>(std::move(coefficients), dimension, order);
+}
+
 std::shared_ptr<const mb::JointFunction> multiplier_function(std::shared_ptr<const mb::JointFunction> f, double scale) {
   return std::make_shared<Multiplier>(std::move(f), scale);
 }
@@ -228,6 +288,10 @@ std::string osim_function_xml(const mb::JointFunction& f) {
   if (const auto* s = dynamic_cast<const CubicPieces*>(&f))
     return "<" + s->type() + " name=\"function\"><x>" + numbers_text(s->x()) + "</x><y>" + numbers_text(s->y()) +
            "</y></" + s->type() + ">";
+  if (const auto* p = dynamic_cast<const MultivariatePolynomial*>(&f))
+    return fmt::format("<MultivariatePolynomialFunction name=\"function\"><coefficients>{}</coefficients>"
+                       "<dimension>{}</dimension><order>{}</order></MultivariatePolynomialFunction>",
+                       numbers_text(p->coefficients()), p->dimension(), p->order());
   if (const auto* m = dynamic_cast<const Multiplier*>(&f))
     return fmt::format("<MultiplierFunction name=\"function\"><function>{}</function><scale>{:.17g}</scale></MultiplierFunction>",
                        osim_function_xml(m->inner()), m->scale());

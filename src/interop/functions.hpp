@@ -21,6 +21,11 @@ enum class SplineKind { simm, natural };
 // x strictly increasing, at least two points (two points: a straight line).
 std::shared_ptr<const mb::JointFunction> cubic_spline(std::vector<double> x, std::vector<double> y, SplineKind kind);
 std::shared_ptr<const mb::JointFunction> piecewise_linear(std::vector<double> x, std::vector<double> y);
+// OpenSim's MultivariatePolynomialFunction: `dimension` arguments, terms of total degree up
+// to `order`, coefficients with the first argument's exponent varying slowest and the last's
+// fastest (OpenSim's order). Throws std::invalid_argument on a wrong coefficient count.
+std::shared_ptr<const mb::JointFunction> multivariate_polynomial(std::vector<double> coefficients, int dimension,
+                                                                 int order);
 std::shared_ptr<const mb::JointFunction> multiplier_function(std::shared_ptr<const mb::JointFunction> f, double scale);
 
 // The function as OpenSim XML (an element named "function"), for model export.

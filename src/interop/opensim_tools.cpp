@@ -175,14 +175,21 @@ Motion motion_from_storage(const Model& model, const Storage& given, const Motio
       qd[c] = m.speeds_from_file ? u_spline[c].value(t) : q_spline[c].first_derivative(t);
       qdd[c] = m.speeds_from_file ? u_spline[c].first_derivative(t) : q_spline[c].second_derivative(t);
     }
-    // A coupled coordinate the file does not give follows its independent one.
+    // A coupled coordinate the file does not give follows its independent ones: its rate
+    // the gradient times theirs, its acceleration that plus their rates through the Hessian.
     for (const CoordinateCoupler& cp : model.couplers) {
       if (value_col[cp.dependent] >= 0) continue;
-      const double x = q[cp.independent];
-      const double f1 = cp.function->derivative({0}, &x), f2 = cp.function->derivative({0, 0}, &x);
-      q[cp.dependent] = cp.function->value(&x);
-      qd[cp.dependent] = f1 * qd[cp.independent];
-      qdd[cp.dependent] = f2 * qd[cp.independent] * qd[cp.independent] + f1 * qdd[cp.independent];
+      const std::vector<double> x = cp.arguments(q);
+      const int n = cp.function->num_arguments();
+      q[cp.dependent] = cp.function->value(x.data());
+      qd[cp.dependent] = qdd[cp.dependent] = 0;
+      for (int r = 0; r < n; ++r) {
+        const int a = cp.independents[r];
+        const double gr = cp.function->derivative({r}, x.data());
+        qd[cp.dependent] += gr * qd[a];
+        qdd[cp.dependent] += gr * qdd[a];
+        for (int s = 0; s < n; ++s) qdd[cp.dependent] += cp.function->derivative({r, s}, x.data()) * qd[a] * qd[cp.independents[s]];
+      }
     }
     m.time_s.push_back(t);
     m.q.push_back(q);

@@ -342,15 +342,20 @@ std::string export_osim(const Model& m, const std::string& description) {
   }
   s += "      </groups>\n    </ForceSet>\n";
   s += "    <ConstraintSet name=\"constraintset\">\n      <objects>\n";
-  for (const CoordinateCoupler& k : m.couplers)
+  for (const CoordinateCoupler& k : m.couplers) {
+    std::string independents, tag;
+    for (int c : k.independents) {
+      independents += (independents.empty() ? "" : " ") + m.coordinates[c].name;
+      tag += (tag.empty() ? "" : "_") + m.coordinates[c].name;
+    }
     s += fmt::format(
         "        <CoordinateCouplerConstraint name=\"{}_follows_{}\">\n          <isEnforced>true</isEnforced>\n"
         "          <coupled_coordinates_function>{}</coupled_coordinates_function>\n"
         "          <independent_coordinate_names>{}</independent_coordinate_names>\n"
         "          <dependent_coordinate_name>{}</dependent_coordinate_name>\n"
         "          <scale_factor>1</scale_factor>\n        </CoordinateCouplerConstraint>\n",
-        m.coordinates[k.dependent].name, m.coordinates[k.independent].name, osim_function_xml(*k.function),
-        m.coordinates[k.independent].name, m.coordinates[k.dependent].name);
+        m.coordinates[k.dependent].name, tag, osim_function_xml(*k.function), independents, m.coordinates[k.dependent].name);
+  }
   for (const PointConstraint& k : m.point_constraints)
     s += fmt::format(
         "        <PointConstraint name=\"{}\">\n          <isEnforced>true</isEnforced>\n"

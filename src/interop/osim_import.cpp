@@ -203,7 +203,11 @@ class Importer {
       for (const CoordinateCoupler& k : m->couplers) {
         mb::CouplerSpec spec;
         spec.function = k.function;
-        locate(k.independent, spec.independent_body, spec.independent_q);
+        for (int c : k.independents) {
+          int body = -1, q = 0;
+          locate(c, body, q);
+          spec.independents.emplace_back(body, q);
+        }
         locate(k.dependent, spec.dependent_body, spec.dependent_q);
         couplers.push_back(spec);
       }
@@ -588,6 +592,15 @@ class Importer {
       return linear_function(c[0], c[1]);
     }
     if (type == "PolynomialFunction") return polynomial_function(r_.numbers(Reader::child(f, "coefficients"), ctx + ".coefficients"));
+    if (type == "MultivariatePolynomialFunction") {
+      const int dimension = static_cast<int>(r_.number(Reader::child(f, "dimension"), ctx + ".dimension", 0));
+      const int order = static_cast<int>(r_.number(Reader::child(f, "order"), ctx + ".order", 0));
+      try {
+        return multivariate_polynomial(r_.numbers(Reader::child(f, "coefficients"), ctx + ".coefficients"), dimension, order);
+      } catch (const std::invalid_argument& e) {
+        r_.fail(f, ctx, e.what());
+      }
+    }
     if (type == "SimmSpline" || type == "NaturalCubicSpline" || type == "PiecewiseLinearFunction") {
       std::vector<double> x, y;
       xy(x, y);
@@ -1121,21 +1134,30 @@ class Importer {
       const XMLElement* enforced = Reader::child(c, "isEnforced");
       if (enforced && !Reader::flag(enforced, true)) continue;
       const auto independent = Reader::words(Reader::child(c, "independent_coordinate_names"));
-      if (type == "CoordinateCouplerConstraint" && independent.size() == 1) {
+      if (type == "CoordinateCouplerConstraint") {
         const std::string ctx = type + " " + name;
         CoordinateCoupler k;
-        k.independent = m.coordinate_index(independent[0]);
+        if (independent.empty()) r_.fail(c, ctx + ".independent_coordinate_names", "missing");
+        for (const std::string& ind : independent) {
+          k.independents.push_back(m.coordinate_index(ind));
+          if (k.independents.back() < 0) r_.fail(c, ctx + ".independent_coordinate_names", "coordinate '" + ind + "' does not exist");
+        }
         const std::string dep = Reader::text(Reader::child(c, "dependent_coordinate_name"));
         k.dependent = m.coordinate_index(dep);
-        if (k.independent < 0) r_.fail(c, ctx + ".independent_coordinate_names", "coordinate '" + independent[0] + "' does not exist");
         if (k.dependent < 0) r_.fail(c, ctx + ".dependent_coordinate_name", "coordinate '" + dep + "' does not exist");
         const XMLElement* fn = Reader::child(c, "coupled_coordinates_function");
         if (!fn || !fn->FirstChildElement()) r_.fail(c, ctx + ".coupled_coordinates_function", "missing");
         k.function = read_function(fn->FirstChildElement(), ctx + ".coupled_coordinates_function");
+        if (k.function->num_arguments() > static_cast<int>(k.independents.size()))
+          r_.fail(fn, ctx + ".coupled_coordinates_function",
+                  fmt::format("a function of {} arguments for {} independent coordinates", k.function->num_arguments(),
+                              k.independents.size()));
         const double scale = r_.number(Reader::child(c, "scale_factor"), ctx + ".scale_factor", 1);
         if (scale != 1) k.function = multiplier_function(k.function, scale);
         m.couplers.push_back(k);
-        report_.imported.push_back("coupler " + name + ": " + dep + " follows " + independent[0]);
+        std::string follows;
+        for (const std::string& ind : independent) follows += (follows.empty() ? "" : ", ") + ind;
+        report_.imported.push_back("coupler " + name + ": " + dep + " follows " + follows);
         continue;
       }
       if (type == "PointConstraint") {

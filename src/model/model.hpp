@@ -189,9 +189,18 @@ struct CoordinateLimitForce {
 };
 
 // OpenSim's CoordinateCouplerConstraint: a dependent coordinate as a function of another.
+// OpenSim's CoordinateCouplerConstraint (imported models): the dependent coordinate equals
+// `function` of the independent ones, in order (one or several).
 struct CoordinateCoupler {
-  int dependent = -1, independent = -1;
+  int dependent = -1;
+  std::vector<int> independents;
   std::shared_ptr<const mb::JointFunction> function;
+  // The function's arguments, its gradient and Hessian at the coordinates q (model order).
+  std::vector<double> arguments(const Eigen::VectorXd& q_model_order) const {
+    std::vector<double> x;
+    for (int c : independents) x.push_back(q_model_order[c]);
+    return x;
+  }
 };
 
 // OpenSim's PointConstraint (imported models): a point on body1 held on a point on body2

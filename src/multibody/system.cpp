@@ -64,22 +64,23 @@ class FunctionAdapter : public SimTK::Function {
 };
 
 // A coupler's residual for Simbody's CoordinateCoupler constraint, which holds f(x) = 0:
-// f(x0, x1) = x1 - g(x0), x0 the independent coordinate, x1 the dependent one (as OpenSim
-// builds its CoordinateCouplerConstraint).
+// f(x0..x(n-1), xn) = xn - g(x0..x(n-1)), the independent coordinates first and the dependent
+// one last (as OpenSim builds its CoordinateCouplerConstraint).
 class CouplerResidual : public SimTK::Function {
  public:
-  explicit CouplerResidual(std::shared_ptr<const JointFunction> g) : g_(std::move(g)) {}
-  SimTK::Real calcValue(const SimTK::Vector& x) const override { return x[1] - g_->value(&x[0]); }
+  CouplerResidual(std::shared_ptr<const JointFunction> g, int n) : g_(std::move(g)), n_(n) {}
+  SimTK::Real calcValue(const SimTK::Vector& x) const override { return x[n_] - g_->value(&x[0]); }
   SimTK::Real calcDerivative(const SimTK::Array_<int>& c, const SimTK::Vector& x) const override {
-    if (c.size() == 1) return c[0] == 1 ? 1.0 : -g_->derivative({0}, &x[0]);
-    if (c.size() == 2 && c[0] == 0 && c[1] == 0) return -g_->derivative({0, 0}, &x[0]);
-    return 0;
+    for (int k : c)
+      if (k == n_) return c.size() == 1 ? 1.0 : 0.0;  // the dependent coordinate enters linearly
+    return -g_->derivative(std::vector<int>(c.begin(), c.end()), &x[0]);
   }
-  int getArgumentSize() const override { return 2; }
+  int getArgumentSize() const override { return n_ + 1; }
   int getMaxDerivativeOrder() const override { return 2; }
 
  private:
   std::shared_ptr<const JointFunction> g_;
+  int n_;
 };
 
 }  // namespace
@@ -188,19 +189,25 @@ System::System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpe
     }
   }
   for (const CouplerSpec& c : couplers) {
-    if (!c.function || c.independent_body < 0 || c.dependent_body < 0 || c.independent_body >= num_bodies_ ||
-        c.dependent_body >= num_bodies_)
-      throw std::logic_error("a coupler needs two bodies and a function");
-    for (int b : {c.independent_body, c.dependent_body})
+    if (!c.function || c.independents.empty() || c.function->num_arguments() > static_cast<int>(c.independents.size()))
+      throw std::logic_error("a coupler needs a function of its independent coordinates");
+    std::vector<int> bodies_used{c.dependent_body};
+    for (const auto& [b, q] : c.independents) bodies_used.push_back(b);
+    for (int b : bodies_used) {
+      if (b < 0 || b >= num_bodies_) throw std::logic_error("a coupler's coordinate is on no body");
       if (bodies[b].kind == JointKind::scapulothoracic)
         throw std::logic_error("a coupler of a scapulothoracic joint's coordinates is not supported");
+    }
     SimTK::Array_<SimTK::MobilizedBodyIndex> mobods;
-    mobods.push_back(impl_->mobods[c.independent_body]);
-    mobods.push_back(impl_->mobods[c.dependent_body]);
     SimTK::Array_<SimTK::MobilizerQIndex> qs;
-    qs.push_back(SimTK::MobilizerQIndex(c.independent_q));
+    for (const auto& [b, q] : c.independents) {
+      mobods.push_back(impl_->mobods[b]);
+      qs.push_back(SimTK::MobilizerQIndex(q));
+    }
+    mobods.push_back(impl_->mobods[c.dependent_body]);
     qs.push_back(SimTK::MobilizerQIndex(c.dependent_q));
-    SimTK::Constraint::CoordinateCoupler(impl_->matter, new CouplerResidual(c.function), mobods, qs);
+    SimTK::Constraint::CoordinateCoupler(impl_->matter, new CouplerResidual(c.function, static_cast<int>(c.independents.size())),
+                                         mobods, qs);
   }
   for (const PointConstraintSpec& c : points) {
     if (c.body1 < -1 || c.body2 < -1 || c.body1 >= num_bodies_ || c.body2 >= num_bodies_ || c.body1 == c.body2)

@@ -63,11 +63,12 @@ struct BodySpec {
 };
 
 // OpenSim's CoordinateCouplerConstraint as a Simbody constraint: the `dependent_q`-th
-// coordinate of `dependent_body`'s joint equals `function` of the `independent_q`-th of
-// `independent_body`'s (bodies as indexed in the System). Forward dynamics and joint
-// reactions honour it; kinematics and inverse dynamics take coordinates that already do.
+// coordinate of `dependent_body`'s joint equals `function` of the independent coordinates,
+// each the q-th of its body's joint (bodies as indexed in the System). Forward dynamics and
+// joint reactions honour it; kinematics and inverse dynamics take coordinates that already do.
 struct CouplerSpec {
-  int independent_body = -1, independent_q = 0, dependent_body = -1, dependent_q = 0;
+  std::vector<std::pair<int, int>> independents;  // (body, q of its joint), the function's arguments in order
+  int dependent_body = -1, dependent_q = 0;
   std::shared_ptr<const JointFunction> function;
 };
 

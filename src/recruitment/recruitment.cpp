@@ -1,5 +1,6 @@
 #include "recruitment/recruitment.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <tuple>
@@ -70,9 +71,11 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
     // A coordinate coupled to this one moves with it at rate f'(q): its forces count here
     // in that proportion (virtual work), as OpenSim's static optimisation balances it.
     for (const CoordinateCoupler& cp : model.couplers) {
-      if (cp.independent != c) continue;
-      const double x = data.q[model.coordinates[c].mb_index];
-      const double slope = cp.function->derivative({0}, &x);
+      const auto at = std::find(cp.independents.begin(), cp.independents.end(), c);
+      if (at == cp.independents.end() || at - cp.independents.begin() >= cp.function->num_arguments()) continue;
+      std::vector<double> x;
+      for (int a : cp.independents) x.push_back(data.q[model.coordinates[a].mb_index]);
+      const double slope = cp.function->derivative({static_cast<int>(at - cp.independents.begin())}, x.data());
       const int d = cp.dependent;
       for (int m = 0; m < nm; ++m)
         p.A(r, m) += slope * data.moment_arm_m(d, m) * model.muscles[m].max_force_N() *

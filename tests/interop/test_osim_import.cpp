@@ -11,7 +11,9 @@
 #include "interop/osim_export.hpp"
 #include "interop/osim_import.hpp"
 #include "io/report.hpp"
+#include "io/storage.hpp"
 #include "model/data.hpp"
+#include "multibody/system.hpp"
 #include "muscles/muscle_geometry.hpp"
 #include "muscles/passive_tissues.hpp"
 #include "test_support.hpp"
@@ -768,6 +770,80 @@ TEST(OsimForces, BushingForceIsSimbodysLinearBushing) {
   forward_kinematics(*back.model, db, Eigen::VectorXd::Constant(1, 0.4), Eigen::VectorXd::Zero(1));
   passive_moments(*back.model, db);
   EXPECT_NEAR(db.passive_Nm[0], -20 * 0.4 - 50 * std::sin(0.4), 1e-9);
+}
+
+}  // namespace
+}  // namespace spineload
+
+// A CoordinateCouplerConstraint of two independent coordinates through OpenSim's
+// MultivariatePolynomialFunction (coefficients with the first argument's exponent slowest):
+// three rods pinned to ground, c = 0.1 + 0.5 b - 0.3 a + 0.2 a b. A motion without c gets it
+// with its rates; Simbody's constrained dynamics holds it; it goes out and back.
+namespace spineload {
+namespace {
+
+TEST(OsimCouplers, ACouplerOfTwoCoordinatesFollowsItsPolynomial) {
+  const auto rod = [](const char* name) {
+    return std::string("<Body name=\"") + name + "\"><mass>1</mass><mass_center>0 -0.5 0</mass_center><inertia>0.1 0.01 0.1 0 0 0</inertia></Body>";
+  };
+  const auto pin = [](const char* body, const char* coord) {
+    return std::string("<PinJoint name=\"pin_") + body + "\"><socket_parent_frame>/ground</socket_parent_frame><socket_child_frame>/bodyset/" +
+           body + "</socket_child_frame><coordinates><Coordinate name=\"" + coord + "\"/></coordinates></PinJoint>";
+  };
+  const std::string xml = std::string(R"(<OpenSimDocument Version="40000"><Model name="rods"><gravity>0 -10 0</gravity><Ground name="ground"/>
+    <BodySet><objects>)") + rod("ra") + rod("rb") + rod("rc") + "</objects></BodySet><JointSet><objects>" +
+                          pin("ra", "a") + pin("rb", "b") + pin("rc", "c") + R"(</objects></JointSet>
+    <ConstraintSet><objects><CoordinateCouplerConstraint name="c_of_a_b"><isEnforced>true</isEnforced>
+      <coupled_coordinates_function><MultivariatePolynomialFunction name="f"><coefficients>0.1 0.5 0 -0.3 0.2 0</coefficients>
+        <dimension>2</dimension><order>2</order></MultivariatePolynomialFunction></coupled_coordinates_function>
+      <independent_coordinate_names>a b</independent_coordinate_names><dependent_coordinate_name>c</dependent_coordinate_name>
+    </CoordinateCouplerConstraint></objects></ConstraintSet></Model></OpenSimDocument>)";
+  const ImportedModel im = import_osim_text(xml, "rods.osim");
+  ASSERT_TRUE(im.report.unsupported.empty());
+  ASSERT_EQ(im.model->couplers.size(), 1u);
+  const Model& m = *im.model;
+  const auto f = [](double a, double b) { return 0.1 + 0.5 * b - 0.3 * a + 0.2 * a * b; };
+  // a = 0.4 sin(2t), b = 0.3 t^2: c, its rate and acceleration by the chain rule.
+  Storage s;
+  s.name = "ab";
+  s.in_degrees = false;
+  s.labels = {"a", "b"};
+  const int n = 201;
+  s.data.resize(n, 2);
+  for (int k = 0; k < n; ++k) {
+    const double t = 0.01 * k;
+    s.time_s.push_back(t);
+    s.data(k, 0) = 0.4 * std::sin(2 * t);
+    s.data(k, 1) = 0.3 * t * t;
+  }
+  const Motion mo = motion_from_storage(m, s, {}, "ab.sto");
+  const int a = m.coordinate_index("a"), b = m.coordinate_index("b"), c = m.coordinate_index("c");
+  const int k = 100;
+  const double t = mo.time_s[k], qa = 0.4 * std::sin(2 * t), qb = 0.3 * t * t;
+  const double va = 0.8 * std::cos(2 * t), vb = 0.6 * t, aa = -1.6 * std::sin(2 * t), ab = 0.6;
+  EXPECT_NEAR(mo.q[k][c], f(qa, qb), 1e-6);
+  EXPECT_NEAR(mo.qdot[k][c], -0.3 * va + 0.5 * vb + 0.2 * (va * qb + qa * vb), 1e-4);
+  EXPECT_NEAR(mo.qddot[k][c], -0.3 * aa + 0.5 * ab + 0.2 * (aa * qb + 2 * va * vb + qa * ab), 1e-3);
+  // Simbody's constraint: free fall from that state keeps c on the polynomial to second order.
+  Data d(m);
+  forward_kinematics(m, d, mo.q[k], mo.qdot[k]);
+  apply_loads(m, d, {});
+  Eigen::VectorXd udot;
+  mb::forward_dynamics(*m.multibody, *d.ws, d.applied, Eigen::VectorXd::Zero(m.num_q), udot);
+  const double ua = udot[m.coordinates[a].mb_index], ub = udot[m.coordinates[b].mb_index];
+  const double vqa = mo.qdot[k][a], vqb = mo.qdot[k][b];
+  EXPECT_NEAR(udot[m.coordinates[c].mb_index],
+              -0.3 * ua + 0.5 * ub + 0.2 * (ua * mo.q[k][b] + 2 * vqa * vqb + mo.q[k][a] * ub), 1e-8);
+  // Out and back.
+  const ImportedModel back = import_osim_text(export_osim(m, "round trip"), "back.osim");
+  ASSERT_EQ(back.model->couplers.size(), 1u);
+  ASSERT_EQ(back.model->couplers[0].independents.size(), 2u);
+  const double x[2] = {0.7, -0.2};
+  EXPECT_NEAR(back.model->couplers[0].function->value(x), f(0.7, -0.2), 1e-15);
+  // The wrong number of coefficients is refused by name.
+  std::string bad = xml;
+  bad.replace(bad.find("0.1 0.5 0 -0.3 0.2 0"), 20, "0.1 0.5 0 -0.3 0.2");
+  EXPECT_THROW(import_osim_text(bad, "bad.osim"), InputError);
 }
 
 }  // namespace
