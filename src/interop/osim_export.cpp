@@ -90,6 +90,8 @@ std::string transform_axis(const char* name, const std::string& coordinate, cons
 
 }  // namespace
 
+namespace {
+
 // A muscle's or path force's GeometryPath: its points of every kind and its wraps.
 std::string geometry_path_xml(const Model& m, const Muscle& mu) {
   std::string s;
@@ -126,6 +128,8 @@ std::string geometry_path_xml(const Model& m, const Muscle& mu) {
   s += "          </GeometryPath>\n";
   return s;
 }
+
+}  // namespace
 
 std::string export_osim(const Model& m, const std::string& description) {
   std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n";

@@ -192,8 +192,9 @@ class Importer {
     read_markers(model, *m);
     read_constraints(model, *m);
     if (!m->couplers.empty() || !m->point_constraints.empty() || !m->bushings.empty()) {
-      // The couplers and point constraints as Simbody constraints too, so that forward
-      // dynamics, joint reactions and assembly honour them: the same bodies, rebuilt.
+      // The couplers and point constraints as Simbody constraints, the bushings as Simbody
+      // forces, so that forward dynamics, joint reactions and assembly honour them: the same
+      // bodies, rebuilt.
       std::vector<mb::CouplerSpec> couplers;
       auto locate = [&](int c, int& body, int& q) {
         const Joint& joint = m->joints[m->coordinates[c].joint];

@@ -195,7 +195,7 @@ struct CoordinateCoupler {
   int dependent = -1;
   std::vector<int> independents;
   std::shared_ptr<const mb::JointFunction> function;
-  // The function's arguments, its gradient and Hessian at the coordinates q (model order).
+  // The function's arguments at coordinates q (model order).
   std::vector<double> arguments(const Eigen::VectorXd& q_model_order) const {
     std::vector<double> x;
     for (int c : independents) x.push_back(q_model_order[c]);
