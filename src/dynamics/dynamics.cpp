@@ -164,9 +164,7 @@ void passive_moments(const Model& model, Data& data) {
     const Eigen::Vector3d f1 = s.stiffness_N_per_m * (length - s.rest_length_m) * (p2 - p1) / length;
     Eigen::VectorXd g = Eigen::VectorXd::Zero(model.num_q);
     auto add = [&](int b, const Eigen::Vector3d& p, const Eigen::Vector3d& f) {
-      if (b < 0) return;
-      g += data.jacobian.middleRows(6 * b, 3).transpose() * (p - data.pose[b].translation()).cross(f) +
-           data.jacobian.middleRows(6 * b + 3, 3).transpose() * f;
+      if (b >= 0) add_body_force(data, b, (p - data.pose[b].translation()).cross(f), f, g);
     };
     add(s.body1, p1, f1);
     add(s.body2, p2, -f1);
@@ -183,11 +181,7 @@ void passive_moments(const Model& model, Data& data) {
 void actuator_generalized_force(const Model& model, const Data& data, int a, Eigen::VectorXd& g) {
   const Actuator& act = model.actuators[a];
   g.setZero(model.num_q);
-  // A spatial force (moment about the body origin, force; in ground) on body b: J^T of it.
-  auto add = [&](int b, const Eigen::Vector3d& moment, const Eigen::Vector3d& force) {
-    if (b < 0) return;  // on ground: no generalised force
-    g += data.jacobian.middleRows(6 * b, 3).transpose() * moment + data.jacobian.middleRows(6 * b + 3, 3).transpose() * force;
-  };
+  auto add = [&](int b, const Eigen::Vector3d& moment, const Eigen::Vector3d& force) { add_body_force(data, b, moment, force, g); };
   switch (act.kind) {
     case Actuator::Kind::coordinate:
       g[model.coordinates[act.coordinate].mb_index] = act.optimal_force;

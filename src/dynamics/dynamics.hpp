@@ -45,6 +45,14 @@ void balance(const Model& model, Data& data, Support support);
 double upper_body_com_ahead_of_hips_m(const Model& model, const Data& data);
 
 // A point fixed on a body (or on ground, body -1), in ground.
+// Adds to g (multibody q order) the generalised force of a spatial force on `body` (moment
+// about its origin and force, both in ground): J_w^T moment + J_v^T force. Ground: nothing.
+inline void add_body_force(const Data& data, int body, const Eigen::Vector3d& moment_Nm, const Eigen::Vector3d& force_N,
+                           Eigen::VectorXd& g) {
+  if (body < 0) return;
+  g += data.jacobian.middleRows(6 * body, 3).transpose() * moment_Nm + data.jacobian.middleRows(6 * body + 3, 3).transpose() * force_N;
+}
+
 inline Eigen::Vector3d world_point(const Data& data, int body, const Eigen::Vector3d& p) {
   return body < 0 ? p : data.pose[body] * p;
 }

@@ -88,10 +88,6 @@ std::string transform_axis(const char* name, const std::string& coordinate, cons
       name, coordinate, v3(axis), function_xml);
 }
 
-}  // namespace
-
-namespace {
-
 // A muscle's or path force's GeometryPath: its points of every kind and its wraps.
 std::string geometry_path_xml(const Model& m, const Muscle& mu) {
   std::string s;

@@ -392,16 +392,7 @@ class Importer {
     for (const XMLElement* j = objects ? objects->FirstChildElement() : nullptr; j; j = j->NextSiblingElement()) {
       JointIn joint = read_joint_common(j);
       // Offset frames owned by the joint, then the sockets naming which frame is which.
-      std::map<std::string, std::pair<std::string, Eigen::Isometry3d>> frames;
-      const XMLElement* fs = Reader::child(j, "frames");
-      for (const XMLElement* f = fs ? fs->FirstChildElement("PhysicalOffsetFrame") : nullptr; f;
-           f = f->NextSiblingElement("PhysicalOffsetFrame")) {
-        const std::string fname = f->Attribute("name") ? f->Attribute("name") : "";
-        const std::string parent = last_component(Reader::text(Reader::child_any(f, {"socket_parent", "socket_parent_frame"})));
-        frames[fname] = {parent, transform(r_.vec3(Reader::child(f, "translation"), joint.name + "." + fname + ".translation"),
-                                           r_.vec3(Reader::child(f, "orientation"), joint.name + "." + fname + ".orientation"))};
-        count_visual(f);
-      }
+      const auto frames = offset_frames(j, joint.name);
       auto resolve = [&](const char* socket, std::string& body, Eigen::Isometry3d& x, std::string& frame_name) {
         const XMLElement* s = Reader::child_any(j, {socket});
         const std::string ref = last_component(Reader::text(s));
@@ -424,6 +415,23 @@ class Importer {
       finish_joint(j, joint);
       joints_.push_back(joint);
     }
+  }
+
+  // The PhysicalOffsetFrames an element owns (a joint's, a bushing's): by name, the frame
+  // they are offset from and the offset.
+  std::map<std::string, std::pair<std::string, Eigen::Isometry3d>> offset_frames(const XMLElement* owner,
+                                                                                 const std::string& owner_name) {
+    std::map<std::string, std::pair<std::string, Eigen::Isometry3d>> frames;
+    const XMLElement* fs = Reader::child(owner, "frames");
+    for (const XMLElement* f = fs ? fs->FirstChildElement("PhysicalOffsetFrame") : nullptr; f;
+         f = f->NextSiblingElement("PhysicalOffsetFrame")) {
+      const std::string fname = f->Attribute("name") ? f->Attribute("name") : "";
+      const std::string parent = last_component(Reader::text(Reader::child_any(f, {"socket_parent", "socket_parent_frame"})));
+      frames[fname] = {parent, transform(r_.vec3(Reader::child(f, "translation"), owner_name + "." + fname + ".translation"),
+                                         r_.vec3(Reader::child(f, "orientation"), owner_name + "." + fname + ".orientation"))};
+      count_visual(f);
+    }
+    return frames;
   }
 
   JointIn read_joint_common(const XMLElement* j) {
@@ -930,15 +938,7 @@ class Importer {
   Bushing read_bushing(const XMLElement* f, const std::string& name, const Model& m) {
     Bushing b;
     b.name = name;
-    std::map<std::string, std::pair<std::string, Eigen::Isometry3d>> own;
-    const XMLElement* fs = Reader::child(f, "frames");
-    for (const XMLElement* o = fs ? fs->FirstChildElement("PhysicalOffsetFrame") : nullptr; o;
-         o = o->NextSiblingElement("PhysicalOffsetFrame")) {
-      const std::string fname = o->Attribute("name") ? o->Attribute("name") : "";
-      own[fname] = {last_component(Reader::text(Reader::child_any(o, {"socket_parent", "socket_parent_frame"}))),
-                    transform(r_.vec3(Reader::child(o, "translation"), name + "." + fname + ".translation"),
-                              r_.vec3(Reader::child(o, "orientation"), name + "." + fname + ".orientation"))};
-    }
+    const auto own = offset_frames(f, name);
     for (int k = 0; k < 2; ++k) {
       const std::string socket = k == 0 ? "socket_frame1" : "socket_frame2";
       const std::string body_field = k == 0 ? "body_1" : "body_2";

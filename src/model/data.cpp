@@ -25,7 +25,6 @@ Data::Data(const Model& model) {
   }
   passive_length_m = passive_element_force_N = Eigen::VectorXd::Zero(static_cast<int>(ne));
   actuator_control = Eigen::VectorXd::Zero(static_cast<int>(model.actuators.size()));
-  constraint_force_N = Eigen::VectorXd::Zero(3 * static_cast<int>(model.point_constraints.size()));
   path_force_N = Eigen::VectorXd::Zero(static_cast<int>(model.path_forces.size()));
   moment_arm_m = Eigen::MatrixXd::Zero(nc, nm);
   reserve_Nm = Eigen::VectorXd::Zero(static_cast<int>(model.equilibrium_coordinates.size()));
@@ -43,7 +42,6 @@ bool Data::fits(const Model& model) const {
       length_m.size() != static_cast<int>(nm) || path_m.size() != nm ||
       moment_arm_m.rows() != static_cast<int>(model.coordinates.size()) ||
       actuator_control.size() != static_cast<int>(model.actuators.size()) ||
-      constraint_force_N.size() != 3 * static_cast<int>(model.point_constraints.size()) ||
       path_force_N.size() != static_cast<int>(model.path_forces.size()) ||
       reserve_Nm.size() != static_cast<int>(model.equilibrium_coordinates.size()) ||
       pose.size() != model.bodies.size() || disc.size() != model.spinal_joints.size())

@@ -87,7 +87,6 @@ struct Data {
   Eigen::VectorXd contact_force_N;            // per contact, along its normal (>= 0)
   Eigen::VectorXd activation, force_N;        // per muscle
   Eigen::VectorXd actuator_control;           // per coordinate actuator (imported models)
-  Eigen::VectorXd constraint_force_N;         // per point constraint, 3 (ground x y z): on body1
   Eigen::VectorXd path_force_N;               // per path force (imported models): its tension
   Eigen::VectorXd reserve_Nm;                 // per equilibrium coordinate
   RecruitmentStatus status = RecruitmentStatus::ok;

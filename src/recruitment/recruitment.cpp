@@ -41,16 +41,17 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
   // Generalised force of one newton (ground x, y, z) of each point constraint, pulling
   // body1's point and pushing body2's: J1^T f - J2^T f.
   Eigen::MatrixXd constraint_g = Eigen::MatrixXd::Zero(model.num_q, nc);
+  Eigen::VectorXd column;
   for (int c = 0; c < nc / 3; ++c) {
     const PointConstraint& pc = model.point_constraints[c];
-    for (const auto& [body, point, sign] : {std::tuple{pc.body1, pc.point1_m, 1.0}, std::tuple{pc.body2, pc.point2_m, -1.0}}) {
-      if (body < 0) continue;
-      const Eigen::Vector3d r = data.pose[body].linear() * point;
-      for (int a = 0; a < 3; ++a) {
+    for (int a = 0; a < 3; ++a) {
+      column.setZero(model.num_q);
+      for (const auto& [body, point, sign] : {std::tuple{pc.body1, pc.point1_m, 1.0}, std::tuple{pc.body2, pc.point2_m, -1.0}}) {
+        if (body < 0) continue;
         const Eigen::Vector3d f = sign * Eigen::Vector3d::Unit(a);
-        constraint_g.col(3 * c + a) += data.jacobian.middleRows(6 * body, 3).transpose() * r.cross(f) +
-                                       data.jacobian.middleRows(6 * body + 3, 3).transpose() * f;
+        add_body_force(data, body, (data.pose[body].linear() * point).cross(f), f, column);
       }
+      constraint_g.col(3 * c + a) = column;
     }
   }
   // Muscle columns column by column (A and the moment arms are column-major).
@@ -153,13 +154,11 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
     data.reserve_Nm.setZero();
     data.contact_force_N = Eigen::VectorXd::Zero(nk);
     data.actuator_control.setZero();
-    data.constraint_force_N.setZero();
     data.dual_warm_start.resize(0);
     return;
   }
   data.contact_force_N = r.x.segment(nm, nk);
   data.actuator_control = r.x.segment(nm + nk, static_cast<int>(model.actuators.size()));
-  data.constraint_force_N = r.x.segment(nm + nk + static_cast<int>(model.actuators.size()), data.constraint_force_N.size());
   data.dual_warm_start = r.lambda;
   data.activation = r.x.head(nm);
   for (int m = 0; m < nm; ++m)
