@@ -12,6 +12,8 @@
 #include "dynamics/dynamics.hpp"
 #include "model/data.hpp"
 #include "multibody/system.hpp"
+#include "muscles/degroote2016.hpp"
+#include "muscles/millard2012.hpp"
 #include "muscles/muscle_geometry.hpp"
 #include "muscles/passive_tissues.hpp"
 #include "muscles/thelen2003.hpp"
@@ -331,6 +333,71 @@ BodyKinematicsTables body_kinematics_tables(const Model& model, const Motion& mo
   return t;
 }
 
+namespace {
+
+bool has_fibre(const Muscle& mu) {
+  const std::string& t = mu.tendon.type;
+  return (t == "Thelen2003Muscle" || t == "DeGrooteFregly2016Muscle" || (t == "Millard2012EquilibriumMuscle" && mu.tendon.millard)) &&
+         mu.tendon.optimal_fiber_length_m > 0 &&
+         (mu.tendon.tendon_slack_length_m > 0 ||
+          (t != "Thelen2003Muscle" && mu.tendon.ignore_tendon_compliance && mu.tendon.tendon_slack_length_m == 0));
+}
+
+struct FibreReport {
+  double fibre_length_m, tendon_length_m, pennation_rad, tendon_force_N, active_N, passive_N;
+};
+
+// The fibre at the muscle's default activation, still and in equilibrium with its tendon.
+FibreReport fibre_report(const Muscle& mu, double ml) {
+  const MuscleTendon& mt = mu.tendon;
+  const double fiso = mu.max_force_N(), lopt = mt.optimal_fiber_length_m, tsl = mt.tendon_slack_length_m;
+  const double a = mt.default_activation;
+  const double h = lopt * std::sin(mt.pennation_at_optimal_rad);
+  if (mt.type == "Millard2012EquilibriumMuscle") {
+    const millard2012::FibreState s = millard2012::equilibrium(mt, fiso, a, ml, 0);
+    return {s.fibre_length_m, s.tendon_length_m, s.pennation_rad, s.tendon_force_N, s.active_fibre_force_N,
+            s.passive_fibre_force_N};
+  }
+  // Fibre of a tendon length: its height kept, its forces from the curves.
+  auto with_tendon = [&](double tl, double (*fal)(const MuscleTendon&, double), double (*fpe)(const MuscleTendon&, double),
+                         double tendon_N) {
+    const double along = ml - tl, lce = std::sqrt(h * h + along * along);
+    const double pen = lce > 0 ? std::asin(std::min(1.0, h / lce)) : 0.0;
+    return FibreReport{lce, tl, pen, tendon_N, fiso * a * fal(mt, lce / lopt), fiso * fpe(mt, lce / lopt)};
+  };
+  if (mt.type == "DeGrooteFregly2016Muscle") {
+    if (mt.ignore_tendon_compliance) {
+      FibreReport r = with_tendon(tsl, degroote2016::active_force_length, degroote2016::passive_force_length, 0);
+      r.tendon_force_N = (r.active_N + r.passive_N) * std::cos(r.pennation_rad);
+      return r;
+    }
+    // Normalised tendon force where fibre and tendon balance (OpenSim equilibrates by
+    // bisection over 0 to 5 too).
+    auto residual = [&](double f) {
+      const FibreReport r = with_tendon(tsl * degroote2016::tendon_length_for_force(mt, f),
+                                        degroote2016::active_force_length, degroote2016::passive_force_length, 0);
+      return f * fiso - (r.active_N + r.passive_N) * std::cos(r.pennation_rad);
+    };
+    double lo = 0, hi = 5;
+    for (int k = 0; k < 100; ++k) (residual(0.5 * (lo + hi)) < 0 ? lo : hi) = 0.5 * (lo + hi);
+    const double f = 0.5 * (lo + hi);
+    return with_tendon(tsl * degroote2016::tendon_length_for_force(mt, f), degroote2016::active_force_length,
+                       degroote2016::passive_force_length, f * fiso);
+  }
+  // Thelen2003Muscle: the equilibrium tendon force, then the tendon length that carries it.
+  const double tendon_N = thelen2003::equilibrium_tendon_force_N(mt, fiso, a, ml, 0);
+  double lo = 1, hi = 1 + 10 * mt.fmax_tendon_strain;
+  for (int k = 0; k < 100; ++k) (thelen2003::tendon_force(mt, 0.5 * (lo + hi)) * fiso < tendon_N ? lo : hi) = 0.5 * (lo + hi);
+  FibreReport r = with_tendon(tsl * 0.5 * (lo + hi), thelen2003::active_force_length, thelen2003::passive_force_length,
+                              tendon_N);
+  // The active force is what the tendon holds beyond the passive fibre (Thelen's
+  // equilibrium includes the force-velocity factor of the still fibre).
+  r.active_N = std::max(0.0, tendon_N / std::max(std::cos(r.pennation_rad), 1e-12) - r.passive_N);
+  return r;
+}
+
+}  // namespace
+
 MuscleAnalysisTables muscle_analysis_tables(const Model& model, const Motion& motion) {
   MuscleAnalysisTables t;
   const int nm = static_cast<int>(model.muscles.size());
@@ -346,6 +413,20 @@ MuscleAnalysisTables muscle_analysis_tables(const Model& model, const Motion& mo
   };
   t.length = table("Length");
   for (const Coordinate& c : model.coordinates) t.moment_arm.emplace_back(c.name, table("MomentArm_" + c.name));
+  // Fibre tables: only the muscles with a physiology, as OpenSim lists only Muscles.
+  std::vector<int> physio;
+  for (int m = 0; m < nm; ++m)
+    if (has_fibre(model.muscles[m])) physio.push_back(m);
+  if (!physio.empty())
+    for (const char* name : {"FiberLength", "TendonLength", "NormalizedFiberLength", "PennationAngle", "TendonForce",
+                             "FiberForce", "ActiveFiberForce", "PassiveFiberForce", "ActiveFiberForceAlongTendon",
+                             "PassiveFiberForceAlongTendon"}) {
+      Storage s = table(name);
+      s.labels.clear();
+      for (int m : physio) s.labels.push_back(model.muscles[m].name);
+      s.data.resize(nt, static_cast<int>(physio.size()));
+      t.fibre.push_back(std::move(s));
+    }
   Data data(model);
   for (int k = 0; k < nt; ++k) {
     forward_kinematics(model, data, motion.q[k], motion.qdot[k]);
@@ -353,6 +434,16 @@ MuscleAnalysisTables muscle_analysis_tables(const Model& model, const Motion& mo
     t.length.data.row(k) = data.length_m.transpose();
     for (std::size_t c = 0; c < model.coordinates.size(); ++c)
       t.moment_arm[c].second.data.row(k) = data.moment_arm_m.row(static_cast<int>(c));
+    for (std::size_t j = 0; j < physio.size(); ++j) {
+      const Muscle& mu = model.muscles[physio[j]];
+      const FibreReport f = fibre_report(mu, data.length_m[physio[j]]);
+      const double c = std::cos(f.pennation_rad);
+      const double values[10] = {f.fibre_length_m,        f.tendon_length_m,  f.fibre_length_m / mu.tendon.optimal_fiber_length_m,
+                                 f.pennation_rad,         f.tendon_force_N,   f.active_N + f.passive_N,
+                                 f.active_N,              f.passive_N,        f.active_N * c,
+                                 f.passive_N * c};
+      for (int q = 0; q < 10; ++q) t.fibre[q].data(k, static_cast<int>(j)) = values[q];
+    }
   }
   return t;
 }
@@ -367,20 +458,34 @@ bool is_force_generator(const Muscle& muscle) {
 
 const Muscle* muscle_without_physiology(const Model& model) {
   for (const Muscle& mu : model.muscles)
-    if (!is_force_generator(mu) && mu.tendon.type != "Thelen2003Muscle") return &mu;
+    if (!is_force_generator(mu) && mu.tendon.type != "Thelen2003Muscle" &&
+        mu.tendon.type != "Millard2012EquilibriumMuscle" && mu.tendon.type != "DeGrooteFregly2016Muscle")
+      return &mu;
   return nullptr;
 }
 
 std::string physiology_refusal(const Muscle& muscle) {
-  return "muscle physiology is modelled for Thelen2003Muscle only; " + muscle.name + " is a " + muscle.tendon.type +
+  return "muscle physiology is modelled for Thelen2003Muscle, Millard2012EquilibriumMuscle and "
+         "DeGrooteFregly2016Muscle; " + muscle.name + " is a " + muscle.tendon.type +
          " (run without muscle physiology: ideal force generators)";
 }
 
 double muscle_physiology_scale(const Muscle& muscle, double mt_length_m, double mt_speed_m_s) {
   if (is_force_generator(muscle)) return 1.0;  // its optimal force
-  if (muscle.tendon.type != "Thelen2003Muscle") throw InputError("", 0, "muscle " + muscle.name, physiology_refusal(muscle));
-  return thelen2003::opensim_static_optimization_scale(muscle.tendon, muscle.max_force_N(), mt_length_m,
-                                                       mt_speed_m_s);
+  const std::string& type = muscle.tendon.type;
+  if (type == "Thelen2003Muscle")
+    return thelen2003::opensim_static_optimization_scale(muscle.tendon, muscle.max_force_N(), mt_length_m,
+                                                         mt_speed_m_s);
+  if (type == "DeGrooteFregly2016Muscle")
+    return degroote2016::opensim_static_optimization_scale(muscle.tendon, mt_length_m, mt_speed_m_s);
+  if (type == "Millard2012EquilibriumMuscle" && muscle.tendon.millard) {
+    try {
+      return millard2012::opensim_static_optimization_scale(muscle.tendon, mt_length_m, mt_speed_m_s);
+    } catch (const std::runtime_error& e) {
+      throw InputError("", 0, "muscle " + muscle.name, e.what());
+    }
+  }
+  throw InputError("", 0, "muscle " + muscle.name, physiology_refusal(muscle));
 }
 
 StaticOptimizationTables static_optimization_tables(const Model& model, const Motion& motion,

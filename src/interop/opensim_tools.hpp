@@ -95,12 +95,19 @@ struct BodyKinematicsTables {
 };
 BodyKinematicsTables body_kinematics_tables(const Model& model, const Motion& motion);
 
-// OpenSim's MuscleAnalysis, its path geometry: each muscle's length ("Length", muscles as
-// columns) and its moment arm about every coordinate ("MomentArm_<coordinate>", -dL/dq).
-// Fibre and tendon lengths and fibre forces (which need the muscles' states) are not given.
+// OpenSim's MuscleAnalysis: each muscle's length ("Length", muscles as columns) and its
+// moment arm about every coordinate ("MomentArm_<coordinate>", -dL/dq); and, for the
+// muscles with a physiology (Thelen2003Muscle, Millard2012EquilibriumMuscle,
+// DeGrooteFregly2016Muscle), their fibre as OpenSim's AnalyzeTool gives it for a motion of
+// coordinates with its muscles equilibrated: the muscle's default activation, the fibre in
+// static equilibrium with the tendon (a rigid tendon's fibre follows the path), in OpenSim's
+// tables "FiberLength", "TendonLength", "NormalizedFiberLength", "PennationAngle" (radians),
+// "TendonForce", "FiberForce", "ActiveFiberForce", "PassiveFiberForce",
+// "ActiveFiberForceAlongTendon" and "PassiveFiberForceAlongTendon" (newtons).
 struct MuscleAnalysisTables {
   Storage length;
   std::vector<std::pair<std::string, Storage>> moment_arm;  // per coordinate name
+  std::vector<Storage> fibre;  // empty when no muscle has a physiology
 };
 MuscleAnalysisTables muscle_analysis_tables(const Model& model, const Motion& motion);
 

@@ -15,6 +15,7 @@
 #include "common/expression.hpp"
 #include "interop/functions.hpp"
 #include "interop/xml.hpp"
+#include "muscles/millard2012.hpp"
 #include "io/yaml_util.hpp"
 
 namespace spineload {
@@ -1042,10 +1043,92 @@ class Importer {
     if (!(mu.tendon.kshape_active > 0) || !(mu.tendon.af > 0) || !(mu.tendon.flen > 1) ||
         !(mu.tendon.fmax_tendon_strain > 0) || !(mu.tendon.fmax_muscle_strain > 0) || !(mu.tendon.kshape_passive > 0))
       r_.fail(f, name, "Thelen curve shapes must be positive (Flen above 1)");
+    mu.tendon.ignore_tendon_compliance = Reader::flag(Reader::child(f, "ignore_tendon_compliance"), false);
+    mu.tendon.default_activation = r_.number(Reader::child(f, "default_activation"), name + ".default_activation", 0.05);
+    if (type == "Millard2012EquilibriumMuscle") read_millard(f, name, mu.tendon);
+    if (type == "DeGrooteFregly2016Muscle") read_degroote(f, name, mu.tendon);
     mu.max_stress_Pa = 1;  // the stress3 objective weighs every imported muscle alike
     read_path(f, name, m, mu);
     if (!mu.wraps.empty()) wrapped_.insert(name);
     m.muscles.push_back(mu);
+  }
+
+  // Millard2012EquilibriumMuscle: its state defaults and its four curves' properties
+  // (optional ones NaN when empty, which OpenSim fills with its fitted curve), the curves
+  // built here once as OpenSim's buildMuscle builds them.
+  void read_millard(const XMLElement* f, const std::string& name, MuscleTendon& mt) {
+    auto num = [&](const XMLElement* parent, const char* field, double fallback) {
+      return r_.number(Reader::child(parent, field), name + "." + field, fallback);
+    };
+    mt.fiber_damping = num(f, "fiber_damping", 0.1);
+    mt.default_activation = num(f, "default_activation", 0.05);
+    mt.minimum_activation = num(f, "minimum_activation", 0.01);
+    mt.default_fiber_length_m = num(f, "default_fiber_length", 0.1);
+    if (mt.fiber_damping < 0) r_.fail(Reader::child(f, "fiber_damping"), name + ".fiber_damping", "must not be negative");
+    if (mt.fiber_damping < 0.001) mt.fiber_damping = 0;  // OpenSim: below 0.001 is no damping
+    millard2012::CurveParameters p;
+    const XMLElement* al = Reader::child(f, "ActiveForceLengthCurve");
+    p.min_norm_active_fiber_length = num(al, "min_norm_active_fiber_length", p.min_norm_active_fiber_length);
+    p.transition_norm_fiber_length = num(al, "transition_norm_fiber_length", p.transition_norm_fiber_length);
+    p.max_norm_active_fiber_length = num(al, "max_norm_active_fiber_length", p.max_norm_active_fiber_length);
+    p.shallow_ascending_slope = num(al, "shallow_ascending_slope", p.shallow_ascending_slope);
+    p.minimum_value = num(al, "minimum_value", p.minimum_value);
+    const XMLElement* fv = Reader::child(f, "ForceVelocityCurve");
+    p.concentric_slope_at_vmax = num(fv, "concentric_slope_at_vmax", p.concentric_slope_at_vmax);
+    p.concentric_slope_near_vmax = num(fv, "concentric_slope_near_vmax", p.concentric_slope_near_vmax);
+    p.isometric_slope = num(fv, "isometric_slope", p.isometric_slope);
+    p.eccentric_slope_at_vmax = num(fv, "eccentric_slope_at_vmax", p.eccentric_slope_at_vmax);
+    p.eccentric_slope_near_vmax = num(fv, "eccentric_slope_near_vmax", p.eccentric_slope_near_vmax);
+    p.max_eccentric_velocity_force_multiplier =
+        num(fv, "max_eccentric_velocity_force_multiplier", p.max_eccentric_velocity_force_multiplier);
+    p.concentric_curviness = num(fv, "concentric_curviness", p.concentric_curviness);
+    p.eccentric_curviness = num(fv, "eccentric_curviness", p.eccentric_curviness);
+    const XMLElement* pe = Reader::child(f, "FiberForceLengthCurve");
+    p.passive_strain_at_zero_force = num(pe, "strain_at_zero_force", p.passive_strain_at_zero_force);
+    p.passive_strain_at_one_norm_force = num(pe, "strain_at_one_norm_force", p.passive_strain_at_one_norm_force);
+    p.passive_stiffness_at_low_force = num(pe, "stiffness_at_low_force", NAN);
+    p.passive_stiffness_at_one_norm_force = num(pe, "stiffness_at_one_norm_force", NAN);
+    p.passive_curviness = num(pe, "curviness", NAN);
+    const XMLElement* te = Reader::child(f, "TendonForceLengthCurve");
+    p.tendon_strain_at_one_norm_force = num(te, "strain_at_one_norm_force", p.tendon_strain_at_one_norm_force);
+    p.tendon_stiffness_at_one_norm_force = num(te, "stiffness_at_one_norm_force", NAN);
+    p.tendon_norm_force_at_toe_end = num(te, "norm_force_at_toe_end", NAN);
+    p.tendon_curviness = num(te, "curviness", NAN);
+    try {
+      mt.millard = std::make_shared<const millard2012::Curves>(
+          millard2012::build(p, mt.pennation_at_optimal_rad, mt.ignore_tendon_compliance, mt.fiber_damping > 0));
+    } catch (const std::invalid_argument& e) {
+      r_.fail(f, name, e.what());
+    }
+    // A rigid tendon may have no length (the thoracoscapular model's serratus); an elastic
+    // one is normalised by it.
+    if (!(mt.optimal_fiber_length_m > 0) || mt.tendon_slack_length_m < 0 ||
+        (!mt.ignore_tendon_compliance && !(mt.tendon_slack_length_m > 0)))
+      r_.fail(f, name, "a Millard muscle needs a positive optimal_fiber_length and, with an elastic tendon, a positive "
+                       "tendon_slack_length");
+  }
+
+  // DeGrooteFregly2016Muscle: its closed-form curves' properties (OpenSim's defaults).
+  void read_degroote(const XMLElement* f, const std::string& name, MuscleTendon& mt) {
+    auto num = [&](const char* field, double fallback) {
+      return r_.number(Reader::child(f, field), name + "." + field, fallback);
+    };
+    mt.fiber_damping = num("fiber_damping", 0.0);
+    mt.default_activation = num("default_activation", 0.5);
+    mt.active_force_width_scale = num("active_force_width_scale", 1.0);
+    mt.passive_fiber_strain_at_one_norm_force = num("passive_fiber_strain_at_one_norm_force", 0.6);
+    mt.tendon_strain_at_one_norm_force = num("tendon_strain_at_one_norm_force", 0.049);
+    mt.ignore_passive_fiber_force = Reader::flag(Reader::child(f, "ignore_passive_fiber_force"), false);
+    // OpenSim's own checks (extendFinalizeFromProperties).
+    if (!(mt.active_force_width_scale >= 1)) r_.fail(f, name + ".active_force_width_scale", "must be at least 1");
+    if (!(mt.passive_fiber_strain_at_one_norm_force > 0))
+      r_.fail(f, name + ".passive_fiber_strain_at_one_norm_force", "must be positive");
+    if (!(mt.tendon_strain_at_one_norm_force > 0))
+      r_.fail(f, name + ".tendon_strain_at_one_norm_force", "must be positive");
+    if (mt.fiber_damping < 0) r_.fail(f, name + ".fiber_damping", "must not be negative");
+    if (!(mt.pennation_at_optimal_rad >= 0 && mt.pennation_at_optimal_rad < M_PI / 2))
+      r_.fail(f, name + ".pennation_angle_at_optimal", "must be in [0, pi/2)");
+    if (!(mt.optimal_fiber_length_m > 0)) r_.fail(f, name + ".optimal_fiber_length", "must be positive");
   }
 
   // A GeometryPath (muscles and path forces): its points of every kind and its wraps.

@@ -208,6 +208,7 @@ std::vector<std::pair<std::string, std::string>> run_analysis(const Setup& s, co
       out.emplace_back(stem + "_Length.sto", format_storage(t.length));
       for (const auto& [coordinate, table] : t.moment_arm)
         out.emplace_back(safe_file_stem(stem + "_MomentArm_" + coordinate) + ".sto", format_storage(table));
+      for (const Storage& table : t.fibre) out.emplace_back(stem + "_" + table.name + ".sto", format_storage(table));
     } else if (a.type == "StaticOptimization") {
       require_supported(im, true, a.name);
       if (a.use_muscle_physiology)

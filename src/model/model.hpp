@@ -13,6 +13,10 @@
 
 namespace spineload {
 
+namespace millard2012 {
+struct Curves;  // muscles/millard2012.hpp: built by the importer, shared by every copy of the model
+}
+
 struct Body {
   std::string name;
   int parent_joint = -1;           // joint whose child this body is
@@ -224,6 +228,17 @@ struct MuscleTendon {
   double kshape_active = 0.45, kshape_passive = 5.0, af = 0.25, flen = 1.8;
   double fmax_tendon_strain = 0.033, fmax_muscle_strain = 0.6;
   double fv_extrapolation_threshold = 0.95;  // of the eccentric asymptote
+  // Millard2012EquilibriumMuscle and DeGrooteFregly2016Muscle properties, OpenSim's defaults
+  // (Millard's default_fiber_length is 0.1 m unless the file gives it: OpenSim constructs
+  // it from the base class's optimal length before reading the file).
+  bool ignore_tendon_compliance = false;
+  double fiber_damping = 0.1;
+  double default_activation = 0.05, minimum_activation = 0.01;
+  double default_fiber_length_m = 0.1;
+  std::shared_ptr<const millard2012::Curves> millard;  // built at import
+  double active_force_width_scale = 1, passive_fiber_strain_at_one_norm_force = 0.6;
+  double tendon_strain_at_one_norm_force = 0.049;
+  bool ignore_passive_fiber_force = false;
 };
 
 // A smooth obstacle a muscle path wraps over (OpenSim's wrap objects), fixed on a body;

@@ -7,6 +7,7 @@
 #include "dynamics/dynamics.hpp"
 #include "interop/osim_export.hpp"
 #include "interop/osim_import.hpp"
+#include "muscles/millard2012.hpp"
 #include "muscles/muscle_geometry.hpp"
 #include "recruitment/recruitment.hpp"
 #include "test_support.hpp"
@@ -86,6 +87,14 @@ TEST(OsimExport, ImportedModelsExportWithTheirFunctions) {
   EXPECT_EQ(b.model->muscles[0].tendon.type, "Millard2012EquilibriumMuscle");
   EXPECT_DOUBLE_EQ(b.model->muscles[0].tendon.tendon_slack_length_m, 0.22);
   EXPECT_EQ(b.model->markers.size(), 1u);
+  // Millard's curves and state defaults go out and back: the same strength at any length.
+  const MuscleTendon &ta = a.model->muscles[0].tendon, &tb = b.model->muscles[0].tendon;
+  ASSERT_TRUE(tb.millard);
+  EXPECT_EQ(tb.ignore_tendon_compliance, ta.ignore_tendon_compliance);
+  EXPECT_DOUBLE_EQ(tb.default_fiber_length_m, ta.default_fiber_length_m);
+  for (double ml : {0.30, 0.33, 0.36})
+    EXPECT_DOUBLE_EQ(millard2012::opensim_static_optimization_scale(tb, ml, 0.05),
+                     millard2012::opensim_static_optimization_scale(ta, ml, 0.05));
 }
 
 

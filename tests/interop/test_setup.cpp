@@ -16,6 +16,7 @@
 #include "io/storage.hpp"
 #include "model/data.hpp"
 #include "multibody/system.hpp"
+#include "muscles/millard2012.hpp"
 #include "test_support.hpp"
 
 namespace spineload {
@@ -188,6 +189,74 @@ TEST(SharedModels, GaitModelsRunInverseDynamicsReactionsAndStaticOptimisationOve
                   1e-6 * weight);
     // The walking motion is not still: the vertical force swings by over 10 % of body weight.
     EXPECT_GT(id.data.col(ty).maxCoeff() - id.data.col(ty).minCoeff(), 0.1 * weight);
+  }
+}
+
+// Muscle physiology as OpenSim's static optimisation takes it, on OpenSim's own models:
+// gait10dof18musc's Millard muscles (elastic tendons, so OpenSim takes each one's strength
+// at its default state, whatever the path's speed) recruit exactly up to that strength;
+// and MuscleAnalysis's fibre tables hold the fibre and tendon in equilibrium along a path
+// of the written length, for Millard (gait10dof18musc) and Thelen (gait2354) muscles.
+TEST(SharedModels, MusclePhysiologyAndFibreTablesOnOpenSimsGaitModels) {
+  const std::string dir = test::shared_path("opensim-models");
+  if (dir.empty()) GTEST_SKIP() << "../shared/opensim-models is absent";
+  const std::string motion_file = dir + "/gait10dof18musc_ik_CRLF_line_ending.mot";
+  for (const char* name : {"gait10dof18musc_subject01", "gait2354_simbody"}) {
+    SCOPED_TRACE(name);
+    const std::string stem = name;
+    MotionAnalysis req;
+    req.model_file = dir + "/" + stem + ".osim";
+    req.motion_file = motion_file;
+    std::string summary;
+    std::map<std::string, Storage> plain, physio;
+    for (const auto& [file, text] : analyze_motion(req, summary)) plain.emplace(file, read_storage_text(text, file));
+    req.muscle_physiology = true;
+    for (const auto& [file, text] : analyze_motion(req, summary)) physio.emplace(file, read_storage_text(text, file));
+    const ImportedModel im = import_osim_file(req.model_file);
+    const Model& m = *im.model;
+    const Storage& length = physio.at(stem + "_MuscleAnalysis_Length.sto");
+    const Storage& act = physio.at(stem + "_StaticOptimization_activation.sto");
+    const Storage& force = physio.at(stem + "_StaticOptimization_force.sto");
+    // Physiology changes the recruitment.
+    EXPECT_GT((act.data - plain.at(stem + "_StaticOptimization_activation.sto").data).cwiseAbs().maxCoeff(), 0.01);
+    int checked = 0;
+    for (std::size_t j = 0; j < m.muscles.size(); ++j) {
+      const Muscle& mu = m.muscles[j];
+      const int c = act.column(mu.name), l = length.column(mu.name);
+      ASSERT_GE(c, 0);
+      for (int k = 0; k < act.data.rows(); ++k) {
+        const double a = act.data(k, c);
+        if (a < 1e-3) continue;
+        if (mu.tendon.type == "Millard2012EquilibriumMuscle") {
+          ASSERT_FALSE(mu.tendon.ignore_tendon_compliance);
+          const double strength = mu.max_force_N() *
+                                  millard2012::opensim_static_optimization_scale(mu.tendon, length.data(k, l), 0.0);
+          EXPECT_NEAR(force.data(k, c) / a, strength, 1e-6 * mu.max_force_N()) << mu.name << " frame " << k;
+          ++checked;
+        }
+      }
+    }
+    if (stem == "gait10dof18musc_subject01") EXPECT_GT(checked, 20);
+    // Fibre and tendon in equilibrium along the path (static, at the default activation).
+    auto table = [&](const char* t) -> const Storage& { return physio.at(stem + "_MuscleAnalysis_" + t + ".sto"); };
+    const Storage &fl = table("FiberLength"), &tl = table("TendonLength"), &pen = table("PennationAngle");
+    const Storage &tf = table("TendonForce"), &ff = table("FiberForce"), &af = table("ActiveFiberForce");
+    const Storage &pf = table("PassiveFiberForce"), &nfl = table("NormalizedFiberLength");
+    ASSERT_EQ(fl.labels.size(), m.muscles.size());
+    for (std::size_t j = 0; j < m.muscles.size(); ++j) {
+      const Muscle& mu = m.muscles[j];
+      const int c = fl.column(mu.name), l = length.column(mu.name);
+      for (int k = 0; k < fl.data.rows(); ++k) {
+        const double cosp = std::cos(pen.data(k, c));
+        EXPECT_NEAR(fl.data(k, c) * cosp + tl.data(k, c), length.data(k, l), 1e-9) << mu.name;
+        EXPECT_NEAR(ff.data(k, c), af.data(k, c) + pf.data(k, c), 1e-9 * mu.max_force_N());
+        EXPECT_NEAR(tf.data(k, c), ff.data(k, c) * cosp, 1e-6 * mu.max_force_N()) << mu.name << " frame " << k;
+        EXPECT_NEAR(nfl.data(k, c), fl.data(k, c) / mu.tendon.optimal_fiber_length_m, 1e-12);
+        EXPECT_GE(af.data(k, c), 0.0);
+        EXPECT_LE(af.data(k, c), mu.tendon.default_activation * mu.max_force_N() * 1.0000001);
+        EXPECT_GE(tl.data(k, c), mu.tendon.tendon_slack_length_m - 1e-12);
+      }
+    }
   }
 }
 
