@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <numbers>
 
+#include "common/bisect.hpp"
 #include "common/errors.hpp"
 #include "io/yaml_util.hpp"
 
@@ -93,12 +94,7 @@ double empirical_value(const Distribution& d, double z) {
 }
 
 double empirical_score(const Distribution& d, double v) {
-  double lo = -10, hi = 10;
-  for (int k = 0; k < 100; ++k) {
-    const double mid = 0.5 * (lo + hi);
-    (empirical_value(d, mid) < v ? lo : hi) = mid;
-  }
-  return 0.5 * (lo + hi);
+  return bisect([&](double z) { return empirical_value(d, z) < v; }, -10, 10, 100);
 }
 
 }  // namespace

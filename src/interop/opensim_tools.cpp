@@ -12,11 +12,9 @@
 #include "dynamics/dynamics.hpp"
 #include "model/data.hpp"
 #include "multibody/system.hpp"
-#include "muscles/degroote2016.hpp"
-#include "muscles/millard2012.hpp"
+#include "muscles/fibre.hpp"
 #include "muscles/muscle_geometry.hpp"
 #include "muscles/passive_tissues.hpp"
-#include "muscles/thelen2003.hpp"
 
 namespace spineload {
 
@@ -335,65 +333,13 @@ BodyKinematicsTables body_kinematics_tables(const Model& model, const Motion& mo
 
 namespace {
 
+// OpenSim lists only Muscles in a MuscleAnalysis; these need a tendon to normalise by
+// unless it is rigid (Thelen's curves always normalise by it).
 bool has_fibre(const Muscle& mu) {
-  const std::string& t = mu.tendon.type;
-  return (t == "Thelen2003Muscle" || t == "DeGrooteFregly2016Muscle" || (t == "Millard2012EquilibriumMuscle" && mu.tendon.millard)) &&
-         mu.tendon.optimal_fiber_length_m > 0 &&
-         (mu.tendon.tendon_slack_length_m > 0 ||
-          (t != "Thelen2003Muscle" && mu.tendon.ignore_tendon_compliance && mu.tendon.tendon_slack_length_m == 0));
-}
-
-struct FibreReport {
-  double fibre_length_m, tendon_length_m, pennation_rad, tendon_force_N, active_N, passive_N;
-};
-
-// The fibre at the muscle's default activation, still and in equilibrium with its tendon.
-FibreReport fibre_report(const Muscle& mu, double ml) {
-  const MuscleTendon& mt = mu.tendon;
-  const double fiso = mu.max_force_N(), lopt = mt.optimal_fiber_length_m, tsl = mt.tendon_slack_length_m;
-  const double a = mt.default_activation;
-  const double h = lopt * std::sin(mt.pennation_at_optimal_rad);
-  if (mt.type == "Millard2012EquilibriumMuscle") {
-    const millard2012::FibreState s = millard2012::equilibrium(mt, fiso, a, ml, 0);
-    return {s.fibre_length_m, s.tendon_length_m, s.pennation_rad, s.tendon_force_N, s.active_fibre_force_N,
-            s.passive_fibre_force_N};
-  }
-  // Fibre of a tendon length: its height kept, its forces from the curves.
-  auto with_tendon = [&](double tl, double (*fal)(const MuscleTendon&, double), double (*fpe)(const MuscleTendon&, double),
-                         double tendon_N) {
-    const double along = ml - tl, lce = std::sqrt(h * h + along * along);
-    const double pen = lce > 0 ? std::asin(std::min(1.0, h / lce)) : 0.0;
-    return FibreReport{lce, tl, pen, tendon_N, fiso * a * fal(mt, lce / lopt), fiso * fpe(mt, lce / lopt)};
-  };
-  if (mt.type == "DeGrooteFregly2016Muscle") {
-    if (mt.ignore_tendon_compliance) {
-      FibreReport r = with_tendon(tsl, degroote2016::active_force_length, degroote2016::passive_force_length, 0);
-      r.tendon_force_N = (r.active_N + r.passive_N) * std::cos(r.pennation_rad);
-      return r;
-    }
-    // Normalised tendon force where fibre and tendon balance (OpenSim equilibrates by
-    // bisection over 0 to 5 too).
-    auto residual = [&](double f) {
-      const FibreReport r = with_tendon(tsl * degroote2016::tendon_length_for_force(mt, f),
-                                        degroote2016::active_force_length, degroote2016::passive_force_length, 0);
-      return f * fiso - (r.active_N + r.passive_N) * std::cos(r.pennation_rad);
-    };
-    double lo = 0, hi = 5;
-    for (int k = 0; k < 100; ++k) (residual(0.5 * (lo + hi)) < 0 ? lo : hi) = 0.5 * (lo + hi);
-    const double f = 0.5 * (lo + hi);
-    return with_tendon(tsl * degroote2016::tendon_length_for_force(mt, f), degroote2016::active_force_length,
-                       degroote2016::passive_force_length, f * fiso);
-  }
-  // Thelen2003Muscle: the equilibrium tendon force, then the tendon length that carries it.
-  const double tendon_N = thelen2003::equilibrium_tendon_force_N(mt, fiso, a, ml, 0);
-  double lo = 1, hi = 1 + 10 * mt.fmax_tendon_strain;
-  for (int k = 0; k < 100; ++k) (thelen2003::tendon_force(mt, 0.5 * (lo + hi)) * fiso < tendon_N ? lo : hi) = 0.5 * (lo + hi);
-  FibreReport r = with_tendon(tsl * 0.5 * (lo + hi), thelen2003::active_force_length, thelen2003::passive_force_length,
-                              tendon_N);
-  // The active force is what the tendon holds beyond the passive fibre (Thelen's
-  // equilibrium includes the force-velocity factor of the still fibre).
-  r.active_N = std::max(0.0, tendon_N / std::max(std::cos(r.pennation_rad), 1e-12) - r.passive_N);
-  return r;
+  const FibreModel model = fibre_model(mu.tendon);
+  return model != FibreModel::none && mu.tendon.optimal_fiber_length_m > 0 &&
+         (mu.tendon.tendon_slack_length_m > 0 || (model != FibreModel::thelen2003 && mu.tendon.ignore_tendon_compliance &&
+                                                  mu.tendon.tendon_slack_length_m == 0));
 }
 
 }  // namespace
@@ -436,12 +382,13 @@ MuscleAnalysisTables muscle_analysis_tables(const Model& model, const Motion& mo
       t.moment_arm[c].second.data.row(k) = data.moment_arm_m.row(static_cast<int>(c));
     for (std::size_t j = 0; j < physio.size(); ++j) {
       const Muscle& mu = model.muscles[physio[j]];
-      const FibreReport f = fibre_report(mu, data.length_m[physio[j]]);
-      const double c = std::cos(f.pennation_rad);
-      const double values[10] = {f.fibre_length_m,        f.tendon_length_m,  f.fibre_length_m / mu.tendon.optimal_fiber_length_m,
-                                 f.pennation_rad,         f.tendon_force_N,   f.active_N + f.passive_N,
-                                 f.active_N,              f.passive_N,        f.active_N * c,
-                                 f.passive_N * c};
+      // At the class's default activation, as OpenSim holds a muscle for a coordinates motion.
+      const FibreState f = static_equilibrium(mu, mu.tendon.default_activation, data.length_m[physio[j]]);
+      const double c = std::cos(f.pennation_rad), active = f.active_fibre_force_N, passive = f.passive_fibre_force_N;
+      const double values[10] = {f.fibre_length_m, f.tendon_length_m, f.fibre_length_m / mu.tendon.optimal_fiber_length_m,
+                                 f.pennation_rad,  f.tendon_force_N,  active + passive,
+                                 active,           passive,           active * c,
+                                 passive * c};
       for (int q = 0; q < 10; ++q) t.fibre[q].data(k, static_cast<int>(j)) = values[q];
     }
   }
@@ -458,9 +405,7 @@ bool is_force_generator(const Muscle& muscle) {
 
 const Muscle* muscle_without_physiology(const Model& model) {
   for (const Muscle& mu : model.muscles)
-    if (!is_force_generator(mu) && mu.tendon.type != "Thelen2003Muscle" &&
-        mu.tendon.type != "Millard2012EquilibriumMuscle" && mu.tendon.type != "DeGrooteFregly2016Muscle")
-      return &mu;
+    if (!is_force_generator(mu) && fibre_model(mu.tendon) == FibreModel::none) return &mu;
   return nullptr;
 }
 
@@ -472,20 +417,13 @@ std::string physiology_refusal(const Muscle& muscle) {
 
 double muscle_physiology_scale(const Muscle& muscle, double mt_length_m, double mt_speed_m_s) {
   if (is_force_generator(muscle)) return 1.0;  // its optimal force
-  const std::string& type = muscle.tendon.type;
-  if (type == "Thelen2003Muscle")
-    return thelen2003::opensim_static_optimization_scale(muscle.tendon, muscle.max_force_N(), mt_length_m,
-                                                         mt_speed_m_s);
-  if (type == "DeGrooteFregly2016Muscle")
-    return degroote2016::opensim_static_optimization_scale(muscle.tendon, mt_length_m, mt_speed_m_s);
-  if (type == "Millard2012EquilibriumMuscle" && muscle.tendon.millard) {
-    try {
-      return millard2012::opensim_static_optimization_scale(muscle.tendon, mt_length_m, mt_speed_m_s);
-    } catch (const std::runtime_error& e) {
-      throw InputError("", 0, "muscle " + muscle.name, e.what());
-    }
+  if (fibre_model(muscle.tendon) == FibreModel::none)
+    throw InputError("", 0, "muscle " + muscle.name, physiology_refusal(muscle));
+  try {
+    return opensim_static_optimization_scale(muscle, mt_length_m, mt_speed_m_s);
+  } catch (const std::runtime_error& e) {
+    throw InputError("", 0, "muscle " + muscle.name, e.what());
   }
-  throw InputError("", 0, "muscle " + muscle.name, physiology_refusal(muscle));
 }
 
 StaticOptimizationTables static_optimization_tables(const Model& model, const Motion& motion,

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "interop/functions.hpp"
+#include "muscles/fibre.hpp"
 #include "muscles/millard2012.hpp"
 
 namespace spineload {
@@ -132,51 +133,24 @@ std::string geometry_path_xml(const Model& m, const Muscle& mu) {
 std::string opt(double v) { return std::isnan(v) ? std::string() : fmt::format("{:.17g}", v); }
 
 std::string millard_xml(const MuscleTendon& t) {
-  const millard2012::CurveParameters& p = t.millard->parameters;
-  return fmt::format(
+  std::string s = fmt::format(
       "          <ignore_tendon_compliance>{}</ignore_tendon_compliance>\n"
       "          <fiber_damping>{:.17g}</fiber_damping>\n"
       "          <default_activation>{:.17g}</default_activation>\n"
       "          <default_fiber_length>{:.17g}</default_fiber_length>\n"
-      "          <minimum_activation>{:.17g}</minimum_activation>\n"
-      "          <ActiveForceLengthCurve>\n"
-      "            <min_norm_active_fiber_length>{:.17g}</min_norm_active_fiber_length>\n"
-      "            <transition_norm_fiber_length>{:.17g}</transition_norm_fiber_length>\n"
-      "            <max_norm_active_fiber_length>{:.17g}</max_norm_active_fiber_length>\n"
-      "            <shallow_ascending_slope>{:.17g}</shallow_ascending_slope>\n"
-      "            <minimum_value>{:.17g}</minimum_value>\n"
-      "          </ActiveForceLengthCurve>\n"
-      "          <ForceVelocityCurve>\n"
-      "            <concentric_slope_at_vmax>{:.17g}</concentric_slope_at_vmax>\n"
-      "            <concentric_slope_near_vmax>{:.17g}</concentric_slope_near_vmax>\n"
-      "            <isometric_slope>{:.17g}</isometric_slope>\n"
-      "            <eccentric_slope_at_vmax>{:.17g}</eccentric_slope_at_vmax>\n"
-      "            <eccentric_slope_near_vmax>{:.17g}</eccentric_slope_near_vmax>\n"
-      "            <max_eccentric_velocity_force_multiplier>{:.17g}</max_eccentric_velocity_force_multiplier>\n"
-      "            <concentric_curviness>{:.17g}</concentric_curviness>\n"
-      "            <eccentric_curviness>{:.17g}</eccentric_curviness>\n"
-      "          </ForceVelocityCurve>\n"
-      "          <FiberForceLengthCurve>\n"
-      "            <strain_at_zero_force>{:.17g}</strain_at_zero_force>\n"
-      "            <strain_at_one_norm_force>{:.17g}</strain_at_one_norm_force>\n"
-      "            <stiffness_at_low_force>{}</stiffness_at_low_force>\n"
-      "            <stiffness_at_one_norm_force>{}</stiffness_at_one_norm_force>\n"
-      "            <curviness>{}</curviness>\n"
-      "          </FiberForceLengthCurve>\n"
-      "          <TendonForceLengthCurve>\n"
-      "            <strain_at_one_norm_force>{:.17g}</strain_at_one_norm_force>\n"
-      "            <stiffness_at_one_norm_force>{}</stiffness_at_one_norm_force>\n"
-      "            <norm_force_at_toe_end>{}</norm_force_at_toe_end>\n"
-      "            <curviness>{}</curviness>\n"
-      "          </TendonForceLengthCurve>\n",
+      "          <minimum_activation>{:.17g}</minimum_activation>\n",
       t.ignore_tendon_compliance ? "true" : "false", t.fiber_damping, t.default_activation, t.default_fiber_length_m,
-      t.minimum_activation, p.min_norm_active_fiber_length, p.transition_norm_fiber_length,
-      p.max_norm_active_fiber_length, p.shallow_ascending_slope, p.minimum_value, p.concentric_slope_at_vmax,
-      p.concentric_slope_near_vmax, p.isometric_slope, p.eccentric_slope_at_vmax, p.eccentric_slope_near_vmax,
-      p.max_eccentric_velocity_force_multiplier, p.concentric_curviness, p.eccentric_curviness,
-      p.passive_strain_at_zero_force, p.passive_strain_at_one_norm_force, opt(p.passive_stiffness_at_low_force),
-      opt(p.passive_stiffness_at_one_norm_force), opt(p.passive_curviness), p.tendon_strain_at_one_norm_force,
-      opt(p.tendon_stiffness_at_one_norm_force), opt(p.tendon_norm_force_at_toe_end), opt(p.tendon_curviness));
+      t.minimum_activation);
+  // The curves' properties, each curve's element around its own (the table's order).
+  const char* open = nullptr;
+  for (const millard2012::CurveProperty& cp : millard2012::kCurveProperties) {
+    if (!open || std::string(open) != cp.curve) {
+      if (open) s += fmt::format("          </{}>\n", open);
+      s += fmt::format("          <{}>\n", open = cp.curve);
+    }
+    s += fmt::format("            <{0}>{1}</{0}>\n", cp.name, opt(t.millard->parameters.*cp.value));
+  }
+  return s + fmt::format("          </{}>\n", open);
 }
 
 std::string degroote_xml(const MuscleTendon& t) {
@@ -310,7 +284,8 @@ std::string export_osim(const Model& m, const std::string& description) {
           "          <max_contraction_velocity>{:.17g}</max_contraction_velocity>\n",
           mu.max_force_N(), mu.tendon.optimal_fiber_length_m, mu.tendon.tendon_slack_length_m,
           mu.tendon.pennation_at_optimal_rad, mu.tendon.max_contraction_velocity);
-      if (type == "Thelen2003Muscle")
+      const FibreModel model = fibre_model(mu.tendon);
+      if (model == FibreModel::thelen2003)
         s += fmt::format(
             "          <FmaxTendonStrain>{:.17g}</FmaxTendonStrain>\n          <FmaxMuscleStrain>{:.17g}</FmaxMuscleStrain>\n"
             "          <KshapeActive>{:.17g}</KshapeActive>\n          <KshapePassive>{:.17g}</KshapePassive>\n"
@@ -318,8 +293,8 @@ std::string export_osim(const Model& m, const std::string& description) {
             "          <fv_linear_extrap_threshold>{:.17g}</fv_linear_extrap_threshold>\n",
             mu.tendon.fmax_tendon_strain, mu.tendon.fmax_muscle_strain, mu.tendon.kshape_active,
             mu.tendon.kshape_passive, mu.tendon.af, mu.tendon.flen, mu.tendon.fv_extrapolation_threshold);
-      if (type == "Millard2012EquilibriumMuscle" && mu.tendon.millard) s += millard_xml(mu.tendon);
-      if (type == "DeGrooteFregly2016Muscle") s += degroote_xml(mu.tendon);
+      if (model == FibreModel::millard2012) s += millard_xml(mu.tendon);
+      if (model == FibreModel::degroote2016) s += degroote_xml(mu.tendon);
     } else {
       s += fmt::format("          <optimal_force>{:.17g}</optimal_force>\n", mu.max_force_N() / scale);
     }

@@ -1065,38 +1065,12 @@ class Importer {
     mt.minimum_activation = num(f, "minimum_activation", 0.01);
     mt.default_fiber_length_m = num(f, "default_fiber_length", 0.1);
     if (mt.fiber_damping < 0) r_.fail(Reader::child(f, "fiber_damping"), name + ".fiber_damping", "must not be negative");
-    if (mt.fiber_damping < 0.001) mt.fiber_damping = 0;  // OpenSim: below 0.001 is no damping
-    millard2012::CurveParameters p;
-    const XMLElement* al = Reader::child(f, "ActiveForceLengthCurve");
-    p.min_norm_active_fiber_length = num(al, "min_norm_active_fiber_length", p.min_norm_active_fiber_length);
-    p.transition_norm_fiber_length = num(al, "transition_norm_fiber_length", p.transition_norm_fiber_length);
-    p.max_norm_active_fiber_length = num(al, "max_norm_active_fiber_length", p.max_norm_active_fiber_length);
-    p.shallow_ascending_slope = num(al, "shallow_ascending_slope", p.shallow_ascending_slope);
-    p.minimum_value = num(al, "minimum_value", p.minimum_value);
-    const XMLElement* fv = Reader::child(f, "ForceVelocityCurve");
-    p.concentric_slope_at_vmax = num(fv, "concentric_slope_at_vmax", p.concentric_slope_at_vmax);
-    p.concentric_slope_near_vmax = num(fv, "concentric_slope_near_vmax", p.concentric_slope_near_vmax);
-    p.isometric_slope = num(fv, "isometric_slope", p.isometric_slope);
-    p.eccentric_slope_at_vmax = num(fv, "eccentric_slope_at_vmax", p.eccentric_slope_at_vmax);
-    p.eccentric_slope_near_vmax = num(fv, "eccentric_slope_near_vmax", p.eccentric_slope_near_vmax);
-    p.max_eccentric_velocity_force_multiplier =
-        num(fv, "max_eccentric_velocity_force_multiplier", p.max_eccentric_velocity_force_multiplier);
-    p.concentric_curviness = num(fv, "concentric_curviness", p.concentric_curviness);
-    p.eccentric_curviness = num(fv, "eccentric_curviness", p.eccentric_curviness);
-    const XMLElement* pe = Reader::child(f, "FiberForceLengthCurve");
-    p.passive_strain_at_zero_force = num(pe, "strain_at_zero_force", p.passive_strain_at_zero_force);
-    p.passive_strain_at_one_norm_force = num(pe, "strain_at_one_norm_force", p.passive_strain_at_one_norm_force);
-    p.passive_stiffness_at_low_force = num(pe, "stiffness_at_low_force", NAN);
-    p.passive_stiffness_at_one_norm_force = num(pe, "stiffness_at_one_norm_force", NAN);
-    p.passive_curviness = num(pe, "curviness", NAN);
-    const XMLElement* te = Reader::child(f, "TendonForceLengthCurve");
-    p.tendon_strain_at_one_norm_force = num(te, "strain_at_one_norm_force", p.tendon_strain_at_one_norm_force);
-    p.tendon_stiffness_at_one_norm_force = num(te, "stiffness_at_one_norm_force", NAN);
-    p.tendon_norm_force_at_toe_end = num(te, "norm_force_at_toe_end", NAN);
-    p.tendon_curviness = num(te, "curviness", NAN);
+    millard2012::CurveParameters p;  // OpenSim's defaults; the optional properties NaN
+    for (const millard2012::CurveProperty& cp : millard2012::kCurveProperties)
+      p.*cp.value = num(Reader::child(f, cp.curve), cp.name, p.*cp.value);
     try {
       mt.millard = std::make_shared<const millard2012::Curves>(
-          millard2012::build(p, mt.pennation_at_optimal_rad, mt.ignore_tendon_compliance, mt.fiber_damping > 0));
+          millard2012::build(p, mt.pennation_at_optimal_rad, mt.ignore_tendon_compliance, millard2012::damped(mt)));
     } catch (const std::invalid_argument& e) {
       r_.fail(f, name, e.what());
     }

@@ -1,7 +1,9 @@
 #include "muscles/degroote2016.hpp"
 
+#include <algorithm>
 #include <cmath>
 
+#include "common/bisect.hpp"
 #include "model/model.hpp"
 
 namespace spineload::degroote2016 {
@@ -60,6 +62,31 @@ RigidFibre rigid_fibre(const MuscleTendon& mt, double ml, double dml) {
   f.cos_pennation = f.fibre_length_m > 0 ? along / f.fibre_length_m : 1.0;
   f.fibre_speed_norm = dml * f.cos_pennation / (mt.max_contraction_velocity * lopt);
   return f;
+}
+
+FibreState equilibrium(const MuscleTendon& mt, double fiso, double a, double ml) {
+  const double lopt = mt.optimal_fiber_length_m, tsl = mt.tendon_slack_length_m;
+  const double width = lopt * std::sin(mt.pennation_at_optimal_rad);
+  // The fibre along whatever the tendon leaves of the path, its width kept.
+  auto with_tendon = [&](double tl) {
+    const double along = ml - tl, lce = std::sqrt(width * width + along * along);
+    const double pen = lce > 0 ? std::asin(std::min(1.0, width / lce)) : 0.0;
+    return FibreState{lce, tl, pen, 0, fiso * a * active_force_length(mt, lce / lopt),
+                      fiso * passive_force_length(mt, lce / lopt)};
+  };
+  auto along_tendon = [](const FibreState& s) {
+    return (s.active_fibre_force_N + s.passive_fibre_force_N) * std::cos(s.pennation_rad);
+  };
+  if (mt.ignore_tendon_compliance) {
+    FibreState s = with_tendon(tsl);
+    s.tendon_force_N = along_tendon(s);
+    return s;
+  }
+  const double f = bisect(
+      [&](double g) { return g * fiso < along_tendon(with_tendon(tsl * tendon_length_for_force(mt, g))); }, 0, 5, 100);
+  FibreState s = with_tendon(tsl * tendon_length_for_force(mt, f));
+  s.tendon_force_N = f * fiso;
+  return s;
 }
 
 double opensim_static_optimization_scale(const MuscleTendon& mt, double ml, double dml) {

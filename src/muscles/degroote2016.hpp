@@ -6,9 +6,7 @@
 // at full activation. Closed-form curves; normalisation as in thelen2003.hpp.
 #pragma once
 
-namespace spineload {
-struct MuscleTendon;
-}
+#include "muscles/fibre.hpp"
 
 namespace spineload::degroote2016 {
 
@@ -25,6 +23,11 @@ struct RigidFibre {
   double fibre_length_m, fibre_length_norm, cos_pennation, fibre_speed_norm;
 };
 RigidFibre rigid_fibre(const MuscleTendon& mt, double mt_length_m, double mt_speed_m_s);
+
+// The fibre at an activation, still and in equilibrium with its tendon (the normalised
+// tendon force bracketed over 0 to 5, as OpenSim's computeInitialFiberEquilibrium does); a
+// rigid tendon's fibre follows the path.
+FibreState equilibrium(const MuscleTendon& mt, double max_isometric_force_N, double activation, double mt_length_m);
 
 // OpenSim's DeGrooteFregly2016Muscle::calcInextensibleTendonActiveFiberForce at activation
 // 1: active force-length x force-velocity along the fibre (this class does not project it

@@ -4,6 +4,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "common/bisect.hpp"
 #include "model/model.hpp"
 
 namespace spineload::millard2012 {
@@ -11,6 +12,7 @@ namespace {
 
 constexpr double kSignificant = 1e-15;  // Simbody's SignificantReal for doubles, as OpenSim compares
 const double kRootEps = std::sqrt(std::numeric_limits<double>::epsilon());
+const double kMaxPennationRad = std::acos(0.1);  // OpenSim's limit for Millard's pennation model
 
 // Quintic Bezier in Bernstein form, and its derivative in u.
 double bezier(const std::array<double, 6>& p, double u) {
@@ -125,7 +127,7 @@ struct Pennation {
 };
 Pennation pennation(const MuscleTendon& mt) {
   Pennation p;
-  p.max_rad = std::acos(0.1);
+  p.max_rad = kMaxPennationRad;
   p.height_m = mt.optimal_fiber_length_m * std::sin(mt.pennation_at_optimal_rad);
   p.min_fibre_m = p.height_m / std::sin(p.max_rad);
   return p;
@@ -139,7 +141,28 @@ bool all_or_none(double a, double b, double c, const char* refusal) {
   return given == 3;
 }
 
-bool damped(const MuscleTendon& mt) { return mt.fiber_damping >= 0.001; }
+// The normalised fibre speed in [lo, hi] at which the force-velocity curve gives fv.
+double speed_for(const Curves& cv, double fv, double lo, double hi, int halvings, double width = 0) {
+  return bisect([&](double v) { return cv.velocity.value(v) < fv; }, lo, hi, halvings, width);
+}
+
+// The fibre of a rigid tendon follows the path: its length (held at the shortest), the
+// cosine of its pennation and its normalised speed (none when the tendon buckles or the
+// fibre is held at its shortest, as OpenSim's calcFiberVelocityInfo clamps it).
+struct RigidFibre {
+  double length_m, cos_pennation, speed_norm;
+};
+RigidFibre rigid_fibre(const MuscleTendon& mt, const Pennation& pen, double ml, double dml) {
+  const double lopt = mt.optimal_fiber_length_m, tsl = mt.tendon_slack_length_m;
+  const double min_fibre = mt.millard->min_fibre_length_norm * lopt;
+  const double along = ml - tsl;
+  const double lce = std::max(std::sqrt(pen.height_m * pen.height_m + along * along), min_fibre);
+  const double cosphi = std::cos(pen.angle(lce));
+  const double tl = ml - lce * cosphi;
+  double v = tl < tsl - kSignificant ? 0.0 : dml * cosphi / (mt.max_contraction_velocity * lopt);
+  if ((lce <= min_fibre && v <= 0) || lce < min_fibre) v = 0;
+  return {lce, cosphi, v};
+}
 
 // Fibre speed (normalised) at which damped fibres balance the tendon: Newton's method on
 // fiso (a fal fv(v) + fpe + beta v) cos - fse fiso, as OpenSim's calcDampedNormFiberVelocity.
@@ -148,12 +171,7 @@ double damped_speed(const Curves& cv, double a, double fal, double fpe, double f
   // Start where the undamped balance puts it (OpenSim starts there too, through its inverse
   // force-velocity curve), clamped to the maximum speeds.
   const double fv0 = (fse / std::max(cosphi, 0.01) - fpe) / (std::max(a, 0.01) * std::max(fal, 0.01));
-  double lo = -1, hi = 1;
-  for (int k = 0; k < 60; ++k) {
-    const double mid = 0.5 * (lo + hi);
-    (cv.velocity.value(mid) < fv0 ? lo : hi) = mid;
-  }
-  double v = 0.5 * (lo + hi), err = 1e10;
+  double v = speed_for(cv, fv0, -1, 1, 60), err = 1e10;
   const double tol = 1e-10;  // in normalised force (OpenSim: 1e-10 x fiso newtons)
   for (int iter = 0; iter < 20 && std::abs(err) > tol; ++iter) {
     err = (a * fal * cv.velocity.value(v) + fpe + beta * v) * cosphi - fse;
@@ -165,6 +183,34 @@ double damped_speed(const Curves& cv, double a, double fal, double fpe, double f
 }
 
 }  // namespace
+
+bool damped(const MuscleTendon& mt) { return mt.fiber_damping >= 0.001; }
+
+const std::array<CurveProperty, 22> kCurveProperties = {{
+    {"ActiveForceLengthCurve", "min_norm_active_fiber_length", &CurveParameters::min_norm_active_fiber_length},
+    {"ActiveForceLengthCurve", "transition_norm_fiber_length", &CurveParameters::transition_norm_fiber_length},
+    {"ActiveForceLengthCurve", "max_norm_active_fiber_length", &CurveParameters::max_norm_active_fiber_length},
+    {"ActiveForceLengthCurve", "shallow_ascending_slope", &CurveParameters::shallow_ascending_slope},
+    {"ActiveForceLengthCurve", "minimum_value", &CurveParameters::minimum_value},
+    {"ForceVelocityCurve", "concentric_slope_at_vmax", &CurveParameters::concentric_slope_at_vmax},
+    {"ForceVelocityCurve", "concentric_slope_near_vmax", &CurveParameters::concentric_slope_near_vmax},
+    {"ForceVelocityCurve", "isometric_slope", &CurveParameters::isometric_slope},
+    {"ForceVelocityCurve", "eccentric_slope_at_vmax", &CurveParameters::eccentric_slope_at_vmax},
+    {"ForceVelocityCurve", "eccentric_slope_near_vmax", &CurveParameters::eccentric_slope_near_vmax},
+    {"ForceVelocityCurve", "max_eccentric_velocity_force_multiplier",
+     &CurveParameters::max_eccentric_velocity_force_multiplier},
+    {"ForceVelocityCurve", "concentric_curviness", &CurveParameters::concentric_curviness},
+    {"ForceVelocityCurve", "eccentric_curviness", &CurveParameters::eccentric_curviness},
+    {"FiberForceLengthCurve", "strain_at_zero_force", &CurveParameters::passive_strain_at_zero_force},
+    {"FiberForceLengthCurve", "strain_at_one_norm_force", &CurveParameters::passive_strain_at_one_norm_force},
+    {"FiberForceLengthCurve", "stiffness_at_low_force", &CurveParameters::passive_stiffness_at_low_force},
+    {"FiberForceLengthCurve", "stiffness_at_one_norm_force", &CurveParameters::passive_stiffness_at_one_norm_force},
+    {"FiberForceLengthCurve", "curviness", &CurveParameters::passive_curviness},
+    {"TendonForceLengthCurve", "strain_at_one_norm_force", &CurveParameters::tendon_strain_at_one_norm_force},
+    {"TendonForceLengthCurve", "stiffness_at_one_norm_force", &CurveParameters::tendon_stiffness_at_one_norm_force},
+    {"TendonForceLengthCurve", "norm_force_at_toe_end", &CurveParameters::tendon_norm_force_at_toe_end},
+    {"TendonForceLengthCurve", "curviness", &CurveParameters::tendon_curviness},
+}};
 
 SegmentedCurve::SegmentedCurve(std::vector<Segment> segments, double x0, double x1, double y0, double y1,
                                double slope0, double slope1)
@@ -257,9 +303,8 @@ Curves build(const CurveParameters& p, double pennation_at_optimal_rad, bool rig
   cv.tendon = tendon_given ? tendon_curve(et, p.tendon_stiffness_at_one_norm_force, p.tendon_norm_force_at_toe_end,
                                           p.tendon_curviness)
                            : tendon_curve(et, 1.375 / et, 2.0 / 3.0, 0.5);  // OpenSim's fitted curve
-  cv.max_pennation_rad = std::acos(0.1);
   const double height = std::sin(pennation_at_optimal_rad);
-  cv.min_fibre_length_norm = std::max(p.min_norm_active_fiber_length, height / std::sin(cv.max_pennation_rad));
+  cv.min_fibre_length_norm = std::max(p.min_norm_active_fiber_length, height / std::sin(kMaxPennationRad));
   return cv;
 }
 
@@ -268,19 +313,9 @@ double opensim_static_optimization_scale(const MuscleTendon& mt, double ml, doub
   const Pennation pen = pennation(mt);
   const double lopt = mt.optimal_fiber_length_m, tsl = mt.tendon_slack_length_m;
   const double min_fibre = cv.min_fibre_length_norm * lopt;
-  const double vmax = mt.max_contraction_velocity * lopt;
   if (mt.ignore_tendon_compliance) {
-    const double along = ml - tsl;
-    const double lce = std::max(std::sqrt(pen.height_m * pen.height_m + along * along), min_fibre);
-    const double phi = pen.angle(lce), cosphi = std::cos(phi);
-    const double tl = ml - lce * cosphi;
-    double dlce = 0, fv = 1;
-    if (!(tl < tsl - kSignificant)) {  // a buckling tendon leaves the fibre still
-      dlce = dml * cosphi;
-      fv = cv.velocity.value(dlce / vmax);
-    }
-    if ((lce <= min_fibre && dlce <= 0) || lce < min_fibre) fv = 1;  // clamped at its shortest
-    return cv.active.value(lce / lopt) * fv * cosphi;
+    const RigidFibre f = rigid_fibre(mt, pen, ml, dml);
+    return cv.active.value(f.length_m / lopt) * cv.velocity.value(f.speed_norm) * f.cos_pennation;
   }
   // Elastic tendon: OpenSim resets the state to the muscle's defaults every frame.
   const double lce = std::max(mt.default_fiber_length_m, min_fibre);
@@ -302,12 +337,7 @@ double opensim_static_optimization_scale(const MuscleTendon& mt, double ml, doub
       throw std::runtime_error("the undamped Millard muscle's default state is singular (pennation 90 degrees, "
                                "activation 0 or fibre outside its active range)");
     fv = (fse / cosphi - fpe) / (a * fal);
-    double lo = -1e3, hi = 1e3;  // the speed is only needed for its sign (the clamp below)
-    for (int k = 0; k < 200 && hi - lo > 1e-14; ++k) {
-      const double mid = 0.5 * (lo + hi);
-      (cv.velocity.value(mid) < fv ? lo : hi) = mid;
-    }
-    dlceN = 0.5 * (lo + hi);
+    dlceN = speed_for(cv, fv, -1e3, 1e3, 200, 1e-14);  // only needed for its sign (the clamp below)
   }
   if ((lce <= min_fibre && dlceN <= 0) || lce < min_fibre) fv = 1;
   return fal * fv * cosphi;
@@ -319,51 +349,36 @@ FibreState equilibrium(const MuscleTendon& mt, double fiso, double activation, d
   const double lopt = mt.optimal_fiber_length_m, tsl = mt.tendon_slack_length_m;
   const double min_fibre = cv.min_fibre_length_norm * lopt;
   const double a = std::clamp(activation, 0.0, 1.0);
-  FibreState s;
-  auto finish = [&](double lce, double dlceN) {
+  // The fibre at a length and normalised speed, its forces from the curves.
+  auto at = [&](double lce, double v) {
+    FibreState s;
     s.fibre_length_m = lce;
     s.pennation_rad = pen.angle(lce);
     s.tendon_length_m = ml - lce * std::cos(s.pennation_rad);
-    s.fibre_length_norm = lce / lopt;
-    s.fibre_speed_norm = dlceN;
-    s.active_force_length = cv.active.value(s.fibre_length_norm);
-    s.passive_force_length = cv.passive.value(s.fibre_length_norm);
-    s.force_velocity = cv.velocity.value(dlceN);
-    s.active_fibre_force_N = fiso * a * s.active_force_length * s.force_velocity;
-    s.passive_fibre_force_N = fiso * (s.passive_force_length + mt.fiber_damping * dlceN);
+    s.active_fibre_force_N = fiso * a * cv.active.value(lce / lopt) * cv.velocity.value(v);
+    s.passive_fibre_force_N = fiso * (cv.passive.value(lce / lopt) + mt.fiber_damping * v);
+    return s;
   };
   if (mt.ignore_tendon_compliance) {
-    const double along = ml - tsl;
-    const double lce = std::max(std::sqrt(pen.height_m * pen.height_m + along * along), min_fibre);
-    const double cosphi = std::cos(pen.angle(lce));
-    const double tl = ml - lce * cosphi;
-    double dlceN = tl < tsl - kSignificant ? 0.0 : dml * cosphi / (mt.max_contraction_velocity * lopt);
-    if ((lce <= min_fibre && dlceN <= 0) || lce < min_fibre) dlceN = 0;
-    finish(lce, dlceN);
+    const RigidFibre f = rigid_fibre(mt, pen, ml, dml);
+    FibreState s = at(f.length_m, f.speed_norm);
     // The fibre never pushes: damping saturates (Millard's rigid-tendon rule).
     const double fibre = s.active_fibre_force_N + s.passive_fibre_force_N;
     if (fibre < 0) s.passive_fibre_force_N = -s.active_fibre_force_N;
-    s.tendon_force_N = std::max(fibre, 0.0) * cosphi;
+    s.tendon_force_N = std::max(fibre, 0.0) * f.cos_pennation;
     return s;
   }
   // Elastic tendon, fibre still: fiso (a fal + fpe) cos(phi) = fiso fse on the fibre length.
-  // The residual rises with the fibre length past the tendon's slack, so bisection over
-  // [shortest fibre, path length] brackets the root; Newton polishes it.
+  // The residual changes sign between the shortest fibre (the tendon stretched) and the
+  // whole path (the tendon slack), so bisection brackets the root.
   auto residual = [&](double lce) {
     const double cosphi = std::cos(pen.angle(lce));
     const double lceN = lce / lopt;
     return (a * cv.active.value(lceN) + cv.passive.value(lceN)) * cosphi - cv.tendon.value((ml - lce * cosphi) / tsl);
   };
-  double lo = min_fibre, hi = std::max(ml, min_fibre);
-  if (residual(lo) >= 0) {
-    finish(lo, 0);  // even the shortest fibre out-pulls the tendon: at its lower bound
-  } else {
-    for (int k = 0; k < 200 && hi - lo > 1e-13 * lopt; ++k) {
-      const double mid = 0.5 * (lo + hi);
-      (residual(mid) < 0 ? lo : hi) = mid;
-    }
-    finish(0.5 * (lo + hi), 0);
-  }
+  const double lo = min_fibre, hi = std::max(ml, min_fibre);
+  // Even the shortest fibre out-pulling the tendon leaves it at its lower bound.
+  FibreState s = at(residual(lo) >= 0 ? lo : bisect([&](double l) { return residual(l) < 0; }, lo, hi, 200, 1e-13 * lopt), 0);
   s.tendon_force_N = fiso * cv.tendon.value(s.tendon_length_m / tsl);
   return s;
 }

@@ -12,11 +12,10 @@
 #include <array>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
-namespace spineload {
-struct MuscleTendon;
-}
+#include "muscles/fibre.hpp"
 
 namespace spineload::millard2012 {
 
@@ -36,7 +35,7 @@ class SegmentedCurve {
   double x_end() const { return x1_; }
 
  private:
-  // The segment holding x and its Bezier parameter u (Newton's method, bisection-guarded).
+  // The segment holding x and its Bezier parameter u (Newton's method, bracket-guarded).
   std::pair<const Segment*, double> locate(double x) const;
   std::vector<Segment> segments_;
   double x0_ = 0, x1_ = 0, y0_ = 0, y1_ = 0, slope0_ = 0, slope1_ = 0;
@@ -71,23 +70,25 @@ struct Curves {
   CurveParameters parameters;  // as given (the exporter writes them back)
   SegmentedCurve active, velocity, passive, tendon;
   double min_fibre_length_norm = 0;  // the shortest fibre: active curve's start or the pennation limit
-  double max_pennation_rad = 0;
 };
+
+// OpenSim's property names of the curve parameters (the element of the curve, the
+// property), read and written through one table by the importer and the exporter.
+struct CurveProperty {
+  const char* curve;
+  const char* name;
+  double CurveParameters::*value;
+};
+extern const std::array<CurveProperty, 22> kCurveProperties;
+
+// Whether the fibres are damped: OpenSim damps them from a coefficient of 0.001 up.
+bool damped(const MuscleTendon& mt);
 
 // As OpenSim's buildMuscle: a rigid tendon or damped fibres take the singularity-free
 // curves (active curve down to 0, force-velocity slopes 0 at the maximum speeds); an elastic
 // tendon without damping keeps them at least 0.1. Throws std::invalid_argument naming the
 // property OpenSim would refuse.
 Curves build(const CurveParameters& p, double pennation_at_optimal_rad, bool rigid_tendon, bool damped);
-
-// The fibre of a muscle-tendon unit at one instant, as OpenSim's MuscleLengthInfo,
-// FiberVelocityInfo and MuscleDynamicsInfo give it (forces in newtons along the fibre).
-struct FibreState {
-  double fibre_length_m = 0, tendon_length_m = 0, pennation_rad = 0;
-  double fibre_length_norm = 0, fibre_speed_norm = 0;
-  double active_force_length = 0, passive_force_length = 0, force_velocity = 1;
-  double active_fibre_force_N = 0, passive_fibre_force_N = 0, tendon_force_N = 0;
-};
 
 // What OpenSim's static optimisation with muscle physiology takes as a Millard muscle's
 // force at full activation: Muscle::calcInextensibleTendonActiveFiberForce, i.e. maximum

@@ -99,7 +99,7 @@ double force_velocity(const MuscleTendon& mt, double activation, double fal, dou
   return force / afl;
 }
 
-double equilibrium_tendon_force_N(const MuscleTendon& mt, double fiso, double a, double ml, double dml) {
+FibreState equilibrium(const MuscleTendon& mt, double fiso, double a, double ml, double dml) {
   const double tsl = mt.tendon_slack_length_m, ofl = mt.optimal_fiber_length_m;
   const double height = ofl * std::sin(mt.pennation_at_optimal_rad);  // constant-thickness pennation
   const double vmax = mt.max_contraction_velocity * ofl;
@@ -112,15 +112,21 @@ double equilibrium_tendon_force_N(const MuscleTendon& mt, double fiso, double a,
   double lce = phi > std::sqrt(kEps) ? along0 / cosphi : along0;
   double tl = tsl * 1.01;
   double dlce_norm = dml * cosphi / vmax;
-  double fse = 0;
+  FibreState s;
   for (int it = 0; it < 200; ++it) {
-    if (!(lce > kEps) || !(phi < M_PI / 2 - kEps)) return 0;  // no fibre left or fully pennate
+    if (!(lce > kEps) || !(phi < M_PI / 2 - kEps)) {
+      // No fibre left or fully pennate: the tendon slack and nothing pulls.
+      const double along = ml - tsl, l = std::sqrt(height * height + along * along);
+      const double pen = l > 0 ? std::asin(std::min(1.0, height / l)) : 0.0;
+      return {l, tsl, pen, 0, 0, fiso * passive_force_length(mt, l / ofl)};
+    }
     const double lce_norm = lce / ofl;
-    fse = tendon_force(mt, tl / tsl);
+    const double fse = tendon_force(mt, tl / tsl);
     const double fal = active_force_length(mt, lce_norm);
     const double fpe = passive_force_length(mt, lce_norm);
     const double fv = force_velocity(mt, a, fal, dlce_norm);
     const double fm = (a * fal * fv + fpe) * fiso;
+    s = {lce, tl, phi, fse * fiso, a * fal * fv * fiso, fpe * fiso};
     const double err = fm * cosphi - fse * fiso;
     if (std::abs(err) <= tol) break;
 
@@ -146,7 +152,11 @@ double equilibrium_tendon_force_N(const MuscleTendon& mt, double fiso, double a,
     const double k_series = k_fibre * dft_dtl / (k_fibre + dft_dtl);
     dlce_norm = cosphi * (k_series * dml / k_fibre) / vmax;
   }
-  return fse * fiso;
+  return s;
+}
+
+double equilibrium_tendon_force_N(const MuscleTendon& mt, double fiso, double a, double ml, double dml) {
+  return equilibrium(mt, fiso, a, ml, dml).tendon_force_N;
 }
 
 double generic_force_velocity(double v) { return 1.8 - 1.8 / (1.0 + std::exp((0.04 - v) / 0.18)); }

@@ -8,6 +8,7 @@
 // (lengthening positive), forces by the maximum isometric force.
 #pragma once
 #include "model/model.hpp"
+#include "muscles/fibre.hpp"
 
 namespace spineload::thelen2003 {
 
@@ -25,9 +26,11 @@ double fibre_speed_for_force(const MuscleTendon& mt, double activation, double f
 // Its inverse: the force-velocity multiplier at a fibre speed (Newton's method).
 double force_velocity(const MuscleTendon& mt, double activation, double fal, double fibre_speed_norm);
 
-// Tendon force at equilibrium between fibre and compliant tendon for a muscle-tendon length
-// and lengthening speed (the speed shared between fibre and tendon by their stiffness), as
-// OpenSim initialises a Thelen2003Muscle. Newtons.
+// The fibre in equilibrium with its compliant tendon for a muscle-tendon length and
+// lengthening speed (the speed shared between fibre and tendon by their stiffness), as
+// OpenSim initialises a Thelen2003Muscle; and its tendon force alone (newtons).
+FibreState equilibrium(const MuscleTendon& mt, double max_isometric_force_N, double activation, double mt_length_m,
+                       double mt_speed_m_s);
 double equilibrium_tendon_force_N(const MuscleTendon& mt, double max_isometric_force_N, double activation,
                                   double mt_length_m, double mt_speed_m_s);
 

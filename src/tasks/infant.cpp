@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/bisect.hpp"
 #include "common/errors.hpp"
 #include "io/yaml_util.hpp"
 #include "model/embedded_data.hpp"
@@ -18,12 +19,7 @@ namespace {
 // z of a percentile (inverse normal), by bisection on the complementary error function:
 // exact enough for interpolation between tabulated percentiles.
 double z_of(double percentile) {
-  double lo = -5, hi = 5;
-  for (int i = 0; i < 80; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (0.5 * std::erfc(-mid / std::sqrt(2.0)) * 100 < percentile ? lo : hi) = mid;
-  }
-  return 0.5 * (lo + hi);
+  return bisect([&](double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)) * 100 < percentile; }, -5, 5, 80);
 }
 
 double interpolate(const std::vector<double>& x, const std::vector<double>& y, double v) {

@@ -236,7 +236,9 @@ TEST(SharedModels, MusclePhysiologyAndFibreTablesOnOpenSimsGaitModels) {
         }
       }
     }
-    if (stem == "gait10dof18musc_subject01") EXPECT_GT(checked, 20);
+    if (stem == "gait10dof18musc_subject01") {
+      EXPECT_GT(checked, 20);
+    }
     // Fibre and tendon in equilibrium along the path (static, at the default activation).
     auto table = [&](const char* t) -> const Storage& { return physio.at(stem + "_MuscleAnalysis_" + t + ".sto"); };
     const Storage &fl = table("FiberLength"), &tl = table("TendonLength"), &pen = table("PennationAngle");
