@@ -134,40 +134,88 @@ void inverse_dynamics(const Model& model, Data& data, const Eigen::VectorXd& qdd
   }
 }
 
-void passive_moments(const Model& model, Data& data) {
+namespace {
+
+// The passive forces that act along a coordinate (the joint's own stiffness, coordinate limit
+// forces, springs and expression forces), each handed to add(coordinate, force).
+template <class Add>
+void coordinate_forces(const Model& model, Data& data, Add&& add) {
   for (std::size_t c = 0; c < model.coordinates.size(); ++c)
-    data.passive_Nm[c] = model.coordinates[c].stiffness.moment_Nm(data.q[model.coordinates[c].mb_index]);
+    add(static_cast<int>(c), model.coordinates[c].stiffness.moment_Nm(data.q[model.coordinates[c].mb_index]));
+  const auto rate = [&](int u) { return data.u.size() ? data.u[u] : 0.0; };
   for (const CoordinateLimitForce& f : model.limit_forces) {
     const int u = model.coordinates[f.coordinate].mb_index;
-    data.passive_Nm[f.coordinate] += f.force(data.q[u], data.u.size() ? data.u[u] : 0.0);
+    add(f.coordinate, f.force(data.q[u], rate(u)));
   }
   for (const CoordinateSpring& f : model.coordinate_springs) {
     const int u = model.coordinates[f.coordinate].mb_index;
-    data.passive_Nm[f.coordinate] += f.force(data.q[u], data.u.size() ? data.u[u] : 0.0);
+    add(f.coordinate, f.force(data.q[u], rate(u)));
   }
   for (std::size_t i = 0; i < model.expression_forces.size(); ++i) {
     const ExpressionCoordinateForce& f = model.expression_forces[i];
     const int u = model.coordinates[f.coordinate].mb_index;
-    const double force = data.expression_forces[i]({data.q[u], data.u.size() ? data.u[u] : 0.0});
+    const double force = data.expression_forces[i]({data.q[u], rate(u)});
     // Numbers never silently become NaN: a force the expression cannot give is an error.
     if (!std::isfinite(force))
       throw std::domain_error(f.name + ": the expression '" + f.expression + "' gives no finite force at q = " +
                               std::to_string(data.q[u]));
-    data.passive_Nm[f.coordinate] += force;
+    add(f.coordinate, force);
   }
+}
+
+// Each point-to-point spring's pull on its two bodies, handed to
+// pull(body, moment about its origin, force), both in ground.
+template <class Pull>
+void spring_pulls(const Model& model, const Data& data, Pull&& pull) {
   for (const PointToPointSpring& s : model.springs) {
-    auto at = [&](int b, const Eigen::Vector3d& p) { return b < 0 ? p : Eigen::Vector3d(data.pose[b] * p); };
-    const Eigen::Vector3d p1 = at(s.body1, s.point1_m), p2 = at(s.body2, s.point2_m);
+    const Eigen::Vector3d p1 = world_point(data, s.body1, s.point1_m), p2 = world_point(data, s.body2, s.point2_m);
     const double length = (p2 - p1).norm();
     if (!(length > 0)) continue;  // coincident points: no line to pull along
     // Tension pulls point 1 towards point 2 and point 2 back (compression pushes them apart).
     const Eigen::Vector3d f1 = s.stiffness_N_per_m * (length - s.rest_length_m) * (p2 - p1) / length;
-    Eigen::VectorXd g = Eigen::VectorXd::Zero(model.num_q);
     auto add = [&](int b, const Eigen::Vector3d& p, const Eigen::Vector3d& f) {
-      if (b >= 0) add_body_force(data, b, (p - data.pose[b].translation()).cross(f), f, g);
+      if (b >= 0) pull(b, Eigen::Vector3d((p - data.pose[b].translation()).cross(f)), f);
     };
     add(s.body1, p1, f1);
     add(s.body2, p2, -f1);
+  }
+}
+
+// Actuator a's loads at a force (or torque) `force`: spatial forces on bodies to
+// pull(body, moment about its origin, force), a coordinate actuator's to along(u, force).
+template <class Pull, class Along>
+void actuator_loads(const Model& model, const Data& data, int a, double force, Pull&& pull, Along&& along) {
+  const Actuator& act = model.actuators[a];
+  switch (act.kind) {
+    case Actuator::Kind::coordinate:
+      along(model.coordinates[act.coordinate].mb_index, force);
+      break;
+    case Actuator::Kind::torque: {
+      const Eigen::Vector3d axis = act.axis_in_ground || act.body < 0 ? act.axis : Eigen::Vector3d(data.pose[act.body].linear() * act.axis);
+      if (act.body >= 0) pull(act.body, Eigen::Vector3d(force * axis), Eigen::Vector3d::Zero());
+      if (act.body_b >= 0) pull(act.body_b, Eigen::Vector3d(-force * axis), Eigen::Vector3d::Zero());
+      break;
+    }
+    case Actuator::Kind::point: {
+      if (act.body < 0) break;
+      const Eigen::Isometry3d& X = data.pose[act.body];
+      const Eigen::Vector3d dir = act.axis_in_ground ? act.axis : Eigen::Vector3d(X.linear() * act.axis);
+      const Eigen::Vector3d p = act.point_in_ground ? act.point_m : Eigen::Vector3d(X * act.point_m);
+      const Eigen::Vector3d f = force * dir;
+      pull(act.body, Eigen::Vector3d((p - X.translation()).cross(f)), f);
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+void passive_moments(const Model& model, Data& data) {
+  data.passive_Nm.setZero();
+  coordinate_forces(model, data, [&](int c, double f) { data.passive_Nm[c] += f; });
+  if (!model.springs.empty()) {
+    Eigen::VectorXd g = Eigen::VectorXd::Zero(model.num_q);
+    spring_pulls(model, data, [&](int b, const Eigen::Vector3d& m, const Eigen::Vector3d& f) { add_body_force(data, b, m, f, g); });
     for (std::size_t c = 0; c < model.coordinates.size(); ++c) data.passive_Nm[c] += g[model.coordinates[c].mb_index];
   }
   if (!model.bushings.empty()) {
@@ -178,30 +226,30 @@ void passive_moments(const Model& model, Data& data) {
   }
 }
 
+void add_passive_loads(const Model& model, Data& data, Eigen::VectorXd& mobility) {
+  coordinate_forces(model, data, [&](int c, double f) { mobility[model.coordinates[c].mb_index] += f; });
+  spring_pulls(model, data, [&](int b, const Eigen::Vector3d& m, const Eigen::Vector3d& f) {
+    data.applied[b].moment_Nm += m;
+    data.applied[b].force_N += f;
+  });
+}
+
 void actuator_generalized_force(const Model& model, const Data& data, int a, Eigen::VectorXd& g) {
-  const Actuator& act = model.actuators[a];
   g.setZero(model.num_q);
-  auto add = [&](int b, const Eigen::Vector3d& moment, const Eigen::Vector3d& force) { add_body_force(data, b, moment, force, g); };
-  switch (act.kind) {
-    case Actuator::Kind::coordinate:
-      g[model.coordinates[act.coordinate].mb_index] = act.optimal_force;
-      break;
-    case Actuator::Kind::torque: {
-      const Eigen::Vector3d axis = act.axis_in_ground || act.body < 0 ? act.axis : Eigen::Vector3d(data.pose[act.body].linear() * act.axis);
-      add(act.body, act.optimal_force * axis, Eigen::Vector3d::Zero());
-      add(act.body_b, -act.optimal_force * axis, Eigen::Vector3d::Zero());
-      break;
-    }
-    case Actuator::Kind::point: {
-      if (act.body < 0) break;
-      const Eigen::Isometry3d& X = data.pose[act.body];
-      const Eigen::Vector3d dir = act.axis_in_ground ? act.axis : Eigen::Vector3d(X.linear() * act.axis);
-      const Eigen::Vector3d p = act.point_in_ground ? act.point_m : Eigen::Vector3d(X * act.point_m);
-      const Eigen::Vector3d f = act.optimal_force * dir;
-      add(act.body, (p - X.translation()).cross(f), f);
-      break;
-    }
-  }
+  actuator_loads(
+      model, data, a, model.actuators[a].optimal_force,
+      [&](int b, const Eigen::Vector3d& m, const Eigen::Vector3d& f) { add_body_force(data, b, m, f, g); },
+      [&](int u, double f) { g[u] += f; });
+}
+
+void add_actuator_loads(const Model& model, Data& data, int a, double force, Eigen::VectorXd& mobility) {
+  actuator_loads(
+      model, data, a, force,
+      [&](int b, const Eigen::Vector3d& m, const Eigen::Vector3d& f) {
+        data.applied[b].moment_Nm += m;
+        data.applied[b].force_N += f;
+      },
+      [&](int u, double f) { mobility[u] += f; });
 }
 
 namespace {

@@ -36,6 +36,15 @@ void passive_moments(const Model& model, Data& data);
 // the poses and Jacobian of the last forward kinematics.
 void actuator_generalized_force(const Model& model, const Data& data, int a, Eigen::VectorXd& g);
 
+// The same forces as the multibody system feels them, for joint reactions (where a pull's
+// body and point matter, not only its generalised force): spatial forces on bodies added to
+// data.applied, forces along mobilities added to `mobility` (multibody u order).
+// add_passive_loads: the coordinates' passive forces along their mobilities and the
+// point-to-point springs' pulls (bushings act inside the multibody system already).
+// add_actuator_loads: actuator a at `force` (newtons, or newton metres for a torque).
+void add_passive_loads(const Model& model, Data& data, Eigen::VectorXd& mobility);
+void add_actuator_loads(const Model& model, Data& data, int a, double force, Eigen::VectorXd& mobility);
+
 // Centre of mass and whether its ground projection lies in the support polygon.
 void balance(const Model& model, Data& data, Support support);
 

@@ -222,8 +222,87 @@ Storage inverse_dynamics_table(const Model& model, const Motion& motion, const E
   return out;
 }
 
+namespace {
+
+// OpenSim lists only Muscles in a MuscleAnalysis; these need a tendon to normalise by
+// unless it is rigid (Thelen's curves always normalise by it).
+bool has_fibre(const Muscle& mu) {
+  const FibreModel model = fibre_model(mu.tendon);
+  return model != FibreModel::none && mu.tendon.optimal_fiber_length_m > 0 &&
+         (mu.tendon.tendon_slack_length_m > 0 || (model != FibreModel::thelen2003 && mu.tendon.ignore_tendon_compliance &&
+                                                  mu.tendon.tendon_slack_length_m == 0));
+}
+
+}  // namespace
+
+ReactionActuation default_state_actuation(const Model& model, const Motion& motion, std::vector<std::string>* warnings) {
+  const int nm = static_cast<int>(model.muscles.size()), nt = static_cast<int>(motion.time_s.size());
+  ReactionActuation r;
+  r.muscle_N = Eigen::MatrixXd::Zero(nt, nm);
+  r.actuator_N = Eigen::MatrixXd::Zero(nt, static_cast<int>(model.actuators.size()));
+  std::vector<int> physio;
+  for (int m = 0; m < nm; ++m) {
+    if (has_fibre(model.muscles[m])) {
+      physio.push_back(m);
+    } else if (const std::string& type = model.muscles[m].tendon.type; warnings && !type.empty() && type != "PathActuator") {
+      // A path actuator's default control is zero, as OpenSim's; a muscle class not modelled
+      // would pull in OpenSim, so the difference is said.
+      warnings->push_back(fmt::format("joint reactions: muscle '{}' ({}) has no fibre physiology here, so it pulls nothing; "
+                                      "OpenSim would apply its force at its default state",
+                                      model.muscles[m].name, type));
+    }
+  }
+  if (physio.empty()) return r;
+  Data data(model);
+  for (int k = 0; k < nt; ++k) {
+    forward_kinematics(model, data, motion.q[k], motion.qdot[k]);
+    muscle_geometry(model, data);
+    for (int m : physio) {
+      const Muscle& mu = model.muscles[m];
+      r.muscle_N(k, m) = static_equilibrium(mu, mu.tendon.default_activation, data.length_m[m]).tendon_force_N;
+    }
+  }
+  return r;
+}
+
+std::optional<ReactionActuation> actuation_from_forces(const Model& model, const Motion& motion, const Storage& forces,
+                                                       const std::string& file, std::vector<std::string>* warnings) {
+  std::vector<int> muscle_col, actuator_col;
+  std::string missing;
+  auto find = [&](const std::string& name) {
+    const int c = forces.column(name);
+    if (c < 0) missing += (missing.empty() ? "" : ", ") + name;
+    return c;
+  };
+  for (const Muscle& mu : model.muscles) muscle_col.push_back(find(mu.name));
+  for (const Actuator& a : model.actuators) actuator_col.push_back(find(a.name));
+  if (!missing.empty()) {
+    if (warnings)
+      warnings->push_back(fmt::format("{}: the forces file lacks the actuators {}; as OpenSim does, the joint reactions take "
+                                      "the actuators' forces from the model's default states instead",
+                                      file, missing));
+    return std::nullopt;
+  }
+  if (forces.time_s.empty()) throw InputError(file, 0, "time", "the forces file has no rows");
+  const int nt = static_cast<int>(motion.time_s.size());
+  ReactionActuation r;
+  r.muscle_N.resize(nt, static_cast<int>(muscle_col.size()));
+  r.actuator_N.resize(nt, static_cast<int>(actuator_col.size()));
+  for (int k = 0; k < nt; ++k) {
+    // Linear between rows and beyond them, as OpenSim's Storage::getDataAtTime.
+    const double t = motion.time_s[k];
+    for (std::size_t m = 0; m < muscle_col.size(); ++m) r.muscle_N(k, static_cast<int>(m)) = forces.value_at(muscle_col[m], t, true);
+    for (std::size_t a = 0; a < actuator_col.size(); ++a)
+      r.actuator_N(k, static_cast<int>(a)) = forces.value_at(actuator_col[a], t, true);
+  }
+  if (!r.muscle_N.allFinite() || !r.actuator_N.allFinite())
+    throw InputError(file, 0, "forces", "a force in the forces file is not finite at the motion's times");
+  return r;
+}
+
 Storage joint_reaction_table(const Model& model, const Motion& motion, const std::vector<ReactionRequest>& requests,
-                             const std::string& file, const ExternalLoadsSpec* loads) {
+                             const std::string& file, const ExternalLoadsSpec* loads, const ReactionActuation* actuation,
+                             Eigen::VectorXd* acceleration_gap) {
   struct Resolved {
     int joint, frame;
     bool on_child;
@@ -249,18 +328,41 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
       out.labels.push_back(fmt::format("{}_on_{}_in_{}_{}", r.joint, body_name, frame_name, q));
     rs.push_back({j, f, r.on_child});
   }
+  const int nt = static_cast<int>(motion.time_s.size());
+  if (actuation && (actuation->muscle_N.rows() != nt || actuation->muscle_N.cols() != static_cast<int>(model.muscles.size()) ||
+                    actuation->actuator_N.rows() != nt ||
+                    actuation->actuator_N.cols() != static_cast<int>(model.actuators.size())))
+    throw std::logic_error("joint reactions: the actuator forces do not match the model and motion");
   out.time_s = motion.time_s;
-  out.data.resize(static_cast<int>(motion.time_s.size()), static_cast<int>(out.labels.size()));
+  out.data.resize(nt, static_cast<int>(out.labels.size()));
   Data data(model);
   std::vector<mb::SpatialForce> reactions;
-  Eigen::VectorXd udot;
-  const Eigen::VectorXd no_mobility = Eigen::VectorXd::Zero(model.num_q);
-  for (std::size_t k = 0; k < motion.time_s.size(); ++k) {
+  Eigen::VectorXd udot, mobility(model.num_q);
+  if (acceleration_gap) acceleration_gap->setZero(nt);
+  for (int k = 0; k < nt; ++k) {
+    // Every force of the model acts as the multibody system feels it (OpenSim realises the
+    // model's accelerations with all its forces): gravity and external loads, the passive
+    // forces, and the actuators, with muscles pulling at their path points.
     forward_kinematics(model, data, motion.q[k], motion.qdot[k]);
     apply_loads(model, data, {});
     if (loads) apply_external_loads(model, data, *loads, motion.time_s[k]);
-    mb::forward_dynamics(*model.multibody, *data.ws, data.applied, no_mobility, udot);
+    mobility.setZero();
+    add_passive_loads(model, data, mobility);
+    add_path_force_loads(model, data, mobility);
+    if (actuation) {
+      for (std::size_t m = 0; m < model.muscles.size(); ++m)
+        if (const double t = actuation->muscle_N(k, static_cast<int>(m)); t != 0)
+          add_path_pull(model, data, model.muscles[m], t, data.applied, mobility);
+      for (std::size_t a = 0; a < model.actuators.size(); ++a)
+        if (const double f = actuation->actuator_N(k, static_cast<int>(a)); f != 0)
+          add_actuator_loads(model, data, static_cast<int>(a), f, mobility);
+    }
+    mb::forward_dynamics(*model.multibody, *data.ws, data.applied, mobility, udot);
     mb::joint_reactions(*model.multibody, *data.ws, reactions);
+    if (acceleration_gap)
+      for (std::size_t c = 0; c < model.coordinates.size(); ++c)
+        (*acceleration_gap)[k] = std::max((*acceleration_gap)[k],
+                                          std::abs(udot[model.coordinates[c].mb_index] - motion.qddot[k][static_cast<int>(c)]));
     for (std::size_t r = 0; r < rs.size(); ++r) {
       const Joint& joint = model.joints[rs[r].joint];
       const int child = joint.child_body;
@@ -276,7 +378,7 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
       const Eigen::Matrix3d Rt = X.linear().transpose();
       Eigen::Matrix<double, 9, 1> row;
       row << Rt * force, Rt * moment, X.inverse() * mo;
-      out.data.block<1, 9>(static_cast<int>(k), static_cast<int>(9 * r)) = row.transpose();
+      out.data.block<1, 9>(k, static_cast<int>(9 * r)) = row.transpose();
     }
   }
   return out;
@@ -331,18 +433,6 @@ BodyKinematicsTables body_kinematics_tables(const Model& model, const Motion& mo
   return t;
 }
 
-namespace {
-
-// OpenSim lists only Muscles in a MuscleAnalysis; these need a tendon to normalise by
-// unless it is rigid (Thelen's curves always normalise by it).
-bool has_fibre(const Muscle& mu) {
-  const FibreModel model = fibre_model(mu.tendon);
-  return model != FibreModel::none && mu.tendon.optimal_fiber_length_m > 0 &&
-         (mu.tendon.tendon_slack_length_m > 0 || (model != FibreModel::thelen2003 && mu.tendon.ignore_tendon_compliance &&
-                                                  mu.tendon.tendon_slack_length_m == 0));
-}
-
-}  // namespace
 
 MuscleAnalysisTables muscle_analysis_tables(const Model& model, const Motion& motion) {
   MuscleAnalysisTables t;

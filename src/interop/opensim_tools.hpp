@@ -53,11 +53,37 @@ struct ReactionRequest {
   std::string frame = "ground";
 };
 
-// OpenSim's JointReaction analysis with no actuator forces: at each frame the speeds and
-// coordinates of the motion, the accelerations of the passive model under gravity, and the
-// force, moment and point of application of each requested reaction.
+// The actuators' forces a joint reaction analysis applies, per frame of the motion: each
+// muscle's tension (frames x muscles) and each actuator's force or torque (frames x
+// actuators), model order.
+struct ReactionActuation {
+  Eigen::MatrixXd muscle_N, actuator_N;
+};
+
+// OpenSim's JointReaction without a forces file constructs the actuators' forces from the
+// states, which for a motion of coordinates are the muscles' defaults: each muscle with a
+// physiology at its default activation, its fibre in static equilibrium with its tendon (the
+// TendonForce of the muscle analysis), other actuators at zero control. A muscle of a class
+// not modelled pulls nothing and is named in `warnings`.
+ReactionActuation default_state_actuation(const Model& model, const Motion& motion, std::vector<std::string>* warnings);
+
+// OpenSim's forces_file (static optimisation's "_force" table, say): each muscle's and
+// actuator's column by name, linear in time between rows and beyond them, as OpenSim's
+// Storage::getDataAtTime. When a model actuator has no column OpenSim falls back to the
+// states: so does this (nullopt), with a warning naming the missing columns.
+std::optional<ReactionActuation> actuation_from_forces(const Model& model, const Motion& motion, const Storage& forces,
+                                                       const std::string& file, std::vector<std::string>* warnings);
+
+// OpenSim's JointReaction analysis: at each frame the coordinates and speeds of the motion,
+// the accelerations that every force of the model gives (gravity, external loads, passive
+// forces, and `actuation` when given: muscles pull at their path points), and the force,
+// moment and point of application of each requested reaction. `acceleration_gap`, when
+// given, gets per frame the largest difference between those accelerations and the motion's
+// (rad/s^2 or m/s^2): near zero when the forces balance the motion (static optimisation's,
+// with its reserves), as they must for the reactions to be the motion's.
 Storage joint_reaction_table(const Model& model, const Motion& motion, const std::vector<ReactionRequest>& requests,
-                             const std::string& file, const ExternalLoadsSpec* loads = nullptr);
+                             const std::string& file, const ExternalLoadsSpec* loads = nullptr,
+                             const ReactionActuation* actuation = nullptr, Eigen::VectorXd* acceleration_gap = nullptr);
 
 struct StaticOptimizationOptions {
   double activation_exponent = 2;  // 2 or 3 (sum of activations to this power)

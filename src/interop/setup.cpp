@@ -3,6 +3,7 @@
 #include <tinyxml2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fmt/format.h>
 #include <optional>
@@ -128,11 +129,18 @@ struct SetupInputs {
   Storage table;
 };
 
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// A path in the setup, taken relative to the setup's folder as OpenSim takes it.
+std::string resolve(const Setup& s, const std::string& p) {
+  return std::filesystem::path(p).is_absolute() || s.directory.empty() ? p : (std::filesystem::path(s.directory) / p).string();
+}
+
 SetupInputs load_setup_inputs(const Setup& s, std::vector<std::string>* warnings) {
-  auto resolve = [&](const std::string& p) {
-    return std::filesystem::path(p).is_absolute() || s.directory.empty() ? p
-                                                                         : (std::filesystem::path(s.directory) / p).string();
-  };
+  auto resolve = [&](const std::string& p) { return spineload::resolve(s, p); };
   SetupInputs in;
   in.model_file = resolve(s.model_file);
   in.im = import_osim_file(in.model_file);
@@ -173,11 +181,10 @@ std::vector<std::pair<std::string, std::string>> run_analysis(const Setup& s, co
       Storage t = inverse_dynamics_table(*im.model, motion, ext);
       out.emplace_back(safe_file_stem(s.name + "_" + a.name) + ".sto", format_storage(t));
     } else if (a.type == "JointReaction") {
-      require_supported(im, false, a.name);
-      if (!a.forces_file.empty())
-        throw InputError(s.file, a.line, a.name + ".forces_file", "actuator forces files are not supported yet; refused");
+      require_supported(im, true, a.name);  // muscles pull in the reactions
       std::vector<std::string> joints = a.joint_names;
-      if (joints.size() == 1 && (joints[0] == "All" || joints[0] == "all")) {
+      // OpenSim: no joint names, or "all" in any case, means every joint.
+      if (joints.empty() || (joints.size() == 1 && lowercase(joints[0]) == "all")) {
         joints.clear();
         for (const auto& j : im.model->joints) joints.push_back(j.name);
       }
@@ -188,11 +195,27 @@ std::vector<std::pair<std::string, std::string>> run_analysis(const Setup& s, co
         const auto pick = [&](const std::vector<std::string>& v, const std::string& fallback) {
           return v.empty() ? fallback : v.size() == 1 ? v[0] : k < v.size() ? v[k] : v.back();
         };
-        r.on_child = pick(a.apply_on_bodies, "child") != "parent";
+        r.on_child = lowercase(pick(a.apply_on_bodies, "child")) != "parent";
         r.frame = pick(a.express_in_frame, "ground");
         req.push_back(r);
       }
-      Storage t = joint_reaction_table(*im.model, motion, req, s.file, ext);
+      // The actuators' forces: given (a forces file, or static optimisation's run just
+      // before), else, as OpenSim, from the model's default states.
+      std::optional<ReactionActuation> given;
+      if (a.forces) {
+        given = actuation_from_forces(*im.model, motion, *a.forces, a.forces->name, warnings);
+      } else if (!a.forces_file.empty()) {
+        const std::string path = resolve(s, a.forces_file);
+        if (std::filesystem::is_regular_file(path)) {
+          given = actuation_from_forces(*im.model, motion, read_storage_file(path), path, warnings);
+        } else if (warnings) {
+          warnings->push_back(fmt::format("{}: {}.forces_file '{}' is not a file; as OpenSim does, the joint reactions take "
+                                          "the actuators' forces from the model's default states",
+                                          s.file, a.name, a.forces_file));
+        }
+      }
+      const ReactionActuation actuation = given ? std::move(*given) : default_state_actuation(*im.model, motion, warnings);
+      Storage t = joint_reaction_table(*im.model, motion, req, s.file, ext, &actuation);
       out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_ReactionLoads.sto", format_storage(t));
     } else if (a.type == "BodyKinematics") {
       require_supported(im, false, a.name);
@@ -284,9 +307,20 @@ std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnal
       notes += fmt::format("\n{} not run: {}", what, e.what());
     }
   };
+  // Static optimisation first, so that the joint reactions apply its forces, as an OpenSim
+  // user runs JointReaction with static optimisation's "_force" table as its forces_file.
+  if (!model.muscles.empty() || !model.actuators.empty()) {
+    const std::size_t before = files.size();
+    try_add(so, "static optimisation");
+    for (std::size_t f = before; f < files.size(); ++f)
+      if (files[f].first.ends_with("_force.sto")) {
+        auto forces = std::make_shared<Storage>(read_storage_text(files[f].second, files[f].first));
+        forces->name = files[f].first;
+        jr.forces = std::move(forces);
+      }
+  }
   try_add(jr, "joint reactions");
   if (!model.muscles.empty()) try_add(ma, "muscle analysis");
-  if (!model.muscles.empty() || !model.actuators.empty()) try_add(so, "static optimisation");
   const Storage t = read_storage_text(files.front().second, files.front().first);
   if (warnings_out) warnings_out->insert(warnings_out->end(), warnings.begin(), warnings.end());
   summary = fmt::format("{} frames, {:.3f} to {:.3f} s; largest generalised forces:", t.time_s.size(), t.time_s.front(),

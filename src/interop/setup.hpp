@@ -3,9 +3,12 @@
 // and JointReaction analyses) and runs them through spineload (`spineload run-setup`).
 #pragma once
 #include <cmath>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "io/storage.hpp"
 
 namespace spineload {
 
@@ -19,6 +22,9 @@ struct SetupAnalysis {
   // JointReaction
   std::vector<std::string> joint_names, apply_on_bodies, express_in_frame;
   std::string forces_file;
+  // Actuator forces already in memory (analyze runs static optimisation, then joint
+  // reactions with its forces); takes the place of forces_file.
+  std::shared_ptr<const Storage> forces;
   int line = 0;
 };
 

@@ -17,10 +17,12 @@ int Storage::column(const std::string& label) const {
   return -1;
 }
 
-double Storage::value_at(int col, double t) const {
-  if (t <= time_s.front()) return data(0, col);
-  if (t >= time_s.back()) return data(static_cast<int>(time_s.size()) - 1, col);
-  const std::size_t i = static_cast<std::size_t>(std::upper_bound(time_s.begin(), time_s.end(), t) - time_s.begin());
+double Storage::value_at(int col, double t, bool extrapolate) const {
+  const std::size_t n = time_s.size();
+  if (n == 1 || (!extrapolate && t <= time_s.front())) return data(0, col);
+  if (!extrapolate && t >= time_s.back()) return data(static_cast<int>(n) - 1, col);
+  const std::size_t i = std::clamp<std::size_t>(
+      static_cast<std::size_t>(std::upper_bound(time_s.begin(), time_s.end(), t) - time_s.begin()), 1, n - 1);
   const double w = (t - time_s[i - 1]) / (time_s[i] - time_s[i - 1]);
   return (1 - w) * data(static_cast<int>(i - 1), col) + w * data(static_cast<int>(i), col);
 }

@@ -20,8 +20,9 @@ struct Storage {
   // repeated time dropped), each naming the lines.
   std::vector<std::string> warnings;
   int column(const std::string& label) const;  // -1 when absent
-  // Column `col` at time t: linear between rows, held beyond the first and last.
-  double value_at(int col, double t) const;
+  // Column `col` at time t: linear between rows; beyond the first and last held, or, with
+  // `extrapolate`, continued along the nearest two rows (OpenSim's Storage::getDataAtTime).
+  double value_at(int col, double t, bool extrapolate = false) const;
 };
 
 // OpenSim's Storage keeps rows in any order and repeated times, and its tools read rows by

@@ -45,8 +45,11 @@ void add_point_force(const Model& model, const Data& data, Eigen::VectorXd& g, i
 // join the path, fixed for this instant on the wrap object's body (so their pull maps
 // through its Jacobian, which gives -dL/dq for a path that is shortest over the surface);
 // a conditional point is on the path only inside its coordinate range; a moving point's
-// slide along its body with its coordinate adds its own generalised force.
-double general_path(const Model& model, const Data& data, const Muscle& muscle, Eigen::VectorXd& g) {
+// slide along its body with its coordinate adds its own generalised force. Walks the path
+// once, handing a unit tension's pulls to `pull(body, point, direction)` and each moving
+// point's slide to `slide(mb index, generalised force)`; returns the length.
+template <class Pull, class Slide>
+double walk_path(const Model& model, const Data& data, const Muscle& muscle, Pull&& pull, Slide&& slide) {
   std::vector<Node> nodes;
   for (std::size_t k = 0; k < muscle.path.size(); ++k) {
     const PathPoint& p = muscle.path[k];
@@ -93,14 +96,21 @@ double general_path(const Model& model, const Data& data, const Muscle& muscle, 
         if (p.moving_coordinate[a] >= 0) {
           const int c = p.moving_coordinate[a];
           const double x = coordinate_value(model, data, c);
-          g[model.coordinates[c].mb_index] += f.dot(R.col(a)) * p.moving_function[a]->derivative({0}, &x);
+          slide(model.coordinates[c].mb_index, f.dot(R.col(a)) * p.moving_function[a]->derivative({0}, &x));
         }
     }
     if (nodes[k].body == nodes[k + 1].body) continue;
-    add_point_force(model, data, g, nodes[k].body, nodes[k].world, dir);
-    add_point_force(model, data, g, nodes[k + 1].body, nodes[k + 1].world, -dir);
+    pull(nodes[k].body, nodes[k].world, dir);
+    pull(nodes[k + 1].body, nodes[k + 1].world, Eigen::Vector3d(-dir));
   }
   return length;
+}
+
+double general_path(const Model& model, const Data& data, const Muscle& muscle, Eigen::VectorXd& g) {
+  return walk_path(
+      model, data, muscle,
+      [&](int b, const Eigen::Vector3d& p, const Eigen::Vector3d& f) { add_point_force(model, data, g, b, p, f); },
+      [&](int q, double force) { g[q] += force; });
 }
 
 }  // namespace
@@ -165,6 +175,21 @@ double straight_path(const Model& model, const Data& data, const std::vector<Pat
 
 double path_length(const Model& model, const Data& data, const Muscle& path, Eigen::VectorXd& g) {
   return general_path(model, data, path, g);
+}
+
+void add_path_pull(const Model& model, const Data& data, const Muscle& path, double tension_N,
+                   std::vector<mb::SpatialForce>& applied, Eigen::VectorXd& mobility) {
+  // A push (path actuators that push) reverses every pull.
+  const double t = path.pushes ? -tension_N : tension_N;
+  walk_path(
+      model, data, path,
+      [&](int b, const Eigen::Vector3d& p, const Eigen::Vector3d& dir) {
+        if (b < 0) return;  // ground takes it
+        const Eigen::Vector3d f = t * dir;
+        applied[b].force_N += f;
+        applied[b].moment_Nm += (p - data.pose[b].translation()).cross(f);
+      },
+      [&](int q, double force) { mobility[q] += t * force; });
 }
 
 void muscle_geometry(const Model& model, Data& data) {

@@ -24,4 +24,13 @@ double straight_path(const Model& model, const Data& data, const std::vector<Pat
 // forces of imported models (OpenSim's Ligament and PathSpring) share muscles' geometry.
 double path_length(const Model& model, const Data& data, const Muscle& path, Eigen::VectorXd& g);
 
+// A tension along a path as the multibody system feels it, for joint reactions (where it
+// matters which body a pull acts on, not only its generalised force): each segment's pull
+// added to `applied` as spatial forces on the bodies at its ends (moments about the body
+// origins, in ground; a wrap surface's tangent points pull its body), and a moving point's
+// slide on its body to `mobility` (multibody u order). Its generalised force equals
+// tension x the path's moment arms.
+void add_path_pull(const Model& model, const Data& data, const Muscle& path, double tension_N,
+                   std::vector<mb::SpatialForce>& applied, Eigen::VectorXd& mobility);
+
 }  // namespace spineload

@@ -50,17 +50,32 @@ void passive_tissues(const Model& model, Data& data) {
   path_forces(model, data);
 }
 
+namespace {
+
+// Each path force's tension now, with its unit-tension generalised force in g.
+double path_force_tension(const Model& model, const Data& data, const PathForce& f, Eigen::VectorXd& g) {
+  g.setZero();
+  const double length = path_length(model, data, f.path, g);
+  // The path's unit-tension generalised force g is -dL/dq, so it lengthens at -g . u.
+  const double tension = path_force_tension_N(f, length, data.u.size() ? -g.dot(data.u) : 0.0);
+  if (!std::isfinite(tension))
+    throw std::runtime_error("path force " + f.name + ": tension is not finite at length " + std::to_string(length) + " m");
+  return tension;
+}
+
+}  // namespace
+
+void add_path_force_loads(const Model& model, Data& data, Eigen::VectorXd& mobility) {
+  Eigen::VectorXd g(model.num_q);
+  for (const PathForce& f : model.path_forces)
+    add_path_pull(model, data, f.path, path_force_tension(model, data, f, g), data.applied, mobility);
+}
+
 void path_forces(const Model& model, Data& data) {
   if (model.path_forces.empty()) return;
   Eigen::VectorXd g(model.num_q), total = Eigen::VectorXd::Zero(model.num_q);
-  // The path's unit-tension generalised force g is -dL/dq, so it lengthens at -g . u.
   for (std::size_t k = 0; k < model.path_forces.size(); ++k) {
-    const PathForce& f = model.path_forces[k];
-    g.setZero();
-    const double length = path_length(model, data, f.path, g);
-    const double tension = path_force_tension_N(f, length, -g.dot(data.u));
-    if (!std::isfinite(tension))
-      throw std::runtime_error("path force " + f.name + ": tension is not finite at length " + std::to_string(length) + " m");
+    const double tension = path_force_tension(model, data, model.path_forces[k], g);
     data.path_force_N[k] = tension;
     total += tension * g;
   }

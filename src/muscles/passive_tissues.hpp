@@ -14,6 +14,10 @@ void passive_tissues(const Model& model, Data& data);
 // their generalised forces added to data.passive_Nm. Needs poses and the Jacobian.
 void path_forces(const Model& model, Data& data);
 
+// Their tensions as the multibody system feels them, for joint reactions: each path's pulls
+// added to data.applied and its moving points' slides to `mobility` (add_path_pull).
+void add_path_force_loads(const Model& model, Data& data, Eigen::VectorXd& mobility);
+
 // The tension of a path force at a length and lengthening speed (OpenSim's formulas).
 double path_force_tension_N(const PathForce& f, double length_m, double lengthening_speed_m_s);
 

@@ -4,10 +4,14 @@
 #include <cmath>
 #include <numbers>
 
+#include "common/errors.hpp"
+#include "dynamics/dynamics.hpp"
 #include "interop/opensim_tools.hpp"
 #include "interop/osim_import.hpp"
+#include "model/data.hpp"
+#include "muscles/fibre.hpp"
+#include "muscles/muscle_geometry.hpp"
 #include "muscles/thelen2003.hpp"
-#include "common/errors.hpp"
 #include "test_support.hpp"
 
 namespace spineload {
@@ -54,6 +58,96 @@ TEST(StaticOptimization, CoordinateActuatorsAndMusclesShareTheLoad) {
   // The vasti alone hold the knee: activation x 3000 N x moment arm equals its moment.
   EXPECT_GT(so.activation.data(5, 0), 0.0);
   EXPECT_LT(so.activation.data(5, 0), 1.0);
+}
+
+// OpenSim's JointReaction with static optimisation's forces (its forces_file): the muscles
+// pull at their path points, the motor along its coordinate, so the forces balance the
+// still leg and each reaction is what holds its subtree: checked by Newton's laws from the
+// leg's own bodies and the vasti's path points, computed here by hand.
+TEST(JointReaction, StaticOptimisationForcesHoldTheLegAndEachJointCarriesWhatHangsBelowIt) {
+  const ImportedModel im = import_osim_file(test::source_path("tests/data/osim/leg_4x.osim"));
+  const Model& m = *im.model;
+  const Storage st = test::motion_table({"hip_flexion", "knee_angle"}, 11, [](int, int c) { return c == 0 ? 1.2 : -0.3; });
+  const Motion motion = motion_from_storage(m, st, {}, "hold.sto");
+  const StaticOptimizationTables so = static_optimization_tables(m, motion, {});
+  std::vector<std::string> warnings;
+  const std::optional<ReactionActuation> given = actuation_from_forces(m, motion, so.force, "so_force.sto", &warnings);
+  ASSERT_TRUE(given.has_value());
+  EXPECT_TRUE(warnings.empty());
+  const double vasti_N = so.force.data(5, so.force.column("vasti"));
+  EXPECT_DOUBLE_EQ(given->muscle_N(5, 0), vasti_N);
+  EXPECT_GT(vasti_N, 100.0);
+  Eigen::VectorXd gap;
+  const Storage jr = joint_reaction_table(m, motion, {{"knee", true, "ground"}, {"hip", true, "ground"}}, "t", nullptr,
+                                          &*given, &gap);
+  // The forces balance the still leg: no acceleration.
+  EXPECT_LT(gap.maxCoeff(), 1e-6);
+
+  Data d(m);
+  forward_kinematics(m, d, motion.q[5], motion.qdot[5]);
+  const Eigen::Vector3d g = m.gravity_m_s2;
+  const int thigh = m.body_index("thigh"), shank = m.body_index("shank"), foot = m.body_index("foot");
+  auto com = [&](int b) { return Eigen::Vector3d(d.pose[b] * m.bodies[b].com_m); };
+  // The vasti's last segment pulls the shank at its insertion towards the thigh's point.
+  const Eigen::Vector3d over_knee = d.pose[thigh] * Eigen::Vector3d(0.05, -0.38, 0);
+  const Eigen::Vector3d insertion = d.pose[shank] * Eigen::Vector3d(0.04, -0.06, 0);
+  const Eigen::Vector3d pull = vasti_N * (over_knee - insertion).normalized();
+  // Knee: on the shank, at the knee frame's origin on the shank (the shank's origin).
+  const Eigen::Vector3d knee_point = d.pose[shank].translation();
+  const Eigen::Vector3d weight_below = (m.bodies[shank].mass_kg + m.bodies[foot].mass_kg) * g;
+  auto column = [&](const std::string& root, const char* q) { return jr.data(5, jr.column(root + "_" + q)); };
+  const std::string knee = "knee_on_shank_in_ground";
+  const Eigen::Vector3d knee_force(column(knee, "fx"), column(knee, "fy"), column(knee, "fz"));
+  const Eigen::Vector3d knee_moment(column(knee, "mx"), column(knee, "my"), column(knee, "mz"));
+  EXPECT_LT((knee_force + weight_below + pull).norm(), 1e-6 * vasti_N);
+  const Eigen::Vector3d moment_below = (com(shank) - knee_point).cross(m.bodies[shank].mass_kg * g) +
+                                       (com(foot) - knee_point).cross(m.bodies[foot].mass_kg * g) +
+                                       (insertion - knee_point).cross(pull);
+  EXPECT_LT((knee_moment + moment_below).norm(), 1e-6 * vasti_N);
+  // The pull is larger than the weight below the knee, and the knee carries it.
+  EXPECT_GT(vasti_N, weight_below.norm());
+  // Hip: the vasti pulls thigh and shank alike, so only the weight of the leg reaches it.
+  const std::string hip = "hip_on_thigh_in_ground";
+  const Eigen::Vector3d hip_force(column(hip, "fx"), column(hip, "fy"), column(hip, "fz"));
+  EXPECT_LT((hip_force + m.total_mass_kg() * g).norm(), 1e-6 * vasti_N);
+
+  // Without a forces file OpenSim takes the muscles' default states: the vasti at its
+  // default activation with its fibre in equilibrium, its tendon force as MuscleAnalysis
+  // gives it; the motor at zero control. That does not hold the leg still.
+  const ReactionActuation defaults = default_state_actuation(m, motion, &warnings);
+  muscle_geometry(m, d);
+  const Muscle& vasti = m.muscles[0];
+  EXPECT_DOUBLE_EQ(defaults.muscle_N(5, 0),
+                   static_equilibrium(vasti, vasti.tendon.default_activation, d.length_m[0]).tendon_force_N);
+  EXPECT_EQ(defaults.actuator_N(5, 0), 0.0);
+  joint_reaction_table(m, motion, {{"knee", true, "ground"}}, "t", nullptr, &defaults, &gap);
+  EXPECT_GT(gap.minCoeff(), 1.0);
+}
+
+TEST(JointReaction, AForcesFileIsReadByNameAndTime) {
+  const ImportedModel im = import_osim_file(test::source_path("tests/data/osim/leg_4x.osim"));
+  const Model& m = *im.model;
+  const Motion motion = motion_from_storage(m, test::motion_table({"hip_flexion", "knee_angle"}, 5, [](int, int) { return 0.1; }),
+                                            {}, "m.sto");
+  // Columns in another order, an extra column, rows at other times: by name, linear in time,
+  // and continued beyond the last row, as OpenSim's Storage::getDataAtTime.
+  Storage forces;
+  forces.labels = {"hip_motor", "spare", "vasti"};
+  forces.time_s = {0.0, motion.time_s[2]};
+  forces.data.resize(2, 3);
+  forces.data << 10, 1, 100, 20, 1, 300;
+  std::vector<std::string> warnings;
+  const auto a = actuation_from_forces(m, motion, forces, "f.sto", &warnings);
+  ASSERT_TRUE(a.has_value());
+  EXPECT_NEAR(a->muscle_N(1, 0), 200, 1e-9);
+  EXPECT_NEAR(a->actuator_N(1, 0), 15, 1e-9);
+  EXPECT_NEAR(a->muscle_N(4, 0), 100 + 200 * (motion.time_s[4] / motion.time_s[2]), 1e-9);
+  // Without a column for every actuator OpenSim falls back to the states, and says so.
+  forces.labels = {"hip_motor", "spare", "not_vasti"};
+  EXPECT_FALSE(actuation_from_forces(m, motion, forces, "f.sto", &warnings).has_value());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("vasti"), std::string::npos);
+  EXPECT_NE(warnings[0].find("f.sto"), std::string::npos);
 }
 
 }  // namespace
