@@ -300,6 +300,17 @@ std::optional<ReactionActuation> actuation_from_forces(const Model& model, const
   return r;
 }
 
+void add_reserves(const Model& model, const Motion& motion, const Storage& reserves, ReactionActuation& actuation) {
+  const int nt = static_cast<int>(motion.time_s.size());
+  actuation.reserve_N = Eigen::MatrixXd::Zero(nt, static_cast<int>(model.coordinates.size()));
+  if (reserves.time_s.empty()) return;
+  for (std::size_t c = 0; c < model.coordinates.size(); ++c) {
+    const int col = reserves.column(model.coordinates[c].name + "_reserve");
+    if (col < 0) continue;
+    for (int k = 0; k < nt; ++k) actuation.reserve_N(k, static_cast<int>(c)) = reserves.value_at(col, motion.time_s[k], true);
+  }
+}
+
 Storage joint_reaction_table(const Model& model, const Motion& motion, const std::vector<ReactionRequest>& requests,
                              const std::string& file, const ExternalLoadsSpec* loads, const ReactionActuation* actuation,
                              Eigen::VectorXd* acceleration_gap) {
@@ -356,6 +367,9 @@ Storage joint_reaction_table(const Model& model, const Motion& motion, const std
       for (std::size_t a = 0; a < model.actuators.size(); ++a)
         if (const double f = actuation->actuator_N(k, static_cast<int>(a)); f != 0)
           add_actuator_loads(model, data, static_cast<int>(a), f, mobility);
+      if (actuation->reserve_N.rows() == nt)
+        for (std::size_t c = 0; c < model.coordinates.size(); ++c)
+          mobility[model.coordinates[c].mb_index] += actuation->reserve_N(k, static_cast<int>(c));
     }
     mb::forward_dynamics(*model.multibody, *data.ws, data.applied, mobility, udot);
     mb::joint_reactions(*model.multibody, *data.ws, reactions);
@@ -536,6 +550,11 @@ StaticOptimizationTables static_optimization_tables(const Model& model, const Mo
     for (const auto& mu : model.muscles) s->labels.push_back(mu.name);
     for (const auto& a : model.actuators) s->labels.push_back(a.name);  // control, and control x optimal force
   }
+  t.reserve.name = "Static Optimization reserves";
+  t.reserve.in_degrees = false;
+  t.reserve.time_s = motion.time_s;
+  for (int c : model.equilibrium_coordinates) t.reserve.labels.push_back(model.coordinates[c].name + "_reserve");
+  t.reserve.data.resize(nt, static_cast<int>(model.equilibrium_coordinates.size()));
   if (options.use_muscle_physiology)  // refuse before any frame is analysed
     if (const Muscle* mu = muscle_without_physiology(model))
       throw InputError("", 0, "muscle " + mu->name, physiology_refusal(*mu));
@@ -563,6 +582,7 @@ StaticOptimizationTables static_optimization_tables(const Model& model, const Mo
     if (data.status != RecruitmentStatus::ok) ++t.frames_beyond_capacity;
     t.activation.data.block(k, 0, 1, nm) = data.activation.transpose();
     t.force.data.block(k, 0, 1, nm) = data.force_N.transpose();
+    t.reserve.data.row(k) = data.reserve_Nm.transpose();
     for (int a = 0; a < na; ++a) {
       t.activation.data(k, nm + a) = data.actuator_control[a];
       t.force.data(k, nm + a) = data.actuator_control[a] * model.actuators[a].optimal_force;

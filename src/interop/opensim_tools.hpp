@@ -58,6 +58,9 @@ struct ReactionRequest {
 // actuators), model order.
 struct ReactionActuation {
   Eigen::MatrixXd muscle_N, actuator_N;
+  // Optional: static optimisation's reserves, frames x coordinates (model order), each a
+  // generalised force along its coordinate as a coordinate actuator would give it.
+  Eigen::MatrixXd reserve_N;
 };
 
 // OpenSim's JointReaction without a forces file constructs the actuators' forces from the
@@ -73,6 +76,11 @@ ReactionActuation default_state_actuation(const Model& model, const Motion& moti
 // states: so does this (nullopt), with a warning naming the missing columns.
 std::optional<ReactionActuation> actuation_from_forces(const Model& model, const Motion& motion, const Storage& forces,
                                                        const std::string& file, std::vector<std::string>* warnings);
+
+// Static optimisation's reserves table ("<coordinate>_reserve" columns) into `actuation`, so
+// that the reactions are those of the motion the optimisation balanced (a free pelvis has
+// nothing else to hold it when the model carries no residual actuators).
+void add_reserves(const Model& model, const Motion& motion, const Storage& reserves, ReactionActuation& actuation);
 
 // OpenSim's JointReaction analysis: at each frame the coordinates and speeds of the motion,
 // the accelerations that every force of the model gives (gravity, external loads, passive
@@ -104,6 +112,9 @@ std::string physiology_refusal(const Muscle& muscle);
 
 struct StaticOptimizationTables {
   Storage activation, force;     // OpenSim's "_activation" and "_force" tables, muscles by name
+  // What the muscles and actuators could not give, per balanced coordinate
+  // ("<coordinate>_reserve", N m or N): OpenSim users add reserve actuators to see this.
+  Storage reserve;
   int frames_beyond_capacity = 0;  // frames where reserves had to carry load
 };
 

@@ -134,6 +134,11 @@ std::string lowercase(std::string text) {
   return text;
 }
 
+// How far the accelerations of given actuator forces may stray from the motion's before the
+// joint reactions say so (rad/s^2 or m/s^2): well above a converged static optimisation's
+// gap (under 1e-6 on OpenSim's gait models), far below any motion's accelerations.
+constexpr double kReactionAccelerationTolerance = 1e-3;
+
 // A path in the setup, taken relative to the setup's folder as OpenSim takes it.
 std::string resolve(const Setup& s, const std::string& p) {
   return std::filesystem::path(p).is_absolute() || s.directory.empty() ? p : (std::filesystem::path(s.directory) / p).string();
@@ -214,8 +219,21 @@ std::vector<std::pair<std::string, std::string>> run_analysis(const Setup& s, co
                                           s.file, a.name, a.forces_file));
         }
       }
-      const ReactionActuation actuation = given ? std::move(*given) : default_state_actuation(*im.model, motion, warnings);
-      Storage t = joint_reaction_table(*im.model, motion, req, s.file, ext, &actuation);
+      ReactionActuation actuation = given ? std::move(*given) : default_state_actuation(*im.model, motion, warnings);
+      if (given && a.reserves) add_reserves(*im.model, motion, *a.reserves, actuation);
+      Eigen::VectorXd gap;
+      Storage t = joint_reaction_table(*im.model, motion, req, s.file, ext, &actuation, &gap);
+      if (given && warnings && gap.size()) {
+        // Given forces that do not reproduce the motion give the reactions of another motion:
+        // OpenSim reports them silently; this says so.
+        Eigen::Index worst = 0;
+        const double largest = gap.maxCoeff(&worst);
+        if (!(largest <= kReactionAccelerationTolerance))
+          warnings->push_back(fmt::format("{}: the actuators' forces give accelerations up to {:.3g} (rad/s^2 or m/s^2) away "
+                                          "from the motion's (at {:.4g} s), so the joint reactions are those of a body that "
+                                          "does not follow the motion; the model may lack reserve or residual actuators",
+                                          a.name, largest, motion.time_s[static_cast<std::size_t>(worst)]));
+      }
       out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_ReactionLoads.sto", format_storage(t));
     } else if (a.type == "BodyKinematics") {
       require_supported(im, false, a.name);
@@ -243,6 +261,7 @@ std::vector<std::pair<std::string, std::string>> run_analysis(const Setup& s, co
       const StaticOptimizationTables t = static_optimization_tables(*im.model, motion, so, ext);
       out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_activation.sto", format_storage(t.activation));
       out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_force.sto", format_storage(t.force));
+      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_reserves.sto", format_storage(t.reserve));
     } else {
       throw InputError(s.file, a.line, a.name, "analysis '" + a.type + "' is not supported yet; refused");
     }
@@ -312,12 +331,14 @@ std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnal
   if (!model.muscles.empty() || !model.actuators.empty()) {
     const std::size_t before = files.size();
     try_add(so, "static optimisation");
-    for (std::size_t f = before; f < files.size(); ++f)
-      if (files[f].first.ends_with("_force.sto")) {
-        auto forces = std::make_shared<Storage>(read_storage_text(files[f].second, files[f].first));
-        forces->name = files[f].first;
-        jr.forces = std::move(forces);
-      }
+    // Its reserves too: the reactions are then those of the motion it balanced.
+    for (std::size_t f = before; f < files.size(); ++f) {
+      const bool force = files[f].first.ends_with("_force.sto"), reserves = files[f].first.ends_with("_reserves.sto");
+      if (!force && !reserves) continue;
+      auto table = std::make_shared<Storage>(read_storage_text(files[f].second, files[f].first));
+      table->name = files[f].first;
+      (force ? jr.forces : jr.reserves) = std::move(table);
+    }
   }
   try_add(jr, "joint reactions");
   if (!model.muscles.empty()) try_add(ma, "muscle analysis");

@@ -25,6 +25,7 @@ struct SetupAnalysis {
   // Actuator forces already in memory (analyze runs static optimisation, then joint
   // reactions with its forces); takes the place of forces_file.
   std::shared_ptr<const Storage> forces;
+  std::shared_ptr<const Storage> reserves;  // and its reserves, along their coordinates
   int line = 0;
 };
 

@@ -122,6 +122,48 @@ TEST(Setup, BadSetupsNameTheField) {
   }
 }
 
+// A JointReaction setup with a forces_file, as OpenSim users run it after static
+// optimisation: the file's forces act (the leg is held, so the hip carries only the leg's
+// weight), "ALL" joints in any case; a forces_file that is not there falls back, as in
+// OpenSim, to the muscles' default states, with a warning.
+TEST(Setup, JointReactionAppliesTheForcesFileAsOpenSimDoes) {
+  const fs::path dir = test::scratch_dir("spineload_jr_setup");
+  fs::copy_file(test::source_path("tests/data/osim/leg_4x.osim"), dir / "leg.osim", fs::copy_options::overwrite_existing);
+  std::string mot = "hold\nversion=1\ninDegrees=no\nendheader\ntime\thip_flexion\tknee_angle\n";
+  for (int k = 0; k <= 10; ++k) mot += std::to_string(0.1 * k) + "\t1.2\t-0.3\n";
+  write(dir / "hold.mot", mot);
+  auto setup = [&](const std::string& file, const std::string& analysis) {
+    write(dir / file, "<OpenSimDocument Version=\"30000\"><AnalyzeTool name=\"leg\"><model_file>leg.osim</model_file>"
+                      "<coordinates_file>hold.mot</coordinates_file><AnalysisSet><objects>" + analysis +
+                      "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>");
+    return read_setup_file((dir / file).string());
+  };
+  for (const auto& [name, text] : run_setup(setup("so.xml", "<StaticOptimization name=\"so\"/>"))) write(dir / name, text);
+  ASSERT_TRUE(fs::exists(dir / "leg_so_force.sto"));
+  std::vector<std::string> warnings;
+  const auto files = run_setup(setup("jr.xml", "<JointReaction name=\"jr\"><joint_names>ALL</joint_names>"
+                                               "<forces_file>leg_so_force.sto</forces_file></JointReaction>"),
+                               &warnings);
+  EXPECT_TRUE(warnings.empty()) << warnings.front();
+  const Storage jr = read_storage_text(files.at(0).second, files.at(0).first);
+  EXPECT_EQ(files.at(0).first, "leg_jr_ReactionLoads.sto");
+  const ImportedModel im = import_osim_file((dir / "leg.osim").string());
+  const double weight = im.model->total_mass_kg() * 9.80665;
+  for (int k = 0; k < static_cast<int>(jr.time_s.size()); ++k) {
+    EXPECT_NEAR(jr.data(k, jr.column("hip_on_thigh_in_ground_fy")), weight, 1e-6 * weight);
+    EXPECT_NEAR(jr.data(k, jr.column("hip_on_thigh_in_ground_fx")), 0, 1e-6 * weight);
+  }
+  EXPECT_GE(jr.column("ankle_on_foot_in_ground_fy"), 0);
+  // No such file: OpenSim's fallback, said; the muscle's default pull does not hold the leg.
+  const auto fallback = run_setup(setup("jr2.xml", "<JointReaction name=\"jr\"><forces_file>gone.sto</forces_file></JointReaction>"),
+                                  &warnings);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("gone.sto"), std::string::npos);
+  const Storage jr2 = read_storage_text(fallback.at(0).second, fallback.at(0).first);
+  EXPECT_GT(std::abs(jr2.data(5, jr2.column("hip_on_thigh_in_ground_fy")) - weight), 1.0);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace spineload
 
@@ -189,6 +231,31 @@ TEST(SharedModels, GaitModelsRunInverseDynamicsReactionsAndStaticOptimisationOve
                   1e-6 * weight);
     // The walking motion is not still: the vertical force swings by over 10 % of body weight.
     EXPECT_GT(id.data.col(ty).maxCoeff() - id.data.col(ty).minCoeff(), 0.1 * weight);
+    if (stem == "Rajagopal_2015") continue;
+    // Static optimisation's muscle forces and reserves, applied as OpenSim's JointReaction
+    // applies its forces_file, give back the motion's accelerations: the reactions are the
+    // walking's. Without the reserves (no residual actuators: nothing holds the pelvis up)
+    // the body falls, and the reactions are another motion's.
+    const StaticOptimizationTables so = static_optimization_tables(m, motion, {});
+    std::optional<ReactionActuation> act = actuation_from_forces(m, motion, so.force, "so", nullptr);
+    ASSERT_TRUE(act.has_value());
+    Eigen::VectorXd gap;
+    const std::vector<ReactionRequest> knee = {{"knee_r", true, "ground"}};
+    const Storage falling = joint_reaction_table(m, motion, knee, "t", nullptr, &*act, &gap);
+    EXPECT_GT(gap.maxCoeff(), 1.0);
+    add_reserves(m, motion, so.reserve, *act);
+    const Storage walking = joint_reaction_table(m, motion, knee, "t", nullptr, &*act, &gap);
+    // (The optimiser's balance is exact to ~1e-7 N m; the light toes turn that into up to
+    // 4e-4 rad/s^2 on gait2354.)
+    EXPECT_LT(gap.maxCoeff(), 1e-3) << gap.transpose();
+    // analyze wrote the same reactions (its static optimisation's forces and reserves).
+    const Storage& written = out.at(stem + "_JointReaction_ReactionLoads.sto");
+    for (const std::string q : {"fx", "fy", "fz"}) {
+      const std::string label = "knee_r_on_" + m.bodies[m.joints[m.joint_index("knee_r")].child_body].name + "_in_ground_" + q;
+      ASSERT_GE(written.column(label), 0) << label;
+      EXPECT_LT((written.data.col(written.column(label)) - walking.data.col(walking.column(label))).cwiseAbs().maxCoeff(), 1e-6)
+          << label;
+    }
   }
 }
 
