@@ -283,6 +283,17 @@ std::optional<ReactionActuation> actuation_from_forces(const Model& model, const
                                       file, missing));
     return std::nullopt;
   }
+  if (warnings) {
+    std::string extra;
+    for (const std::string& label : forces.labels)
+      if (model.muscle_index(label) < 0 && std::none_of(model.actuators.begin(), model.actuators.end(),
+                                                        [&](const Actuator& a) { return a.name == label; }))
+        extra += (extra.empty() ? "" : ", ") + label;
+    if (!extra.empty())
+      warnings->push_back(fmt::format("{}: the forces file's columns {} are no actuators of the model and are ignored, as "
+                                      "OpenSim ignores them",
+                                      file, extra));
+  }
   if (forces.time_s.empty()) throw InputError(file, 0, "time", "the forces file has no rows");
   const int nt = static_cast<int>(motion.time_s.size());
   ReactionActuation r;

@@ -163,7 +163,9 @@ struct JointIn {
 
 class Importer {
  public:
-  Importer(const std::string& content, const std::string& file) : r_{file} {
+  Importer(const std::string& content, const std::string& file, const std::vector<ForceSetFile>& force_sets = {},
+           bool replace_force_set = false)
+      : r_{file}, force_sets_(force_sets), replace_force_set_(replace_force_set) {
     report_.file = file;
     xml::parse(doc_, content, file);
   }
@@ -189,7 +191,29 @@ class Importer {
       obj.body = body == "ground" ? -1 : m->body_index(body);
       m->wrap_objects.push_back(obj);
     }
-    read_forces(model, *m);
+    if (replace_force_set_) {
+      if (Reader::child(model, "ForceSet")) report_.ignored.push_back("the model's ForceSet (replaced by the setup's force set files)");
+    } else {
+      read_forces(Reader::child(model, "ForceSet"), *m);
+    }
+    // A setup's force set files (reserve and residual actuators, most often) join the
+    // model's forces as OpenSim's AnalyzeTool adds them; their errors name their own file.
+    for (const ForceSetFile& extra : force_sets_) {
+      auto& doc = extra_docs_.emplace_back(std::make_unique<tinyxml2::XMLDocument>());
+      xml::parse(*doc, extra.text, extra.file);
+      const XMLElement* top = doc->RootElement();
+      const XMLElement* set = std::string(top->Name()) == "OpenSimDocument" ? Reader::child(top, "ForceSet") : top;
+      const Reader own{extra.file};
+      if (!set || std::string(set->Name()) != "ForceSet")
+        own.fail(top, "ForceSet", "not an OpenSim force set file (no <ForceSet> element)");
+      const Reader model_reader = r_;
+      r_ = own;
+      const std::size_t muscles = m->muscles.size(), actuators = m->actuators.size();
+      read_forces(set, *m);
+      r_ = model_reader;
+      report_.imported.push_back(fmt::format("force set {}: {} muscles, {} actuators added", extra.file,
+                                             m->muscles.size() - muscles, m->actuators.size() - actuators));
+    }
     read_markers(model, *m);
     read_constraints(model, *m);
     if (!m->couplers.empty() || !m->point_constraints.empty() || !m->bushings.empty()) {
@@ -781,8 +805,8 @@ class Importer {
   }
 
   // ---- forces ----
-  void read_forces(const XMLElement* model, Model& m) {
-    const XMLElement* objects = Reader::child(Reader::child(model, "ForceSet"), "objects");
+  void read_forces(const XMLElement* force_set, Model& m) {
+    const XMLElement* objects = Reader::child(force_set, "objects");
     int muscles = 0;
     for (const XMLElement* f = objects ? objects->FirstChildElement() : nullptr; f; f = f->NextSiblingElement()) {
       const std::string type = f->Name();
@@ -851,7 +875,7 @@ class Importer {
       }
     }
     // Force groups (OpenSim's ObjectGroup) name the muscle groups.
-    const XMLElement* groups = Reader::child(Reader::child(model, "ForceSet"), "groups");
+    const XMLElement* groups = Reader::child(force_set, "groups");
     for (const XMLElement* g = groups ? groups->FirstChildElement("ObjectGroup") : nullptr; g;
          g = g->NextSiblingElement("ObjectGroup"))
       for (const auto& member : Reader::words(Reader::child(g, "members"))) {
@@ -1248,6 +1272,9 @@ class Importer {
  private:
   Reader r_;
   tinyxml2::XMLDocument doc_;
+  std::vector<ForceSetFile> force_sets_;
+  bool replace_force_set_ = false;
+  std::vector<std::unique_ptr<tinyxml2::XMLDocument>> extra_docs_;
   ImportReport report_;
   std::vector<BodyIn> bodies_;
   std::map<std::string, int> body_index_;
@@ -1261,15 +1288,21 @@ class Importer {
 
 }  // namespace
 
-ImportedModel import_osim_text(const std::string& content, const std::string& file) {
-  Importer importer(content, file);
+ImportedModel import_osim_text(const std::string& content, const std::string& file,
+                               const std::vector<ForceSetFile>& force_sets, bool replace_force_set) {
+  Importer importer(content, file, force_sets, replace_force_set);
   ImportedModel out = importer.run();
   for (const auto& name : importer.wrapped_)
     out.report.imported.push_back("muscle " + name + ": path with its wrap objects");
   return out;
 }
 
-ImportedModel import_osim_file(const std::string& path) { return import_osim_text(yaml::read_text_file(path), path); }
+ImportedModel import_osim_file(const std::string& path, const std::vector<std::string>& force_set_files,
+                               bool replace_force_set) {
+  std::vector<ForceSetFile> sets;
+  for (const std::string& f : force_set_files) sets.push_back({f, yaml::read_text_file(f)});
+  return import_osim_text(yaml::read_text_file(path), path, sets, replace_force_set);
+}
 
 std::string format_import_report(const ImportedModel& im) {
   const ImportReport& r = im.report;

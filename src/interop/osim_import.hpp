@@ -38,8 +38,18 @@ struct ImportedModel {
   ImportReport report;
 };
 
-ImportedModel import_osim_file(const std::string& path);
-ImportedModel import_osim_text(const std::string& xml, const std::string& file);
+// A force set file's name and text (OpenSim's ForceSet document, as an AnalyzeTool's
+// force_set_files name them: reserve and residual actuators, most often).
+struct ForceSetFile {
+  std::string file, text;
+};
+
+// With force set files, their forces join the model's as OpenSim's AnalyzeTool adds them
+// (after the model's own; with `replace_force_set`, instead of them).
+ImportedModel import_osim_file(const std::string& path, const std::vector<std::string>& force_set_files = {},
+                               bool replace_force_set = false);
+ImportedModel import_osim_text(const std::string& xml, const std::string& file,
+                               const std::vector<ForceSetFile>& force_sets = {}, bool replace_force_set = false);
 
 std::string format_import_report(const ImportedModel& imported);
 

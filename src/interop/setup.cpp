@@ -68,6 +68,8 @@ Setup read_setup_text(const std::string& content, const std::string& file) {
   s.states_file = text("states_file");
   s.external_loads_file = text("external_loads_file");
   s.results_directory = text("results_directory");
+  s.force_set_files = xml::words(tool->FirstChildElement("force_set_files"));
+  s.replace_force_set = flag_of(tool->FirstChildElement("replace_force_set"), false);
   s.lowpass_hz = number_of(tool->FirstChildElement("lowpass_cutoff_frequency_for_coordinates"), -1, file,
                            "lowpass_cutoff_frequency_for_coordinates");
   s.start_s = number_of(tool->FirstChildElement("initial_time"), -INFINITY, file, "initial_time");
@@ -148,7 +150,9 @@ SetupInputs load_setup_inputs(const Setup& s, std::vector<std::string>* warnings
   auto resolve = [&](const std::string& p) { return spineload::resolve(s, p); };
   SetupInputs in;
   in.model_file = resolve(s.model_file);
-  in.im = import_osim_file(in.model_file);
+  std::vector<std::string> force_sets;
+  for (const std::string& f : s.force_set_files) force_sets.push_back(resolve(f));
+  in.im = import_osim_file(in.model_file, force_sets, s.replace_force_set);
   if (warnings) warnings->insert(warnings->end(), in.im.report.warnings.begin(), in.im.report.warnings.end());
   if (!s.external_loads_file.empty()) {
     in.loads = read_external_loads(*in.im.model, resolve(s.external_loads_file));

@@ -34,6 +34,9 @@ struct Setup {
   std::string tool;             // AnalyzeTool or InverseDynamicsTool
   std::string name;             // prefix of result files
   std::string model_file, coordinates_file, states_file, external_loads_file, results_directory;
+  // AnalyzeTool: forces added to the model (reserve actuators), or replacing its own.
+  std::vector<std::string> force_set_files;
+  bool replace_force_set = false;
   double lowpass_hz = -1;
   double start_s = -INFINITY, end_s = INFINITY;
   std::vector<SetupAnalysis> analyses;

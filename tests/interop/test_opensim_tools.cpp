@@ -139,6 +139,10 @@ TEST(JointReaction, AForcesFileIsReadByNameAndTime) {
   std::vector<std::string> warnings;
   const auto a = actuation_from_forces(m, motion, forces, "f.sto", &warnings);
   ASSERT_TRUE(a.has_value());
+  // The extra column is ignored, as OpenSim ignores it, and said.
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("spare"), std::string::npos);
+  warnings.clear();
   EXPECT_NEAR(a->muscle_N(1, 0), 200, 1e-9);
   EXPECT_NEAR(a->actuator_N(1, 0), 15, 1e-9);
   EXPECT_NEAR(a->muscle_N(4, 0), 100 + 200 * (motion.time_s[4] / motion.time_s[2]), 1e-9);
@@ -146,6 +150,7 @@ TEST(JointReaction, AForcesFileIsReadByNameAndTime) {
   forces.labels = {"hip_motor", "spare", "not_vasti"};
   EXPECT_FALSE(actuation_from_forces(m, motion, forces, "f.sto", &warnings).has_value());
   ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("lacks"), std::string::npos);
   EXPECT_NE(warnings[0].find("vasti"), std::string::npos);
   EXPECT_NE(warnings[0].find("f.sto"), std::string::npos);
 }

@@ -1,5 +1,6 @@
 // Setup files end to end: an InverseDynamicsTool setup with external loads, written here
 // for the pendulum of the import tests.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -164,6 +165,68 @@ TEST(Setup, JointReactionAppliesTheForcesFileAsOpenSimDoes) {
   fs::remove_all(dir);
 }
 
+// AnalyzeTool's force_set_files: their actuators join the model (a knee reserve here), are
+// recruited and written by static optimisation, and act in the joint reactions read back
+// from its forces file; replace_force_set drops the model's own forces; a bad force set
+// file's error names that file and line.
+TEST(Setup, ForceSetFilesAddActuatorsAsOpenSimsAnalyzeToolDoes) {
+  const fs::path dir = test::scratch_dir("spineload_force_set");
+  fs::copy_file(test::source_path("tests/data/osim/leg_4x.osim"), dir / "leg.osim", fs::copy_options::overwrite_existing);
+  std::string mot = "hold\nversion=1\ninDegrees=no\nendheader\ntime\thip_flexion\tknee_angle\n";
+  for (int k = 0; k <= 10; ++k) mot += std::to_string(0.1 * k) + "\t1.2\t-0.3\n";
+  write(dir / "hold.mot", mot);
+  write(dir / "reserves.xml", "<OpenSimDocument Version=\"40000\"><ForceSet name=\"reserves\"><objects>\n"
+                              "<CoordinateActuator name=\"knee_reserve\"><coordinate>knee_angle</coordinate>"
+                              "<optimal_force>1</optimal_force></CoordinateActuator>\n"
+                              "</objects></ForceSet></OpenSimDocument>");
+  auto setup = [&](const std::string& file, const std::string& extra, const std::string& analysis) {
+    write(dir / file, "<OpenSimDocument Version=\"30000\"><AnalyzeTool name=\"leg\"><model_file>leg.osim</model_file>" + extra +
+                          "<coordinates_file>hold.mot</coordinates_file><AnalysisSet><objects>" + analysis +
+                          "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>");
+    return read_setup_file((dir / file).string());
+  };
+  const std::string with = "<force_set_files>reserves.xml</force_set_files>";
+  for (const auto& [name, text] : run_setup(setup("so.xml", with, "<StaticOptimization name=\"so\"/>"))) write(dir / name, text);
+  const Storage force = read_storage_file((dir / "leg_so_force.sto").string());
+  ASSERT_EQ(force.labels, (std::vector<std::string>{"vasti", "hip_motor", "knee_reserve"}));
+  // A reserve of optimal force 1 N m, costed like an activation, takes the share of the
+  // knee's moment the optimum gives it: reserve / vasti activation = 1 / (the vasti's knee
+  // moment at full activation), a few thousandths of a newton metre here.
+  EXPECT_NE(force.data(5, 2), 0.0);
+  const Storage activation = read_storage_file((dir / "leg_so_activation.sto").string());
+  EXPECT_NEAR(activation.data(5, 2), force.data(5, 2), 1e-12);
+  std::vector<std::string> warnings;
+  const auto files = run_setup(setup("jr.xml", with, "<JointReaction name=\"jr\"><forces_file>leg_so_force.sto</forces_file>"
+                                                    "</JointReaction>"),
+                               &warnings);
+  EXPECT_TRUE(warnings.empty()) << warnings.front();
+  const Storage jr = read_storage_text(files.at(0).second, files.at(0).first);
+  const double weight = 12 * 9.80665;
+  EXPECT_NEAR(jr.data(5, jr.column("hip_on_thigh_in_ground_fy")), weight, 1e-6 * weight);
+  // The reserve missing from the model: OpenSim's fallback to the states, and this says so.
+  warnings.clear();
+  (void)run_setup(setup("jr2.xml", "", "<JointReaction name=\"jr\"><forces_file>leg_so_force.sto</forces_file></JointReaction>"),
+                  &warnings);
+  EXPECT_FALSE(warnings.empty());
+  // Replacing the model's forces: only the file's actuator is left to recruit.
+  const auto replaced = run_setup(setup("so2.xml", with + "<replace_force_set>true</replace_force_set>",
+                                        "<StaticOptimization name=\"so\"/>"));
+  const Storage only = read_storage_text(replaced.at(1).second, replaced.at(1).first);
+  EXPECT_EQ(only.labels, std::vector<std::string>{"knee_reserve"});
+  // A force set file that is not one names itself.
+  write(dir / "bad.xml", "<OpenSimDocument>\n<ForceSet><objects>\n<CoordinateActuator name=\"r\"><coordinate>nope</coordinate>"
+                         "</CoordinateActuator></objects></ForceSet></OpenSimDocument>");
+  try {
+    run_setup(setup("so3.xml", "<force_set_files>bad.xml</force_set_files>", "<StaticOptimization name=\"so\"/>"));
+    ADD_FAILURE() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), (dir / "bad.xml").string());
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_EQ(e.field(), "r.coordinate");
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace spineload
 
@@ -257,6 +320,54 @@ TEST(SharedModels, GaitModelsRunInverseDynamicsReactionsAndStaticOptimisationOve
           << label;
     }
   }
+}
+
+// OpenSim's walking workflow on gait10dof18musc: static optimisation with residual and
+// reserve actuators from a force set file (the pelvis has no ground reactions in this
+// motion, so residuals hold it), then JointReaction with its forces file: the forces give
+// back the motion's accelerations (no warning), and the knee's reaction equals the one
+// computed from the same forces through the engine's functions.
+TEST(SharedModels, StaticOptimisationThenJointReactionWithForceSetFilesOnGait10dof18musc) {
+  const std::string models = test::shared_path("opensim-models");
+  if (models.empty()) GTEST_SKIP() << "../shared/opensim-models is absent";
+  const fs::path dir = test::scratch_dir("spineload_gait_jr");
+  std::string set = "<OpenSimDocument Version=\"40000\"><ForceSet name=\"residuals\"><objects>\n";
+  for (const char* c : {"pelvis_tx", "pelvis_ty", "pelvis_tilt", "lumbar_extension"})
+    set += fmt::format("<CoordinateActuator name=\"{}_residual\"><coordinate>{}</coordinate><optimal_force>1</optimal_force>"
+                       "<min_control>-Inf</min_control><max_control>Inf</max_control></CoordinateActuator>\n", c, c);
+  write(dir / "residuals.xml", set + "</objects></ForceSet></OpenSimDocument>");
+  auto setup = [&](const std::string& file, const std::string& analysis) {
+    write(dir / file, "<OpenSimDocument Version=\"30000\"><AnalyzeTool name=\"walk\"><model_file>" + models +
+                          "/gait10dof18musc_subject01.osim</model_file><force_set_files>residuals.xml</force_set_files>"
+                          "<coordinates_file>" + models + "/gait10dof18musc_ik_CRLF_line_ending.mot</coordinates_file>"
+                          "<AnalysisSet><objects>" + analysis + "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>");
+    return read_setup_file((dir / file).string());
+  };
+  for (const auto& [name, text] : run_setup(setup("so.xml", "<StaticOptimization name=\"so\"/>"))) write(dir / name, text);
+  const Storage reserves = read_storage_file((dir / "walk_so_reserves.sto").string());
+  // The residuals carry what the muscles cannot: nothing is left for spineload's own reserves.
+  EXPECT_LT(reserves.data.cwiseAbs().maxCoeff(), 1e-3);
+  std::vector<std::string> warnings;
+  const auto files = run_setup(setup("jr.xml", "<JointReaction name=\"jr\"><joint_names>knee_r</joint_names>"
+                                               "<forces_file>walk_so_force.sto</forces_file></JointReaction>"),
+                               &warnings);
+  for (const auto& w : warnings) EXPECT_EQ(w.find("accelerations"), std::string::npos) << w;
+  const Storage jr = read_storage_text(files.at(0).second, files.at(0).first);
+  const ImportedModel im = import_osim_file(models + "/gait10dof18musc_subject01.osim", {(dir / "residuals.xml").string()});
+  const std::string mot = models + "/gait10dof18musc_ik_CRLF_line_ending.mot";
+  const Motion motion = motion_from_storage(*im.model, read_storage_file(mot), {}, mot);
+  const auto act = actuation_from_forces(*im.model, motion, read_storage_file((dir / "walk_so_force.sto").string()), "f", nullptr);
+  ASSERT_TRUE(act.has_value());
+  Eigen::VectorXd gap;
+  const Storage direct = joint_reaction_table(*im.model, motion, {{"knee_r", true, "ground"}}, "t", nullptr, &*act, &gap);
+  EXPECT_LT(gap.maxCoeff(), 1e-3);
+  ASSERT_EQ(jr.labels, direct.labels);
+  EXPECT_LT((jr.data - direct.data).cwiseAbs().maxCoeff(), 1e-9);
+  // The knee carries more than the shank's and foot's weight: the muscles crossing it pull.
+  const int fy = jr.column("knee_r_on_tibia_r_in_ground_fy");
+  ASSERT_GE(fy, 0);
+  EXPECT_GT(jr.data.col(fy).cwiseAbs().maxCoeff(), 100.0);
+  fs::remove_all(dir);
 }
 
 // Muscle physiology as OpenSim's static optimisation takes it, on OpenSim's own models:
