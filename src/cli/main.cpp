@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
                       "with --model FILE.osim: an OpenSim coordinates file (.mot/.sto) to analyse frame by frame");
   analyze->add_option("--external-loads", motion_request.external_loads_file, "OpenSim ExternalLoads XML (with --motion)");
   analyze->add_option("--lowpass", motion_request.lowpass_hz, "low-pass cut-off for the coordinates, Hz (with --motion)");
-  analyze->add_flag("--muscle-physiology", muscle_physiology, "static optimisation with Thelen force-length-velocity");
+  analyze->add_flag("--muscle-physiology", muscle_physiology, "static optimisation with the muscles' force-length-velocity as OpenSim takes it (Thelen, Millard, DeGroote-Fregly)");
   add_model_options(analyze, model_opts);
   add_solver(analyze);
 
