@@ -216,10 +216,11 @@ class Importer {
     }
     read_markers(model, *m);
     read_constraints(model, *m);
-    if (!m->couplers.empty() || !m->point_constraints.empty() || !m->bushings.empty()) {
-      // The couplers and point constraints as Simbody constraints, the bushings as Simbody
-      // forces, so that forward dynamics, joint reactions and assembly honour them: the same
-      // bodies, rebuilt.
+    const bool any_locked = std::any_of(m->coordinates.begin(), m->coordinates.end(), [](const Coordinate& c) { return c.locked; });
+    if (!m->couplers.empty() || !m->point_constraints.empty() || !m->bushings.empty() || any_locked) {
+      // The couplers, point constraints and locked coordinates as Simbody constraints, the
+      // bushings as Simbody forces, so that forward dynamics, joint reactions and assembly
+      // honour them: the same bodies, rebuilt.
       std::vector<mb::CouplerSpec> couplers;
       auto locate = [&](int c, int& body, int& q) {
         const Joint& joint = m->joints[m->coordinates[c].joint];
@@ -239,10 +240,19 @@ class Importer {
       }
       std::vector<mb::PointConstraintSpec> points;
       for (const PointConstraint& k : m->point_constraints) points.push_back({k.body1, k.body2, k.point1_m, k.point2_m});
+      // OpenSim locks a coordinate at its value in the initial state, its default.
+      std::vector<mb::LockSpec> locks;
+      for (std::size_t c = 0; c < m->coordinates.size(); ++c)
+        if (m->coordinates[c].locked) {
+          mb::LockSpec lock;
+          locate(static_cast<int>(c), lock.body, lock.q);
+          lock.value = m->coordinates[c].default_value;
+          locks.push_back(lock);
+        }
       try {
         std::vector<mb::BushingSpec> bushings;
         for (const Bushing& b : m->bushings) bushings.push_back(b.spec);
-        m->multibody = std::make_shared<const mb::System>(specs_, couplers, points, bushings);
+        m->multibody = std::make_shared<const mb::System>(specs_, couplers, points, bushings, locks);
       } catch (const std::exception& e) {
         throw InputError(r_.file, 0, "ConstraintSet", std::string("Simbody cannot build the constraints: ") + e.what());
       }

@@ -111,7 +111,8 @@ struct Workspace::Impl {
 };
 
 System::System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpec>& couplers,
-               const std::vector<PointConstraintSpec>& points, const std::vector<BushingSpec>& bushings)
+               const std::vector<PointConstraintSpec>& points, const std::vector<BushingSpec>& bushings,
+               const std::vector<LockSpec>& locks)
     : impl_(std::make_unique<Impl>()) {
   num_bodies_ = static_cast<int>(bodies.size());
   q_start_.resize(bodies.size());
@@ -227,6 +228,12 @@ System::System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpe
     for (int i = 0; i < 6; ++i) k[i] = b.stiffness[i], c[i] = b.damping[i];
     SimTK::Force::LinearBushing force(impl_->forces, mobod(b.body1), to_simtk(b.frame1), mobod(b.body2), to_simtk(b.frame2), k, c);
     impl_->bushings.push_back(force.getForceIndex());
+  }
+  for (const LockSpec& lock : locks) {
+    if (lock.body < 0 || lock.body >= num_bodies_) throw std::logic_error("a locked coordinate needs a body");
+    // The constraint owns its function (Simbody deletes it).
+    SimTK::Constraint::PrescribedMotion(impl_->matter, new SimTK::Function::Constant(lock.value, 1),
+                                        impl_->matter.updMobilizedBody(impl_->mobods[lock.body]), SimTK::MobilizerQIndex(lock.q));
   }
   impl_->default_state = impl_->system.realizeTopology();
   // Three angles for an ellipsoid mobiliser, as OpenSim sets it (else four quaternion q).

@@ -89,6 +89,14 @@ struct BushingSpec {
   Eigen::Matrix<double, 6, 1> damping = Eigen::Matrix<double, 6, 1>::Zero();
 };
 
+// OpenSim's locked coordinate: the `q`-th coordinate of `body`'s joint held at `value`
+// (Simbody's PrescribedMotion constraint on a constant, as OpenSim's Coordinate locks it), so
+// that forward dynamics and joint reactions keep it still and its joint carries the load.
+struct LockSpec {
+  int body = -1, q = 0;
+  double value = 0;
+};
+
 // A body's spatial force: moment about the body origin and force, both in ground.
 struct SpatialForce {
   Eigen::Vector3d moment_Nm = Eigen::Vector3d::Zero();
@@ -101,7 +109,8 @@ class Workspace;
 class System {
  public:
   explicit System(const std::vector<BodySpec>& bodies, const std::vector<CouplerSpec>& couplers = {},
-                  const std::vector<PointConstraintSpec>& points = {}, const std::vector<BushingSpec>& bushings = {});
+                  const std::vector<PointConstraintSpec>& points = {}, const std::vector<BushingSpec>& bushings = {},
+                  const std::vector<LockSpec>& locks = {});
   ~System();
   System(const System&) = delete;
   System& operator=(const System&) = delete;

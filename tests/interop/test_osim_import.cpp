@@ -126,6 +126,32 @@ TEST(OsimImport, PendulumInverseDynamicsAndReactionAreTextbookValues) {
   }
 }
 
+// A locked coordinate is held as OpenSim's Coordinate holds it (a prescribed-motion
+// constraint at its default value): released at rest, the pendulum stays put and its pin
+// carries the weight and the whole moment of gravity.
+TEST(OsimImport, ALockedCoordinateHoldsItsJointInTheReactions) {
+  std::string text = pendulum("PinJoint");
+  const std::string free_coordinate = R"(<Coordinate name="theta"><range>-3 3</range></Coordinate>)";
+  text.replace(text.find(free_coordinate), free_coordinate.size(),
+               R"(<Coordinate name="theta"><range>-3 3</range><default_value>0.3</default_value><locked>true</locked></Coordinate>)");
+  const ImportedModel im = import_osim_text(text, "locked.osim");
+  const Model& m = *im.model;
+  ASSERT_TRUE(m.coordinates[0].locked);
+  Motion motion;
+  Eigen::VectorXd q(1), zero = Eigen::VectorXd::Zero(1);
+  q << 0.3;
+  motion.time_s = {0};
+  motion.q = {q};
+  motion.qdot = {zero};
+  motion.qddot = {zero};
+  Eigen::VectorXd gap;
+  const Storage r = joint_reaction_table(m, motion, {{"pin", true, "ground"}}, "test", nullptr, nullptr, &gap);
+  EXPECT_LT(gap[0], 1e-9);
+  EXPECT_NEAR(r.data(0, r.column("pin_on_rod_in_ground_fx")), 0, 1e-9);
+  EXPECT_NEAR(r.data(0, r.column("pin_on_rod_in_ground_fy")), 2 * 10, 1e-9);
+  EXPECT_NEAR(r.data(0, r.column("pin_on_rod_in_ground_mz")), 2 * 10 * 0.5 * std::sin(0.3), 1e-9);
+}
+
 InputError import_error(const std::string& xml) {
   try {
     import_osim_text(xml, "bad.osim");

@@ -370,6 +370,44 @@ TEST(SharedModels, StaticOptimisationThenJointReactionWithForceSetFilesOnGait10d
   fs::remove_all(dir);
 }
 
+// Rajagopal 2015 as shared has no muscles or actuators: with reserves on every coordinate
+// from a force set file, as OpenSim's users give it, static optimisation runs, and the joint
+// reactions with its forces give back the walking's accelerations, its locked wrists,
+// subtalar and toe joints held still as OpenSim's locked coordinates are.
+TEST(SharedModels, RajagopalRunsStaticOptimisationAndJointReactionsWithReserveActuators) {
+  const std::string models = test::shared_path("opensim-models");
+  if (models.empty()) GTEST_SKIP() << "../shared/opensim-models is absent";
+  const fs::path dir = test::scratch_dir("spineload_rajagopal");
+  const std::string model = models + "/Rajagopal_2015.osim";
+  const ImportedModel plain = import_osim_file(model);
+  std::string set = "<OpenSimDocument Version=\"40000\"><ForceSet name=\"reserves\"><objects>\n";
+  for (const Coordinate& c : plain.model->coordinates)
+    set += fmt::format("<CoordinateActuator name=\"{}_reserve\"><coordinate>{}</coordinate><optimal_force>1</optimal_force>"
+                       "<min_control>-Inf</min_control><max_control>Inf</max_control></CoordinateActuator>\n", c.name, c.name);
+  write(dir / "reserves.xml", set + "</objects></ForceSet></OpenSimDocument>");
+  auto setup = [&](const std::string& file, const std::string& analysis) {
+    write(dir / file, "<OpenSimDocument Version=\"30000\"><AnalyzeTool name=\"raj\"><model_file>" + model +
+                          "</model_file><force_set_files>reserves.xml</force_set_files><coordinates_file>" + models +
+                          "/gait10dof18musc_ik_CRLF_line_ending.mot</coordinates_file><AnalysisSet><objects>" + analysis +
+                          "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>");
+    return read_setup_file((dir / file).string());
+  };
+  for (const auto& [name, text] : run_setup(setup("so.xml", "<StaticOptimization name=\"so\"/>"))) write(dir / name, text);
+  const Storage force = read_storage_file((dir / "raj_so_force.sto").string());
+  // The pelvis's vertical reserve carries the body (no ground reactions in this motion).
+  const double weight = plain.model->total_mass_kg() * 9.80665;
+  EXPECT_GT(force.data.col(force.column("pelvis_ty_reserve")).maxCoeff(), 0.8 * weight);
+  std::vector<std::string> warnings;
+  const auto files = run_setup(setup("jr.xml", "<JointReaction name=\"jr\"><forces_file>raj_so_force.sto</forces_file>"
+                                               "</JointReaction>"),
+                               &warnings);
+  for (const auto& w : warnings) EXPECT_EQ(w.find("accelerations"), std::string::npos) << w;
+  const Storage jr = read_storage_text(files.at(0).second, files.at(0).first);
+  EXPECT_TRUE(jr.data.allFinite());
+  EXPECT_EQ(jr.labels.size(), 9 * plain.model->joints.size());
+  fs::remove_all(dir);
+}
+
 // Muscle physiology as OpenSim's static optimisation takes it, on OpenSim's own models:
 // gait10dof18musc's Millard muscles (elastic tendons, so OpenSim takes each one's strength
 // at its default state, whatever the path's speed) recruit exactly up to that strength;
