@@ -11,6 +11,7 @@
 #include "interop/osim_export.hpp"
 #include "interop/osim_import.hpp"
 #include "io/storage.hpp"
+#include "io/yaml_util.hpp"
 #include "posture/posture.hpp"
 
 namespace {
@@ -81,10 +82,24 @@ BENCHMARK(BM_ImportDefaultModel)->Unit(benchmark::kMillisecond);
 // static optimisation frames per second, inverse dynamics and muscle recruitment included.
 struct SharedCase {
   std::string model, motion;
+  bool reserves = false;  // a reserve actuator on every coordinate (Rajagopal as shared has no muscles)
 };
 
+ImportedModel import_case(const SharedCase& c) {
+  if (!c.reserves) return import_osim_file(c.model);
+  // The force set file OpenSim's users give for reserves, written here for every coordinate.
+  std::string set = "<OpenSimDocument Version=\"40000\"><ForceSet name=\"reserves\"><objects>\n";
+  const ImportedModel plain = import_osim_file(c.model);
+  for (const Coordinate& k : plain.model->coordinates)
+    set += "<CoordinateActuator name=\"" + k.name + "_reserve\"><coordinate>" + k.name +
+           "</coordinate><optimal_force>1</optimal_force><min_control>-Inf</min_control><max_control>Inf</max_control>"
+           "</CoordinateActuator>\n";
+  set += "</objects></ForceSet></OpenSimDocument>";
+  return import_osim_text(yaml::read_text_file(c.model), c.model, {{"reserves.xml", set}});
+}
+
 void BM_StaticOptimizationSharedModel(benchmark::State& state, const SharedCase& c) {
-  const ImportedModel im = import_osim_file(c.model);
+  const ImportedModel im = import_case(c);
   const Motion motion = motion_from_storage(*im.model, read_storage_file(c.motion), {}, c.motion);
   for (auto _ : state) {
     const auto t = static_optimization_tables(*im.model, motion, {});
@@ -95,14 +110,36 @@ void BM_StaticOptimizationSharedModel(benchmark::State& state, const SharedCase&
   state.counters["muscles"] = static_cast<double>(im.model->muscles.size());
 }
 
+// OpenSim's JointReaction at every joint with static optimisation's forces (and its
+// reserves) applied, frames per second: the forward dynamics and reactions alone.
+void BM_JointReactionSharedModel(benchmark::State& state, const SharedCase& c) {
+  const ImportedModel im = import_case(c);
+  const Model& m = *im.model;
+  const Motion motion = motion_from_storage(m, read_storage_file(c.motion), {}, c.motion);
+  const StaticOptimizationTables so = static_optimization_tables(m, motion, {});
+  std::optional<ReactionActuation> act = actuation_from_forces(m, motion, so.force, "so", nullptr);
+  add_reserves(m, motion, so.reserve, *act);
+  std::vector<ReactionRequest> all;
+  for (const Joint& j : m.joints) all.push_back({j.name, true, "ground"});
+  for (auto _ : state) {
+    const Storage t = joint_reaction_table(m, motion, all, "bench", nullptr, &*act);
+    benchmark::DoNotOptimize(t.data(0, 0));
+  }
+  state.counters["frames_per_s"] =
+      benchmark::Counter(static_cast<double>(motion.time_s.size()), benchmark::Counter::kIsIterationInvariantRate);
+}
+
 const bool kSharedRegistered = [] {
   const std::filesystem::path dir = std::filesystem::path(SPINELOAD_SOURCE_DIR) / ".." / "shared" / "opensim-models";
   const std::string motion = (dir / "gait10dof18musc_ik_CRLF_line_ending.mot").string();
   if (!std::filesystem::exists(motion)) return false;
-  for (const char* name : {"gait10dof18musc_subject01", "gait2354_simbody", "subject01_gait2392_scaled"})
-    benchmark::RegisterBenchmark((std::string("BM_StaticOptimization/") + name).c_str(), BM_StaticOptimizationSharedModel,
-                                 SharedCase{(dir / (std::string(name) + ".osim")).string(), motion})
+  for (const char* name : {"gait10dof18musc_subject01", "gait2354_simbody", "subject01_gait2392_scaled", "Rajagopal_2015"}) {
+    const SharedCase c{(dir / (std::string(name) + ".osim")).string(), motion, std::string(name) == "Rajagopal_2015"};
+    benchmark::RegisterBenchmark((std::string("BM_StaticOptimization/") + name).c_str(), BM_StaticOptimizationSharedModel, c)
         ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark((std::string("BM_JointReaction/") + name).c_str(), BM_JointReactionSharedModel, c)
+        ->Unit(benchmark::kMillisecond);
+  }
   return true;
 }();
 
