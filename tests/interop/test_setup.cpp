@@ -127,18 +127,30 @@ TEST(Setup, BadSetupsNameTheField) {
 // optimisation: the file's forces act (the leg is held, so the hip carries only the leg's
 // weight), "ALL" joints in any case; a forces_file that is not there falls back, as in
 // OpenSim, to the muscles' default states, with a warning.
-TEST(Setup, JointReactionAppliesTheForcesFileAsOpenSimDoes) {
-  const fs::path dir = test::scratch_dir("spineload_jr_setup");
-  fs::copy_file(test::source_path("tests/data/osim/leg_4x.osim"), dir / "leg.osim", fs::copy_options::overwrite_existing);
-  std::string mot = "hold\nversion=1\ninDegrees=no\nendheader\ntime\thip_flexion\tknee_angle\n";
-  for (int k = 0; k <= 10; ++k) mot += std::to_string(0.1 * k) + "\t1.2\t-0.3\n";
-  write(dir / "hold.mot", mot);
-  auto setup = [&](const std::string& file, const std::string& analysis) {
-    write(dir / file, "<OpenSimDocument Version=\"30000\"><AnalyzeTool name=\"leg\"><model_file>leg.osim</model_file>"
-                      "<coordinates_file>hold.mot</coordinates_file><AnalysisSet><objects>" + analysis +
-                      "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>");
+// The 4.x leg (a Millard vasti, a hip motor) held still, hip flexed and knee nearly
+// straight, in a scratch folder, and AnalyzeTool setups on it.
+struct HeldLeg {
+  fs::path dir;
+  explicit HeldLeg(const std::string& stem) : dir(test::scratch_dir(stem)) {
+    fs::copy_file(test::source_path("tests/data/osim/leg_4x.osim"), dir / "leg.osim", fs::copy_options::overwrite_existing);
+    std::string mot = "hold\nversion=1\ninDegrees=no\nendheader\ntime\thip_flexion\tknee_angle\n";
+    for (int k = 0; k <= 10; ++k) mot += std::to_string(0.1 * k) + "\t1.2\t-0.3\n";
+    write(dir / "hold.mot", mot);
+  }
+  ~HeldLeg() { fs::remove_all(dir); }
+  // A setup `file` running `analysis`, with `extra` tool properties (force set files).
+  Setup setup(const std::string& file, const std::string& extra, const std::string& analysis) const {
+    write(dir / file, "<OpenSimDocument Version=\"30000\"><AnalyzeTool name=\"leg\"><model_file>leg.osim</model_file>" + extra +
+                          "<coordinates_file>hold.mot</coordinates_file><AnalysisSet><objects>" + analysis +
+                          "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>");
     return read_setup_file((dir / file).string());
-  };
+  }
+};
+
+TEST(Setup, JointReactionAppliesTheForcesFileAsOpenSimDoes) {
+  const HeldLeg leg("spineload_jr_setup");
+  const fs::path& dir = leg.dir;
+  auto setup = [&](const std::string& file, const std::string& analysis) { return leg.setup(file, "", analysis); };
   for (const auto& [name, text] : run_setup(setup("so.xml", "<StaticOptimization name=\"so\"/>"))) write(dir / name, text);
   ASSERT_TRUE(fs::exists(dir / "leg_so_force.sto"));
   std::vector<std::string> warnings;
@@ -162,7 +174,6 @@ TEST(Setup, JointReactionAppliesTheForcesFileAsOpenSimDoes) {
   EXPECT_NE(warnings[0].find("gone.sto"), std::string::npos);
   const Storage jr2 = read_storage_text(fallback.at(0).second, fallback.at(0).first);
   EXPECT_GT(std::abs(jr2.data(5, jr2.column("hip_on_thigh_in_ground_fy")) - weight), 1.0);
-  fs::remove_all(dir);
 }
 
 // AnalyzeTool's force_set_files: their actuators join the model (a knee reserve here), are
@@ -170,20 +181,14 @@ TEST(Setup, JointReactionAppliesTheForcesFileAsOpenSimDoes) {
 // from its forces file; replace_force_set drops the model's own forces; a bad force set
 // file's error names that file and line.
 TEST(Setup, ForceSetFilesAddActuatorsAsOpenSimsAnalyzeToolDoes) {
-  const fs::path dir = test::scratch_dir("spineload_force_set");
-  fs::copy_file(test::source_path("tests/data/osim/leg_4x.osim"), dir / "leg.osim", fs::copy_options::overwrite_existing);
-  std::string mot = "hold\nversion=1\ninDegrees=no\nendheader\ntime\thip_flexion\tknee_angle\n";
-  for (int k = 0; k <= 10; ++k) mot += std::to_string(0.1 * k) + "\t1.2\t-0.3\n";
-  write(dir / "hold.mot", mot);
+  const HeldLeg leg("spineload_force_set");
+  const fs::path& dir = leg.dir;
   write(dir / "reserves.xml", "<OpenSimDocument Version=\"40000\"><ForceSet name=\"reserves\"><objects>\n"
                               "<CoordinateActuator name=\"knee_reserve\"><coordinate>knee_angle</coordinate>"
                               "<optimal_force>1</optimal_force></CoordinateActuator>\n"
                               "</objects></ForceSet></OpenSimDocument>");
   auto setup = [&](const std::string& file, const std::string& extra, const std::string& analysis) {
-    write(dir / file, "<OpenSimDocument Version=\"30000\"><AnalyzeTool name=\"leg\"><model_file>leg.osim</model_file>" + extra +
-                          "<coordinates_file>hold.mot</coordinates_file><AnalysisSet><objects>" + analysis +
-                          "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>");
-    return read_setup_file((dir / file).string());
+    return leg.setup(file, extra, analysis);
   };
   const std::string with = "<force_set_files>reserves.xml</force_set_files>";
   for (const auto& [name, text] : run_setup(setup("so.xml", with, "<StaticOptimization name=\"so\"/>"))) write(dir / name, text);
@@ -224,7 +229,6 @@ TEST(Setup, ForceSetFilesAddActuatorsAsOpenSimsAnalyzeToolDoes) {
     EXPECT_EQ(e.line(), 3);
     EXPECT_EQ(e.field(), "r.coordinate");
   }
-  fs::remove_all(dir);
 }
 
 }  // namespace
@@ -322,6 +326,44 @@ TEST(SharedModels, GaitModelsRunInverseDynamicsReactionsAndStaticOptimisationOve
   }
 }
 
+// A force set file of coordinate actuators (optimal force 1, unbounded), one per coordinate,
+// named <coordinate><suffix>: reserves or residuals as OpenSim's users write them.
+std::string reserve_force_set(const std::vector<std::string>& coordinates, const std::string& suffix) {
+  std::string set = "<OpenSimDocument Version=\"40000\"><ForceSet name=\"reserves\"><objects>\n";
+  for (const std::string& c : coordinates)
+    set += fmt::format("<CoordinateActuator name=\"{}{}\"><coordinate>{}</coordinate><optimal_force>1</optimal_force>"
+                       "<min_control>-Inf</min_control><max_control>Inf</max_control></CoordinateActuator>\n",
+                       c, suffix, c);
+  return set + "</objects></ForceSet></OpenSimDocument>";
+}
+
+// An AnalyzeTool setup `file` in `dir` on `model` with a force set file over the shared
+// walking motion, running `analysis`.
+Setup walking_setup(const fs::path& dir, const std::string& file, const std::string& name, const std::string& model,
+                    const std::string& force_set, const std::string& analysis) {
+  write(dir / file, "<OpenSimDocument Version=\"30000\"><AnalyzeTool name=\"" + name + "\"><model_file>" + model +
+                        "</model_file><force_set_files>" + force_set + "</force_set_files><coordinates_file>" +
+                        test::shared_path("opensim-models") + "/gait10dof18musc_ik_CRLF_line_ending.mot</coordinates_file>"
+                        "<AnalysisSet><objects>" + analysis + "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>");
+  return read_setup_file((dir / file).string());
+}
+
+// OpenSim's workflow: static optimisation ("so.xml", its files written into `dir`), then
+// JointReaction ("jr.xml", `joints` as its joint_names element, its forces file the
+// optimisation's); returns the reactions, expecting no warning that the forces fail to
+// reproduce the motion.
+template <class MakeSetup>
+Storage reactions_after_static_optimisation(const fs::path& dir, MakeSetup&& setup, const std::string& stem,
+                                            const std::string& joints) {
+  for (const auto& [name, text] : run_setup(setup("so.xml", "<StaticOptimization name=\"so\"/>"))) write(dir / name, text);
+  std::vector<std::string> warnings;
+  const auto files = run_setup(setup("jr.xml", "<JointReaction name=\"jr\">" + joints + "<forces_file>" + stem +
+                                                   "_so_force.sto</forces_file></JointReaction>"),
+                               &warnings);
+  for (const auto& w : warnings) EXPECT_EQ(w.find("accelerations"), std::string::npos) << w;
+  return read_storage_text(files.at(0).second, files.at(0).first);
+}
+
 // OpenSim's walking workflow on gait10dof18musc: static optimisation with residual and
 // reserve actuators from a force set file (the pelvis has no ground reactions in this
 // motion, so residuals hold it), then JointReaction with its forces file: the forces give
@@ -331,28 +373,14 @@ TEST(SharedModels, StaticOptimisationThenJointReactionWithForceSetFilesOnGait10d
   const std::string models = test::shared_path("opensim-models");
   if (models.empty()) GTEST_SKIP() << "../shared/opensim-models is absent";
   const fs::path dir = test::scratch_dir("spineload_gait_jr");
-  std::string set = "<OpenSimDocument Version=\"40000\"><ForceSet name=\"residuals\"><objects>\n";
-  for (const char* c : {"pelvis_tx", "pelvis_ty", "pelvis_tilt", "lumbar_extension"})
-    set += fmt::format("<CoordinateActuator name=\"{}_residual\"><coordinate>{}</coordinate><optimal_force>1</optimal_force>"
-                       "<min_control>-Inf</min_control><max_control>Inf</max_control></CoordinateActuator>\n", c, c);
-  write(dir / "residuals.xml", set + "</objects></ForceSet></OpenSimDocument>");
+  write(dir / "residuals.xml", reserve_force_set({"pelvis_tx", "pelvis_ty", "pelvis_tilt", "lumbar_extension"}, "_residual"));
   auto setup = [&](const std::string& file, const std::string& analysis) {
-    write(dir / file, "<OpenSimDocument Version=\"30000\"><AnalyzeTool name=\"walk\"><model_file>" + models +
-                          "/gait10dof18musc_subject01.osim</model_file><force_set_files>residuals.xml</force_set_files>"
-                          "<coordinates_file>" + models + "/gait10dof18musc_ik_CRLF_line_ending.mot</coordinates_file>"
-                          "<AnalysisSet><objects>" + analysis + "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>");
-    return read_setup_file((dir / file).string());
+    return walking_setup(dir, file, "walk", models + "/gait10dof18musc_subject01.osim", "residuals.xml", analysis);
   };
-  for (const auto& [name, text] : run_setup(setup("so.xml", "<StaticOptimization name=\"so\"/>"))) write(dir / name, text);
+  const Storage jr = reactions_after_static_optimisation(dir, setup, "walk", "<joint_names>knee_r</joint_names>");
   const Storage reserves = read_storage_file((dir / "walk_so_reserves.sto").string());
   // The residuals carry what the muscles cannot: nothing is left for spineload's own reserves.
   EXPECT_LT(reserves.data.cwiseAbs().maxCoeff(), 1e-3);
-  std::vector<std::string> warnings;
-  const auto files = run_setup(setup("jr.xml", "<JointReaction name=\"jr\"><joint_names>knee_r</joint_names>"
-                                               "<forces_file>walk_so_force.sto</forces_file></JointReaction>"),
-                               &warnings);
-  for (const auto& w : warnings) EXPECT_EQ(w.find("accelerations"), std::string::npos) << w;
-  const Storage jr = read_storage_text(files.at(0).second, files.at(0).first);
   const ImportedModel im = import_osim_file(models + "/gait10dof18musc_subject01.osim", {(dir / "residuals.xml").string()});
   const std::string mot = models + "/gait10dof18musc_ik_CRLF_line_ending.mot";
   const Motion motion = motion_from_storage(*im.model, read_storage_file(mot), {}, mot);
@@ -380,29 +408,17 @@ TEST(SharedModels, RajagopalRunsStaticOptimisationAndJointReactionsWithReserveAc
   const fs::path dir = test::scratch_dir("spineload_rajagopal");
   const std::string model = models + "/Rajagopal_2015.osim";
   const ImportedModel plain = import_osim_file(model);
-  std::string set = "<OpenSimDocument Version=\"40000\"><ForceSet name=\"reserves\"><objects>\n";
-  for (const Coordinate& c : plain.model->coordinates)
-    set += fmt::format("<CoordinateActuator name=\"{}_reserve\"><coordinate>{}</coordinate><optimal_force>1</optimal_force>"
-                       "<min_control>-Inf</min_control><max_control>Inf</max_control></CoordinateActuator>\n", c.name, c.name);
-  write(dir / "reserves.xml", set + "</objects></ForceSet></OpenSimDocument>");
+  std::vector<std::string> coordinates;
+  for (const Coordinate& c : plain.model->coordinates) coordinates.push_back(c.name);
+  write(dir / "reserves.xml", reserve_force_set(coordinates, "_reserve"));
   auto setup = [&](const std::string& file, const std::string& analysis) {
-    write(dir / file, "<OpenSimDocument Version=\"30000\"><AnalyzeTool name=\"raj\"><model_file>" + model +
-                          "</model_file><force_set_files>reserves.xml</force_set_files><coordinates_file>" + models +
-                          "/gait10dof18musc_ik_CRLF_line_ending.mot</coordinates_file><AnalysisSet><objects>" + analysis +
-                          "</objects></AnalysisSet></AnalyzeTool></OpenSimDocument>");
-    return read_setup_file((dir / file).string());
+    return walking_setup(dir, file, "raj", model, "reserves.xml", analysis);
   };
-  for (const auto& [name, text] : run_setup(setup("so.xml", "<StaticOptimization name=\"so\"/>"))) write(dir / name, text);
+  const Storage jr = reactions_after_static_optimisation(dir, setup, "raj", "");
   const Storage force = read_storage_file((dir / "raj_so_force.sto").string());
   // The pelvis's vertical reserve carries the body (no ground reactions in this motion).
   const double weight = plain.model->total_mass_kg() * 9.80665;
   EXPECT_GT(force.data.col(force.column("pelvis_ty_reserve")).maxCoeff(), 0.8 * weight);
-  std::vector<std::string> warnings;
-  const auto files = run_setup(setup("jr.xml", "<JointReaction name=\"jr\"><forces_file>raj_so_force.sto</forces_file>"
-                                               "</JointReaction>"),
-                               &warnings);
-  for (const auto& w : warnings) EXPECT_EQ(w.find("accelerations"), std::string::npos) << w;
-  const Storage jr = read_storage_text(files.at(0).second, files.at(0).first);
   EXPECT_TRUE(jr.data.allFinite());
   EXPECT_EQ(jr.labels.size(), 9 * plain.model->joints.size());
   fs::remove_all(dir);
