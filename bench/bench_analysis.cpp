@@ -8,7 +8,7 @@
 #include "recruitment/recruitment.hpp"
 #include "subject/subject_data.hpp"
 #include "subject/timeline.hpp"
-#include "tasks/posture_prediction.hpp"
+#include "posture/prediction.hpp"
 #include "tasks/task_runner.hpp"
 
 namespace {

@@ -14,12 +14,12 @@
 
 #include "analysis/analyze.hpp"
 #include "common/errors.hpp"
-#include "io/results.hpp"
+#include "output/results.hpp"
 #include "io/yaml_util.hpp"
 #include "loads/disc_loads.hpp"
 #include "model/embedded_data.hpp"
 #include "subject/timeline.hpp"
-#include "tasks/posture_prediction.hpp"
+#include "posture/prediction.hpp"
 #include "tasks/task_library.hpp"
 #include "tasks/task_runner.hpp"
 

@@ -6,7 +6,7 @@
 #include <Eigen/Core>
 
 #include "model/data.hpp"
-#include "posture/posture.hpp"
+#include "model/external.hpp"
 
 namespace spineload {
 

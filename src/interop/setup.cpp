@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "common/errors.hpp"
-#include "io/results.hpp"
+#include "output/results.hpp"
 #include "interop/opensim_tools.hpp"
 #include "interop/osim_import.hpp"
 #include "interop/xml.hpp"

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "common/expression.hpp"
+#include "model/external.hpp"
 #include "model/model.hpp"
 #include "multibody/system.hpp"
-#include "posture/posture.hpp"
 
 namespace spineload {
 

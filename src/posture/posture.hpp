@@ -8,35 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "model/external.hpp"
 #include "model/model.hpp"
 
 namespace YAML { class Node; }
 
 namespace spineload {
-
-// A force applied at a point fixed on a body (a held mass is one such force per hand).
-struct ExternalLoad {
-  std::string label;
-  int body = -1;
-  Eigen::Vector3d point_m = Eigen::Vector3d::Zero();  // body frame
-  Eigen::Vector3d force_N = Eigen::Vector3d::Zero();  // ground frame
-};
-
-// A support that can only push, along a fixed direction, at a point fixed on a body (a
-// backrest on her back). Its force is found with the muscle forces (recruitment stage).
-// With friction a contact is given as the two edges of its friction cone in the sagittal
-// plane (n +- mu t, each pushing only): exact for planar loads, a polyhedral cone otherwise.
-struct Contact {
-  std::string label;
-  int body = -1;
-  Eigen::Vector3d point_m = Eigen::Vector3d::Zero();   // body frame
-  Eigen::Vector3d normal = Eigen::Vector3d::UnitX();   // ground frame, unit, direction of push
-  // A flat support (backrest) touches only the points of her back within `cushion_m` of the
-  // rearmost one along `plane_normal`; the others are dropped frame by frame (analysis stage).
-  Eigen::Vector3d plane_normal = Eigen::Vector3d::Zero();  // zero: always in contact
-  double cushion_m = 0;
-  double max_force_N = INFINITY;  // the most it can push (an arm rest: the arm's weight)
-};
 
 // `contacts` at the current body poses (`pose`, ground frame): a flat support's points that
 // do not touch get a zero push direction, so they carry nothing (indices stay the posture's).
@@ -46,7 +23,7 @@ enum class LiftStrategy { stoop, semi_squat, squat, kneel };
 enum class ReachingHands { both, right, left };
 
 // A posture given by where the hands must be instead of joint angles (solved by the
-// tasks stage, tasks/posture_prediction.hpp).
+// tasks stage, posture/prediction.hpp).
 struct PredictionRequest {
   double hands_forward_m = 0.3;  // grip ahead of the midpoint between the ankle joints (knees when kneeling)
   double hands_height_m = 1.0;   // grip above the floor

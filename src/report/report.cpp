@@ -10,7 +10,7 @@
 
 #include "common/errors.hpp"
 #include "io/csv.hpp"
-#include "io/results.hpp"
+#include "output/results.hpp"
 #include "io/yaml_util.hpp"
 #include "loads/disc_loads.hpp"
 #include "report/svg_chart.hpp"

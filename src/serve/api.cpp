@@ -9,7 +9,7 @@
 
 #include "common/errors.hpp"
 #include "dynamics/dynamics.hpp"
-#include "io/results.hpp"
+#include "output/results.hpp"
 #include "loads/disc_loads.hpp"
 #include "muscles/muscle_geometry.hpp"
 #include "subject/subject.hpp"

@@ -9,7 +9,7 @@
 #include "common/errors.hpp"
 #include "dynamics/dynamics.hpp"
 #include "loads/disc_loads.hpp"
-#include "tasks/posture_prediction.hpp"
+#include "posture/prediction.hpp"
 
 namespace spineload {
 

@@ -11,7 +11,7 @@
 #include "capacity/fatigue_failure.hpp"
 #include "common/errors.hpp"
 #include "dynamics/dynamics.hpp"
-#include "io/results.hpp"
+#include "output/results.hpp"
 #include "io/yaml_util.hpp"
 #include "loads/disc_loads.hpp"
 #include "model/data.hpp"

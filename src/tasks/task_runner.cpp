@@ -10,7 +10,7 @@
 #include "io/yaml_util.hpp"
 #include "loads/disc_loads.hpp"
 #include "subject/timeline.hpp"
-#include "tasks/posture_prediction.hpp"
+#include "posture/prediction.hpp"
 
 namespace spineload {
 

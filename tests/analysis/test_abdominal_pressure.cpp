@@ -2,7 +2,7 @@
 // intradiscal pressure reported from compression.
 #include <gtest/gtest.h>
 
-#include "tasks/posture_prediction.hpp"
+#include "posture/prediction.hpp"
 #include "test_support.hpp"
 
 namespace spineload {

@@ -10,7 +10,7 @@
 #include "interop/opensim_tools.hpp"
 #include "interop/osim_export.hpp"
 #include "interop/osim_import.hpp"
-#include "io/report.hpp"
+#include "output/tables.hpp"
 #include "io/storage.hpp"
 #include "model/data.hpp"
 #include "multibody/system.hpp"

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "common/errors.hpp"
-#include "io/results.hpp"
+#include "output/results.hpp"
 #include "tasks/task_runner.hpp"
 #include "test_support.hpp"
 

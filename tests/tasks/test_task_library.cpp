@@ -6,7 +6,7 @@
 
 #include "common/errors.hpp"
 #include "tasks/infant.hpp"
-#include "tasks/posture_prediction.hpp"
+#include "posture/prediction.hpp"
 #include "tasks/task_library.hpp"
 #include "tasks/task_runner.hpp"
 #include "test_support.hpp"

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "common/errors.hpp"
-#include "io/results.hpp"
+#include "output/results.hpp"
 #include "io/yaml_util.hpp"
 #include "test_support.hpp"
 

@@ -1,4 +1,4 @@
-// Stage tasks, posture prediction: from where her hands must be (relative to the point
+// Stage posture, prediction from hand targets: from where her hands must be (relative to the point
 // between her ankles, or her knees when kneeling), the strategy (stoop, semi-squat, squat,
 // kneel) and gaze at the hands, finds a whole-body posture within joint ranges, with her
 // centre of mass over her base of support,

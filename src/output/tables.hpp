@@ -1,5 +1,6 @@
-// Human-readable tables for the terminal: per posture, the loads at every level, the
-// muscle forces and a one-line summary; and the model description of `model info`.
+// Stage output, tables: human-readable tables for the terminal: per posture, the loads at
+// every level, the muscle forces and a one-line summary; and the model description of
+// `model info`.
 #pragma once
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "io/report.hpp"
+#include "output/tables.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-// Stage io: writes analysis results as CSV, JSON and OpenSim storage (.sto) files.
+// Stage output: writes analysis results as CSV, JSON and OpenSim storage (.sto) files.
 // Every file is rendered in memory first and moved into place only when all are ready,
 // so a failure leaves no half-written output.
 #pragma once

@@ -7,7 +7,7 @@
 #include "dynamics/dynamics.hpp"
 #include "subject/subject_data.hpp"
 #include "subject/timeline.hpp"
-#include "tasks/posture_prediction.hpp"
+#include "posture/prediction.hpp"
 #include "tasks/task_library.hpp"
 #include "test_support.hpp"
 

@@ -1,4 +1,4 @@
-#include "io/results.hpp"
+#include "output/results.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "tasks/posture_prediction.hpp"
+#include "posture/prediction.hpp"
 
 #include <algorithm>
 #include <array>
