@@ -19,6 +19,7 @@ PACKAGES=(
   libcpp-httplib-dev      # the HTTP server of spineload serve
   wrk                     # load test of spineload serve (docs/serve.md)
   clang libclang-rt-14-dev llvm-14  # the sanitizer build and libFuzzer targets (debug-sanitize preset)
+  python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest python3-matplotlib  # import spineload
 )
 # Only for the viewer's browser tests (Playwright drives Debian's chromium): where they
 # cannot be installed, setup goes on and those tests skip, saying why.
