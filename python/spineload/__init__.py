@@ -13,6 +13,9 @@ mechanics (forces and moments computed by a model), not a diagnosis or medical a
 import io
 import json
 import os
+import sys
+import time
+import types
 
 from ._core import (  # noqa: F401  (the engine's own names)
     MECHANICS_NOTICE,
@@ -35,7 +38,7 @@ from . import _core
 
 __all__ = [
     "MECHANICS_NOTICE", "InputError", "Model", "NumericalError", "Posture", "Result", "analyze", "builtin_posture",
-    "builtin_postures", "compare", "default_model", "import_osim", "posture", "posture_file", "subject_model",
+    "builtin_postures", "cohort", "compare", "day", "default_model", "import_osim", "posture", "posture_file", "subject_model",
     "task_list", "task_posture", "timeline", "version",
 ]
 
@@ -82,3 +85,56 @@ def compare(task, vary, settings=(), subject=None, solver="fast"):
     columns of `spineload compare -o`'s compare.csv."""
     text, name = _text_of(subject, "subject") if subject is not None else (None, "")
     return _frame(_core._compare_csv(task, vary, list(settings), text, name, solver))
+
+
+def day(schedule, subject=None, solver="fast"):
+    """A day of tasks (a schedule dict or file): `.tasks` and `.capacity`, DataFrames with the
+    columns of `spineload day -o`'s day_tasks.csv and day_capacity.csv."""
+    text, name = _text_of(schedule, "schedule")
+    subject_text, subject_name = _text_of(subject, "subject") if subject is not None else (None, "")
+    tasks, capacity = _core._day_csvs(text, name, subject_text, subject_name, solver)
+    return types.SimpleNamespace(tasks=_frame(tasks), capacity=_frame(capacity))
+
+
+class _Progress:
+    """The command line's progress on stderr: after two seconds, subjects done, the rate and
+    the time left, redrawn in place on a terminal (a line every 30 s otherwise)."""
+
+    def __init__(self):
+        self.start = self.last = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done, total):
+        now = time.monotonic()
+        if now - self.start < 2:
+            return
+        rate = done / (now - self.start)
+        text = f"  subjects {done}/{total}  {rate:.0f}/s  about {(total - done) / max(rate, 1e-9):.0f} s left"
+        if sys.stderr.isatty():
+            self.shown = True
+            sys.stderr.write("\r" + text.ljust(70))
+            sys.stderr.flush()
+        elif now - self.last >= 30:
+            self.last = now
+            sys.stderr.write(text + "\n")
+
+    def close(self):
+        if self.shown:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+
+
+def cohort(spec, threads=None, progress=True, solver="fast"):
+    """A sampled population of mothers (a cohort dict or file): a DataFrame with the columns
+    of `spineload cohort -o`'s cohort.csv, its summary text in `.attrs["summary"]`. `threads`
+    defaults to every core; with `progress` it reports on stderr as the command line does (or
+    calls `progress(done, total)` when it is a function)."""
+    text, name = _text_of(spec, "cohort")
+    reporter = progress if callable(progress) else _Progress() if progress else None
+    try:
+        rows, summary = _core._cohort_csv(text, name, threads or _core._hardware_threads(), solver, reporter)
+    finally:
+        if isinstance(reporter, _Progress):
+            reporter.close()
+    frame = _frame(rows)
+    frame.attrs["summary"] = summary
+    return frame

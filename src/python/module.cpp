@@ -8,14 +8,17 @@
 #include <fmt/format.h>
 #include <pybind11/eigen.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <thread>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/analyze.hpp"
+#include "cohort/cohort.hpp"
 #include "common/errors.hpp"
 #include "interop/osim_import.hpp"
 #include "model/model.hpp"
@@ -282,6 +285,42 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("task"), py::arg("vary"), py::arg("settings"), py::arg("subject_text"), py::arg("subject_file"),
       py::arg("solver"), py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "_day_csvs",
+      [](const std::string& schedule_text, const std::string& schedule_file, const std::optional<std::string>& subject_text,
+         const std::string& subject_file, const std::string& solver) {
+        std::optional<Subject> subject;
+        if (subject_text) subject = parse_subject_text(*subject_text, subject_file);
+        const DaySchedule schedule = parse_day_schedule(schedule_text, schedule_file);
+        const DayResult day = run_day(schedule, subject ? &*subject : nullptr, options_of(solver));
+        return std::make_pair(day_tasks_csv(day), day_csv(day));
+      },
+      py::arg("schedule_text"), py::arg("schedule_file"), py::arg("subject_text"), py::arg("subject_file"),
+      py::arg("solver"), py::call_guard<py::gil_scoped_release>());
+
+  m.def(
+      "_cohort_csv",
+      [](const std::string& text, const std::string& file, int threads, const std::string& solver,
+         const std::function<void(long, long)>& progress) {
+        const CohortSpec spec = parse_cohort_text(text, file);
+        CohortOptions options;
+        if (threads < 1 || threads > 256) throw InputError("", 0, "threads", "from 1 to 256");
+        options.threads = threads;
+        options.recruitment = options_of(solver);
+        // The callback runs in this thread (run_cohort's contract), where Python is waiting:
+        // it takes the GIL back only to report.
+        std::vector<CohortRow> rows = run_cohort(spec, options, [&](long done, long total) {
+          if (!progress) return;
+          py::gil_scoped_acquire gil;
+          progress(done, total);
+        });
+        sort_rows(rows);
+        return std::make_pair(cohort_csv_header(spec) + cohort_csv_rows(spec, rows, options.threads),
+                              std::string(kMechanicsNotice) + "\n" + format_cohort_summary(spec, summarize_cohort(spec, rows)));
+      },
+      py::arg("text"), py::arg("file"), py::arg("threads"), py::arg("solver"), py::arg("progress"),
+      py::call_guard<py::gil_scoped_release>());
+  m.def("_hardware_threads", [] { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); });
 }
 
 }  // namespace spineload::python

@@ -175,3 +175,37 @@ def test_the_quickstart_prints_what_analyze_gives():
         "loads": [{"type": "hand_mass", "mass_kg": 6, "hands": "both"}]}))
     l5 = result.levels.index("L5_S1")
     assert f"L5/S1 compression {result.compression_N[0, l5]:.0f} N" in done.stdout
+
+
+def test_day_is_the_day_files(tmp_path):
+    schedule = os.path.join(SOURCE, "examples", "day_6_weeks.yaml")
+    subject = os.path.join(SOURCE, "examples", "subject_6_weeks.yaml")
+    run_cli("day", schedule, "--subject", subject, out=str(tmp_path))
+    result = spineload.day(schedule, subject=subject)
+    for frame, name in ((result.tasks, "day_tasks.csv"), (result.capacity, "day_capacity.csv")):
+        rows = read_csv(tmp_path / name)
+        assert list(frame.columns) == list(rows[0].keys())
+        assert len(frame) == len(rows)
+
+
+def test_a_cohort_is_the_same_on_one_thread_or_two_and_is_the_command_lines(tmp_path):
+    spec = {
+        "name": "small", "n": 120, "seed": 3, "chunk": 40,
+        "subject": {"stage": "postpartum", "week": {"uniform": {"min": 2, "max": 52}},
+                    "infant_age_months": {"uniform": {"min": 0, "max": 12}}},
+        "tasks": [{"task": "carry-on-hip"}],
+    }
+    calls = []
+    one = spineload.cohort(spec, threads=1, progress=lambda done, total: calls.append((done, total)))
+    assert calls and all(total == 120 and 0 <= done <= 120 for done, total in calls)
+    two = spineload.cohort(spec, threads=2, progress=False)
+    assert len(one) == 120
+    assert one.equals(two)
+    assert "L5/S1" in one.attrs["summary"]
+    path = tmp_path / "small.yaml"
+    path.write_text(json.dumps(spec))
+    run_cli("cohort", str(path), "--threads", "2", out=str(tmp_path / "out"))
+    rows = read_csv(tmp_path / "out" / "cohort.csv")
+    assert list(one.columns) == list(rows[0].keys())
+    column = [c for c in one.columns if "L5_S1_compression" in c][0]
+    assert [float(v) for v in one[column]] == pytest.approx([float(r[column]) for r in rows], rel=1e-12)
