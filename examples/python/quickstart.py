@@ -1,8 +1,10 @@
 """spineload from Python in a dozen lines: her model, a posture, its loads.
 
-    PYTHONPATH=build/release/python python3 examples/python/quickstart.py
+    python3 examples/python/quickstart.py
 """
-import spineload
+from find_spineload import find_spineload
+
+spineload = find_spineload("numpy")
 
 model = spineload.default_model()                      # 1.65 m, 62 kg
 bent = spineload.posture(model, {

@@ -154,8 +154,8 @@ def test_timeline_and_compare_are_the_csv_files(tmp_path):
     assert [float(v) for v in sweep[l5]] == pytest.approx([float(r[l5]) for r in rows], rel=1e-12)
 
 
-def test_the_walkthrough_runs_headless_and_plots(tmp_path):
-    script = os.path.join(SOURCE, "examples", "python", "walkthrough.py")
+def test_the_timeline_example_runs_headless_and_plots(tmp_path):
+    script = os.path.join(SOURCE, "examples", "python", "timeline.py")
     done = subprocess.run([sys.executable, script, str(tmp_path)], check=True, capture_output=True, text=True,
                           env={**os.environ, "MPLBACKEND": "Agg"})
     assert (tmp_path / "timeline_l5s1.png").stat().st_size > 1000

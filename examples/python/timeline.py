@@ -3,7 +3,7 @@
 # A notebook-style walkthrough (cells marked `# %%`, runnable as a plain script):
 # the README's timeline, from Python, as a pandas DataFrame and a plot.
 #
-#     PYTHONPATH=build/release/python python3 examples/python/walkthrough.py OUTPUT_DIR
+#     python3 examples/python/timeline.py [OUTPUT_DIR]
 #
 # It writes one file, OUTPUT_DIR/timeline_l5s1.png.
 
@@ -11,14 +11,16 @@
 import os
 import sys
 
-import matplotlib
+from find_spineload import find_spineload
+
+spineload = find_spineload("matplotlib", "pandas")
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")  # headless: a file, no window
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt  # noqa: E402
 
-import spineload
-
-out_dir = sys.argv[1] if len(sys.argv) > 1 else "walkthrough_out"
+out_dir = sys.argv[1] if len(sys.argv) > 1 else "timeline_out"
 here = os.path.dirname(os.path.abspath(__file__))
 subject = os.path.join(here, "..", "timeline_subject.yaml")
 
