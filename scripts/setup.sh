@@ -20,6 +20,7 @@ PACKAGES=(
   wrk                     # load test of spineload serve (docs/serve.md)
   clang libclang-rt-14-dev llvm-14  # the sanitizer build and libFuzzer targets (debug-sanitize preset)
   python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest python3-matplotlib  # import spineload
+  python3-venv python3-pip python3-wheel  # pip install . (offline, with Debian's setuptools)
 )
 # Only for the viewer's browser tests (Playwright drives Debian's chromium): where they
 # cannot be installed, setup goes on and those tests skip, saying why.

@@ -209,3 +209,20 @@ def test_a_cohort_is_the_same_on_one_thread_or_two_and_is_the_command_lines(tmp_
     assert list(one.columns) == list(rows[0].keys())
     column = [c for c in one.columns if "L5_S1_compression" in c][0]
     assert [float(v) for v in one[column]] == pytest.approx([float(r[column]) for r in rows], rel=1e-12)
+
+
+def test_pip_installs_it_offline_into_a_venv(tmp_path):
+    """`pip install .` as docs/python.md gives it: Debian's setuptools, no index, the module
+    built by the project's CMake (here the build that runs these tests, so nothing compiles)."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    env = {**os.environ, "SPINELOAD_CMAKE_BUILD_DIR": os.environ["SPINELOAD_BUILD_DIR"]}
+    env.pop("PYTHONPATH", None)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "--no-build-isolation", "--no-index", "--quiet", SOURCE],
+                   check=True, env=env, cwd=tmp_path, capture_output=True)
+    done = subprocess.run([str(venv / "bin" / "python"), "-c",
+                           "import spineload; print(spineload.__file__); print(spineload.default_model().height_m)"],
+                          check=True, env=env, cwd=tmp_path, capture_output=True, text=True)
+    where, height = done.stdout.split()
+    assert where.startswith(str(venv))
+    assert float(height) == pytest.approx(1.65)
