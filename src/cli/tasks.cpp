@@ -30,12 +30,8 @@ int run_compare(const SharedOptions& shared, const CompareOptions& o) {
   std::vector<TaskRun> runs;
   {
     Progress progress("values");
-    for (double v : values) {
-      std::vector<std::string> settings = o.settings;
-      settings.push_back(fmt::format("{}={:g}", name, v));
-      runs.push_back(run_task(o.task, settings, subject ? &*subject : nullptr, shared.recruitment()));
-      progress(runs.size(), values.size());
-    }
+    runs = run_sweep(o.task, name, values, o.settings, subject ? &*subject : nullptr, shared.recruitment(),
+                     std::ref(progress));
   }
   fmt::print("{}\n{}", kMechanicsNotice, format_compare(o.task, name, values, runs));
   if (!shared.out_dir.empty()) {

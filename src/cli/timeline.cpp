@@ -2,13 +2,11 @@
 // postpartum year.
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "cli/common.hpp"
 #include "common/errors.hpp"
 #include "output/results.hpp"
 #include "subject/timeline.hpp"
-#include "tasks/task_library.hpp"
+#include "tasks/task_runner.hpp"
 
 namespace spineload::cli {
 
@@ -24,15 +22,10 @@ int run_timeline_command(const SharedOptions& shared, const TimelineOptions& o) 
   const auto source = shared.source();
   const auto data = default_subject_data();
   const auto base = build_model(*source, subject.height_m, subject.pre_pregnancy_mass_kg);
-  const std::string alias = o.posture == "standing" ? "standing_relaxed" : o.posture == "sitting" ? "sitting_upright" : o.posture;
-  const auto names = builtin_posture_names();
   if (!o.settings.empty() && o.task.empty()) throw InputError("", 0, "--set", "--set needs --task");
   // A task is posed as `analyze --task` and the API's timeline pose it: its posture and
   // loads, then at every stage solved on her body (posture_at_stage).
-  const Posture posture = !o.task.empty() ? instantiate_task(*base, o.task, o.settings).posture
-                          : std::find(names.begin(), names.end(), alias) != names.end()
-                              ? builtin_posture(*base, alias)
-                              : load_posture_file(*base, o.posture);
+  const Posture posture = timeline_posture(*base, o.posture, o.task, o.settings);
   const auto points = stage_range(o.from, o.to, o.step, subject.delivery_week);
   std::vector<TimelineRow> rows;
   {

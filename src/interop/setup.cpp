@@ -164,9 +164,11 @@ SetupInputs load_setup_inputs(const Setup& s, std::vector<std::string>* warnings
   return in;
 }
 
-// One analysis of the setup on its loaded inputs: (file name, .sto text) per result.
+// One analysis of the setup on its loaded inputs: (file name, .sto text) per result; a static
+// optimisation's tables also into `so_tables` when given (analyze hands them to the reactions).
 std::vector<std::pair<std::string, std::string>> run_analysis(const Setup& s, const SetupInputs& in, const SetupAnalysis& a,
-                                                              std::vector<std::string>* warnings) {
+                                                              std::vector<std::string>* warnings,
+                                                              StaticOptimizationTables* so_tables = nullptr) {
   const ImportedModel& im = in.im;
   const ExternalLoadsSpec* ext = in.loads ? &*in.loads : nullptr;
   const bool states = in.states;
@@ -262,10 +264,15 @@ std::vector<std::pair<std::string, std::string>> run_analysis(const Setup& s, co
       StaticOptimizationOptions so;
       so.activation_exponent = a.activation_exponent;
       so.use_muscle_physiology = a.use_muscle_physiology;
-      const StaticOptimizationTables t = static_optimization_tables(*im.model, motion, so, ext);
-      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_activation.sto", format_storage(t.activation));
-      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_force.sto", format_storage(t.force));
-      out.emplace_back(safe_file_stem(s.name + "_" + a.name) + "_reserves.sto", format_storage(t.reserve));
+      StaticOptimizationTables t = static_optimization_tables(*im.model, motion, so, ext);
+      const std::string stem = safe_file_stem(s.name + "_" + a.name);
+      out.emplace_back(stem + "_activation.sto", format_storage(t.activation));
+      out.emplace_back(stem + "_force.sto", format_storage(t.force));
+      out.emplace_back(stem + "_reserves.sto", format_storage(t.reserve));
+      if (so_tables) {
+        t.force.name = stem + "_force.sto";  // as warnings name it
+        *so_tables = std::move(t);
+      }
     } else {
       throw InputError(s.file, a.line, a.name, "analysis '" + a.type + "' is not supported yet; refused");
     }
@@ -315,33 +322,30 @@ std::vector<std::pair<std::string, std::string>> analyze_motion(const MotionAnal
   SetupAnalysis ma;
   ma.type = ma.name = "MuscleAnalysis";
   std::vector<std::pair<std::string, std::string>> files;
-  auto add = [&](const SetupAnalysis& a) {
-    for (auto& f : run_analysis(s, in, a, &warnings)) files.push_back(std::move(f));
+  auto add = [&](const SetupAnalysis& a, StaticOptimizationTables* so_tables = nullptr) {
+    for (auto& f : run_analysis(s, in, a, &warnings, so_tables)) files.push_back(std::move(f));
   };
   add(id);
   add(bk);
   // Joint reactions, muscle analysis and static optimisation each say why when they cannot
   // run on this model, and the others still run.
   std::string notes;
-  auto try_add = [&](const SetupAnalysis& a, const char* what) {
+  auto try_add = [&](const SetupAnalysis& a, const char* what, StaticOptimizationTables* so_tables = nullptr) {
     try {
-      add(a);
+      add(a, so_tables);
     } catch (const InputError& e) {
       notes += fmt::format("\n{} not run: {}", what, e.what());
     }
   };
-  // Static optimisation first, so that the joint reactions apply its forces, as an OpenSim
-  // user runs JointReaction with static optimisation's "_force" table as its forces_file.
+  // Static optimisation first, so that the joint reactions apply its forces (as an OpenSim
+  // user runs JointReaction with static optimisation's "_force" table as its forces_file)
+  // and its reserves: the reactions are then those of the motion it balanced.
   if (!model.muscles.empty() || !model.actuators.empty()) {
-    const std::size_t before = files.size();
-    try_add(so, "static optimisation");
-    // Its reserves too: the reactions are then those of the motion it balanced.
-    for (std::size_t f = before; f < files.size(); ++f) {
-      const bool force = files[f].first.ends_with("_force.sto"), reserves = files[f].first.ends_with("_reserves.sto");
-      if (!force && !reserves) continue;
-      auto table = std::make_shared<Storage>(read_storage_text(files[f].second, files[f].first));
-      table->name = files[f].first;
-      (force ? jr.forces : jr.reserves) = std::move(table);
+    StaticOptimizationTables tables;
+    try_add(so, "static optimisation", &tables);
+    if (!tables.force.time_s.empty()) {
+      jr.forces = std::make_shared<const Storage>(std::move(tables.force));
+      jr.reserves = std::make_shared<const Storage>(std::move(tables.reserve));
     }
   }
   try_add(jr, "joint reactions");

@@ -5,7 +5,6 @@
 // compare) as the CSV text the command line writes, which python/spineload makes DataFrames.
 // Bad input raises spineload.InputError (file, line, field), a numerical failure
 // spineload.NumericalError.
-#include <fmt/format.h>
 #include <pybind11/eigen.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/functional.h>
@@ -256,11 +255,7 @@ PYBIND11_MODULE(_core, m) {
         const Subject subject = parse_subject_text(subject_text, subject_file);
         const auto source = default_model_source();
         const auto base = build_model(*source, subject.height_m, subject.pre_pregnancy_mass_kg);
-        const std::string alias = posture == "standing" ? "standing_relaxed" : posture == "sitting" ? "sitting_upright" : posture;
-        const auto names = builtin_posture_names();
-        const Posture p = !task.empty() ? instantiate_task(*base, task, settings).posture
-                          : std::find(names.begin(), names.end(), alias) != names.end() ? builtin_posture(*base, alias)
-                                                                                         : load_posture_file(*base, posture);
+        const Posture p = timeline_posture(*base, posture, task, settings);
         const auto points = stage_range(start, stop, step, subject.delivery_week);
         const auto rows = run_timeline(*source, *default_subject_data(), subject, p, points, options_of(solver));
         return timeline_csv(rows, *base, subject.name);
@@ -275,12 +270,7 @@ PYBIND11_MODULE(_core, m) {
         std::optional<Subject> subject;
         if (subject_text) subject = parse_subject_text(*subject_text, subject_file);
         const auto [name, values] = parse_vary(vary);
-        std::vector<TaskRun> runs;
-        for (double v : values) {
-          std::vector<std::string> s = settings;
-          s.push_back(fmt::format("{}={:g}", name, v));  // as the command line writes it
-          runs.push_back(run_task(task, s, subject ? &*subject : nullptr, options_of(solver)));
-        }
+        const auto runs = run_sweep(task, name, values, settings, subject ? &*subject : nullptr, options_of(solver));
         return compare_csv(task, name, values, runs);
       },
       py::arg("task"), py::arg("vary"), py::arg("settings"), py::arg("subject_text"), py::arg("subject_file"),

@@ -82,6 +82,29 @@ std::pair<std::string, std::vector<double>> parse_vary(const std::string& spec) 
   return {name, values};
 }
 
+std::vector<TaskRun> run_sweep(const std::string& id, const std::string& parameter, const std::vector<double>& values,
+                               const std::vector<std::string>& settings, const Subject* subject,
+                               const RecruitmentOptions& options,
+                               const std::function<void(std::size_t, std::size_t)>& progress) {
+  std::vector<TaskRun> runs;
+  for (double v : values) {
+    std::vector<std::string> with = settings;
+    with.push_back(fmt::format("{}={:g}", parameter, v));
+    runs.push_back(run_task(id, with, subject, options));
+    if (progress) progress(runs.size(), values.size());
+  }
+  return runs;
+}
+
+Posture timeline_posture(const Model& model, const std::string& posture, const std::string& task,
+                         const std::vector<std::string>& settings) {
+  if (!task.empty()) return instantiate_task(model, task, settings).posture;
+  const std::string alias = posture == "standing" ? "standing_relaxed" : posture == "sitting" ? "sitting_upright" : posture;
+  const auto names = builtin_posture_names();
+  return std::find(names.begin(), names.end(), alias) != names.end() ? builtin_posture(model, alias)
+                                                                     : load_posture_file(model, posture);
+}
+
 std::string format_compare(const std::string& id, const std::string& parameter, const std::vector<double>& values,
                            const std::vector<TaskRun>& runs) {
   std::string s = fmt::format("compare {} over {}:\n  {:>14} {:>10} {:>8} {:>8} {:>9} {:>10} {:>8}  {}\n", id, parameter,

@@ -29,6 +29,20 @@ TaskRun run_task(const std::string& id, const std::vector<std::string>& settings
 // "table_height_cm=70:100:5" -> the values 70, 75, ..., 100 (InputError on a bad spec).
 std::pair<std::string, std::vector<double>> parse_vary(const std::string& spec);
 
+// A compare sweep: task `id` run at each of `values` of `parameter` (set as "name=value" with
+// %g, as the command line writes it), `settings` as given for the rest; `progress(done,
+// total)` after each run when given.
+std::vector<TaskRun> run_sweep(const std::string& id, const std::string& parameter, const std::vector<double>& values,
+                               const std::vector<std::string>& settings, const Subject* subject,
+                               const RecruitmentOptions& options,
+                               const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+// The posture a timeline runs: task `task` of the library posed on `model` when given (with
+// its "name=value" `settings`), else a built-in posture ("standing" and "sitting" name
+// standing_relaxed and sitting_upright) or, failing that, a posture file.
+Posture timeline_posture(const Model& model, const std::string& posture, const std::string& task,
+                         const std::vector<std::string>& settings);
+
 std::string format_compare(const std::string& id, const std::string& parameter, const std::vector<double>& values,
                            const std::vector<TaskRun>& runs);
 // The same sweep as CSV (compare -o): one row per value, the columns `spineload report` reads.
