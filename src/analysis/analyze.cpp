@@ -10,9 +10,10 @@ namespace spineload {
 
 void analyze_frame(const Model& model, Data& data, const Posture& posture,
                    const Eigen::VectorXd& q, const Eigen::VectorXd& qdot,
-                   const Eigen::VectorXd& qddot, const RecruitmentOptions& options, std::optional<Support> support) {
+                   const Eigen::VectorXd& qddot, const RecruitmentOptions& options, std::optional<Support> support,
+                   const Eigen::Vector3d& root_acceleration_m_s2) {
   forward_kinematics(model, data, q, qdot);
-  apply_loads(model, data, posture.loads);
+  apply_loads(model, data, posture.loads, root_acceleration_m_s2);
   data.contacts = touching_contacts(posture.contacts, data.pose);
   data.contact_force_N = Eigen::VectorXd::Zero(static_cast<int>(posture.contacts.size()));
   inverse_dynamics(model, data, qddot);
@@ -80,6 +81,23 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
     check_finite(result.frames.back(), posture.name);
     return result;
   }
+  const std::size_t n = posture.time_s.size();
+  if ((!posture.qdot_rad_s.empty() && (posture.qdot_rad_s.size() != n || posture.qddot_rad_s2.size() != n)) ||
+      (!posture.root_acceleration_m_s2.empty() && posture.root_acceleration_m_s2.size() != n))
+    throw std::logic_error("posture '" + posture.name + "': rates or root accelerations not given for every frame");
+  auto root_acceleration = [&](std::size_t k) {
+    return posture.root_acceleration_m_s2.empty() ? Eigen::Vector3d::Zero().eval() : posture.root_acceleration_m_s2[k];
+  };
+  if (!posture.qdot_rad_s.empty()) {  // the motion knows its own rates
+    for (std::size_t k = 0; k < n; ++k) {
+      analyze_frame(model, data, posture, posture.q_rad[k], posture.qdot_rad_s[k], posture.qddot_rad_s2[k], options,
+                    posture.support_at(k), root_acceleration(k));
+      result.frames.push_back(snapshot(data, posture.time_s[k], posture.support_at(k)));
+      result.frames.back().q_rad = posture.q_rad[k];
+      check_finite(result.frames.back(), posture.name);
+    }
+    return result;
+  }
   // Rates and accelerations from a natural cubic spline of each coordinate, smoothed when
   // the posture asks for it (the cut-off uses the mean frame interval).
   const double dt = (posture.time_s.back() - posture.time_s.front()) / (posture.time_s.size() - 1);
@@ -98,7 +116,7 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
       qd[c] = splines[c].first_derivative(t);
       qdd[c] = splines[c].second_derivative(t);
     }
-    analyze_frame(model, data, posture, q, qd, qdd, options, posture.support_at(k));
+    analyze_frame(model, data, posture, q, qd, qdd, options, posture.support_at(k), root_acceleration(k));
     result.frames.push_back(snapshot(data, t, posture.support_at(k)));
     result.frames.back().q_rad = q;
     check_finite(result.frames.back(), posture.name);

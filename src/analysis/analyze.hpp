@@ -47,11 +47,13 @@ class NumericalError : public std::runtime_error {
 };
 
 // One frame: coordinates q, rates qdot and accelerations qddot (model order); `support`
-// is the posture's unless a motion changes it at this frame.
+// is the posture's unless a motion changes it at this frame; the root's origin accelerating
+// in ground at `root_acceleration_m_s2`.
 void analyze_frame(const Model& model, Data& data, const Posture& posture,
                    const Eigen::VectorXd& q, const Eigen::VectorXd& qdot,
                    const Eigen::VectorXd& qddot, const RecruitmentOptions& options,
-                   std::optional<Support> support = std::nullopt);
+                   std::optional<Support> support = std::nullopt,
+                   const Eigen::Vector3d& root_acceleration_m_s2 = Eigen::Vector3d::Zero());
 
 PostureResult analyze_posture(const Model& model, Data& data, const Posture& posture,
                               const RecruitmentOptions& options);

@@ -11,17 +11,22 @@
 
 namespace spineload {
 
-double back_extensor_demand(const Model& m, const PostureResult& r) {
+double back_extensor_demand(const Model& m, const FrameResult& f) {
   // The three-compartment trunk parameters were fitted to endurance at a share of maximal
   // trunk torque, so the target load is the largest share, over the lumbar levels (T12/L1 to
   // L5/S1), of the level's maximal extensor moment that the muscles must give there.
   double demand = 0;
-  for (const auto& f : r.frames)
-    for (const DiscLoad& d : f.disc) {
-      const std::string& level = m.joints[d.joint].name;
-      if (level.front() != 'L' && level != "T12_L1") continue;
-      if (d.extensor_capacity_Nm > 0) demand = std::max(demand, -d.muscle_flexion_moment_Nm / d.extensor_capacity_Nm);
-    }
+  for (const DiscLoad& d : f.disc) {
+    const std::string& level = m.joints[d.joint].name;
+    if (level.front() != 'L' && level != "T12_L1") continue;
+    if (d.extensor_capacity_Nm > 0) demand = std::max(demand, -d.muscle_flexion_moment_Nm / d.extensor_capacity_Nm);
+  }
+  return demand;
+}
+
+double back_extensor_demand(const Model& m, const PostureResult& r) {
+  double demand = 0;
+  for (const auto& f : r.frames) demand = std::max(demand, back_extensor_demand(m, f));
   return demand;
 }
 

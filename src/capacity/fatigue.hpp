@@ -14,6 +14,8 @@ namespace spineload {
 // the lumbar levels (T12/L1 to L5/S1) and frames, the largest muscle extension moment over
 // the level's extensor capacity.
 double back_extensor_demand(const Model& model, const PostureResult& result);
+// The same for one frame (a walking stride reports it over the cycle).
+double back_extensor_demand(const Model& model, const FrameResult& frame);
 
 struct FatigueParameters {
   double F_per_s = 0;      // fatigue rate

@@ -104,8 +104,14 @@ int run_analyze(const SharedOptions& shared, AnalyzeOptions& o) {
   for (const auto& n : notes) fmt::print("{}\n", n);
   fmt::print("{}", format_posture_report(*model, r));
   if (task) fmt::print("{}", format_indices(*task, ergonomic_indices(r, task->lift)));
+  std::optional<GaitSummary> gait;
+  if (task && task->gait) {
+    gait = gait_summary(*model, posture, r, *task->gait);
+    fmt::print("{}", format_gait_summary(*gait));
+  }
   if (!shared.out_dir.empty()) {
     auto files = render_results(*model, r, fmts);
+    if (gait) files[task->spec->id + "_gait.csv"] = gait_csv(*gait);
     if (task)
       for (auto& [name, text] : render_indices(*task, ergonomic_indices(r, task->lift), fmts.count(Format::json) > 0))
         files[name] = std::move(text);

@@ -78,11 +78,13 @@ void joint_jacobian(const Model& model, Data& data) {
   }
 }
 
-void apply_loads(const Model& model, Data& data, const std::vector<ExternalLoad>& loads) {
+void apply_loads(const Model& model, Data& data, const std::vector<ExternalLoad>& loads,
+                 const Eigen::Vector3d& root_acceleration_m_s2) {
+  const Eigen::Vector3d g = model.gravity_m_s2 - root_acceleration_m_s2;
   for (std::size_t b = 0; b < model.bodies.size(); ++b) {
     const Body& body = model.bodies[b];
     const Eigen::Vector3d r = data.pose[b].linear() * body.com_m;
-    const Eigen::Vector3d f = body.mass_kg * model.gravity_m_s2;
+    const Eigen::Vector3d f = body.mass_kg * g;
     data.applied[b] = {r.cross(f), f};
   }
   for (const auto& load : loads) {

@@ -21,8 +21,11 @@ void body_poses(const Model& model, Data& data, const Eigen::VectorXd& q_rad);
 // The system Jacobian (data.jacobian) from joint axes and centres; part of forward_kinematics.
 void joint_jacobian(const Model& model, Data& data);
 
-// Gravity and external loads on each body (data.applied).
-void apply_loads(const Model& model, Data& data, const std::vector<ExternalLoad>& loads);
+// Gravity and external loads on each body (data.applied). A root accelerating at
+// `root_acceleration_m_s2` (ground frame) adds -m a to every body: the joints then carry
+// what they would in a body whose root moves so (Posture::root_acceleration_m_s2).
+void apply_loads(const Model& model, Data& data, const std::vector<ExternalLoad>& loads,
+                 const Eigen::Vector3d& root_acceleration_m_s2 = Eigen::Vector3d::Zero());
 
 // Net generalised forces per coordinate (data.tau_Nm) for coordinate accelerations
 // qddot (model order; zero for a quasi-static posture), and the inertial body loads.

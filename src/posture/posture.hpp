@@ -53,6 +53,14 @@ struct Posture {
   std::vector<ExternalLoad> loads;     // constant over the frames
   std::vector<Contact> contacts;       // a backrest or a mattress, when the posture has one
   std::vector<Support> frame_support;  // per frame when a motion changes support; else empty
+  // A motion that knows its own rates (walking, built from Fourier series): per frame, in
+  // model order; empty, rates and accelerations come from a spline through q_rad.
+  std::vector<Eigen::VectorXd> qdot_rad_s, qddot_rad_s2;
+  // The root's origin accelerating in ground (walking: the pelvis rises, falls, surges and
+  // sways while the root joint stays put): per frame; empty, still. The bodies feel it as
+  // gravity less this acceleration (d'Alembert), which is exact for the joints above the
+  // root because their loads depend on the root's motion only through it.
+  std::vector<Eigen::Vector3d> root_acceleration_m_s2;
   double held_mass_kg = 0;             // total mass held in the hands (for reports)
   double smoothing_hz = 0;             // series: smoothing-spline cut-off; 0 interpolates
   std::optional<PredictionRequest> prediction;  // `predict:` block; angles added to the prediction

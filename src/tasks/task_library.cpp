@@ -16,6 +16,7 @@
 #include "loads/disc_loads.hpp"
 #include "model/data.hpp"
 #include "model/embedded_data.hpp"
+#include "tasks/gait.hpp"
 #include "tasks/infant.hpp"
 
 namespace spineload {
@@ -422,6 +423,14 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
     const double held = num["held_fraction"] * task.infant_mass_kg;
     task.posture.loads.push_back({"infant", hand, model.bodies[hand].com_m, Eigen::Vector3d(0, held * model.gravity_m_s2.y(), 0)});
     task.posture.held_mass_kg = held;
+  } else if (id == "walk" || id == "walk-backwards") {
+    GaitParameters gait;
+    gait.speed_m_s = num["speed_m_s"];
+    gait.cadence_steps_min = num["cadence_steps_min"];
+    gait.backwards = id == "walk-backwards";
+    task.posture = walking_posture(model, gait, id);
+    task.posture.description = it->description;
+    task.gait = gait;
   } else if (id == "rise-from-chair") {
     task.posture = rise_from_chair(model, id, num["seat_height_cm"] / 100, num["rise_duration_s"]);
     task.posture.description = it->description;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analysis/analyze.hpp"
+#include "tasks/gait.hpp"
 #include "tasks/lifting_equation.hpp"
 
 namespace spineload {
@@ -39,6 +40,7 @@ struct TaskInstance {
   double infant_mass_kg = 0;
   Posture posture;                            // may carry a prediction request
   std::optional<LiftGeometry> lift;
+  std::optional<GaitParameters> gait;         // a walking task: its stride
 };
 
 // The task called `id` (InputError with field "--task" listing the tasks when none is).
