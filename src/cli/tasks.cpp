@@ -1,6 +1,8 @@
-// `task list`, `compare` (one task with one parameter varied) and `day` (a day of tasks).
+// `task list`, `compare` (one task with one parameter varied), `day` (a day of tasks) and
+// `claims` (what mothers are told, put to the model).
 #include <fmt/format.h>
 
+#include "claims/claims.hpp"
 #include "cli/common.hpp"
 #include "output/results.hpp"
 #include "tasks/task_library.hpp"
@@ -57,6 +59,23 @@ int run_day_command(const SharedOptions& shared, const DayOptions& o) {
   return 0;
 }
 
+int run_claims(const SharedOptions& shared, const std::string& subject_file) {
+  const Subject subject = subject_file.empty() ? Subject{} : load_subject_file(subject_file);
+  std::vector<ClaimAnswer> answers;
+  {
+    Progress progress("claims");
+    answers = answer_claims(subject, shared.recruitment(), std::ref(progress));
+  }
+  fmt::print("{}\nWhat mothers are told about back pain, put to the model ({}, {:.2f} m, {:.0f} kg before pregnancy)\n\n{}",
+             kMechanicsNotice, subject_file.empty() ? "the default woman" : subject.name, subject.height_m,
+             subject.pre_pregnancy_mass_kg, format_claims(answers));
+  if (!shared.out_dir.empty()) {
+    write_outputs(shared.out_dir, {{"claims.csv", claims_csv(answers)}});
+    fmt::print("wrote {}/claims.csv\n", shared.out_dir);
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::vector<Command> add_task_commands(CLI::App& app, SharedOptions& shared) {
@@ -80,7 +99,14 @@ std::vector<Command> add_task_commands(CLI::App& app, SharedOptions& shared) {
   day->add_option("-o,--output", shared.out_dir, "folder for day_tasks.csv and day_capacity.csv");
   add_solver_options(day, shared);
 
+  auto claims_subject = std::make_shared<std::string>();
+  auto* claims = app.add_subcommand("claims", "what mothers are told about back pain, each put to the model with its figures and a verdict");
+  claims->add_option("--subject", *claims_subject, "subject file (who she is; each experiment sets its own stages)");
+  claims->add_option("-o,--output", shared.out_dir, "folder for claims.csv (which `spineload report` renders)");
+  add_solver_options(claims, shared);
+
   return {{list, [] { return fmt::print("{}", format_task_list()), 0; }},
+          {claims, [&shared, claims_subject] { return run_claims(shared, *claims_subject); }},
           {compare, [&shared, c] { return run_compare(shared, *c); }},
           {day, [&shared, d] { return run_day_command(shared, *d); }}};
 }

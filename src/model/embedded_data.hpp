@@ -17,6 +17,7 @@ std::string_view infant_growth_yaml();
 std::string_view niosh_yaml();
 std::string_view task_library_yaml();
 std::string_view gait_yaml();
+std::string_view claims_yaml();
 std::string_view population_yaml();
 // (name, YAML text) of the demo postures, in the order the demo shows them.
 const std::vector<std::pair<std::string_view, std::string_view>>& demo_postures();

@@ -277,6 +277,52 @@ class Builder {
     body += table(t.header, t.rows) + "</section>\n";
   }
 
+  // `spineload claims -o`: each claim with its verdict, its figures in a table and, for the
+  // unit most of its figures share, a bar chart (bars numbered as the table's rows).
+  void claims(const fs::path& p) {
+    const Csv t = read_csv(p);
+    out.inputs.push_back(p.filename().string());
+    if (t.rows.empty()) throw InputError(t.file, 2, "", "no rows");
+    const int number = t.col("claim"), verdict = t.col("verdict"), text = t.col("claim_text"),
+              experiment = t.col("experiment"), answer = t.col("answer"), limits = t.col("limits"),
+              figure_name = t.col("figure"), value = t.col("value"), unit = t.col("unit");
+    body += "<section><h2>What mothers are told, put to the model</h2>\n";
+    for (std::size_t r = 0; r < t.rows.size();) {
+      std::size_t end = r;
+      while (end < t.rows.size() && t.text(end, number) == t.text(r, number)) ++end;
+      body += fmt::format("<h3>{}. &ldquo;{}&rdquo;</h3>\n<p><strong>{}.</strong> {}</p>\n<p>Experiment: {}</p>\n",
+                          xml_escape(t.text(r, number)), xml_escape(t.text(r, text)), xml_escape(t.text(r, verdict)),
+                          xml_escape(t.text(r, answer)), xml_escape(t.text(r, experiment)));
+      std::vector<std::vector<std::string>> rows;
+      std::map<std::string, int> units;
+      for (std::size_t k = r; k < end; ++k)
+        if (!t.text(k, figure_name).empty()) {
+          rows.push_back({std::to_string(rows.size() + 1), t.text(k, figure_name), num(t.num(k, value), 2), t.text(k, unit)});
+          ++units[t.text(k, unit)];
+        }
+      if (!rows.empty()) {
+        const std::string common =
+            std::max_element(units.begin(), units.end(), [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+        Chart ch = make_chart("Claim " + t.text(r, number) + ": figures in " + common, "figure (row of the table)", common);
+        Series bars = bar_series(common, {});
+        for (std::size_t k = r, i = 1; k < end; ++k) {
+          if (t.text(k, figure_name).empty()) continue;
+          if (t.text(k, unit) == common) {
+            ch.categories.push_back(std::to_string(i));
+            bars.y.push_back(t.num(k, value));
+          }
+          ++i;
+        }
+        ch.series = {bars};
+        figure("claim_" + slug(t.text(r, number)), ch);
+        body += table({"#", "figure", "value", "unit"}, rows);
+      }
+      body += "<p>Limits: " + xml_escape(t.text(r, limits)) + "</p>\n";
+      r = end;
+    }
+    body += "</section>\n";
+  }
+
   void cohort(const fs::path& p, const fs::path& summary) {
     const Csv t = read_csv(p, {"task", "status", "L5_S1_compression_N"});
     out.inputs.push_back(p.filename().string());
@@ -351,9 +397,10 @@ ReportOutput build_report(const std::string& results_dir) {
     b.day(dir / "day_tasks.csv", dir / "day_capacity.csv");
   if (fs::exists(dir / "compare.csv")) b.compare(dir / "compare.csv");
   if (fs::exists(dir / "cohort.csv")) b.cohort(dir / "cohort.csv", dir / "cohort_summary.txt");
+  if (fs::exists(dir / "claims.csv")) b.claims(dir / "claims.csv");
   if (b.out.inputs.empty())
     throw InputError(results_dir, 0, "", "no results found: expected the files of analyze (*.json), timeline (timeline.csv), "
-                                          "day (day_tasks.csv), compare (compare.csv) or cohort (cohort.csv)");
+                                          "day (day_tasks.csv), compare (compare.csv), cohort (cohort.csv) or claims (claims.csv)");
   std::string inputs;
   for (const auto& f : b.out.inputs) inputs += (inputs.empty() ? "" : ", ") + xml_escape(f);
   b.out.html = fmt::format(

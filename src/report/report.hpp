@@ -1,6 +1,6 @@
 // Stage report: `spineload report DIR -o report.html` turns the result files of analyze
 // (*.json), timeline (timeline.csv), day (day_tasks.csv, day_capacity.csv), compare
-// (compare.csv) and cohort (cohort.csv, cohort_summary.txt) into one self-contained HTML
+// (compare.csv), cohort (cohort.csv, cohort_summary.txt) and claims (claims.csv) into one self-contained HTML
 // page (inline SVG charts and tables: no script, no network) and one SVG file per chart.
 #pragma once
 #include <map>

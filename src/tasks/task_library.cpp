@@ -423,6 +423,8 @@ TaskInstance instantiate_task(const Model& model, const std::string& id, const s
     const double held = num["held_fraction"] * task.infant_mass_kg;
     task.posture.loads.push_back({"infant", hand, model.bodies[hand].com_m, Eigen::Vector3d(0, held * model.gravity_m_s2.y(), 0)});
     task.posture.held_mass_kg = held;
+  } else if (id == "stand") {
+    task.posture = standing_posture(model, id, it->description);
   } else if (id == "walk" || id == "walk-backwards") {
     GaitParameters gait;
     gait.speed_m_s = num["speed_m_s"];

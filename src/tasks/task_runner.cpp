@@ -252,8 +252,12 @@ DayResult run_day(const DaySchedule& schedule, const Subject* subject, const Rec
     while (t < until - 1e-9) {
       const double step = std::min(until - t, 60.0);
       step_fatigue(p, st, load, step);
-      if (load > 0 && task_failed(st, load)) day.task_failure = true;
+      const bool failed = load > 0 && task_failed(st, load);
       t += step;
+      if (failed) {
+        day.task_failure = true;
+        day.failure_s += step;
+      }
       const std::size_t hour = std::min(day.hours.size() - 1, static_cast<std::size_t>((t - 1e-9 - begin) / 3600));
       day.hours[hour].capacity = std::min(day.hours[hour].capacity, st.capacity());
       day.hours[hour].fatigued = std::max(day.hours[hour].fatigued, st.fatigued);

@@ -98,6 +98,7 @@ struct DayResult {
   double damage = 0;                          // Miner's fatigue damage of the lumbar spine
   std::vector<std::string> top_damage;        // three tasks with most of it
   bool task_failure = false;        // a task demanded more than the capacity left
+  double failure_s = 0;             // how long tasks demanded more than was left (steps of at most a minute)
 };
 
 // `progress(done, total)` is called after each task's analysis when given.

@@ -1,4 +1,5 @@
 // End-to-end tests of the spineload binary: exit codes, output files, error messages.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -222,6 +224,30 @@ TEST(Cli, CompareWritesItsCsvAndReportTurnsItIntoAPageAndSvgs) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("no results found"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir / "none"));
+  fs::remove_all(dir);
+}
+
+TEST(Cli, ClaimsPrintsTenAnswersAndWritesTheirCsvForTheReport) {
+  const fs::path dir = test::scratch_dir("cli_claims");
+  // A subject file that is not one: exit 2 naming it, nothing written.
+  std::ofstream(dir / "bad.yaml") << "height_m: tall\n";
+  CliRun r = run("claims --subject " + (dir / "bad.yaml").string() + " -o " + (dir / "none").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("bad.yaml:1"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "none"));
+#ifndef SPINELOAD_SANITIZED_BUILD  // the experiments take seconds in release, minutes sanitized
+  r = run("claims -o " + (dir / "out").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (int n = 1; n <= 10; ++n) EXPECT_NE(r.output.find(fmt::format("\n{}. \"", n)), std::string::npos) << n;
+  EXPECT_FALSE(std::regex_search(r.output, std::regex("\\s-?(nan|inf)\\s")));  // numbers never NaN
+  std::ifstream csv(dir / "out" / "claims.csv");
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header, "claim,verdict,claim_text,experiment,answer,limits,figure,value,unit");
+  r = run("report " + (dir / "out").string() + " -o " + (dir / "page" / "claims.html").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "page" / "claims-claim_1.svg"));
+#endif
   fs::remove_all(dir);
 }
 

@@ -24,6 +24,39 @@ std::size_t count(const std::string& s, const std::string& what) {
   return n;
 }
 
+TEST(Report, ClaimsBecomeASectionWithAChartAndTablePerClaim) {
+  const fs::path dir = test::scratch_dir("report_claims");
+  const std::string head = "claim,verdict,claim_text,experiment,answer,limits,figure,value,unit\n";
+  write(dir / "claims.csv",
+        head + "1,\"not supported\",\"Several times <the> load.\",\"standing, week 0 and 40\",\"Not supported: x1.3.\",\"static\","
+               "\"L5/S1 standing, week 0\",476.6,\"N\"\n"
+               "1,\"not supported\",\"Several times <the> load.\",\"standing, week 0 and 40\",\"Not supported: x1.3.\",\"static\","
+               "\"L5/S1 standing, week 40\",613.7,\"N\"\n"
+               "1,\"not supported\",\"Several times <the> load.\",\"standing, week 0 and 40\",\"Not supported: x1.3.\",\"static\","
+               "\"ratio\",1.288,\"x\"\n"
+               "10,\"outside what the model can say\",\"Warmth helps.\",\"none\",\"Outside.\",\"no temperature\",,,\n");
+  const ReportOutput r = build_report(dir.string());
+  EXPECT_EQ(r.inputs, std::vector<std::string>{"claims.csv"});
+  ASSERT_EQ(r.charts.size(), 1u);  // claim 10 has no figures, so no chart
+  const std::string& svg = r.charts.at("claim_1");
+  EXPECT_NE(svg.find("figures in N"), std::string::npos);
+  EXPECT_NE(r.html.find("Several times &lt;the&gt; load."), std::string::npos);  // escaped
+  EXPECT_NE(r.html.find("<td>613.70</td>"), std::string::npos);
+  EXPECT_NE(r.html.find("<td>1.29</td>"), std::string::npos);
+  EXPECT_NE(r.html.find("Warmth helps."), std::string::npos);
+  EXPECT_NE(r.html.find("<strong>outside what the model can say.</strong>"), std::string::npos);
+  // A figure that is not a number is named by file, line and column.
+  write(dir / "claims.csv", head + "1,a,b,c,d,e,f,oops,N\n");
+  try {
+    build_report(dir.string());
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("claims.csv:2"), std::string::npos) << e.what();
+    EXPECT_EQ(e.field(), "value");
+  }
+  fs::remove_all(dir);
+}
+
 TEST(Report, AnalysisTimelineDayCompareAndCohortBecomeOneOfflinePage) {
   const fs::path dir = test::scratch_dir("report_all");
   // An analysis as `analyze -o` writes it.
