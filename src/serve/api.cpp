@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 
+#include "claims/claims.hpp"
 #include "common/errors.hpp"
 #include "dynamics/dynamics.hpp"
 #include "output/results.hpp"
@@ -308,6 +309,23 @@ ApiResponse day(const json& body, bool run) {
                      {"units", {{"load", "MN s"}, {"force", "N"}, {"capacity", "fraction of rested"}}}});
 }
 
+// The claims report for her (each experiment sets its own stages): every claim with its
+// experiment, figures, verdict and limits, as `spineload claims` prints them.
+ApiResponse claims(const json& body, bool run) {
+  only_fields(body, {"subject"});
+  const auto subject = read_subject(body);
+  if (!run) return reply(200, {{"valid", true}});
+  json answers = json::array();
+  for (const ClaimAnswer& a : answer_claims(subject ? *subject : Subject{}, {})) {
+    json figures = json::array();
+    for (const ClaimFigure& f : a.figures) figures.push_back({{"name", f.name}, {"value", f.value}, {"unit", f.unit}});
+    answers.push_back({{"number", a.number}, {"claim", a.claim}, {"experiment", a.experiment},
+                       {"verdict", verdict_name(a.verdict)}, {"answer", a.answer}, {"limits", a.limits},
+                       {"figures", figures}});
+  }
+  return reply(200, {{"notice", kMechanicsNotice}, {"claims", answers}});
+}
+
 ApiResponse respond(const std::string& method, const std::string& path, const std::string& body, bool run) {
   try {
     if (body.size() > kMaxRequestBytes)
@@ -318,7 +336,8 @@ ApiResponse respond(const std::string& method, const std::string& path, const st
     }
     using Handler = ApiResponse (*)(const json&, bool);
     static constexpr std::pair<const char*, Handler> kPost[] = {
-        {"/api/analyze", analyze}, {"/api/timeline", timeline}, {"/api/compare", compare}, {"/api/day", day}};
+        {"/api/analyze", analyze}, {"/api/timeline", timeline}, {"/api/compare", compare}, {"/api/day", day},
+        {"/api/claims", claims}};
     for (const auto& [route, handler] : kPost) {
       if (path != route) continue;
       if (method != "POST") return reply(405, {{"error", "use POST"}, {"field", "method"}});

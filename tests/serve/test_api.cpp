@@ -183,6 +183,7 @@ TEST(ServeApi, CheckingARequestRunsNothingAndAcceptsWhatWouldRun) {
       {"/api/timeline", R"({"task": "carry-on-hip", "step_weeks": 8})"},
       {"/api/compare", R"({"task": "carry-in-arms", "vary": {"name": "infant_mass_kg", "from": 3, "to": 6, "step": 1}})"},
       {"/api/day", R"({"schedule": {"tasks": [{"task": "carry-in-arms", "count": 2}]}})"},
+      {"/api/claims", R"({"subject": {"height_m": 1.6}})"},
   };
   for (const auto& [path, body] : good) {
     const ApiResponse r = check_api_request("POST", path, body);
@@ -194,6 +195,28 @@ TEST(ServeApi, CheckingARequestRunsNothingAndAcceptsWhatWouldRun) {
       "POST", "/api/compare", R"({"task": "carry-in-arms", "vary": {"name": "infant_mass_kg", "from": 3, "to": 90, "step": 29}})");
   EXPECT_EQ(swept.status, 400);
   EXPECT_EQ(json::parse(swept.body)["field"], "settings.infant_mass_kg");
+}
+
+TEST(ServeApi, ClaimsAnswerEveryClaimWithFiguresAndRefuseABadSubject) {
+  const json bad = call("POST", "/api/claims", R"({"subject": {"height_m": 9}})", 400);
+  EXPECT_EQ(bad["field"], "subject.height_m");
+  EXPECT_EQ(call("POST", "/api/claims", R"({"who": 1})", 400)["field"], "who");
+#ifndef SPINELOAD_SANITIZED_BUILD  // forty analyses: seconds in release, minutes sanitized
+  const json j = call("POST", "/api/claims", "{}", 200);
+  ASSERT_EQ(j["claims"].size(), 10u);
+  const json& walking = j["claims"][2];
+  EXPECT_EQ(walking["number"], 3);
+  EXPECT_EQ(walking["verdict"], "not supported");
+  bool compared = false;
+  for (const auto& f : walking["figures"])
+    if (f["name"] == "mean L5/S1 compression forwards, before pregnancy") {
+      compared = true;
+      EXPECT_GT(f["value"].get<double>(), 500);
+      EXPECT_EQ(f["unit"], "N");
+    }
+  EXPECT_TRUE(compared);
+  EXPECT_TRUE(j["claims"][9]["figures"].empty());
+#endif
 }
 
 }  // namespace

@@ -204,6 +204,28 @@ test('a what-if sweep shows what `spineload compare` gives', async () => {
   assert.deepEqual(consoleErrors, []);
 });
 
+test('the claims panel answers all ten with a chart each, as `spineload claims` does', async () => {
+  await page.locator('#stage').fill(String(slider('postpartum', 6)));
+  await page.waitForTimeout(300);
+  await settled();
+  await page.locator('#claims-run').click();
+  await page.waitForFunction(() => document.querySelectorAll('#claims-list details.claim').length === 10, null,
+                             { timeout: 120000 });
+  const verdicts = await page.locator('#claims-list details.claim').evaluateAll((ds) => ds.map((d) => d.dataset.verdict));
+  assert.equal(verdicts[2], 'not supported');           // walking backwards
+  assert.equal(verdicts[9], 'outside what the model can say');  // warmth
+  // Every claim with figures has its chart; the walking chart's values are the command line's.
+  assert.equal(await page.locator('#claims-list canvas').count(), 9);
+  const shown = new Map(JSON.parse(await page.locator('#chart-claim-3').getAttribute('data-values')));
+  const { dir, subject } = subjectFile('postpartum', 6);
+  execFileSync(bin, ['claims', '--subject', subject, '-o', dir]);
+  const rows = fs.readFileSync(path.join(dir, 'claims.csv'), 'utf8').trim().split('\n').slice(1);
+  const fw = rows.find((r) => r.includes('"mean L5/S1 compression forwards, before pregnancy"'));
+  const value = Number(fw.split(',').at(-2));
+  assert.ok(Math.abs(shown.get('mean L5/S1 compression forwards, before pregnancy') - value) < 1e-3);
+  assert.deepEqual(consoleErrors, []);
+});
+
 test('a report opens offline: charts inline, no request leaves the file', async () => {
   const dir = fs.mkdtempSync(path.join(scratch, 'report-'));
   execFileSync(bin, ['analyze', '--task', 'change-diaper', '-o', path.join(dir, 'results'), '--format', 'json']);

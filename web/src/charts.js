@@ -120,3 +120,20 @@ export function showWhatIf(chart, points, { name, unit, current }) {
   chart.canvas.dataset.values = JSON.stringify(points.map((p) => [p.value, p.L5_S1_compression_N]));
   chart.update();
 }
+
+// One claim's figures that share its most common unit, as bars numbered like its list.
+export function showClaim(canvas, figures) {
+  const count = new Map();
+  for (const f of figures) count.set(f.unit, (count.get(f.unit) || 0) + 1);
+  const unit = [...count.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const shown = figures.map((f, i) => ({ ...f, row: i + 1 })).filter((f) => f.unit === unit);
+  canvas.dataset.points = shown.length;
+  canvas.dataset.values = JSON.stringify(shown.map((f) => [f.name, f.value]));
+  return new Chart(canvas, {
+    type: 'bar',
+    data: { labels: shown.map((f) => `${f.row}`), datasets: [{ label: unit, data: shown.map((f) => f.value),
+                                                            backgroundColor: '#2563eb' }] },
+    options: { plugins: { tooltip: { callbacks: { title: (items) => shown[items[0].dataIndex].name } } },
+               scales: { x: axis('figure (numbered as listed)'), y: axis(unit) } },
+  });
+}

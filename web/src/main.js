@@ -2,7 +2,7 @@
 // re-analyses (debounced); the timeline follows subject and task, the day follows the stage.
 import './style.css';
 import { ApiError, getJson, post } from './api.js';
-import { dayChart, levelsChart, markStage, showDay, showLevels, showTimeline, showWhatIf, timelineChart,
+import { dayChart, levelsChart, markStage, showClaim, showDay, showLevels, showTimeline, showWhatIf, timelineChart,
          whatIfChart } from './charts.js';
 import { NIOSH_ACTION_LIMIT_N, compressionColour, riskColour } from './colours.js';
 import { PREGNANCY_WEEKS, stageLabel, stageOf, subjectOf } from './stage.js';
@@ -199,6 +199,50 @@ function day() {
   });
 }
 
+// The claims report on demand (it runs some forty analyses): each claim with its verdict, its
+// answer, a chart of its figures in their most common unit and the list of them.
+let claimCharts = [];
+function claims() {
+  $('claims-summary').textContent = '(running the experiments…)';
+  return run('claims', '/api/claims', { subject: subject() }, (j) => {
+    for (const c of claimCharts) c.destroy();
+    claimCharts = [];
+    $('claims-list').replaceChildren(...j.claims.map((c) => {
+      const box = document.createElement('details');
+      box.className = 'claim';
+      box.dataset.verdict = c.verdict;
+      const head = document.createElement('summary');
+      head.textContent = `${c.number}. "${c.claim}": ${c.verdict}`;
+      const answer = document.createElement('p');
+      answer.textContent = c.answer;
+      const experiment = document.createElement('p');
+      experiment.className = 'doc';
+      experiment.textContent = `Experiment: ${c.experiment}. Limits: ${c.limits}`;
+      box.append(head, answer, experiment);
+      if (c.figures.length) {
+        const holder = document.createElement('div');
+        holder.className = 'chart';
+        const canvas = document.createElement('canvas');
+        canvas.id = `chart-claim-${c.number}`;
+        holder.append(canvas);
+        const list = document.createElement('ol');
+        list.className = 'doc';
+        list.append(...c.figures.map((f) => {
+          const item = document.createElement('li');
+          item.textContent = `${f.name}: ${Number(f.value.toPrecision(4))} ${f.unit}`;
+          return item;
+        }));
+        box.append(holder, list);
+        claimCharts.push(showClaim(canvas, c.figures));
+      }
+      return box;
+    }));
+    $('claims-summary').textContent = `(${j.claims.length} claims: ` +
+      ['supported', 'partly supported', 'not supported', 'outside what the model can say']
+        .map((v) => `${j.claims.filter((c) => c.verdict === v).length} ${v}`).join(', ') + ')';
+  });
+}
+
 function debounce(fn, ms) {
   let t = null;
   return () => { clearTimeout(t); t = setTimeout(fn, ms); };
@@ -233,6 +277,7 @@ async function start() {
   controls.task.addEventListener('change', () => { renderParams(); analyseSoon(); timelineSoon(); });
   $('params').addEventListener('input', () => { analyseSoon(); timelineSoon(); });
   $('whatif-run').addEventListener('click', whatIf);
+  $('claims-run').addEventListener('click', claims);
   controls.colourBy.addEventListener('change', () => { legend(); if (lastGeometry) view?.show(lastGeometry, controls.colourBy.value); });
   await Promise.all([analyse(), timeline(), day()]);
 }
