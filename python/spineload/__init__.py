@@ -38,7 +38,7 @@ from . import _core
 
 __all__ = [
     "MECHANICS_NOTICE", "InputError", "Model", "NumericalError", "Posture", "Result", "analyze", "builtin_posture",
-    "builtin_postures", "cohort", "compare", "day", "default_model", "import_osim", "posture", "posture_file", "subject_model",
+    "builtin_postures", "claims", "cohort", "compare", "day", "default_model", "import_osim", "posture", "posture_file", "subject_model",
     "task_list", "task_posture", "timeline", "version",
 ]
 
@@ -94,6 +94,14 @@ def day(schedule, subject=None, solver="fast"):
     subject_text, subject_name = _text_of(subject, "subject") if subject is not None else (None, "")
     tasks, capacity = _core._day_csvs(text, name, subject_text, subject_name, solver)
     return types.SimpleNamespace(tasks=_frame(tasks), capacity=_frame(capacity))
+
+
+def claims(subject=None, solver="fast"):
+    """What mothers are told about back pain, each put to the model (`spineload claims`): a
+    DataFrame with claims.csv's columns, a row per figure (claim, verdict, claim_text,
+    experiment, answer, limits, figure, value, unit)."""
+    subject_text, subject_name = _text_of(subject, "subject") if subject is not None else (None, "")
+    return _frame(_core._claims_csv(subject_text, subject_name, solver))
 
 
 class _Progress:

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analysis/analyze.hpp"
+#include "claims/claims.hpp"
 #include "cohort/cohort.hpp"
 #include "common/errors.hpp"
 #include "interop/osim_import.hpp"
@@ -287,6 +288,14 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("schedule_text"), py::arg("schedule_file"), py::arg("subject_text"), py::arg("subject_file"),
       py::arg("solver"), py::call_guard<py::gil_scoped_release>());
+
+  m.def(
+      "_claims_csv",
+      [](const std::optional<std::string>& subject_text, const std::string& subject_file, const std::string& solver) {
+        const Subject subject = subject_text ? parse_subject_text(*subject_text, subject_file) : Subject{};
+        return claims_csv(answer_claims(subject, options_of(solver)));
+      },
+      py::arg("subject_text"), py::arg("subject_file"), py::arg("solver"), py::call_guard<py::gil_scoped_release>());
 
   m.def(
       "_cohort_csv",

@@ -188,6 +188,18 @@ def test_day_is_the_day_files(tmp_path):
         assert len(frame) == len(rows)
 
 
+def test_claims_are_the_command_lines(tmp_path):
+    run_cli("claims", out=str(tmp_path))
+    frame = spineload.claims()
+    rows = read_csv(tmp_path / "claims.csv")
+    assert list(frame.columns) == list(rows[0].keys())
+    assert len(frame) == len(rows)
+    assert sorted(frame["claim"].unique()) == list(range(1, 11))
+    walking = frame[(frame.claim == 3) & (frame.figure == "mean L5/S1 compression forwards, before pregnancy")]
+    assert walking.value.iloc[0] == pytest.approx(float(next(r["value"] for r in rows if r["figure"] == walking.figure.iloc[0])))
+    assert frame[frame.claim == 10].verdict.iloc[0] == "outside what the model can say"
+
+
 def test_a_cohort_is_the_same_on_one_thread_or_two_and_is_the_command_lines(tmp_path):
     spec = {
         "name": "small", "n": 120, "seed": 3, "chunk": 40,
