@@ -2,13 +2,19 @@
 // solver; and of the pieces. Run: ./build/release/bench/spineload_bench
 #include <benchmark/benchmark.h>
 
+#include <chrono>
+
 #include "analysis/analyze.hpp"
 #include "dynamics/dynamics.hpp"
+#include "loads/disc_loads.hpp"
+#include "multibody/system.hpp"
 #include "muscles/muscle_geometry.hpp"
+#include "muscles/passive_tissues.hpp"
 #include "recruitment/recruitment.hpp"
 #include "subject/subject_data.hpp"
 #include "subject/timeline.hpp"
 #include "posture/prediction.hpp"
+#include "tasks/gait.hpp"
 #include "tasks/task_runner.hpp"
 
 namespace {
@@ -31,7 +37,7 @@ void BM_AnalyzePosture(benchmark::State& state, SolverKind solver, const char* n
   o.solver = solver;
   const Eigen::VectorXd zero = Eigen::VectorXd::Zero(static_cast<int>(m.coordinates.size()));
   for (auto _ : state) {
-    data.dual_warm_start.resize(0);  // cold start: every posture solved from scratch
+    data.warm_start_valid = false;  // cold start: every posture solved from scratch
     analyze_frame(m, data, p, p.q_rad[0], zero, zero, o);
     benchmark::DoNotOptimize(data.disc[0].compression_N);
   }
@@ -43,6 +49,82 @@ BENCHMARK_CAPTURE(BM_AnalyzePosture, fast_holding_60cm, SolverKind::fast, "holdi
 BENCHMARK_CAPTURE(BM_AnalyzePosture, ipopt_standing, SolverKind::ipopt, "standing_relaxed")->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_AnalyzePosture, ipopt_flexed_60, SolverKind::ipopt, "trunk_flexed_60")->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_AnalyzePosture, ipopt_holding_60cm, SolverKind::ipopt, "holding_5kg_60cm")->Unit(benchmark::kMicrosecond);
+
+// The same posture on the static model (no Simbody system: the joint chain's own kinematics
+// and a static inverse dynamics), which still postures, tasks and cohorts use, with the time
+// of each stage of analyze_frame beside the total (microseconds per posture, averaged over
+// the iterations): kinematics (poses and Jacobian), inverse dynamics (applied loads, net and
+// passive joint moments), moment arms (muscle paths and passive tissues), recruitment, loads
+// (disc loads and balance).
+const Model& static_model() {
+  static const auto m = [] {
+    const auto src = default_model_source();
+    return build_static_model(*src, default_height_m(*src), default_mass_kg(*src));
+  }();
+  return *m;
+}
+
+void BM_AnalyzePostureStages(benchmark::State& state, const char* name) {
+  const Model& m = static_model();
+  Data data(m);
+  const Posture p = builtin_posture(m, name);
+  const RecruitmentOptions o;
+  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(static_cast<int>(m.coordinates.size()));
+  using Clock = std::chrono::steady_clock;
+  double spent[5] = {0, 0, 0, 0, 0};
+  for (auto _ : state) {
+    data.warm_start_valid = false;  // cold start
+    const auto t0 = Clock::now();
+    forward_kinematics(m, data, p.q_rad[0], zero);
+    const auto t1 = Clock::now();
+    apply_loads(m, data, p.loads);
+    data.contacts = touching_contacts(p.contacts, data.pose);
+    data.contact_force_N = Eigen::VectorXd::Zero(static_cast<int>(p.contacts.size()));
+    inverse_dynamics(m, data, zero);
+    passive_moments(m, data);
+    const auto t2 = Clock::now();
+    muscle_geometry(m, data);
+    passive_tissues(m, data);
+    const auto t3 = Clock::now();
+    recruit_muscles(m, data, o);
+    const auto t4 = Clock::now();
+    disc_loads(m, data);
+    balance(m, data, p.support);
+    const auto t5 = Clock::now();
+    const std::chrono::duration<double, std::micro> d[5] = {t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4};
+    for (int k = 0; k < 5; ++k) spent[k] += d[k].count();
+    benchmark::DoNotOptimize(data.disc[0].compression_N);
+  }
+  const double n = static_cast<double>(state.iterations());
+  state.counters["kinematics_us"] = spent[0] / n;
+  state.counters["inverse_dynamics_us"] = spent[1] / n;
+  state.counters["moment_arms_us"] = spent[2] / n;
+  state.counters["recruitment_us"] = spent[3] / n;
+  state.counters["loads_us"] = spent[4] / n;
+  state.counters["solver_iterations"] = data.solver_iterations;
+}
+BENCHMARK_CAPTURE(BM_AnalyzePostureStages, standing, "standing_relaxed")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_AnalyzePostureStages, flexed_60, "trunk_flexed_60")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_AnalyzePostureStages, holding_60cm, "holding_5kg_60cm")->Unit(benchmark::kMicrosecond);
+
+// Frames of a motion: one stride of walking (50 frames) on the full default model, inverse
+// dynamics with inertia and the pelvis's acceleration, the fast solver warm-started from the
+// frame before; frames per second on one core.
+void BM_MotionFrames(benchmark::State& state) {
+  const Model& m = model();
+  Data data(m);
+  const Posture p = walking_posture(m, GaitParameters{}, "walk");
+  const RecruitmentOptions o;
+  for (auto _ : state) {
+    for (std::size_t k = 0; k < p.time_s.size(); ++k)
+      analyze_frame(m, data, p, p.q_rad[k], p.qdot_rad_s[k], p.qddot_rad_s2[k], o, Support::standing,
+                    p.root_acceleration_m_s2[k]);
+    benchmark::DoNotOptimize(data.disc[0].compression_N);
+  }
+  state.counters["frames_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * p.time_s.size()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_MotionFrames)->Unit(benchmark::kMicrosecond);
 
 // The stages before recruitment: kinematics, Jacobian, inverse dynamics, muscle geometry.
 void BM_KinematicsDynamicsGeometry(benchmark::State& state) {
@@ -82,8 +164,9 @@ void BM_BuildModel(benchmark::State& state) {
 }
 BENCHMARK(BM_BuildModel)->Unit(benchmark::kMicrosecond);
 
-// Body poses at rest: the joint chain (body_poses) against Simbody's realize(Position)
-// (forward_kinematics, which also fills the Jacobian).
+// Body poses at rest from the joint chain (body_poses); forward_kinematics adds the Jacobian
+// (BM_ForwardKinematics); Simbody's realize(Position) with its poses, which imported models
+// use (BM_ForwardKinematicsSimbody).
 void BM_BodyPoses(benchmark::State& state) {
   const Model& m = model();
   Data d(m);
@@ -95,13 +178,26 @@ void BM_BodyPoses(benchmark::State& state) {
 }
 BENCHMARK(BM_BodyPoses)->Unit(benchmark::kMicrosecond);
 
-void BM_ForwardKinematicsSimbody(benchmark::State& state) {
+void BM_ForwardKinematics(benchmark::State& state) {
   const Model& m = model();
   Data d(m);
   const Posture p = builtin_posture(m, "trunk_flexed_30");
   const Eigen::VectorXd zero = Eigen::VectorXd::Zero(p.q_rad[0].size());
   for (auto _ : state) {
     forward_kinematics(m, d, p.q_rad[0], zero);
+    benchmark::DoNotOptimize(d.pose.back());
+  }
+}
+BENCHMARK(BM_ForwardKinematics)->Unit(benchmark::kMicrosecond);
+
+void BM_ForwardKinematicsSimbody(benchmark::State& state) {
+  const Model& m = model();
+  Data d(m);
+  const Posture p = builtin_posture(m, "trunk_flexed_30");
+  forward_kinematics(m, d, p.q_rad[0], Eigen::VectorXd::Zero(p.q_rad[0].size()));
+  for (auto _ : state) {
+    mb::set_state(*m.multibody, *d.ws, d.q, d.u);
+    mb::body_poses(*m.multibody, *d.ws, d.pose);
     benchmark::DoNotOptimize(d.pose.back());
   }
 }

@@ -71,8 +71,9 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
   result.prediction_limits = posture.prediction_limits;
   for (const auto& c : posture.contacts) result.contact_labels.push_back(c.label);
   const int nc = static_cast<int>(model.coordinates.size());
+  // A cold start keeps the buffer (no allocation), marked unusable.
+  data.warm_start_valid = options.warm_start != nullptr;
   if (options.warm_start) data.dual_warm_start = *options.warm_start;
-  else data.dual_warm_start.resize(0);
   if (!posture.is_time_series()) {
     const Eigen::VectorXd zero = Eigen::VectorXd::Zero(nc);
     analyze_frame(model, data, posture, posture.q_rad[0], zero, zero, options, posture.support);

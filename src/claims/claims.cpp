@@ -200,6 +200,8 @@ ClaimAnswer walking_backwards(const Lab& lab) {
     a.figures.push_back({"mean L5/S1 compression backwards, 0.8 m/s, " + when, slow.mean_compression_N, "N"});
     a.figures.push_back({"peak L5/S1 compression forwards, " + when, fw.peak_compression_N, "N"});
     a.figures.push_back({"peak L5/S1 compression backwards, same speed, " + when, bw.peak_compression_N, "N"});
+    a.figures.push_back({"mean L5/S1 antero-posterior shear forwards, " + when, fw.mean_shear_N, "N"});
+    a.figures.push_back({"mean L5/S1 antero-posterior shear backwards, same speed, " + when, bw.mean_shear_N, "N"});
     a.figures.push_back({"mean back-extensor demand forwards, " + when, 100 * fw.mean_extensor_demand, "%"});
     a.figures.push_back({"mean back-extensor demand backwards, same speed, " + when, 100 * bw.mean_extensor_demand, "%"});
     worst_com_shift_cm = std::max(worst_com_shift_cm, std::abs(100 * (bw.mean_com_ahead_of_feet_m - fw.mean_com_ahead_of_feet_m)));

@@ -9,20 +9,20 @@ namespace spineload {
 namespace {
 
 // Sets the coordinates (q, and u from `qdot_rad_s`, or at rest when null) and the body
-// poses. A static-only model: the poses from the joint rotations, as Simbody's Gimbal and
-// Pin would give them (body-fixed sequence about each coordinate's axis at the joint centre).
+// poses. A built-in model: the poses from the joint rotations, as Simbody's Gimbal and Pin
+// would give them (body-fixed sequence about each coordinate's axis at the joint centre).
 void set_state_and_poses(const Model& model, Data& data, const Eigen::VectorXd& q_rad,
-                         const Eigen::VectorXd* qdot_rad_s, bool poses_only = false) {
+                         const Eigen::VectorXd* qdot_rad_s) {
   for (std::size_t c = 0; c < model.coordinates.size(); ++c) {
     const int i = model.coordinates[c].mb_index;
     data.q[i] = q_rad[c];
     data.u[i] = qdot_rad_s ? (*qdot_rad_s)[c] : 0.0;  // u = qdot for pin, gimbal and function-based joints
   }
-  // Poses alone on a model whose joints turn about the child's origin come from the chain
-  // below: 1.6 us against 21 us for Simbody's realize(Position) with the Jacobian on the
-  // default model (bench BM_BodyPoses, BM_ForwardKinematicsSimbody); posture prediction
-  // asks for them about a thousand times.
-  if (model.multibody && !(poses_only && model.rotations_about_child_origin)) {
+  // A model whose joints turn about the child's origin (the built-in ones) has its poses,
+  // Jacobian and inverse dynamics from the joint chain below: 1.6 us against 21 us for
+  // Simbody's realize(Position) with the Jacobian on the default model (bench BM_BodyPoses,
+  // BM_ForwardKinematicsSimbody), and no allocation. Imported models go through Simbody.
+  if (model.multibody && !model.rotations_about_child_origin) {
     mb::set_state(*model.multibody, *data.ws, data.q, data.u);
     mb::body_poses(*model.multibody, *data.ws, data.pose);
     return;
@@ -49,7 +49,7 @@ void forward_kinematics(const Model& model, Data& data, const Eigen::VectorXd& q
 }
 
 void body_poses(const Model& model, Data& data, const Eigen::VectorXd& q_rad) {
-  set_state_and_poses(model, data, q_rad, nullptr, true);
+  set_state_and_poses(model, data, q_rad, nullptr);
 }
 
 void joint_jacobian(const Model& model, Data& data) {
@@ -94,36 +94,40 @@ void apply_loads(const Model& model, Data& data, const std::vector<ExternalLoad>
   }
 }
 
-void inverse_dynamics(const Model& model, Data& data, const Eigen::VectorXd& qddot_rad_s2) {
-  for (std::size_t c = 0; c < model.coordinates.size(); ++c)
-    data.udot[model.coordinates[c].mb_index] = qddot_rad_s2[c];
-  Eigen::VectorXd tau;
-  if (!model.multibody) {
-    // At rest the joints must supply -J^T of the applied loads (moments about the body
-    // origins and forces, in ground), as Simbody's residual is at rest.
-    if (data.udot.squaredNorm() > 0) throw std::logic_error("a static-only model analyses still postures only");
-    tau = Eigen::VectorXd::Zero(model.num_q);
-    for (std::size_t b = 0; b < model.bodies.size(); ++b)
-      for (int q : model.bodies[b].ancestor_q)
-        tau[q] -= data.jacobian.block<3, 1>(6 * b, q).dot(data.applied[b].moment_Nm) +
-                  data.jacobian.block<3, 1>(6 * b + 3, q).dot(data.applied[b].force_N);
-    for (std::size_t c = 0; c < model.coordinates.size(); ++c) data.tau_Nm[c] = tau[model.coordinates[c].mb_index];
-    for (auto& f : data.inertial) f = {};
-    return;
-  }
-  mb::inverse_dynamics(*model.multibody, *data.ws, data.udot, data.applied, tau);
-  for (std::size_t c = 0; c < model.coordinates.size(); ++c)
-    data.tau_Nm[c] = tau[model.coordinates[c].mb_index];
+namespace {
 
-  // Inertial loads per body, for the joint reaction sums (zero when at rest).
-  const bool moving = data.u.squaredNorm() > 0 || data.udot.squaredNorm() > 0;
-  if (!moving) {
-    for (auto& f : data.inertial) f = {};
-    return;
+// The joint chain's velocities and accelerations (built-in models: every joint turns about
+// its child's origin, fixed in the parent): per body, angular velocity and acceleration and
+// the acceleration of its origin, in ground, from data.u and data.udot. A coordinate's axis
+// in ground is its Jacobian column at the joint's child; it turns with the frame it is fixed
+// in, whose angular velocity is the parent's plus the joint's earlier coordinates'.
+void chain_accelerations(const Model& model, Data& data) {
+  for (const Joint& joint : model.joints) {
+    const int b = joint.child_body, p = joint.parent_body;
+    Eigen::Vector3d omega = p < 0 ? Eigen::Vector3d::Zero() : data.body_omega[p];
+    Eigen::Vector3d alpha = p < 0 ? Eigen::Vector3d::Zero() : data.body_alpha[p];
+    for (int c : joint.coordinates) {
+      const int i = model.coordinates[c].mb_index;
+      const Eigen::Vector3d h = data.jacobian.block<3, 1>(6 * b, i);
+      alpha += h * data.udot[i] + omega.cross(h) * data.u[i];
+      omega += h * data.u[i];
+    }
+    data.body_omega[b] = omega;
+    data.body_alpha[b] = alpha;
+    if (p < 0) {
+      data.body_a_origin[b].setZero();  // the root's origin is still (walking: Posture::root_acceleration_m_s2)
+    } else {
+      const Eigen::Vector3d r = data.pose[b].translation() - data.pose[p].translation();
+      const Eigen::Vector3d& wp = data.body_omega[p];
+      data.body_a_origin[b] = data.body_a_origin[p] + data.body_alpha[p].cross(r) + wp.cross(wp.cross(r));
+    }
   }
-  std::vector<Eigen::Vector3d> alpha, a_origin, omega;
-  mb::body_accelerations(*model.multibody, *data.ws, data.udot, alpha, a_origin);
-  mb::body_angular_velocities(*model.multibody, *data.ws, omega);
+}
+
+// Inertial loads per body (moment about its origin and force, in ground) from its angular
+// velocity and acceleration and its origin's acceleration.
+void inertial_loads(const Model& model, Data& data, const std::vector<Eigen::Vector3d>& alpha,
+                    const std::vector<Eigen::Vector3d>& a_origin, const std::vector<Eigen::Vector3d>& omega) {
   for (std::size_t b = 0; b < model.bodies.size(); ++b) {
     const Body& body = model.bodies[b];
     const Eigen::Matrix3d R = data.pose[b].linear();
@@ -134,6 +138,47 @@ void inverse_dynamics(const Model& model, Data& data, const Eigen::VectorXd& qdd
     const Eigen::Vector3d m_com = -(I * alpha[b] + omega[b].cross(I * omega[b]));
     data.inertial[b] = {m_com + r.cross(f), f};
   }
+}
+
+}  // namespace
+
+void inverse_dynamics(const Model& model, Data& data, const Eigen::VectorXd& qddot_rad_s2) {
+  for (std::size_t c = 0; c < model.coordinates.size(); ++c)
+    data.udot[model.coordinates[c].mb_index] = qddot_rad_s2[c];
+  Eigen::VectorXd& tau = data.tau_mb;
+  const bool moving = data.u.squaredNorm() > 0 || data.udot.squaredNorm() > 0;
+  if (!model.multibody || model.rotations_about_child_origin) {
+    // The joints must supply -J^T of the applied and inertial loads (moments about the body
+    // origins and forces, in ground): the residual Simbody computes, from the joint chain.
+    // tests/dynamics checks it against Simbody's on the built-in model, moving.
+    if (moving && !model.multibody) throw std::logic_error("a static-only model analyses still postures only");
+    if (moving) {
+      chain_accelerations(model, data);
+      inertial_loads(model, data, data.body_alpha, data.body_a_origin, data.body_omega);
+    } else {
+      for (auto& f : data.inertial) f = {};
+    }
+    tau.setZero(model.num_q);
+    for (std::size_t b = 0; b < model.bodies.size(); ++b) {
+      const Eigen::Vector3d moment = data.applied[b].moment_Nm + data.inertial[b].moment_Nm;
+      const Eigen::Vector3d force = data.applied[b].force_N + data.inertial[b].force_N;
+      for (int q : model.bodies[b].ancestor_q)
+        tau[q] -= data.jacobian.block<3, 1>(6 * b, q).dot(moment) + data.jacobian.block<3, 1>(6 * b + 3, q).dot(force);
+    }
+    for (std::size_t c = 0; c < model.coordinates.size(); ++c) data.tau_Nm[c] = tau[model.coordinates[c].mb_index];
+    return;
+  }
+  mb::inverse_dynamics(*model.multibody, *data.ws, data.udot, data.applied, tau);
+  for (std::size_t c = 0; c < model.coordinates.size(); ++c)
+    data.tau_Nm[c] = tau[model.coordinates[c].mb_index];
+  // Inertial loads per body, for the joint reaction sums (zero when at rest).
+  if (!moving) {
+    for (auto& f : data.inertial) f = {};
+    return;
+  }
+  mb::body_accelerations(*model.multibody, *data.ws, data.udot, data.body_alpha, data.body_a_origin);
+  mb::body_angular_velocities(*model.multibody, *data.ws, data.body_omega);
+  inertial_loads(model, data, data.body_alpha, data.body_a_origin, data.body_omega);
 }
 
 namespace {
@@ -257,14 +302,16 @@ void add_actuator_loads(const Model& model, Data& data, int a, double force, Eig
 namespace {
 
 // Convex hull (Andrew's monotone chain) of points in the ground plane (x, z).
-std::vector<Eigen::Vector2d> convex_hull(std::vector<Eigen::Vector2d> p) {
+// Andrew's monotone chain over `p` (sorted in place) into `h`, counter-clockwise; both keep
+// their capacity between frames.
+void convex_hull(std::vector<Eigen::Vector2d>& p, std::vector<Eigen::Vector2d>& h) {
   std::sort(p.begin(), p.end(), [](const auto& a, const auto& b) {
     return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y());
   });
   auto cross = [](const Eigen::Vector2d& o, const Eigen::Vector2d& a, const Eigen::Vector2d& b) {
     return (a - o).x() * (b - o).y() - (a - o).y() * (b - o).x();
   };
-  std::vector<Eigen::Vector2d> h(2 * p.size());
+  h.resize(2 * p.size());
   std::size_t k = 0;
   for (std::size_t i = 0; i < p.size(); ++i) {
     while (k >= 2 && cross(h[k - 2], h[k - 1], p[i]) <= 0) --k;
@@ -275,7 +322,6 @@ std::vector<Eigen::Vector2d> convex_hull(std::vector<Eigen::Vector2d> p) {
     h[k++] = p[i];
   }
   h.resize(k > 1 ? k - 1 : k);
-  return h;
 }
 
 }  // namespace
@@ -302,7 +348,8 @@ void balance(const Model& model, Data& data, Support support) {
   com /= mass;
   data.balance.com_m = com;
   const auto& points = model.support_points(support);
-  std::vector<Eigen::Vector2d> ground;
+  std::vector<Eigen::Vector2d>& ground = data.support_ground;
+  ground.clear();
   for (const auto& p : points) {
     const Eigen::Vector3d w = world_point(data, p.body, p.location_m);
     ground.emplace_back(w.x(), w.z());
@@ -313,7 +360,8 @@ void balance(const Model& model, Data& data, Support support) {
     const Eigen::Vector3d w = world_point(data, c.body, c.point_m);
     ground.emplace_back(w.x(), w.z());
   }
-  const auto hull = convex_hull(ground);
+  std::vector<Eigen::Vector2d>& hull = data.support_hull;
+  convex_hull(ground, hull);
   // Signed distance to the hull boundary (counter-clockwise polygon: inside = left of edges).
   const Eigen::Vector2d c(com.x(), com.z());
   double margin = INFINITY;

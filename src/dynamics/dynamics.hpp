@@ -1,7 +1,9 @@
 // Stage 3, dynamics: takes joint coordinates (and their rates) and the posture's loads;
 // gives body poses and Jacobian (kinematics), the applied and inertial body loads, the
-// generalised forces the joints must supply (inverse dynamics, through Simbody), the
-// passive joint moments, and the whole-body centre of mass over its support.
+// generalised forces the joints must supply (inverse dynamics: from the joint chain on the
+// built-in models, through Simbody on imported ones), the passive joint moments, and the
+// whole-body centre of mass over its support. Nothing here allocates on a built-in model
+// once Data is built (tests/allocation).
 #pragma once
 #include <Eigen/Core>
 
@@ -16,6 +18,8 @@ void forward_kinematics(const Model& model, Data& data, const Eigen::VectorXd& q
 
 // Body poses (data.pose) only, at rest: forward_kinematics without the Jacobian, for
 // searches that need only where the segments are (posture adaptation, centre of mass).
+// A built-in model's Simbody state is not touched by either: code that asks Simbody itself
+// sets it (mb::set_state).
 void body_poses(const Model& model, Data& data, const Eigen::VectorXd& q_rad);
 
 // The system Jacobian (data.jacobian) from joint axes and centres; part of forward_kinematics.

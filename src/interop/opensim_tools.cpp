@@ -570,7 +570,7 @@ StaticOptimizationTables static_optimization_tables(const Model& model, const Mo
     if (const Muscle* mu = muscle_without_physiology(model))
       throw InputError("", 0, "muscle " + mu->name, physiology_refusal(*mu));
   Data data(model);
-  data.dual_warm_start.resize(0);
+  data.warm_start_valid = false;
   Eigen::VectorXd scale = Eigen::VectorXd::Ones(nm);
   if (options.use_muscle_physiology) ro.force_scale = &scale;
   for (int k = 0; k < nt; ++k) {

@@ -2,6 +2,47 @@
 
 namespace spineload {
 
+// The recruitment problem's buffers at its size without contacts (a posture's backrest or
+// mattress adds a column per contact point, sized on its first frame), so that a still
+// posture or a frame of a motion allocates nothing (tests/allocation).
+void Data::size_recruitment_workspace(const Model& model) {
+  const int nm = static_cast<int>(model.muscles.size());
+  const int na = static_cast<int>(model.actuators.size());
+  const int npc = 3 * static_cast<int>(model.point_constraints.size());
+  const int m = static_cast<int>(model.equilibrium_coordinates.size());
+  const int n = nm + na + npc + m;
+  RecruitmentWorkspace& w = recruitment;
+  w.problem.A.setZero(m, n);
+  w.problem.b.setZero(m);
+  w.problem.weight.setZero(n);
+  w.problem.lower.setZero(n);
+  w.problem.upper.setZero(n);
+  w.problem.power.setZero(n);
+  w.result.x.setZero(n);
+  w.result.lambda.setZero(m);
+  DualNewtonWorkspace& d = w.newton;
+  for (Eigen::VectorXd* v : {&d.x, &d.d, &d.x_try, &d.d_try, &d.d_in_G}) v->setZero(n);
+  for (Eigen::VectorXd* v : {&d.r, &d.r_try, &d.lambda_try, &d.step}) v->setZero(m);
+  d.H.setZero(m, m);
+  d.G.setZero(m, m);
+  d.llt = Eigen::LLT<Eigen::MatrixXd>(m);
+  d.power.setZero(n);
+  d.start.reserve(static_cast<std::size_t>(n) + 1);
+  d.rows.reserve(static_cast<std::size_t>(n) * m);
+  d.values.reserve(static_cast<std::size_t>(n) * m);
+  d.breaks.reserve(2 * static_cast<std::size_t>(n));
+  w.contact_g.setZero(model.num_q, 0);
+  w.actuator_g.setZero(model.num_q, na);
+  w.constraint_g.setZero(model.num_q, npc);
+  w.g.setZero(model.num_q);
+  w.column.setZero(model.num_q);
+  dual_warm_start.setZero(m);
+  std::size_t supports = 0;
+  for (Support s : kAllSupports) supports = std::max(supports, model.support_points(s).size());
+  support_ground.reserve(supports + 64);  // and up to 64 contact points of a backrest or mattress
+  support_hull.reserve(2 * (supports + 64));
+}
+
 Data::Data(const Model& model) {
   if (model.multibody) ws.emplace(*model.multibody);
   const int nq = model.num_q;
@@ -27,8 +68,13 @@ Data::Data(const Model& model) {
   actuator_control = Eigen::VectorXd::Zero(static_cast<int>(model.actuators.size()));
   path_force_N = Eigen::VectorXd::Zero(static_cast<int>(model.path_forces.size()));
   moment_arm_m = Eigen::MatrixXd::Zero(nc, nm);
+  path_g = path_total_g = tau_mb = Eigen::VectorXd::Zero(nq);
   reserve_Nm = Eigen::VectorXd::Zero(static_cast<int>(model.equilibrium_coordinates.size()));
+  size_recruitment_workspace(model);
   pose.assign(model.bodies.size(), Eigen::Isometry3d::Identity());
+  jacobian = Eigen::MatrixXd::Zero(6 * static_cast<int>(model.bodies.size()), nq);
+  body_omega.assign(model.bodies.size(), Eigen::Vector3d::Zero());
+  body_alpha = body_a_origin = body_omega;
   applied.resize(model.bodies.size());
   inertial.resize(model.bodies.size());
   disc.resize(model.spinal_joints.size());

@@ -11,6 +11,7 @@
 #include "common/expression.hpp"
 #include "model/external.hpp"
 #include "model/model.hpp"
+#include "model/separable_problem.hpp"
 #include "multibody/system.hpp"
 
 namespace spineload {
@@ -53,6 +54,7 @@ enum class RecruitmentStatus { ok, beyond_muscle_capacity, solver_failed };
 
 struct Data {
   explicit Data(const Model& model);
+  void size_recruitment_workspace(const Model& model);
 
   // True when this workspace, made for another model, has every size `model` needs and no
   // Simbody state (static-only models of one source, e.g. a cohort's subjects): a thread
@@ -93,6 +95,15 @@ struct Data {
   double objective = 0;
   int solver_iterations = 0;
   Eigen::VectorXd dual_warm_start;            // fast solver's multipliers, along a series
+  bool warm_start_valid = false;              // whether the next frame starts from them
+  RecruitmentWorkspace recruitment;           // the optimisation and the solver's buffers
+  std::vector<Eigen::Vector2d> support_ground, support_hull;  // balance's buffers
+  // Scratch, per multibody coordinate: a path's unit-tension generalised force and a sum of
+  // them (muscle_geometry, passive_tissues), the static inverse dynamics' forces.
+  Eigen::VectorXd path_g, path_total_g, tau_mb;
+  // Per body, in ground: angular velocity and acceleration, the origin's acceleration
+  // (inverse dynamics of a moving posture).
+  std::vector<Eigen::Vector3d> body_omega, body_alpha, body_a_origin;
   // loads and balance
   std::vector<DiscLoad> disc;                 // per model.spinal_joints entry
   Balance balance;

@@ -194,7 +194,8 @@ void add_path_pull(const Model& model, const Data& data, const Muscle& path, dou
 
 void muscle_geometry(const Model& model, Data& data) {
   const int nc = static_cast<int>(model.coordinates.size());
-  Eigen::VectorXd g(model.num_q);
+  Eigen::VectorXd& g = data.path_g;
+  g.resize(model.num_q);
   for (std::size_t m = 0; m < model.muscles.size(); ++m) {
     const Muscle& muscle = model.muscles[m];
     g.setZero();

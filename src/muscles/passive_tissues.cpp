@@ -19,8 +19,10 @@ double path_force_tension_N(const PathForce& f, double length_m, double lengthen
 }
 
 void passive_tissues(const Model& model, Data& data) {
-  Eigen::VectorXd g = Eigen::VectorXd::Zero(model.num_q);  // unit-tension generalised force
-  Eigen::VectorXd total = Eigen::VectorXd::Zero(model.num_q);
+  Eigen::VectorXd& g = data.path_g;  // unit-tension generalised force
+  Eigen::VectorXd& total = data.path_total_g;
+  g.setZero(model.num_q);
+  total.setZero(model.num_q);
   for (std::size_t e = 0; e < model.passive_elements.size(); ++e) {
     const PassiveElement& el = model.passive_elements[e];
     g.setZero();
@@ -73,7 +75,10 @@ void add_path_force_loads(const Model& model, Data& data, Eigen::VectorXd& mobil
 
 void path_forces(const Model& model, Data& data) {
   if (model.path_forces.empty()) return;
-  Eigen::VectorXd g(model.num_q), total = Eigen::VectorXd::Zero(model.num_q);
+  Eigen::VectorXd& g = data.path_g;
+  Eigen::VectorXd& total = data.path_total_g;
+  g.resize(model.num_q);
+  total.setZero(model.num_q);
   for (std::size_t k = 0; k < model.path_forces.size(); ++k) {
     const double tension = path_force_tension(model, data, model.path_forces[k], g);
     data.path_force_N[k] = tension;

@@ -1,4 +1,6 @@
-// The dedicated recruitment solver: semismooth Newton on the dual (see problem.hpp).
+// The dedicated recruitment solver: semismooth Newton on the dual (see problem.hpp). Every
+// buffer lives in a DualNewtonWorkspace, so a frame solved with Data's workspace allocates
+// nothing once the problem's sizes are known (tests/allocation).
 #include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
@@ -20,9 +22,9 @@ struct Primal {
   double x, dx_dg;
 };
 
-inline Primal primal(const SeparableProblem& p, int i, double g) {
+inline Primal primal(const SeparableProblem& p, int power, int i, double g) {
   const double w = p.weight[i], lo = p.lower[i], hi = p.upper[i];
-  if (p.power[i] == 2) {
+  if (power == 2) {
     const double x = g / (2 * w);
     if (x < lo) return {lo, 0};
     if (x > hi) return {hi, 0};
@@ -41,37 +43,44 @@ inline Primal primal(const SeparableProblem& p, int i, double g) {
 constexpr int kMaxIterations = 100;
 
 // The problem's columns in compressed form: a muscle loads only the levels it crosses, so
-// products with A and the Hessian updates touch a fraction of the dense matrix.
+// products with A and the Hessian updates touch a fraction of the dense matrix. `power`
+// stands for the problem's exponents (all 2 when a cubic problem is first solved as
+// quadratic for its start).
 class DualNewton {
  public:
-  explicit DualNewton(const SeparableProblem& p) : p_(p), n_(p.num_variables()), m_(p.num_constraints()) {
-    start_.reserve(n_ + 1);
-    rows_.reserve(static_cast<std::size_t>(p.A.size()));
-    values_.reserve(static_cast<std::size_t>(p.A.size()));
+  DualNewton(const SeparableProblem& p, const Eigen::VectorXi& power, DualNewtonWorkspace& ws)
+      : p_(p), power_(power), ws_(ws), n_(p.num_variables()), m_(p.num_constraints()) {
+    ws.start.clear();
+    ws.rows.clear();
+    ws.values.clear();
     for (int i = 0; i < n_; ++i) {
-      start_.push_back(static_cast<int>(rows_.size()));
+      ws.start.push_back(static_cast<int>(ws.rows.size()));
       const double* col = p.A.col(i).data();
       for (int r = 0; r < m_; ++r)
         if (col[r] != 0) {
-          rows_.push_back(r);
-          values_.push_back(col[r]);
+          ws.rows.push_back(r);
+          ws.values.push_back(col[r]);
         }
     }
-    start_.push_back(static_cast<int>(rows_.size()));
+    ws.start.push_back(static_cast<int>(ws.rows.size()));
   }
 
-  SolveResult solve(Eigen::VectorXd lambda) const;
+  // Solves from the multipliers already in result.lambda (size m).
+  void solve(SolveResult& result) const;
 
  private:
   double dual_value(const Eigen::VectorXd& lambda, Eigen::VectorXd& x, Eigen::VectorXd& d) const {
+    const auto& start = ws_.start;
+    const auto& rows = ws_.rows;
+    const auto& values = ws_.values;
     double value = lambda.dot(p_.b);
     for (int i = 0; i < n_; ++i) {
       double g = 0;
-      for (int k = start_[i]; k < start_[i + 1]; ++k) g += values_[k] * lambda[rows_[k]];
-      const Primal pr = primal(p_, i, g);
+      for (int k = start[i]; k < start[i + 1]; ++k) g += values[k] * lambda[rows[k]];
+      const Primal pr = primal(p_, power_[i], i, g);
       x[i] = pr.x;
       d[i] = pr.dx_dg;
-      value += term(p_.weight[i], p_.power[i], pr.x) - g * pr.x;
+      value += term(p_.weight[i], power_[i], pr.x) - g * pr.x;
     }
     return value;
   }
@@ -79,24 +88,21 @@ class DualNewton {
     r = p_.b;
     for (int i = 0; i < n_; ++i)
       if (x[i] != 0)
-        for (int k = start_[i]; k < start_[i + 1]; ++k) r[rows_[k]] -= values_[k] * x[i];
+        for (int k = ws_.start[i]; k < ws_.start[i + 1]; ++k) r[ws_.rows[k]] -= ws_.values[k] * x[i];
   }
   // For all-quadratic problems the dual along a direction is a concave piecewise quadratic
   // in t: its maximiser is found exactly by walking the breakpoints where variables meet
   // their bounds, instead of backtracking (which cost ~6 dual evaluations per step).
   double exact_step(const Eigen::VectorXd& lambda, const Eigen::VectorXd& step) const {
-    struct Break {
-      double t, slope_change;
-    };
-    std::vector<Break> breaks;
-    breaks.reserve(2 * n_);
+    auto& breaks = ws_.breaks;
+    breaks.clear();
     double dphi = step.dot(p_.b);  // phi'(0) = step . (b - A x(0))
     double curvature = 0;          // d phi'/dt on the current segment (<= 0)
     for (int i = 0; i < n_; ++i) {
       double g = 0, sd = 0;
-      for (int k = start_[i]; k < start_[i + 1]; ++k) {
-        g += values_[k] * lambda[rows_[k]];
-        sd += values_[k] * step[rows_[k]];
+      for (int k = ws_.start[i]; k < ws_.start[i + 1]; ++k) {
+        g += ws_.values[k] * lambda[ws_.rows[k]];
+        sd += ws_.values[k] * step[ws_.rows[k]];
       }
       const double inv = 1 / (2 * p_.weight[i]), lo = p_.lower[i], hi = p_.upper[i];
       const double x0 = g * inv;
@@ -111,9 +117,9 @@ class DualNewton {
       if (std::isfinite(t_enter) && t_enter > 0 && !free0 && (sd > 0 ? x0 <= lo : x0 >= hi)) breaks.push_back({t_enter, c});
       if (std::isfinite(t_leave) && t_leave > 0) breaks.push_back({t_leave, -c});
     }
-    std::sort(breaks.begin(), breaks.end(), [](const Break& a, const Break& b) { return a.t < b.t; });
+    std::sort(breaks.begin(), breaks.end(), [](const auto& a, const auto& b) { return a.t < b.t; });
     double t = 0;
-    for (const Break& br : breaks) {
+    for (const auto& br : breaks) {
       const double next = dphi + curvature * (br.t - t);
       if (next <= 0) break;
       dphi = next;
@@ -124,40 +130,45 @@ class DualNewton {
   }
 
   void add_column(Eigen::MatrixXd& G, int i, double di) const {
-    for (int a = start_[i]; a < start_[i + 1]; ++a) {
-      const double da = di * values_[a];
-      for (int b = start_[i]; b <= a; ++b) G(rows_[a], rows_[b]) += da * values_[b];
+    for (int a = ws_.start[i]; a < ws_.start[i + 1]; ++a) {
+      const double da = di * ws_.values[a];
+      for (int b = ws_.start[i]; b <= a; ++b) G(ws_.rows[a], ws_.rows[b]) += da * ws_.values[b];
     }
   }
 
   const SeparableProblem& p_;
+  const Eigen::VectorXi& power_;
+  DualNewtonWorkspace& ws_;
   int n_, m_;
-  std::vector<int> start_, rows_;
-  std::vector<double> values_;
 };
 
-SolveResult DualNewton::solve(Eigen::VectorXd lambda) const {
-  Eigen::VectorXd x(n_), d(n_), x_try(n_), d_try(n_), r(m_), r_try(m_);
+void DualNewton::solve(SolveResult& result) const {
+  DualNewtonWorkspace& w = ws_;
+  Eigen::VectorXd& lambda = result.lambda;
+  // Sizing: a no-op once the workspace has solved a problem of these sizes.
+  for (Eigen::VectorXd* v : {&w.x, &w.d, &w.x_try, &w.d_try, &w.d_in_G}) v->resize(n_);
+  for (Eigen::VectorXd* v : {&w.r, &w.r_try, &w.lambda_try, &w.step}) v->resize(m_);
+  w.H.resize(m_, m_);
+  w.G.setZero(m_, m_);
+  w.d_in_G.setZero();
   const double tol = 1e-10 * (1 + p_.b.lpNorm<Eigen::Infinity>());
-  Eigen::MatrixXd H(m_, m_), G = Eigen::MatrixXd::Zero(m_, m_);
-  Eigen::VectorXd d_in_G = Eigen::VectorXd::Zero(n_);
-  const bool incremental = (p_.power.array() == 2).all();
-  Eigen::LLT<Eigen::MatrixXd> llt(m_);
+  const bool incremental = (power_.array() == 2).all();
   // Scale of the Levenberg term below: the Hessian's size with every variable free.
   double mu = 0, mu_floor = 0;
   for (int i = 0; i < n_; ++i) {
-    const double d_free = p_.power[i] == 2 ? 1 / (2 * p_.weight[i]) : 1 / (3 * p_.weight[i]);
-    for (int k = start_[i]; k < start_[i + 1]; ++k) mu_floor += d_free * values_[k] * values_[k];
+    const double d_free = power_[i] == 2 ? 1 / (2 * p_.weight[i]) : 1 / (3 * p_.weight[i]);
+    for (int k = w.start[i]; k < w.start[i + 1]; ++k) mu_floor += d_free * w.values[k] * w.values[k];
   }
   mu_floor *= 1e-6 / m_;
 
-  SolveResult result;
-  double value = dual_value(lambda, x, d);
-  residual(x, r);
+  result.converged = false;
+  result.iterations = 0;
+  double value = dual_value(lambda, w.x, w.d);
+  residual(w.x, w.r);
   bool stalled = false;
   for (int it = 0; it < kMaxIterations; ++it) {
     result.iterations = it;
-    const double res = r.lpNorm<Eigen::Infinity>();
+    const double res = w.r.lpNorm<Eigen::Infinity>();
     // Rounding limits the residual to about eps |A| |x|; when reserves are large the
     // multipliers are too (~ 2 x reserve weight), so a stalled line search with a small
     // residual is convergence as well.
@@ -169,41 +180,46 @@ SolveResult DualNewton::solve(Eigen::VectorXd lambda) const {
     // quadratic terms d_i is constant, so after the first iteration only the columns whose
     // bound status changed are added or removed (rebuilt every 20 against drift).
     if (!incremental || it % 20 == 0) {
-      G.setZero();
+      w.G.setZero();
       for (int i = 0; i < n_; ++i)
-        if (d[i] > 0) add_column(G, i, d[i]);
+        if (w.d[i] > 0) add_column(w.G, i, w.d[i]);
     } else {
       for (int i = 0; i < n_; ++i)
-        if ((d[i] > 0) != (d_in_G[i] > 0)) add_column(G, i, d[i] > 0 ? d[i] : -d_in_G[i]);
+        if ((w.d[i] > 0) != (w.d_in_G[i] > 0)) add_column(w.G, i, w.d[i] > 0 ? w.d[i] : -w.d_in_G[i]);
     }
-    d_in_G = d;
+    w.d_in_G = w.d;
     // A Levenberg term mu I grows when the active set keeps switching (short steps) and
     // shrinks when full Newton steps are taken, as in a trust-region method.
-    H = G;
-    H.diagonal().array() += mu + 1e-14 * (1 + G.diagonal().maxCoeff());
-    llt.compute(H.selfadjointView<Eigen::Lower>());
-    const Eigen::VectorXd step = llt.solve(r);
-    const double slope = r.dot(step);
+    w.H = w.G;
+    w.H.diagonal().array() += mu + 1e-14 * (1 + w.G.diagonal().maxCoeff());
+    w.llt.compute(w.H.selfadjointView<Eigen::Lower>());
+    w.step = w.r;
+    w.llt.solveInPlace(w.step);
+    const double slope = w.r.dot(w.step);
     // Armijo's sufficient increase; near the optimum the dual's increase falls below its
     // rounding (large multipliers when reserves are large), so a step that still halves
     // the residual is accepted too.
     auto acceptable = [&](double tt, double tr) {
       if (tr >= value + 1e-4 * tt * slope) return true;
       if (std::abs(tr - value) > 1e-13 * std::abs(value)) return false;
-      residual(x_try, r_try);
-      return r_try.lpNorm<Eigen::Infinity>() < 0.5 * res;
+      residual(w.x_try, w.r_try);
+      return w.r_try.lpNorm<Eigen::Infinity>() < 0.5 * res;
+    };
+    auto try_step = [&](double tt) {
+      w.lambda_try = lambda + tt * w.step;
+      return dual_value(w.lambda_try, w.x_try, w.d_try);
     };
     // The full Newton step first; when it fails, the exact step for quadratic problems,
     // else (or if rounding defeats that) backtracking.
-    double t = 1, trial = dual_value(lambda + step, x_try, d_try);
+    double t = 1, trial = try_step(1);
     bool accepted = acceptable(t, trial);
     if (!accepted && incremental) {
-      t = exact_step(lambda, step);
-      trial = dual_value(lambda + t * step, x_try, d_try);
+      t = exact_step(lambda, w.step);
+      trial = try_step(t);
       accepted = trial >= value;
     }
     for (t = accepted ? t : 0.5; !accepted && t > 1e-12; t *= 0.5) {
-      trial = dual_value(lambda + t * step, x_try, d_try);
+      trial = try_step(t);
       if (acceptable(t, trial)) break;
     }
     stalled = t <= 1e-12 || trial <= value;
@@ -211,30 +227,40 @@ SolveResult DualNewton::solve(Eigen::VectorXd lambda) const {
       if (t < 0.25) mu = std::max(4 * mu, mu_floor);
       else if (t == 1) mu *= 0.25;
     }
-    lambda += t * step;
+    lambda += t * w.step;
     value = trial;
-    x.swap(x_try);
-    d.swap(d_try);
-    residual(x, r);
+    w.x.swap(w.x_try);
+    w.d.swap(w.d_try);
+    residual(w.x, w.r);
   }
-  result.x = x;
-  result.lambda = lambda;
-  result.objective = p_.objective(x);
-  return result;
+  result.x = w.x;
+  result.objective = p_.objective(w.x);
 }
 
 }  // namespace
 
-SolveResult solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lambda) {
+void solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lambda, DualNewtonWorkspace& workspace,
+                SolveResult& result) {
   const int m = problem.num_constraints();
-  const DualNewton newton(problem);
-  if (warm_lambda && warm_lambda->size() == m) return newton.solve(*warm_lambda);
-  if ((problem.power.array() == 2).all()) return newton.solve(Eigen::VectorXd::Zero(m));
-  // Cubic terms have an infinite curvature at zero: start from the quadratic problem's
-  // multipliers, which put the free set near the right one.
-  SeparableProblem quadratic = problem;
-  quadratic.power.setConstant(2);
-  return newton.solve(DualNewton(quadratic).solve(Eigen::VectorXd::Zero(m)).lambda);
+  if (warm_lambda && warm_lambda->size() == m) {
+    result.lambda = *warm_lambda;
+  } else {
+    result.lambda.setZero(m);
+    if (!(problem.power.array() == 2).all()) {
+      // Cubic terms have an infinite curvature at zero: start from the quadratic problem's
+      // multipliers, which put the free set near the right one.
+      workspace.power.setConstant(problem.num_variables(), 2);
+      DualNewton(problem, workspace.power, workspace).solve(result);
+    }
+  }
+  DualNewton(problem, problem.power, workspace).solve(result);
+}
+
+SolveResult solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lambda) {
+  DualNewtonWorkspace workspace;
+  SolveResult result;
+  solve_fast(problem, warm_lambda, workspace, result);
+  return result;
 }
 
 }  // namespace spineload

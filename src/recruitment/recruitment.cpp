@@ -9,8 +9,8 @@
 
 namespace spineload {
 
-SeparableProblem recruitment_problem(const Model& model, const Data& data,
-                                     const RecruitmentOptions& options) {
+void build_recruitment_problem(const Model& model, const Data& data, const RecruitmentOptions& options,
+                               RecruitmentWorkspace& ws) {
   const int nm = static_cast<int>(model.muscles.size());
   const int nk = static_cast<int>(data.contacts.size());
   const int ne = static_cast<int>(model.equilibrium_coordinates.size());
@@ -19,11 +19,13 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
   // variables: activations, contact forces, actuator controls, constraint forces, reserves
   const int n = nm + nk + na + nc + ne;
   const int reserve0 = nm + nk + na + nc;
-  SeparableProblem p;
-  p.A = Eigen::MatrixXd::Zero(ne, n);
+  SeparableProblem& p = ws.problem;
+  // Every buffer is resized to what it already is after the first frame: no allocation.
+  p.A.setZero(ne, n);
   p.b.resize(ne);
   // Generalised force of one newton at each contact: J_w^T (r x n) + J_v^T n.
-  Eigen::MatrixXd contact_g(model.num_q, nk);
+  Eigen::MatrixXd& contact_g = ws.contact_g;
+  contact_g.resize(model.num_q, nk);
   for (int k = 0; k < nk; ++k) {
     const Contact& ct = data.contacts[k];
     const Eigen::Vector3d r = data.pose[ct.body].linear() * ct.point_m;
@@ -32,16 +34,18 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
   }
   // Generalised force of each actuator at a control of 1 (a coordinate actuator's on its
   // coordinate; a torque or point actuator's through the Jacobian).
-  Eigen::MatrixXd actuator_g(model.num_q, na);
-  Eigen::VectorXd g;
+  Eigen::MatrixXd& actuator_g = ws.actuator_g;
+  actuator_g.resize(model.num_q, na);
+  Eigen::VectorXd& g = ws.g;
   for (int a = 0; a < na; ++a) {
     actuator_generalized_force(model, data, a, g);
     actuator_g.col(a) = g;
   }
   // Generalised force of one newton (ground x, y, z) of each point constraint, pulling
   // body1's point and pushing body2's: J1^T f - J2^T f.
-  Eigen::MatrixXd constraint_g = Eigen::MatrixXd::Zero(model.num_q, nc);
-  Eigen::VectorXd column;
+  Eigen::MatrixXd& constraint_g = ws.constraint_g;
+  constraint_g.setZero(model.num_q, nc);
+  Eigen::VectorXd& column = ws.column;
   for (int c = 0; c < nc / 3; ++c) {
     const PointConstraint& pc = model.point_constraints[c];
     for (int a = 0; a < 3; ++a) {
@@ -74,7 +78,8 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
     for (const CoordinateCoupler& cp : model.couplers) {
       const auto at = std::find(cp.independents.begin(), cp.independents.end(), c);
       if (at == cp.independents.end() || at - cp.independents.begin() >= cp.function->num_arguments()) continue;
-      std::vector<double> x;
+      std::vector<double>& x = ws.coupler_x;
+      x.clear();
       for (int a : cp.independents) x.push_back(data.q[model.coordinates[a].mb_index]);
       const double slope = cp.function->derivative({static_cast<int>(at - cp.independents.begin())}, x.data());
       const int d = cp.dependent;
@@ -135,14 +140,23 @@ SeparableProblem recruitment_problem(const Model& model, const Data& data,
     p.power[reserve0 + r] = 2;
     p.weight[reserve0 + r] = options.reserve_weight;
   }
-  return p;
+}
+
+SeparableProblem recruitment_problem(const Model& model, const Data& data, const RecruitmentOptions& options) {
+  RecruitmentWorkspace ws;
+  build_recruitment_problem(model, data, options, ws);
+  return ws.problem;
 }
 
 void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& options) {
-  const SeparableProblem p = recruitment_problem(model, data, options);
-  const SolveResult r = options.solver == SolverKind::fast
-                            ? solve_fast(p, data.dual_warm_start.size() ? &data.dual_warm_start : nullptr)
-                            : solve_ipopt(p);
+  RecruitmentWorkspace& ws = data.recruitment;
+  build_recruitment_problem(model, data, options, ws);
+  const SeparableProblem& p = ws.problem;
+  SolveResult& r = ws.result;
+  if (options.solver == SolverKind::fast)
+    solve_fast(p, data.warm_start_valid ? &data.dual_warm_start : nullptr, ws.newton, r);
+  else
+    r = solve_ipopt(p);
   const int nm = static_cast<int>(model.muscles.size());
   const int nk = static_cast<int>(data.contacts.size());
   data.solver_iterations = r.iterations;
@@ -152,14 +166,15 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
     data.activation.setZero();
     data.force_N.setZero();
     data.reserve_Nm.setZero();
-    data.contact_force_N = Eigen::VectorXd::Zero(nk);
+    data.contact_force_N.setZero(nk);
     data.actuator_control.setZero();
-    data.dual_warm_start.resize(0);
+    data.warm_start_valid = false;
     return;
   }
   data.contact_force_N = r.x.segment(nm, nk);
   data.actuator_control = r.x.segment(nm + nk, static_cast<int>(model.actuators.size()));
   data.dual_warm_start = r.lambda;
+  data.warm_start_valid = true;
   data.activation = r.x.head(nm);
   for (int m = 0; m < nm; ++m)
     data.force_N[m] = data.activation[m] * model.muscles[m].max_force_N() * (options.force_scale ? (*options.force_scale)[m] : 1.0);

@@ -37,9 +37,12 @@ struct RecruitmentOptions {
   const Eigen::VectorXd* warm_start = nullptr;
 };
 
-// The optimisation problem for the current Data (exposed for solver tests and benchmarks).
+// The optimisation problem for the current Data (exposed for solver tests and benchmarks);
+// built into `workspace.problem` (Data's own, in recruit_muscles: no allocation per frame).
 SeparableProblem recruitment_problem(const Model& model, const Data& data,
                                      const RecruitmentOptions& options);
+void build_recruitment_problem(const Model& model, const Data& data, const RecruitmentOptions& options,
+                               RecruitmentWorkspace& workspace);
 
 void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& options);
 

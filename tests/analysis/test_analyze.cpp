@@ -44,8 +44,8 @@ TEST(Analyze, StillTimeSeriesEqualsTheStaticPosture) {
 }
 
 TEST(Analyze, MovingTrunkAddsInertialLoadsConsistentWithSimbody) {
-  // With motion, Simbody's inverse dynamics and the subtree sum including inertial body
-  // loads must still agree at every spinal coordinate.
+  // With motion, the inverse dynamics and the subtree sum including inertial body loads
+  // must still agree at every spinal coordinate (Simbody's own residual: tests/dynamics).
   const Model& m = test::default_model();
   const Posture p = parse_posture_text(m, series(15, 0.5), "sway.yaml");
   Data d(m);

@@ -56,6 +56,8 @@ void WalkingBackwardsAtTheSameSpeedIsWalkingForwardsReversed(const Answers& answ
     const double fw = a.figure("mean L5/S1 compression forwards, " + w);
     EXPECT_NEAR(a.figure("mean L5/S1 compression backwards, same speed, " + w) / fw, 1.0, 1e-6);
     EXPECT_LT(a.figure("mean L5/S1 compression backwards, 0.8 m/s, " + w), fw);
+    EXPECT_NEAR(a.figure("mean L5/S1 antero-posterior shear backwards, same speed, " + w),
+                a.figure("mean L5/S1 antero-posterior shear forwards, " + w), 1e-6 * fw);
   }
   // Late pregnancy loads her more while walking.
   EXPECT_GT(a.figure("mean L5/S1 compression forwards, week 36"), a.figure("mean L5/S1 compression forwards, before pregnancy") + 50);
