@@ -74,29 +74,25 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
   // A cold start keeps the buffer (no allocation), marked unusable.
   data.warm_start_valid = options.warm_start != nullptr;
   if (options.warm_start) data.dual_warm_start = *options.warm_start;
-  if (!posture.is_time_series()) {
-    const Eigen::VectorXd zero = Eigen::VectorXd::Zero(nc);
-    analyze_frame(model, data, posture, posture.q_rad[0], zero, zero, options, posture.support);
-    result.frames.push_back(snapshot(data, posture.time_s[0], posture.support));
-    result.frames.back().q_rad = posture.q_rad[0];
-    check_finite(result.frames.back(), posture.name);
-    return result;
-  }
   const std::size_t n = posture.time_s.size();
   if ((!posture.qdot_rad_s.empty() && (posture.qdot_rad_s.size() != n || posture.qddot_rad_s2.size() != n)) ||
       (!posture.root_acceleration_m_s2.empty() && posture.root_acceleration_m_s2.size() != n))
     throw std::logic_error("posture '" + posture.name + "': rates or root accelerations not given for every frame");
-  auto root_acceleration = [&](std::size_t k) {
-    return posture.root_acceleration_m_s2.empty() ? Eigen::Vector3d::Zero().eval() : posture.root_acceleration_m_s2[k];
+  auto frame = [&](std::size_t k, const Eigen::VectorXd& q, const Eigen::VectorXd& qd, const Eigen::VectorXd& qdd) {
+    const Eigen::Vector3d root =
+        posture.root_acceleration_m_s2.empty() ? Eigen::Vector3d::Zero() : posture.root_acceleration_m_s2[k];
+    analyze_frame(model, data, posture, q, qd, qdd, options, posture.support_at(k), root);
+    result.frames.push_back(snapshot(data, posture.time_s[k], posture.support_at(k)));
+    result.frames.back().q_rad = q;
+    check_finite(result.frames.back(), posture.name);
   };
+  if (!posture.is_time_series()) {
+    const Eigen::VectorXd zero = Eigen::VectorXd::Zero(nc);
+    frame(0, posture.q_rad[0], zero, zero);
+    return result;
+  }
   if (!posture.qdot_rad_s.empty()) {  // the motion knows its own rates
-    for (std::size_t k = 0; k < n; ++k) {
-      analyze_frame(model, data, posture, posture.q_rad[k], posture.qdot_rad_s[k], posture.qddot_rad_s2[k], options,
-                    posture.support_at(k), root_acceleration(k));
-      result.frames.push_back(snapshot(data, posture.time_s[k], posture.support_at(k)));
-      result.frames.back().q_rad = posture.q_rad[k];
-      check_finite(result.frames.back(), posture.name);
-    }
+    for (std::size_t k = 0; k < n; ++k) frame(k, posture.q_rad[k], posture.qdot_rad_s[k], posture.qddot_rad_s2[k]);
     return result;
   }
   // Rates and accelerations from a natural cubic spline of each coordinate, smoothed when
@@ -110,17 +106,14 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
     splines.emplace_back(posture.time_s, smoothing_spline_values(posture.time_s, y, lambda));
   }
   Eigen::VectorXd q(nc), qd(nc), qdd(nc);
-  for (std::size_t k = 0; k < posture.time_s.size(); ++k) {
+  for (std::size_t k = 0; k < n; ++k) {
     const double t = posture.time_s[k];
     for (int c = 0; c < nc; ++c) {
       q[c] = splines[c].value(t);
       qd[c] = splines[c].first_derivative(t);
       qdd[c] = splines[c].second_derivative(t);
     }
-    analyze_frame(model, data, posture, q, qd, qdd, options, posture.support_at(k), root_acceleration(k));
-    result.frames.push_back(snapshot(data, t, posture.support_at(k)));
-    result.frames.back().q_rad = q;
-    check_finite(result.frames.back(), posture.name);
+    frame(k, q, qd, qdd);
   }
   return result;
 }

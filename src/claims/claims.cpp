@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fmt/format.h>
 #include <stdexcept>
@@ -63,6 +64,8 @@ struct Lab {
   std::shared_ptr<const SubjectData> data = default_subject_data();
 
   Subject at(Stage stage, double week) const { return at_stage(base, stage, week); }
+  // Her at her own stage when the subject file gives one, else 12 weeks after birth.
+  Subject her() const { return base.stage ? base : at(Stage::postpartum, 12); }
   TaskRun run(const std::string& task, const Subject& s, const std::vector<std::string>& settings = {}) const {
     return run_task(task, settings, &s, options);
   }
@@ -82,6 +85,13 @@ const DiscLoad& level(const Model& model, const FrameResult& f, const std::strin
 }
 
 const FrameResult& peak_frame(const PostureResult& r) { return r.frames[peak_l5s1_frame(r)]; }
+
+// The verdict opening an answer: "Supported", "Partly supported", "Not supported", ...
+std::string opening(Verdict v) {
+  std::string s = verdict_name(v);
+  s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
 double l5s1(const TaskRun& r) { return r.indices.l5s1_compression_N; }
 double percent_change(double from, double to) { return 100 * (to - from) / from; }
 
@@ -109,11 +119,12 @@ ClaimAnswer fetus_load(const Lab& lab) {
   const double ratio = std::max(stand40 / stand0, diaper40 / diaper0);
   a.verdict = ratio >= 2 ? Verdict::supported : Verdict::not_supported;
   a.answer = fmt::format(
-      "{}: at term her lower back carries more, not several times more. Standing, L5/S1 compression rises from "
+      "{}: at term her lower back carries {}. Standing, L5/S1 compression rises from "
       "{:.0f} N to {:.0f} N (x{:.2f}); bending over a changing table from {:.0f} N to {:.0f} N (x{:.2f}). The "
       "{:.1f} kg she gains adds its weight and, ahead of the spine, a moment the back muscles balance; the model "
       "finds no mechanism that multiplies it.",
-      ratio >= 2 ? "Supported" : "Not supported", stand0, stand40, stand40 / stand0, diaper0, diaper40,
+      opening(a.verdict), ratio >= 2 ? "several times the load" : "more, not several times more", stand0, stand40,
+      stand40 / stand0, diaper0, diaper40,
       diaper40 / diaper0, s40.gain_kg);
   a.limits = "Compression at L5/S1 from static optimisation; mass gain and its distribution from published "
              "averages (docs/subject.md). Pain may have other causes than load (laxity, posture held long).";
@@ -217,7 +228,7 @@ ClaimAnswer walking_backwards(const Lab& lab) {
       "running a motion backwards does not change. "
       "Walked at its usual slower pace, backwards loads the lower back {:.0f} % {} than brisk forward walking: the "
       "relief, where there is one, comes from walking slowly, not from walking backwards.",
-      a.verdict == Verdict::not_supported ? "Not supported" : "Partly supported", worst_com_shift_cm, worst_load_change,
+      opening(a.verdict), worst_com_shift_cm, worst_load_change,
       std::abs(slow_change), slow_change < 0 ? "less" : "more");
   a.limits = "Kinematics from published averages, with the trunk following the pelvis; backward walkers may "
              "also lean their trunk, which the cited kinematics do not give. Muscle activity patterns of "
@@ -279,7 +290,10 @@ ClaimAnswer breastfeeding_bone(const Lab& lab) {
   return a;
 }
 
-ClaimAnswer fatigue_day(const Lab& lab, const ClaimsData& cd, double strength_factor, int number) {
+// The claims' day at 6 weeks after birth with her trunk `strength_factor` times as strong:
+// its figures, and the most demanding task's name in `top_task`.
+ClaimAnswer fatigue_day(const Lab& lab, const ClaimsData& cd, double strength_factor, int number,
+                        std::string* top_task = nullptr) {
   ClaimAnswer a;
   Subject s = lab.at(Stage::postpartum, 6);
   s.trunk_strength_factor *= strength_factor;
@@ -289,6 +303,7 @@ ClaimAnswer fatigue_day(const Lab& lab, const ClaimsData& cd, double strength_fa
     return x.extensor_demand < y.extensor_demand;
   });
   a.number = number;
+  if (top_task) *top_task = top->task;
   int tired_hours = 0;
   for (const DayHour& h : r.hours) tired_hours += h.capacity < 0.5 ? 1 : 0;
   a.figures = {{"time a task asked more than her back extensors had left", r.failure_s / 60, "min"},
@@ -300,22 +315,20 @@ ClaimAnswer fatigue_day(const Lab& lab, const ClaimsData& cd, double strength_fa
 }
 
 ClaimAnswer baby_care_fatigue(const Lab& lab, const ClaimsData& cd) {
-  ClaimAnswer a = fatigue_day(lab, cd, 1.0, 5);
+  std::string top;
+  ClaimAnswer a = fatigue_day(lab, cd, 1.0, 5, &top);
   a.experiment = "a day at 6 weeks after birth: 8 feeds of 20 minutes, 10 changes, 25 lifts from the crib, 2 "
                  "hours of carrying and 20 minutes of sweeping; each task's back-extensor demand runs through the "
                  "three-compartment fatigue model (Xia & Frey-Law 2008, with rest recovery)";
   const double failing = a.figure("time a task asked more than her back extensors had left");
   const double tired = a.figure("hours in which their capacity fell below half");
   a.verdict = failing > 0 ? Verdict::supported : tired > 0 ? Verdict::partly_supported : Verdict::not_supported;
-  const std::string& top = a.figures[3].name;
   a.answer = fmt::format(
       "{}. Over the day her back extensors spend {:.0f} minutes asked for more than they have left (the model's "
       "task failure) and fall below half their capacity in {:.0f} of its hours; the most demanding task, {}, asks "
       "{:.0f} % of her maximal extension. Long holds at a moderate demand (feeding, carrying) tire them more than "
       "the brief lifts do, and rest between tasks restores them within the hour.",
-      a.verdict == Verdict::supported ? "Supported" : a.verdict == Verdict::partly_supported ? "Partly supported"
-                                                                                              : "Not supported",
-      failing, tired, top.substr(top.find('(') + 1, top.size() - top.find('(') - 2), a.figures[3].value);
+      opening(a.verdict), failing, tired, top, a.figures[3].value);
   a.limits = "Fatigue is the model's: endurance parameters fitted to trunk-extensor tests of adults, not of "
              "mothers; the tasks' postures are estimates (docs/tasks.md). The task failures are probably "
              "overstated: the extensor demand of seated feeding and carrying is higher than healthy mothers' "
@@ -328,7 +341,7 @@ ClaimAnswer twisting(const Lab& lab) {
   a.experiment = "holding her 4-month-old (WHO median girl) in both hands with the trunk bent 20 deg, turned 0, 20 "
                  "and 40 deg (the trunk rotation rhythm: pelvis, lumbar and thoracic levels; 40 deg is as far as "
                  "the model's thoracolumbar junction turns): L5/S1 loads and the highest factor of risk";
-  const Subject s = lab.base.stage ? lab.base : lab.at(Stage::postpartum, 12);
+  const Subject s = lab.her();
   const double infant = infant_mass_kg(4, InfantSex::girl);
   std::vector<std::pair<double, FrameResult>> runs;
   std::shared_ptr<const Model> model;
@@ -358,9 +371,7 @@ ClaimAnswer twisting(const Lab& lab) {
       "with {:.0f} N of lateral shear and {:.0f} N m of torsion that the straight posture does not have: the "
       "muscles that turn the trunk also compress it, and the lumbar discs resist twisting over only a few "
       "degrees of range.",
-      a.verdict == Verdict::supported ? "Supported" : a.verdict == Verdict::partly_supported ? "Partly supported"
-                                                                                              : "Not supported",
-      c0, c40, change, std::abs(runs[2].second.disc.front().shear_lateral_N),
+      opening(a.verdict), c0, c40, change, std::abs(runs[2].second.disc.front().shear_lateral_N),
       std::abs(runs[2].second.disc.front().torsion_moment_Nm));
   a.limits = "Static postures; a fast twist adds inertia (a lift with lift_duration_s shows it). Disc injury "
              "under combined torsion and flexion is known from cadaver tests, not computed here.";
@@ -372,7 +383,7 @@ ClaimAnswer sitting(const Lab& lab) {
   a.experiment = "seated feeding without a backrest and with a backrest and nursing pillow, against standing: "
                  "C7/T1 and L5/S1 loads, back-extensor demand and how long her extensors hold it (three-compartment "
                  "fatigue model)";
-  const Subject s = lab.base.stage ? lab.base : lab.at(Stage::postpartum, 12);
+  const Subject s = lab.her();
   const TaskRun stand = lab.run("stand", s);
   const TaskRun bare = lab.run("breastfeed-seated", s);
   const TaskRun supported = lab.run("breastfeed-seated", s, {"backrest=1", "pillow=1"});
@@ -398,7 +409,7 @@ ClaimAnswer sitting(const Lab& lab) {
       "times as much as standing, and her back extensors can hold it for {:.0f} minutes before they fail. A "
       "backrest and a nursing pillow bring L5/S1 to {:.0f} N and the endurance to {:.0f} minutes: it is the "
       "unsupported, bowed posture held long that loads her, not sitting as such.",
-      a.verdict == Verdict::supported ? "Supported" : "Partly supported", neck_ratio, back_ratio,
+      opening(a.verdict), neck_ratio, back_ratio,
       a.figure("back extensors' endurance feeding, no backrest (at most 960)"), l5s1(supported),
       a.figure("back extensors' endurance feeding, backrest and pillow (at most 960)"));
   a.limits = "The neck's muscles are few in this model (docs/model.md); creep of discs and ligaments over long "
@@ -463,7 +474,7 @@ ClaimAnswer exercise(const Lab& lab, const ClaimsData& cd) {
       "instead of {:.1f} %), so over the day her back extensors are asked for more than they have left for {:.0f} "
       "minutes instead of {:.0f}. The load on her spine does not fall ({:.0f} against {:.0f} N carrying): strength buys "
       "reserve and endurance, not a lighter baby.",
-      a.verdict == Verdict::supported ? "Supported" : "Partly supported", 100 * (cd.trained_strength_factor - 1),
+      opening(a.verdict), 100 * (cd.trained_strength_factor - 1),
       100 * carry_trained.extensor_demand, 100 * carry.extensor_demand, fail1, fail0, l5s1(carry_trained), l5s1(carry));
   a.limits = "Training is modelled as stronger muscles only; motor control, endurance training and pain "
              "science's findings on exercise are outside the model.";
