@@ -176,17 +176,27 @@ Posture walking_posture(const Model& model, const GaitParameters& gait, const st
   p.name = name;
   p.description = gait.backwards ? "walking backwards, one stride" : "walking forwards, one stride";
   p.support = Support::standing;
-  // Per coordinate: its value, d/dphi and d2/dphi2 at the forward stride's phase phi.
+  // Per coordinate: its value, d/dphi and d2/dphi2 at the forward stride's phase phi, each a
+  // sum of scale x (curve - offset) terms. Indices resolved once, outside the frames.
   Eigen::VectorXd q(nc), dq(nc), ddq(nc);
-  auto set = [&](const char* coordinate, double v, double dv, double ddv) {
-    const int c = model.coordinate_index(coordinate);
-    q[c] += v;
-    dq[c] += dv;
-    ddq[c] += ddv;
+  auto add = [&](int c, double scale, const Fourier& f, double phi, double offset = 0) {
+    q[c] += scale * (f.value(phi) - offset);
+    dq[c] += scale * f.first(phi);
+    ddq[c] += scale * f.second(phi);
   };
-  auto curve = [&](const char* coordinate, const Fourier& f, double phi, double scale = 1.0) {
-    set(coordinate, scale * f.value(phi), scale * f.first(phi), scale * f.second(phi));
+  struct Leg {
+    int hip, knee, ankle, shoulder, elbow;
+    double shift;
   };
+  std::vector<Leg> legs;
+  for (const auto& [side, shift] : {std::pair{"r", 0.0}, {"l", M_PI}})
+    legs.push_back({model.coordinate_index(fmt::format("hip_{}_flexion", side)),
+                    model.coordinate_index(fmt::format("knee_{}_flexion", side)),
+                    model.coordinate_index(fmt::format("ankle_{}_dorsiflexion", side)),
+                    model.coordinate_index(fmt::format("shoulder_{}_flexion", side)),
+                    model.coordinate_index(fmt::format("elbow_{}_flexion", side)), shift});
+  const int tilt = model.coordinate_index("pelvis_tilt"), list = model.coordinate_index("pelvis_list"),
+            rotation = model.coordinate_index("pelvis_rotation");
   for (int k = 0; k < gait.frames_per_stride; ++k) {
     const double t = T * k / gait.frames_per_stride;
     // Backwards, the frame at t has the forward stride's angles at T - t.
@@ -194,35 +204,25 @@ Posture walking_posture(const Model& model, const GaitParameters& gait, const st
     q.setZero();
     dq.setZero();
     ddq.setZero();
-    for (const auto& [side, shift] : {std::pair{"r", 0.0}, {"l", M_PI}}) {
-      const double a = phi + shift;
-      curve(fmt::format("hip_{}_flexion", side).c_str(), d.hip, a);
-      curve(fmt::format("knee_{}_flexion", side).c_str(), d.knee, a);
-      curve(fmt::format("ankle_{}_dorsiflexion", side).c_str(), d.ankle, a);
+    for (const Leg& leg : legs) {
+      const double a = phi + leg.shift;
+      add(leg.hip, 1, d.hip, a);
+      add(leg.knee, 1, d.knee, a);
+      add(leg.ankle, 1, d.ankle, a);
       // Arm swing against the same side's hip, the elbow bending as the shoulder flexes.
       const double s = -d.shoulder_gain;
-      set(fmt::format("shoulder_{}_flexion", side).c_str(), s * (d.hip.value(a) - hip_mean), s * d.hip.first(a),
-          s * d.hip.second(a));
-      const double e = d.elbow_per_shoulder * s;
-      set(fmt::format("elbow_{}_flexion", side).c_str(), d.elbow_mean_rad + e * (d.hip.value(a) - hip_mean),
-          e * d.hip.first(a), e * d.hip.second(a));
+      add(leg.shoulder, s, d.hip, a, hip_mean);
+      q[leg.elbow] += d.elbow_mean_rad;
+      add(leg.elbow, d.elbow_per_shoulder * s, d.hip, a, hip_mean);
     }
-    curve("pelvis_tilt", d.tilt, phi);
-    curve("pelvis_list", d.list, phi);
-    curve("pelvis_rotation", d.rotation, phi);
-    for (const auto& [c, share] : flexion) {
-      const double s = -d.flexion_against_tilt * share;
-      q[c] += s * d.tilt.value(phi), dq[c] += s * d.tilt.first(phi), ddq[c] += s * d.tilt.second(phi);
-    }
-    for (const auto& [c, share] : bending) {
-      const double s = -d.bending_against_list * share;
-      q[c] += s * d.list.value(phi), dq[c] += s * d.list.first(phi), ddq[c] += s * d.list.second(phi);
-    }
-    // The thorax turns against the pelvis: the spine twists by both.
-    for (const auto& [c, share] : twisting) {
-      const double s = -counter * share;
-      q[c] += s * d.rotation.value(phi), dq[c] += s * d.rotation.first(phi), ddq[c] += s * d.rotation.second(phi);
-    }
+    add(tilt, 1, d.tilt, phi);
+    add(list, 1, d.list, phi);
+    add(rotation, 1, d.rotation, phi);
+    // The lumbar spine undoes part of the pelvis's tilt and list; the thorax turns against
+    // the pelvis, so the spine twists by both.
+    for (const auto& [c, share] : flexion) add(c, -d.flexion_against_tilt * share, d.tilt, phi);
+    for (const auto& [c, share] : bending) add(c, -d.bending_against_list * share, d.list, phi);
+    for (const auto& [c, share] : twisting) add(c, -counter * share, d.rotation, phi);
     // d/dt = dphi/dt d/dphi: +w forwards, -w backwards; the second derivative keeps its sign.
     const double rate = gait.backwards ? -w : w;
     p.time_s.push_back(t);
