@@ -154,6 +154,10 @@ void BM_Recruitment(benchmark::State& state, SolverKind solver) {
     const SolveResult r = solver == SolverKind::fast ? solve_fast(problem, nullptr) : solve_ipopt(problem);
     benchmark::DoNotOptimize(r.objective);
   }
+  // The problem's size: variables, equations, non-zeros of A.
+  state.counters["variables"] = problem.num_variables();
+  state.counters["equations"] = problem.num_constraints();
+  state.counters["nonzeros"] = static_cast<double>((problem.A.array() != 0).count());
 }
 BENCHMARK_CAPTURE(BM_Recruitment, fast, SolverKind::fast)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Recruitment, ipopt, SolverKind::ipopt)->Unit(benchmark::kMicrosecond);

@@ -4,6 +4,7 @@
 // infant, stiffness and strength factors); rebuilt in place for cohorts.
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "common/errors.hpp"
 #include "model/build_detail.hpp"
@@ -81,7 +82,7 @@ void set_passive_rest_lengths(const ModelSource& src, Model& model) {
   }
 }
 
-double factor_for(const std::vector<std::pair<std::string, double>>& list, const std::string& key) {
+double factor_for(const std::vector<std::pair<std::string, double>>& list, std::string_view key) {
   double f = 1;
   for (const auto& [k, v] : list)
     if (k == key) f *= v;
@@ -124,7 +125,10 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   // The first build of a source (resolve_structure) validates its structure; later ones
   // reuse what it resolved.
   const bool validate = !src.topology;
-  model.name = src.name;
+  // Rebuilt from the same source: names, indices and crossings are already in place.
+  const bool same = src.topology && model.built_from.get() == src.topology.get();
+  model.built_from.reset();  // set again once this build has finished
+  if (!same) model.name = src.name;
   model.height_m = height_m;
   model.mass_kg = mass_kg;
   model.gravity_m_s2 = src.gravity_m_s2;
@@ -165,7 +169,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     const auto& j = src.joints[joint_of_body[k]];
     origin_ref[k] = j.centre_m;
     Body& body = model.bodies[k];
-    body.name = b.name;
+    if (!same) body.name = b.name;
     body.parent_joint = static_cast<int>(k);
     // Normalised so the segments sum to the subject's mass exactly (de Leva's sum 0.9999).
     body.mass_kg = mass_kg * b.mass_fraction / fraction_sum;
@@ -174,7 +178,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     body.inertia_kg_m2 = body.mass_kg * (b.gyration_r * len).cwiseAbs2();
 
     Joint& joint = model.joints[k];
-    joint.name = j.name;
+    if (!same) joint.name = j.name;
     joint.child_body = static_cast<int>(k);
     joint.parent_body = parent_of[k];
     joint.location_in_parent_m =
@@ -191,7 +195,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
             throw InputError(where, 0, "joints." + j.name, "duplicate coordinate '" + c.name + "'");
       if (model.coordinates.size() <= nc) model.coordinates.emplace_back();
       Coordinate& coord = model.coordinates[nc];
-      coord.name = c.name;
+      if (!same) coord.name = c.name;
       coord.joint = static_cast<int>(k);
       coord.axis = c.axis;
       coord.min_rad = c.min_deg * kDeg;
@@ -235,9 +239,10 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   for (std::size_t i = 0; i < src.rhythms.size(); ++i) {
     const auto& r = src.rhythms[i];
     Rhythm& rhythm = model.rhythms[i];
-    rhythm.name = r.name;
     rhythm.min_rad = r.min_deg * kDeg;
     rhythm.max_rad = r.max_deg * kDeg;
+    if (same) continue;
+    rhythm.name = r.name;
     rhythm.ratios.clear();
     for (const auto& [name, ratio] : r.ratios) {
       const int c = model.coordinate_index(name);
@@ -260,13 +265,15 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   for (std::size_t i = 0; i < src.muscles.size(); ++i) {
     const auto& m = src.muscles[i];
     Muscle& muscle = model.muscles[i];
-    muscle.name = m.name;
-    muscle.group = m.group;
+    if (!same) {
+      muscle.name = m.name;
+      muscle.group = m.group;
+    }
     // A capacity given for a muscle's base name (without _l/_r) applies to both sides.
     const double per_muscle = adj.muscle_capacity.empty()
                                   ? 1.0
                                   : factor_for(adj.muscle_capacity, m.name) *
-                                        factor_for(adj.muscle_capacity, m.name.substr(0, m.name.size() - 2));
+                                        factor_for(adj.muscle_capacity, std::string_view(m.name).substr(0, m.name.size() - 2));
     muscle.pcsa_m2 = m.pcsa_cm2 * 1e-4 * pcsa_scale * adj.trunk_strength_factor *
                      factor_for(adj.group_capacity, m.group) * per_muscle;
     muscle.max_stress_Pa = src.max_stress_Pa;
@@ -310,10 +317,12 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   for (std::size_t i = 0; i < src.passive_elements.size(); ++i) {
     const auto& e = src.passive_elements[i];
     PassiveElement& el = model.passive_elements[i];
-    el.name = e.name;
-    el.group = e.group;
+    if (!same) {
+      el.name = e.name;
+      el.group = e.group;
+      el.strain_breaks = e.strain_breaks;
+    }
     points(e.path, el.path);
-    el.strain_breaks = e.strain_breaks;
     // Stiffness (EA / L) scales with the cross-section over the length.
     el.stiffness_N_per_m.resize(e.stiffness_N_per_mm.size());
     for (std::size_t k = 0; k < e.stiffness_N_per_mm.size(); ++k)
@@ -325,17 +334,21 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   points(src.kneeling_support, model.kneeling_support);
   points(src.backrest_contacts, model.backrest_contacts);
   for (int k = 0; k < 4; ++k) {
-    model.lying[k].orientation_rad.clear();
-    for (const auto& [coord, deg] : src.lying[k].orientation_deg) {
-      const int c = model.coordinate_index(coord);
-      if (c < 0) throw InputError(src.name, 0, "lying.orientation_deg", "unknown coordinate '" + coord + "'");
-      model.lying[k].orientation_rad.emplace_back(c, deg * std::numbers::pi / 180);
+    if (!same) {
+      model.lying[k].orientation_rad.clear();
+      for (const auto& [coord, deg] : src.lying[k].orientation_deg) {
+        const int c = model.coordinate_index(coord);
+        if (c < 0) throw InputError(src.name, 0, "lying.orientation_deg", "unknown coordinate '" + coord + "'");
+        model.lying[k].orientation_rad.emplace_back(c, deg * std::numbers::pi / 180);
+      }
     }
     points(src.lying[k].contacts, model.lying[k].contacts);
     points(src.lying[k].support, model.lying[k].support);
   }
 
-  if (src.topology) {
+  if (same) {
+    // the crossings and subtrees are the source's, already copied
+  } else if (src.topology) {
     for (std::size_t j = 0; j < nb; ++j) {
       model.joints[j].in_subtree = src.topology->in_subtree[j];
       model.joints[j].crossings = src.topology->crossings[j];
@@ -347,9 +360,11 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     finish_model_topology(model);
   }
 
-  model.spinal_joints.clear();
-  model.equilibrium_coordinates.clear();
-  for (std::size_t j = 0; j < nb; ++j)
+  if (!same) {
+    model.spinal_joints.clear();
+    model.equilibrium_coordinates.clear();
+  }
+  for (std::size_t j = 0; j < nb && !same; ++j)
     if (model.joints[j].intervertebral) {
       model.spinal_joints.push_back(static_cast<int>(j));
       for (int c : model.joints[j].coordinates) model.equilibrium_coordinates.push_back(c);
@@ -383,6 +398,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     // The weakest twentieth of segments like hers: 1.645 standard errors of the prediction below.
     model.vertebral_strength_p5_N.push_back(std::max(0.0, mean_N - 1e3 * 1.645 * src.strength.spread_sd_kN * level));
   }
+  model.built_from = src.topology;
 }
 
 }  // namespace

@@ -391,6 +391,10 @@ struct ModelAdjustments {
 
 struct Model {
   std::string name;
+  // The topology of the source this model was last built from (build_into): rebuilding it
+  // from the same source (a cohort thread's next subject) leaves the names, indices and path
+  // crossings it already holds, and writes only what the subject changes.
+  std::shared_ptr<const void> built_from;
   double height_m = 0;
   double mass_kg = 0;
   Eigen::Vector3d gravity_m_s2 = Eigen::Vector3d(0, -9.80665, 0);
