@@ -42,28 +42,37 @@ inline Primal primal(const SeparableProblem& p, int power, int i, double g) {
 
 constexpr int kMaxIterations = 100;
 
-// The problem's columns in compressed form: a muscle loads only the levels it crosses, so
-// products with A and the Hessian updates touch a fraction of the dense matrix. `power`
-// stands for the problem's exponents (all 2 when a cubic problem is first solved as
-// quadratic for its start).
+// The problem's columns in compressed form: a muscle loads only the levels it crosses, a
+// run of consecutive equilibrium rows, so products with A and the Hessian updates touch a
+// fraction of the dense matrix. Each column keeps the run from its first to its last
+// non-zero (a zero inside it costs a multiplication, not a result).
+void compress_columns(const SeparableProblem& p, DualNewtonWorkspace& ws) {
+  const int n = p.num_variables(), m = p.num_constraints();
+  ws.start.resize(static_cast<std::size_t>(n) + 1);
+  ws.rows.resize(static_cast<std::size_t>(n) * m);
+  ws.values.resize(static_cast<std::size_t>(n) * m);
+  int nnz = 0;
+  for (int i = 0; i < n; ++i) {
+    ws.start[i] = nnz;
+    const double* col = p.A.col(i).data();
+    int lo = 0, hi = m;
+    while (lo < m && col[lo] == 0) ++lo;
+    while (hi > lo && col[hi - 1] == 0) --hi;
+    for (int r = lo; r < hi; ++r, ++nnz) {
+      ws.rows[nnz] = r;
+      ws.values[nnz] = col[r];
+    }
+  }
+  ws.start[n] = nnz;
+}
+
+// Semismooth Newton on the dual, over the compressed columns. `power` stands for the
+// problem's exponents (all 2 when a cubic problem is first solved as quadratic for its
+// start).
 class DualNewton {
  public:
   DualNewton(const SeparableProblem& p, const Eigen::VectorXi& power, DualNewtonWorkspace& ws)
-      : p_(p), power_(power), ws_(ws), n_(p.num_variables()), m_(p.num_constraints()) {
-    ws.start.clear();
-    ws.rows.clear();
-    ws.values.clear();
-    for (int i = 0; i < n_; ++i) {
-      ws.start.push_back(static_cast<int>(ws.rows.size()));
-      const double* col = p.A.col(i).data();
-      for (int r = 0; r < m_; ++r)
-        if (col[r] != 0) {
-          ws.rows.push_back(r);
-          ws.values.push_back(col[r]);
-        }
-    }
-    ws.start.push_back(static_cast<int>(ws.rows.size()));
-  }
+      : p_(p), power_(power), ws_(ws), n_(p.num_variables()), m_(p.num_constraints()) {}
 
   // Solves from the multipliers already in result.lambda (size m).
   void solve(SolveResult& result) const;
@@ -242,6 +251,7 @@ void DualNewton::solve(SolveResult& result) const {
 void solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lambda, DualNewtonWorkspace& workspace,
                 SolveResult& result) {
   const int m = problem.num_constraints();
+  compress_columns(problem, workspace);
   if (warm_lambda && warm_lambda->size() == m) {
     result.lambda = *warm_lambda;
   } else {

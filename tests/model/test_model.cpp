@@ -74,11 +74,28 @@ TEST(Model, RebuildingIntoAReusedModelEqualsAFreshBuild) {
     ASSERT_EQ(reused.muscles.size(), fresh->muscles.size());
     for (std::size_t k = 0; k < fresh->muscles.size(); ++k) {
       EXPECT_EQ(reused.muscles[k].pcsa_m2, fresh->muscles[k].pcsa_m2) << fresh->muscles[k].name;
+      EXPECT_EQ(reused.muscles[k].name, fresh->muscles[k].name);
+      EXPECT_EQ(reused.muscles[k].group, fresh->muscles[k].group);
+      EXPECT_EQ(reused.muscles[k].crosses_q, fresh->muscles[k].crosses_q);
+      EXPECT_EQ(reused.muscles[k].crossings.size(), fresh->muscles[k].crossings.size());
       for (std::size_t i = 0; i < fresh->muscles[k].path.size(); ++i)
         EXPECT_EQ(reused.muscles[k].path[i].location_m, fresh->muscles[k].path[i].location_m);
     }
     EXPECT_EQ(reused.vertebral_strength_N, fresh->vertebral_strength_N);
     EXPECT_EQ(reused.equilibrium_coordinates, fresh->equilibrium_coordinates);
+    EXPECT_EQ(reused.spinal_joints, fresh->spinal_joints);
+    ASSERT_EQ(reused.rhythms.size(), fresh->rhythms.size());
+    for (std::size_t r = 0; r < fresh->rhythms.size(); ++r) {
+      EXPECT_EQ(reused.rhythms[r].name, fresh->rhythms[r].name);
+      EXPECT_EQ(reused.rhythms[r].ratios, fresh->rhythms[r].ratios);
+    }
+    for (int k = 0; k < 4; ++k) EXPECT_EQ(reused.lying[k].orientation_rad, fresh->lying[k].orientation_rad);
+    ASSERT_EQ(reused.passive_elements.size(), fresh->passive_elements.size());
+    for (std::size_t e = 0; e < fresh->passive_elements.size(); ++e) {
+      EXPECT_EQ(reused.passive_elements[e].name, fresh->passive_elements[e].name);
+      EXPECT_EQ(reused.passive_elements[e].strain_breaks, fresh->passive_elements[e].strain_breaks);
+      EXPECT_EQ(reused.passive_elements[e].stiffness_N_per_m, fresh->passive_elements[e].stiffness_N_per_m);
+    }
     ASSERT_EQ(reused.seated_support.size(), fresh->seated_support.size());
     EXPECT_EQ(reused.seated_support[0].location_m, fresh->seated_support[0].location_m);
     // And the loads: identical.
