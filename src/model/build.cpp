@@ -346,29 +346,28 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     points(src.lying[k].support, model.lying[k].support);
   }
 
-  if (same) {
-    // the crossings and subtrees are the source's, already copied
-  } else if (src.topology) {
-    for (std::size_t j = 0; j < nb; ++j) {
-      model.joints[j].in_subtree = src.topology->in_subtree[j];
-      model.joints[j].crossings = src.topology->crossings[j];
-      model.joints[j].passive_crossings = src.topology->passive_crossings[j];
-    }
-    for (std::size_t b = 0; b < nb; ++b) model.bodies[b].ancestor_q = src.topology->ancestor_q[b];
-    note_path_crossings(model);
-  } else {
-    finish_model_topology(model);
-  }
-
+  // The topology (subtrees, path crossings, spinal joints): a rebuild from the same source
+  // holds it already.
   if (!same) {
+    if (src.topology) {
+      for (std::size_t j = 0; j < nb; ++j) {
+        model.joints[j].in_subtree = src.topology->in_subtree[j];
+        model.joints[j].crossings = src.topology->crossings[j];
+        model.joints[j].passive_crossings = src.topology->passive_crossings[j];
+      }
+      for (std::size_t b = 0; b < nb; ++b) model.bodies[b].ancestor_q = src.topology->ancestor_q[b];
+      note_path_crossings(model);
+    } else {
+      finish_model_topology(model);
+    }
     model.spinal_joints.clear();
     model.equilibrium_coordinates.clear();
+    for (std::size_t j = 0; j < nb; ++j)
+      if (model.joints[j].intervertebral) {
+        model.spinal_joints.push_back(static_cast<int>(j));
+        for (int c : model.joints[j].coordinates) model.equilibrium_coordinates.push_back(c);
+      }
   }
-  for (std::size_t j = 0; j < nb && !same; ++j)
-    if (model.joints[j].intervertebral) {
-      model.spinal_joints.push_back(static_cast<int>(j));
-      for (int c : model.joints[j].coordinates) model.equilibrium_coordinates.push_back(c);
-    }
   // Vertebral strength at each spinal joint: density x area (Brinckmann 1989), less age.
   model.age_years = adj.age_years >= 0 ? adj.age_years : src.default_age_years;
   model.lumbar_bmd_g_cm2 = adj.lumbar_bmd_g_cm2 > 0 ? adj.lumbar_bmd_g_cm2 : src.strength.reference_bmd_g_cm2;

@@ -33,7 +33,7 @@ export async function post(key, path, body) {
   inflight.set(key, controller);
   try {
     const r = await send(path, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-                                  body: JSON.stringify(body), signal: controller.signal });
+                                 body: JSON.stringify(body), signal: controller.signal });
     const j = await r.json();
     if (!r.ok) throw new ApiError(j.error || `HTTP ${r.status}`, j.field);
     return j;
