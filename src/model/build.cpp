@@ -251,10 +251,12 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     }
   }
 
-  auto to_body = [&](const ModelSource::PointSrc& p, PathPoint& point) {
+  // `shift_m`: where the subject moves the point (a via point of a stretched wall), in the
+  // reference frame.
+  auto to_body = [&](const ModelSource::PointSrc& p, PathPoint& point, const Eigen::Vector3d& shift_m = Eigen::Vector3d::Zero()) {
     const int b = p.body_index >= 0 ? p.body_index : model.body_index(p.body);
     point.body = b;
-    point.location_m = s * (p.location_m - origin_ref[b]);
+    point.location_m = s * (p.location_m + shift_m - origin_ref[b]);
   };
   auto points = [&](const std::vector<ModelSource::PointSrc>& from, std::vector<PathPoint>& to) {
     to.resize(from.size());
@@ -281,11 +283,11 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     const bool left = m.name.size() > 2 && m.name.compare(m.name.size() - 2, 2, "_l") == 0;
     muscle.path.resize(m.path.size());
     for (std::size_t k = 0; k < m.path.size(); ++k) {
-      ModelSource::PointSrc p = m.path[k];
+      Eigen::Vector3d shift_m = Eigen::Vector3d::Zero();  // the source's point is not copied: it holds a name
       if (k > 0 && k + 1 < m.path.size())
         for (const auto& [group, shift] : adj.group_via_shift_m)
-          if (group == m.group) p.location_m += left ? mirror_point(shift) : shift;
-      to_body(p, muscle.path[k]);
+          if (group == m.group) shift_m += left ? mirror_point(shift) : shift;
+      to_body(m.path[k], muscle.path[k], shift_m);
     }
   }
   model.abdominal_pressure_muscle = -1;
