@@ -26,6 +26,7 @@ struct FrameResult {
   RecruitmentStatus status = RecruitmentStatus::ok;
   double objective = 0;
   int solver_iterations = 0;
+  double abdominal_column_kPa = 0;  // the abdominal contents' weight on the cavity's floor
 };
 
 struct PostureResult {
@@ -65,8 +66,9 @@ std::size_t peak_l5s1_frame(const PostureResult& result);
 // Whether any frame needed reserve moments (or failed): the muscles could not hold it all.
 bool beyond_muscle_capacity(const PostureResult& result);
 
-// The intra-abdominal pressure of a frame (the pressure actuator's push over its area), kPa;
-// 0 for a model without one.
+// The intra-abdominal pressure of a frame at the floor of the cavity, where bladder, rectal
+// and vaginal catheters measure it, kPa: the pressure actuator's push over its area (the
+// pressure under the diaphragm) plus the contents' column; 0 for a model without one.
 double intra_abdominal_pressure_kPa(const Model& model, const FrameResult& frame);
 inline constexpr double kMmHgPerKPa = 7.50062;
 

@@ -177,7 +177,8 @@ std::string export_osim(const Model& m, const std::string& description) {
        "     spineload's muscles are ideal force generators, written as PathActuators whose optimal force is the\n"
        "     muscle's maximum force; the intra-abdominal pressure is a PathActuator that only pushes (controls at most\n"
        "     0), its controls and force scaled by the square root of its cost weight so that OpenSim's static\n"
-       "     optimisation costs it as spineload does. -->\n";
+       "     optimisation costs it as spineload does, except for the abdominal contents' weight, which spineload adds\n"
+       "     to the cost of pressure upright and OpenSim's criterion cannot express. -->\n";
   s += "<OpenSimDocument Version=\"40000\">\n";
   s += fmt::format("  <Model name=\"{}\">\n", m.name);
   s += "    <credits>spineload</credits>\n    <publications>see the data files of the model for every figure's source</publications>\n";

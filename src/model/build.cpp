@@ -292,6 +292,9 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   }
   model.abdominal_pressure_muscle = -1;
   model.abdominal_pressure_area_m2 = 0;
+  model.abdominal_contents_density_kg_m3 = 0;
+  model.abdominal_pressure_max_kPa = 0;
+  model.abdominal_pelvic_floor_max_kPa = 0;
   if (src.abdominal_pressure) {
     // The transversus on each side carries the hoop tension P R over the wall's height h, so
     // its force F gives P = F / (R h) and the push P A: as a muscle of PCSA A / (R h) times
@@ -302,11 +305,6 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     m.name = "IAP";
     m.group = "abdominal_pressure";
     m.pushes = true;
-    // Its cost: both transversus sides at activation a, and the diaphragm and pelvic floor,
-    // which must hold the same pressure above (against the open thorax) and below, at
-    // P / their maximal pressure = a Pmax / Pmax,muscle.
-    const double p_max_kPa = 1e-3 * ap.transversus_pcsa_cm2 * 1e-4 * src.max_stress_Pa / (ap.wall_radius_m * ap.wall_height_m);
-    m.cost_weight = 2 + std::pow(p_max_kPa / ap.diaphragm_max_kPa, 2) + std::pow(p_max_kPa / ap.pelvic_floor_max_kPa, 2);
     m.passive = false;
     m.pcsa_m2 = ap.transversus_pcsa_cm2 * 1e-4 * pcsa_scale * adj.trunk_strength_factor *
                 factor_for(adj.group_capacity, m.group) * (ap.area_cm2 * 1e-4) / (ap.wall_radius_m * ap.wall_height_m);
@@ -314,6 +312,14 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     points(ap.path, m.path);
     model.abdominal_pressure_muscle = k;
     model.abdominal_pressure_area_m2 = ap.area_cm2 * 1e-4 * s * s;
+    // Its cost: both transversus sides at activation a, and the diaphragm and pelvic floor,
+    // which must hold the same pressure above (against the open thorax) and below, at
+    // P / their maximal pressure = a Pmax / Pmax,muscle, with this subject's Pmax.
+    const double p_max_kPa = 1e-3 * m.max_force_N() / model.abdominal_pressure_area_m2;
+    m.cost_weight = 2 + std::pow(p_max_kPa / ap.diaphragm_max_kPa, 2) + std::pow(p_max_kPa / ap.pelvic_floor_max_kPa, 2);
+    model.abdominal_contents_density_kg_m3 = ap.contents_density_kg_m3;
+    model.abdominal_pressure_max_kPa = p_max_kPa;
+    model.abdominal_pelvic_floor_max_kPa = ap.pelvic_floor_max_kPa;
   }
   model.passive_elements.resize(src.passive_elements.size());
   for (std::size_t i = 0; i < src.passive_elements.size(); ++i) {

@@ -78,6 +78,7 @@ struct Data {
   std::vector<std::vector<Eigen::Vector3d>> segment_dir;  // unit vector of each path segment
   Eigen::VectorXd length_m;                   // per muscle
   Eigen::MatrixXd moment_arm_m;               // coordinates x muscles: generalised force per N
+  double abdominal_column_kPa = 0;            // the abdominal contents' weight: pressure at the floor less under the diaphragm
   // passive tissues (passive_tissues): ligaments and fascia along their paths, and the
   // passive tension of stretched muscle fibres; their generalised forces are in passive_Nm
   std::vector<std::vector<Eigen::Vector3d>> passive_path_m;  // per passive element

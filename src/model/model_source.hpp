@@ -90,6 +90,9 @@ struct ModelSource {
     double area_cm2 = 0, wall_radius_m = 0, wall_height_m = 0, transversus_pcsa_cm2 = 0;
     double diaphragm_max_kPa = 0;  // maximal transdiaphragmatic pressure: the diaphragm holds the pressure too
     double pelvic_floor_max_kPa = 0;  // the most the pelvic floor muscles hold: they close the cavity below
+    // Density of the contents: their weight makes the pressure grow downwards, so the floor
+    // holds the recruited pressure and the column above it (0: no column).
+    double contents_density_kg_m3 = 0;
   };
   std::optional<PressureSrc> abdominal_pressure;
   std::vector<PointSrc> standing_support, seated_support, kneeling_support, backrest_contacts;

@@ -486,7 +486,8 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
   if (const auto ap = root["abdominal_pressure"]) {
     const std::string ctx = "abdominal_pressure";
     yaml::check_keys(ap, {"path", "area_cm2", "wall_radius_m", "wall_height_m", "transversus_pcsa_cm2", "diaphragm_max_kPa",
-                          "pelvic_floor_max_kPa", "source", "diaphragm_source", "pelvic_floor_source"},
+                          "pelvic_floor_max_kPa", "contents_density_kg_m3", "contents_density_source", "source",
+                          "diaphragm_source", "pelvic_floor_source"},
                      file, ctx);
     ModelSource::PressureSrc p;
     p.path = parse_path(yaml::require(ap, "path", file, ctx), file, ctx, src);
@@ -501,6 +502,7 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
     positive("transversus_pcsa_cm2", p.transversus_pcsa_cm2);
     positive("diaphragm_max_kPa", p.diaphragm_max_kPa);
     positive("pelvic_floor_max_kPa", p.pelvic_floor_max_kPa);
+    if (ap["contents_density_kg_m3"]) positive("contents_density_kg_m3", p.contents_density_kg_m3);
     src.abdominal_pressure = p;
   }
 }

@@ -60,6 +60,7 @@ struct RecruitmentWorkspace {
   Eigen::MatrixXd contact_g, actuator_g, constraint_g;  // generalised forces per unit push, control, pull
   Eigen::VectorXd g, column;
   std::vector<double> coupler_x;
+  double pressure_shift = 0;  // the abdominal pressure's variable is solved as activation + this
 };
 
 }  // namespace spineload

@@ -3,6 +3,8 @@
 #include "dynamics/dynamics.hpp"
 #include "muscles/wrapping.hpp"
 
+#include <algorithm>
+
 namespace spineload {
 
 namespace {
@@ -216,6 +218,15 @@ void muscle_geometry(const Model& model, Data& data) {
     // A straight path has no moment arm about a joint it does not cross (its pulls there
     // cancel): straight_path leaves those entries at exactly zero.
     for (int c = 0; c < nc; ++c) data.moment_arm_m(c, m) = g[model.coordinates[c].mb_index];
+  }
+  // The abdominal contents weigh on the floor of the cavity as a liquid would: rho g h, h the
+  // height of the diaphragm's point above the floor's. Head-down (h < 0) the diaphragm would
+  // hold the column instead; that is not modelled, the column is then taken as nil.
+  data.abdominal_column_kPa = 0;
+  if (model.abdominal_pressure_muscle >= 0 && model.abdominal_contents_density_kg_m3 > 0) {
+    const auto& path = data.path_m[model.abdominal_pressure_muscle];
+    const double g_h = -model.gravity_m_s2.dot(path.back() - path.front());  // g times h
+    data.abdominal_column_kPa = 1e-3 * model.abdominal_contents_density_kg_m3 * std::max(0.0, g_h);
   }
 }
 

@@ -120,6 +120,28 @@ void build_recruitment_problem(const Model& model, const Data& data, const Recru
       p.weight[m] = model.muscles[m].cost_weight * std::pow(model.muscles[m].max_stress_Pa / 1e6, 3);
     }
   }
+  // The abdominal contents' column H (Data::abdominal_column_kPa): the pelvic floor holds the
+  // recruited pressure P = a Pmax plus H, and each transversus side the mean over the wall's
+  // height, P + H / 2. Under the sum of squared activations that adds c a to the pressure's
+  // w a^2, c = 2 H / Pmax (both sides) + 2 Pmax H / Pf^2 (the floor). Completing the square,
+  // the problem is posed in y = a + c / (2 w): its bounds and right-hand side shift and both
+  // solvers keep their form (recruit_muscles shifts back). The cubic criteria keep the
+  // pressure's cost without the column.
+  ws.pressure_shift = 0;
+  const int iap = model.abdominal_pressure_muscle;
+  if (options.abdominal_column && iap >= 0 && data.abdominal_column_kPa > 0 &&
+      options.objective == Objective::activation_squared) {
+    const double H = data.abdominal_column_kPa, pf = model.abdominal_pelvic_floor_max_kPa;
+    const double pmax = model.abdominal_pressure_max_kPa * (options.force_scale ? (*options.force_scale)[iap] : 1.0);
+    if (pmax > 0 && pf > 0) {
+      const double c = 2 * H / pmax + 2 * pmax * H / (pf * pf);
+      const double s = c / (2 * p.weight[iap]);
+      p.lower[iap] += s;
+      p.upper[iap] += s;
+      p.b += s * p.A.col(iap);
+      ws.pressure_shift = s;
+    }
+  }
   for (int a = 0; a < na; ++a) {
     // A coordinate actuator's control is costed like an activation (OpenSim's criterion).
     p.lower[nm + nk + a] = model.actuators[a].min_control;
@@ -176,6 +198,13 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
   data.dual_warm_start = r.lambda;
   data.warm_start_valid = true;
   data.activation = r.x.head(nm);
+  if (ws.pressure_shift != 0) {
+    // Back from the shifted variable; the criterion's value then counts the column's linear
+    // term c a but not its constant.
+    const int iap = model.abdominal_pressure_muscle;
+    data.activation[iap] -= ws.pressure_shift;
+    data.objective -= p.weight[iap] * ws.pressure_shift * ws.pressure_shift;
+  }
   for (int m = 0; m < nm; ++m)
     data.force_N[m] = data.activation[m] * model.muscles[m].max_force_N() * (options.force_scale ? (*options.force_scale)[m] : 1.0);
   data.reserve_Nm = r.x.tail(p.num_constraints());

@@ -35,6 +35,9 @@ struct RecruitmentOptions {
   // subjects then need fewer Newton steps, and the start is the same in every thread and
   // process. Null, or of another size: a cold start.
   const Eigen::VectorXd* warm_start = nullptr;
+  // The abdominal contents' column in the pressure's cost (abdominal_column_kPa): off only
+  // to compare with a model exported to OpenSim, whose criterion has no such term.
+  bool abdominal_column = true;
 };
 
 // The optimisation problem for the current Data (exposed for solver tests and benchmarks);

@@ -39,6 +39,46 @@ TEST(AbdominalPressure, NeverAboveTheTransversusMaximum) {
   EXPECT_GT(p, 30);
 }
 
+// The recruited pressure (under the diaphragm) and the column of the contents at the floor.
+struct Pressures {
+  double recruited_kPa, column_kPa;
+};
+Pressures pressures(const Model& m, const std::string& yaml, bool column = true) {
+  Data d(m);
+  RecruitmentOptions o;
+  o.abdominal_column = column;
+  const Posture p = resolve_prediction(m, parse_posture_text(m, yaml, "p.yaml"));
+  const FrameResult f = analyze_posture(m, d, p, o).frames[0];
+  const double recruited = 1e-3 * f.force_N[m.abdominal_pressure_muscle] / m.abdominal_pressure_area_m2;
+  // The column is rho g h from the diaphragm's point down to the floor's, as placed.
+  const auto& path = d.path_m[m.abdominal_pressure_muscle];
+  EXPECT_NEAR(f.abdominal_column_kPa, 1e-3 * 1000 * 9.80665 * std::max(0.0, path.back().y() - path.front().y()), 1e-9);
+  EXPECT_NEAR(intra_abdominal_pressure_kPa(m, f), recruited + f.abdominal_column_kPa, 1e-12);
+  return {recruited, f.abdominal_column_kPa};
+}
+
+TEST(AbdominalPressure, TheContentsWeighOnTheFloorUpright) {
+  const Model& m = test::default_model();
+  // Standing, the diaphragm's point is about 30 cm above the floor's: a column of about
+  // 22 mmHg, most of the 20 mmHg measured standing (Cobb et al. 2005); lying, almost none.
+  const Pressures standing = pressures(m, "name: s\n");
+  EXPECT_GT(standing.column_kPa * kMmHgPerKPa, 15);
+  EXPECT_LT(standing.column_kPa * kMmHgPerKPa, 28);
+  const Pressures prone = pressures(m, "name: p\nsupport: lying_prone\n");
+  EXPECT_LT(prone.column_kPa * kMmHgPerKPa, 5);
+  // Pressurising the cavity upright loads a floor that already holds the column, so less is
+  // recruited than without it; lying, where the column is small, nearly the same.
+  const Pressures standing_without = pressures(m, "name: s\n", false);
+  EXPECT_LT(standing.recruited_kPa, 0.5 * standing_without.recruited_kPa);
+  const Pressures prone_without = pressures(m, "name: p\nsupport: lying_prone\n", false);
+  EXPECT_NEAR(prone.recruited_kPa, prone_without.recruited_kPa, 0.2 * prone_without.recruited_kPa + 0.01);
+  // Holding 20 kg close still pressurises the cavity above the column.
+  const Pressures holding = pressures(m,
+                                      "name: h\npredict: {hands_forward_m: 0.20, hands_height_m: 0.95, strategy: stoop}\n"
+                                      "loads:\n  - {type: hand_mass, mass_kg: 20}\n");
+  EXPECT_GT(holding.recruited_kPa, 2 * standing.recruited_kPa);
+}
+
 TEST(IntradiscalPressure, SwellingPressurePlusFactorTimesStress) {
   // model.yaml: IDP = 0.2 MPa + 1.5 x compression / disc area (L4/L5 14.0 cm^2 for the
   // reference woman, scaled like a cross-section).

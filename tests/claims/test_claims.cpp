@@ -105,7 +105,9 @@ void AStrongerTrunkTiresLessWithoutLighteningTheLoad(const Answers& answers) {
               1 / 1.2, 0.05);
   EXPECT_LE(a.figure("time a task asked more than her back extensors had left, trained"),
             a.figure("time a task asked more than her back extensors had left, as she is"));
-  EXPECT_NEAR(a.figure("L5/S1 compression carrying, trained") / a.figure("L5/S1 compression carrying, as she is"), 1.0, 0.05);
+  // The load does not fall: stronger extensors take over some of what the abdominal pressure
+  // carried (the pelvic floor and diaphragm that hold it are not trained), so it rises a little.
+  EXPECT_GE(a.figure("L5/S1 compression carrying, trained") / a.figure("L5/S1 compression carrying, as she is"), 0.98);
   // Claim 5's day is the untrained one.
   EXPECT_EQ(claim(answers, 5).figure("time a task asked more than her back extensors had left"),
             a.figure("time a task asked more than her back extensors had left, as she is"));

@@ -26,7 +26,7 @@ TEST(Validation, WilkeDiscPressureRatios) {
   // meet are listed in docs/validation.md with what was tried; each is pinned here so that
   // a change to the model which brings it within (or pushes another out) shows up and the
   // docs are revisited. None is excused from being compared.
-  const std::set<std::string> known_outside = {"sitting_max_flexion", "lying_prone", "lying_lateral"};
+  const std::set<std::string> known_outside = {"sitting_max_flexion"};
   for (const auto& x : r.rows) {
     EXPECT_FALSE(x.skipped) << x.posture;
     EXPECT_EQ(x.within_tolerance, !known_outside.count(x.posture))
@@ -34,8 +34,6 @@ TEST(Validation, WilkeDiscPressureRatios) {
   }
   // Where it is outside, it is outside by no more than docs/validation.md says.
   EXPECT_LT(row(r, "sitting_max_flexion").relative_difference, 0.8);
-  EXPECT_LT(row(r, "lying_prone").relative_difference, 0.45);
-  EXPECT_LT(row(r, "lying_lateral").relative_difference, 0.45);
   // The ordering as measured, except seated maximal flexion above bending forward standing.
   EXPECT_FALSE(r.ordering_matches);
   EXPECT_LT(row(r, "lying_prone").model_ratio, row(r, "lying_lateral").model_ratio);
