@@ -205,11 +205,15 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   s.set_logger([impl](const httplib::Request&, const httplib::Response&) {
     if (impl->queue) impl->queue->mark(true);
   });
-  s.set_keep_alive_timeout(5);  // httplib closes an idle kept-alive connection itself first
   s.set_payload_max_length(kMaxRequestBytes);  // larger bodies: 413 before they are read
   s.set_read_timeout(5, 0);
   s.set_write_timeout(30, 0);
-  s.set_keep_alive_max_count(100);
+  // One request per connection ("Connection: close"). A kept-alive connection is closed by
+  // the server when idle (httplib's timeout, or the watchdog's deadline), and a browser
+  // reusing it at that moment loses its request (net::ERR_EMPTY_RESPONSE, seen in the
+  // viewer's test on a loaded machine); a new local connection per request costs far less
+  // than any analysis behind it, and no idle connection holds a worker.
+  s.set_keep_alive_max_count(1);
   s.set_tcp_nodelay(true);  // else delayed ACKs add 40 ms to every kept-alive reply (measured)
   auto api = [](const httplib::Request& req, httplib::Response& res) {
     const ApiResponse r = handle_api(req.method, req.path, req.body);

@@ -80,12 +80,7 @@ before(async () => {
            '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
   });
   page = context.pages()[0] || (await context.newPage());
-  // A request lost with a kept-alive connection the server closed as idle is sent again by the
-  // page (web/src/api.js), and the browser still logs the loss: that one transport message is
-  // not the page's error; whatever the retried request answers is checked by each test.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: net::ERR_EMPTY_RESPONSE$/.test(m.text())) consoleErrors.push(m.text());
-  });
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   await page.goto(url);
   await page.waitForFunction(() => document.getElementById('l5s1').dataset.value !== '', null, { timeout: 60000 });

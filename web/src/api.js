@@ -4,20 +4,8 @@ export class ApiError extends Error {
   constructor(message, field) { super(message); this.field = field; }
 }
 
-// A kept-alive connection that the server closes as idle just as the browser reuses it loses
-// the request (net::ERR_EMPTY_RESPONSE, seen on a loaded machine): every endpoint computes
-// without side effects, so it is sent once more. An aborted request is not.
-async function send(path, init) {
-  try {
-    return await fetch(path, init);
-  } catch (e) {
-    if (e.name === 'AbortError') throw e;
-    return fetch(path, init);
-  }
-}
-
 export async function getJson(path) {
-  const r = await send(path);
+  const r = await fetch(path);
   const j = await r.json();
   if (!r.ok) throw new ApiError(j.error || `HTTP ${r.status}`, j.field);
   return j;
@@ -32,8 +20,8 @@ export async function post(key, path, body) {
   const controller = new AbortController();
   inflight.set(key, controller);
   try {
-    const r = await send(path, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-                                 body: JSON.stringify(body), signal: controller.signal });
+    const r = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                                  body: JSON.stringify(body), signal: controller.signal });
     const j = await r.json();
     if (!r.ok) throw new ApiError(j.error || `HTTP ${r.status}`, j.field);
     return j;
