@@ -111,10 +111,104 @@ void rebuild_static_model(const ModelSource& src, double height_m, double mass_k
 
 namespace {
 
-// Writes the model for this subject into `model`. When it already holds a model built from
-// the same source (a cohort thread rebuilding for its next subject), its vectors and
-// strings are overwritten in place, so the rebuild allocates nothing; otherwise it is
-// filled from empty. Either way every field a source-built model has is written.
+// Names, groups and index lists: what the source fixes, whoever the subject. Written on a
+// first build or into a model last built from another source; a rebuild from the same
+// source keeps them. The first build of a source also checks its structure here.
+void write_structure(const ModelSource& src, const std::vector<int>& joint_of_body, bool validate, Model& model) {
+  const std::string where = src.name + "/model.yaml";
+  const std::size_t nb = src.bodies.size();
+  model.name = src.name;
+  model.bodies.resize(nb);
+  model.joints.resize(nb);
+  model.coordinates.clear();
+  for (std::size_t k = 0; k < nb; ++k) {
+    const auto& j = src.joints[joint_of_body[k]];
+    model.bodies[k].name = src.bodies[k].name;
+    Joint& joint = model.joints[k];
+    joint.name = j.name;
+    joint.coordinates.clear();
+    for (const auto& c : j.coordinates) {
+      if (validate && model.coordinate_index(c.name) >= 0)
+        throw InputError(where, 0, "joints." + j.name, "duplicate coordinate '" + c.name + "'");
+      joint.coordinates.push_back(static_cast<int>(model.coordinates.size()));
+      model.coordinates.emplace_back().name = c.name;
+    }
+    if (validate && j.coordinates.size() == 3) {
+      Eigen::Matrix3d r;
+      r << j.coordinates[0].axis, j.coordinates[1].axis, j.coordinates[2].axis;
+      if ((r.transpose() * r - Eigen::Matrix3d::Identity()).norm() > 1e-9 || r.determinant() < 0)
+        throw InputError(where, 0, "joints." + j.name + ".coordinates",
+                         "the three axes must be orthogonal and right-handed");
+    }
+  }
+  model.rhythms.resize(src.rhythms.size());
+  for (std::size_t i = 0; i < src.rhythms.size(); ++i) {
+    const auto& r = src.rhythms[i];
+    Rhythm& rhythm = model.rhythms[i];
+    rhythm.name = r.name;
+    rhythm.ratios.clear();
+    for (const auto& [name, ratio] : r.ratios) {
+      const int c = model.coordinate_index(name);
+      if (c < 0) throw InputError(where, 0, "rhythms." + r.name, "unknown coordinate '" + name + "'");
+      rhythm.ratios.emplace_back(c, ratio);
+    }
+  }
+  model.muscles.resize(src.muscles.size() + (src.abdominal_pressure ? 1 : 0));
+  for (std::size_t i = 0; i < src.muscles.size(); ++i) {
+    model.muscles[i].name = src.muscles[i].name;
+    model.muscles[i].group = src.muscles[i].group;
+  }
+  if (src.abdominal_pressure) {
+    Muscle& m = model.muscles.back();
+    m.name = "IAP";
+    m.group = "abdominal_pressure";
+    m.pushes = true;
+  }
+  model.passive_elements.resize(src.passive_elements.size());
+  for (std::size_t i = 0; i < src.passive_elements.size(); ++i) {
+    PassiveElement& el = model.passive_elements[i];
+    el.name = src.passive_elements[i].name;
+    el.group = src.passive_elements[i].group;
+    el.strain_breaks = src.passive_elements[i].strain_breaks;
+  }
+  for (int k = 0; k < 4; ++k) {
+    model.lying[k].orientation_rad.clear();
+    for (const auto& [coord, deg] : src.lying[k].orientation_deg) {
+      const int c = model.coordinate_index(coord);
+      if (c < 0) throw InputError(src.name, 0, "lying.orientation_deg", "unknown coordinate '" + coord + "'");
+      model.lying[k].orientation_rad.emplace_back(c, deg * std::numbers::pi / 180);
+    }
+  }
+}
+
+// The topology (subtrees, path crossings, spinal joints), once the paths are in place: the
+// source's, resolved on its first build, or worked out here.
+void write_topology(const ModelSource& src, Model& model) {
+  const std::size_t nb = model.bodies.size();
+  if (src.topology) {
+    for (std::size_t j = 0; j < nb; ++j) {
+      model.joints[j].in_subtree = src.topology->in_subtree[j];
+      model.joints[j].crossings = src.topology->crossings[j];
+      model.joints[j].passive_crossings = src.topology->passive_crossings[j];
+    }
+    for (std::size_t b = 0; b < nb; ++b) model.bodies[b].ancestor_q = src.topology->ancestor_q[b];
+    note_path_crossings(model);
+  } else {
+    finish_model_topology(model);
+  }
+  model.spinal_joints.clear();
+  model.equilibrium_coordinates.clear();
+  for (std::size_t j = 0; j < nb; ++j)
+    if (model.joints[j].intervertebral) {
+      model.spinal_joints.push_back(static_cast<int>(j));
+      for (int c : model.joints[j].coordinates) model.equilibrium_coordinates.push_back(c);
+    }
+}
+
+// Writes the model for this subject into `model`: the structure (write_structure, unless it
+// was last built from this source), then every number a subject changes, then the topology.
+// A cohort thread's rebuild for its next subject thus overwrites numbers in place and
+// allocates nothing.
 void build_into(const ModelSource& src, double height_m, double mass_kg, const ModelAdjustments& adj,
                 bool with_multibody, Model& model) {
   if (!(height_m >= 1.2 && height_m <= 2.2))
@@ -125,10 +219,8 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   // The first build of a source (resolve_structure) validates its structure; later ones
   // reuse what it resolved.
   const bool validate = !src.topology;
-  // Rebuilt from the same source: names, indices and crossings are already in place.
   const bool same = src.topology && model.built_from.get() == src.topology.get();
   model.built_from.reset();  // set again once this build has finished
-  if (!same) model.name = src.name;
   model.height_m = height_m;
   model.mass_kg = mass_kg;
   model.gravity_m_s2 = src.gravity_m_s2;
@@ -156,20 +248,17 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
       throw InputError(where, 0, "bodies", "body '" + parent + "' must be listed before its child '" +
                                                src.bodies[b].name + "'");
   }
+  if (!same) write_structure(src, joint_of_body, validate, model);
 
   double fraction_sum = 0;
   for (const auto& b : src.bodies) fraction_sum += b.mass_fraction;
 
   std::vector<Eigen::Vector3d> origin_ref(nb);  // body origin, reference ground frame
-  model.bodies.resize(nb);
-  model.joints.resize(nb);
-  std::size_t nc = 0;  // coordinates written so far
   for (std::size_t k = 0; k < nb; ++k) {
     const auto& b = src.bodies[k];
     const auto& j = src.joints[joint_of_body[k]];
     origin_ref[k] = j.centre_m;
     Body& body = model.bodies[k];
-    if (!same) body.name = b.name;
     body.parent_joint = static_cast<int>(k);
     // Normalised so the segments sum to the subject's mass exactly (de Leva's sum 0.9999).
     body.mass_kg = mass_kg * b.mass_fraction / fraction_sum;
@@ -178,7 +267,6 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     body.inertia_kg_m2 = body.mass_kg * (b.gyration_r * len).cwiseAbs2();
 
     Joint& joint = model.joints[k];
-    if (!same) joint.name = j.name;
     joint.child_body = static_cast<int>(k);
     joint.parent_body = parent_of[k];
     joint.location_in_parent_m =
@@ -187,15 +275,9 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     joint.intervertebral = j.intervertebral;
     joint.disc_tilt_rad = j.disc_tilt_deg * kDeg;
     joint.column_share = j.column_share;
-    joint.coordinates.clear();
-    for (const auto& c : j.coordinates) {
-      if (validate)
-        for (std::size_t i = 0; i < nc; ++i)
-          if (model.coordinates[i].name == c.name)
-            throw InputError(where, 0, "joints." + j.name, "duplicate coordinate '" + c.name + "'");
-      if (model.coordinates.size() <= nc) model.coordinates.emplace_back();
-      Coordinate& coord = model.coordinates[nc];
-      if (!same) coord.name = c.name;
+    for (std::size_t i = 0; i < j.coordinates.size(); ++i) {
+      const auto& c = j.coordinates[i];
+      Coordinate& coord = model.coordinates[joint.coordinates[i]];
       coord.joint = static_cast<int>(k);
       coord.axis = c.axis;
       coord.min_rad = c.min_deg * kDeg;
@@ -203,17 +285,8 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
       coord.stiffness.positive_Nm_per_rad = c.stiffness_per_deg.positive_Nm_per_rad / kDeg;
       coord.stiffness.negative_Nm_per_rad = c.stiffness_per_deg.negative_Nm_per_rad / kDeg;
       coord.stiffness.neutral_rad = c.stiffness_per_deg.neutral_rad * kDeg;
-      joint.coordinates.push_back(static_cast<int>(nc++));
-    }
-    if (validate && j.coordinates.size() == 3) {
-      Eigen::Matrix3d r;
-      r << j.coordinates[0].axis, j.coordinates[1].axis, j.coordinates[2].axis;
-      if ((r.transpose() * r - Eigen::Matrix3d::Identity()).norm() > 1e-9 || r.determinant() < 0)
-        throw InputError(where, 0, "joints." + j.name + ".coordinates",
-                         "the three axes must be orthogonal and right-handed");
     }
   }
-  model.coordinates.resize(nc);
 
   model.abdomen.clear();
   for (const auto& added : adj.added_masses) {
@@ -235,20 +308,9 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
 
   number_coordinates(src, joint_of_body, with_multibody, model);
 
-  model.rhythms.resize(src.rhythms.size());
   for (std::size_t i = 0; i < src.rhythms.size(); ++i) {
-    const auto& r = src.rhythms[i];
-    Rhythm& rhythm = model.rhythms[i];
-    rhythm.min_rad = r.min_deg * kDeg;
-    rhythm.max_rad = r.max_deg * kDeg;
-    if (same) continue;
-    rhythm.name = r.name;
-    rhythm.ratios.clear();
-    for (const auto& [name, ratio] : r.ratios) {
-      const int c = model.coordinate_index(name);
-      if (c < 0) throw InputError(where, 0, "rhythms." + r.name, "unknown coordinate '" + name + "'");
-      rhythm.ratios.emplace_back(c, ratio);
-    }
+    model.rhythms[i].min_rad = src.rhythms[i].min_deg * kDeg;
+    model.rhythms[i].max_rad = src.rhythms[i].max_deg * kDeg;
   }
 
   // `shift_m`: where the subject moves the point (a via point of a stretched wall), in the
@@ -263,14 +325,9 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     for (std::size_t k = 0; k < from.size(); ++k) to_body(from[k], to[k]);
   };
   const double pcsa_scale = (mass_kg / src.reference_mass_kg) / s;
-  model.muscles.resize(src.muscles.size() + (src.abdominal_pressure ? 1 : 0));
   for (std::size_t i = 0; i < src.muscles.size(); ++i) {
     const auto& m = src.muscles[i];
     Muscle& muscle = model.muscles[i];
-    if (!same) {
-      muscle.name = m.name;
-      muscle.group = m.group;
-    }
     // A capacity given for a muscle's base name (without _l/_r) applies to both sides.
     const double per_muscle = adj.muscle_capacity.empty()
                                   ? 1.0
@@ -302,9 +359,6 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     const auto& ap = *src.abdominal_pressure;
     const int k = static_cast<int>(src.muscles.size());
     Muscle& m = model.muscles[k];
-    m.name = "IAP";
-    m.group = "abdominal_pressure";
-    m.pushes = true;
     m.passive = false;
     m.pcsa_m2 = ap.transversus_pcsa_cm2 * 1e-4 * pcsa_scale * adj.trunk_strength_factor *
                 factor_for(adj.group_capacity, m.group) * (ap.area_cm2 * 1e-4) / (ap.wall_radius_m * ap.wall_height_m);
@@ -321,15 +375,9 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     model.abdominal_pressure_max_kPa = p_max_kPa;
     model.abdominal_pelvic_floor_max_kPa = ap.pelvic_floor_max_kPa;
   }
-  model.passive_elements.resize(src.passive_elements.size());
   for (std::size_t i = 0; i < src.passive_elements.size(); ++i) {
     const auto& e = src.passive_elements[i];
     PassiveElement& el = model.passive_elements[i];
-    if (!same) {
-      el.name = e.name;
-      el.group = e.group;
-      el.strain_breaks = e.strain_breaks;
-    }
     points(e.path, el.path);
     // Stiffness (EA / L) scales with the cross-section over the length.
     el.stiffness_N_per_m.resize(e.stiffness_N_per_mm.size());
@@ -342,40 +390,11 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   points(src.kneeling_support, model.kneeling_support);
   points(src.backrest_contacts, model.backrest_contacts);
   for (int k = 0; k < 4; ++k) {
-    if (!same) {
-      model.lying[k].orientation_rad.clear();
-      for (const auto& [coord, deg] : src.lying[k].orientation_deg) {
-        const int c = model.coordinate_index(coord);
-        if (c < 0) throw InputError(src.name, 0, "lying.orientation_deg", "unknown coordinate '" + coord + "'");
-        model.lying[k].orientation_rad.emplace_back(c, deg * std::numbers::pi / 180);
-      }
-    }
     points(src.lying[k].contacts, model.lying[k].contacts);
     points(src.lying[k].support, model.lying[k].support);
   }
+  if (!same) write_topology(src, model);
 
-  // The topology (subtrees, path crossings, spinal joints): a rebuild from the same source
-  // holds it already.
-  if (!same) {
-    if (src.topology) {
-      for (std::size_t j = 0; j < nb; ++j) {
-        model.joints[j].in_subtree = src.topology->in_subtree[j];
-        model.joints[j].crossings = src.topology->crossings[j];
-        model.joints[j].passive_crossings = src.topology->passive_crossings[j];
-      }
-      for (std::size_t b = 0; b < nb; ++b) model.bodies[b].ancestor_q = src.topology->ancestor_q[b];
-      note_path_crossings(model);
-    } else {
-      finish_model_topology(model);
-    }
-    model.spinal_joints.clear();
-    model.equilibrium_coordinates.clear();
-    for (std::size_t j = 0; j < nb; ++j)
-      if (model.joints[j].intervertebral) {
-        model.spinal_joints.push_back(static_cast<int>(j));
-        for (int c : model.joints[j].coordinates) model.equilibrium_coordinates.push_back(c);
-      }
-  }
   // Vertebral strength at each spinal joint: density x area (Brinckmann 1989), less age.
   model.age_years = adj.age_years >= 0 ? adj.age_years : src.default_age_years;
   model.lumbar_bmd_g_cm2 = adj.lumbar_bmd_g_cm2 > 0 ? adj.lumbar_bmd_g_cm2 : src.strength.reference_bmd_g_cm2;
