@@ -350,7 +350,6 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   model.abdominal_pressure_muscle = -1;
   model.abdominal_pressure_area_m2 = 0;
   model.abdominal_contents_density_kg_m3 = 0;
-  model.abdominal_pressure_max_kPa = 0;
   model.abdominal_pelvic_floor_max_kPa = 0;
   if (src.abdominal_pressure) {
     // The transversus on each side carries the hoop tension P R over the wall's height h, so
@@ -372,7 +371,6 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     const double p_max_kPa = 1e-3 * m.max_force_N() / model.abdominal_pressure_area_m2;
     m.cost_weight = 2 + std::pow(p_max_kPa / ap.diaphragm_max_kPa, 2) + std::pow(p_max_kPa / ap.pelvic_floor_max_kPa, 2);
     model.abdominal_contents_density_kg_m3 = ap.contents_density_kg_m3;
-    model.abdominal_pressure_max_kPa = p_max_kPa;
     model.abdominal_pelvic_floor_max_kPa = ap.pelvic_floor_max_kPa;
   }
   for (std::size_t i = 0; i < src.passive_elements.size(); ++i) {

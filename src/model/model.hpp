@@ -409,7 +409,6 @@ struct Model {
   // The contents' weight: the pressure at the floor is the recruited one (under the
   // diaphragm) plus the column's, rho g h. Recruitment costs the column (abdominal_column).
   double abdominal_contents_density_kg_m3 = 0;
-  double abdominal_pressure_max_kPa = 0;  // the transversus' most (Laplace), this subject
   double abdominal_pelvic_floor_max_kPa = 0;  // the most the pelvic floor holds (its cost)
   std::vector<PathPoint> standing_support, seated_support, kneeling_support;
   std::array<LyingSupport, 4> lying;  // supine, prone, right side, left side

@@ -82,7 +82,6 @@ TEST(Model, RebuildingIntoAReusedModelEqualsAFreshBuild) {
         EXPECT_EQ(reused.muscles[k].path[i].location_m, fresh->muscles[k].path[i].location_m);
       EXPECT_EQ(reused.muscles[k].cost_weight, fresh->muscles[k].cost_weight) << fresh->muscles[k].name;
     }
-    EXPECT_EQ(reused.abdominal_pressure_max_kPa, fresh->abdominal_pressure_max_kPa);
     EXPECT_EQ(reused.abdominal_contents_density_kg_m3, fresh->abdominal_contents_density_kg_m3);
     EXPECT_EQ(reused.vertebral_strength_N, fresh->vertebral_strength_N);
     EXPECT_EQ(reused.equilibrium_coordinates, fresh->equilibrium_coordinates);
