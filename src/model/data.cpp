@@ -28,7 +28,7 @@ void Data::size_recruitment_workspace(const Model& model) {
   d.llt = Eigen::LLT<Eigen::MatrixXd>(m);
   d.power.setZero(n);
   d.start.reserve(static_cast<std::size_t>(n) + 1);
-  d.rows.reserve(static_cast<std::size_t>(n) * m);
+  d.first.reserve(static_cast<std::size_t>(n));
   d.values.reserve(static_cast<std::size_t>(n) * m);
   d.breaks.reserve(2 * static_cast<std::size_t>(n));
   w.contact_g.setZero(model.num_q, 0);

@@ -40,7 +40,8 @@ struct SolveResult {
 // The fast solver's buffers (recruitment/fast_solver.cpp), sized by the first problem and
 // reused while the sizes stay.
 struct DualNewtonWorkspace {
-  std::vector<int> start, rows;           // the problem's columns, compressed
+  std::vector<int> start, first;          // the problem's columns, compressed: column i is
+                                          // values[start[i], start[i+1]) from row first[i]
   std::vector<double> values;
   Eigen::VectorXd x, d, x_try, d_try, r, r_try, d_in_G, lambda_try, step;
   Eigen::MatrixXd H, G;

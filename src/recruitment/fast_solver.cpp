@@ -42,14 +42,34 @@ inline Primal primal(const SeparableProblem& p, int power, int i, double g) {
 
 constexpr int kMaxIterations = 100;
 
+// Products over a column's run (a handful to 27 entries), as plain loops: with the
+// residual taken in the dual's pass, the passes over the columns took 24 % fewer
+// instructions than Eigen's segment expressions with a separate residual (callgrind, cohort
+// benchmark). Two partial sums let the compiler pair the multiplications.
+inline double dot(const double* a, const double* b, int n) {
+  double s0 = 0, s1 = 0;
+  int k = 0;
+  for (; k + 1 < n; k += 2) {
+    s0 += a[k] * b[k];
+    s1 += a[k + 1] * b[k + 1];
+  }
+  if (k < n) s0 += a[k] * b[k];
+  return s0 + s1;
+}
+// y -= s a
+inline void subtract_scaled(double s, const double* a, double* y, int n) {
+  for (int k = 0; k < n; ++k) y[k] -= s * a[k];
+}
+
 // The problem's columns in compressed form: a muscle loads only the levels it crosses, a
-// run of consecutive equilibrium rows, so products with A and the Hessian updates touch a
-// fraction of the dense matrix. Each column keeps the run from its first to its last
-// non-zero (a zero inside it costs a multiplication, not a result).
+// run of consecutive equilibrium rows, so each column is kept as that run (its first row
+// and the values from there to its last non-zero; a zero inside it costs a multiplication,
+// not a result). Products with A and the Hessian's updates are then contiguous slices, with
+// no row index to load per entry.
 void compress_columns(const SeparableProblem& p, DualNewtonWorkspace& ws) {
   const int n = p.num_variables(), m = p.num_constraints();
   ws.start.resize(static_cast<std::size_t>(n) + 1);
-  ws.rows.resize(static_cast<std::size_t>(n) * m);
+  ws.first.resize(static_cast<std::size_t>(n));
   ws.values.resize(static_cast<std::size_t>(n) * m);
   int nnz = 0;
   for (int i = 0; i < n; ++i) {
@@ -58,10 +78,9 @@ void compress_columns(const SeparableProblem& p, DualNewtonWorkspace& ws) {
     int lo = 0, hi = m;
     while (lo < m && col[lo] == 0) ++lo;
     while (hi > lo && col[hi - 1] == 0) --hi;
-    for (int r = lo; r < hi; ++r, ++nnz) {
-      ws.rows[nnz] = r;
-      ws.values[nnz] = col[r];
-    }
+    ws.first[i] = lo;
+    std::copy(col + lo, col + hi, ws.values.data() + nnz);
+    nnz += hi - lo;
   }
   ws.start[n] = nnz;
 }
@@ -78,26 +97,28 @@ class DualNewton {
   void solve(SolveResult& result) const;
 
  private:
-  double dual_value(const Eigen::VectorXd& lambda, Eigen::VectorXd& x, Eigen::VectorXd& d) const {
-    const auto& start = ws_.start;
-    const auto& rows = ws_.rows;
-    const auto& values = ws_.values;
+  // Column i's run: its values, from row first[i].
+  const double* column_data(int i) const { return ws_.values.data() + ws_.start[i]; }
+  int column_size(int i) const { return ws_.start[i + 1] - ws_.start[i]; }
+
+  // The dual's value at lambda, the primal minimiser x(lambda), its derivative d, and the
+  // residual r = b - A x (the dual's gradient) in one pass over the columns: a trial the
+  // line search rejects pays for a residual it does not need, but trials are rarely
+  // rejected, and each column is read once instead of twice.
+  double dual_value(const Eigen::VectorXd& lambda, Eigen::VectorXd& x, Eigen::VectorXd& d, Eigen::VectorXd& r) const {
     double value = lambda.dot(p_.b);
+    r = p_.b;
     for (int i = 0; i < n_; ++i) {
-      double g = 0;
-      for (int k = start[i]; k < start[i + 1]; ++k) g += values[k] * lambda[rows[k]];
+      const double* a = column_data(i);
+      const int f = ws_.first[i], len = column_size(i);
+      const double g = dot(a, lambda.data() + f, len);
       const Primal pr = primal(p_, power_[i], i, g);
       x[i] = pr.x;
       d[i] = pr.dx_dg;
       value += term(p_.weight[i], power_[i], pr.x) - g * pr.x;
+      if (pr.x != 0) subtract_scaled(pr.x, a, r.data() + f, len);
     }
     return value;
-  }
-  void residual(const Eigen::VectorXd& x, Eigen::VectorXd& r) const {
-    r = p_.b;
-    for (int i = 0; i < n_; ++i)
-      if (x[i] != 0)
-        for (int k = ws_.start[i]; k < ws_.start[i + 1]; ++k) r[ws_.rows[k]] -= ws_.values[k] * x[i];
   }
   // For all-quadratic problems the dual along a direction is a concave piecewise quadratic
   // in t: its maximiser is found exactly by walking the breakpoints where variables meet
@@ -108,11 +129,9 @@ class DualNewton {
     double dphi = step.dot(p_.b);  // phi'(0) = step . (b - A x(0))
     double curvature = 0;          // d phi'/dt on the current segment (<= 0)
     for (int i = 0; i < n_; ++i) {
-      double g = 0, sd = 0;
-      for (int k = ws_.start[i]; k < ws_.start[i + 1]; ++k) {
-        g += ws_.values[k] * lambda[ws_.rows[k]];
-        sd += ws_.values[k] * step[ws_.rows[k]];
-      }
+      const double* a = column_data(i);
+      const int f = ws_.first[i], len = column_size(i);
+      const double g = dot(a, lambda.data() + f, len), sd = dot(a, step.data() + f, len);
       const double inv = 1 / (2 * p_.weight[i]), lo = p_.lower[i], hi = p_.upper[i];
       const double x0 = g * inv;
       dphi -= sd * std::clamp(x0, lo, hi);
@@ -138,11 +157,11 @@ class DualNewton {
     return curvature < 0 ? t - dphi / curvature : t;
   }
 
+  // G += di a_i a_i^T on the lower triangle of the run's block, column by column.
   void add_column(Eigen::MatrixXd& G, int i, double di) const {
-    for (int a = ws_.start[i]; a < ws_.start[i + 1]; ++a) {
-      const double da = di * ws_.values[a];
-      for (int b = ws_.start[i]; b <= a; ++b) G(ws_.rows[a], ws_.rows[b]) += da * ws_.values[b];
-    }
+    const double* a = column_data(i);
+    const int f = ws_.first[i], len = column_size(i);
+    for (int b = 0; b < len; ++b) subtract_scaled(-di * a[b], a + b, &G(f + b, f + b), len - b);
   }
 
   const SeparableProblem& p_;
@@ -162,18 +181,18 @@ void DualNewton::solve(SolveResult& result) const {
   w.d_in_G.setZero();
   const double tol = 1e-10 * (1 + p_.b.lpNorm<Eigen::Infinity>());
   const bool incremental = (power_.array() == 2).all();
-  // Scale of the Levenberg term below: the Hessian's size with every variable free.
+  // Scale of the Levenberg term below (cubic problems only): the Hessian's size with every
+  // variable free.
   double mu = 0, mu_floor = 0;
-  for (int i = 0; i < n_; ++i) {
+  for (int i = 0; i < n_ && !incremental; ++i) {
     const double d_free = power_[i] == 2 ? 1 / (2 * p_.weight[i]) : 1 / (3 * p_.weight[i]);
-    for (int k = w.start[i]; k < w.start[i + 1]; ++k) mu_floor += d_free * w.values[k] * w.values[k];
+    mu_floor += d_free * dot(column_data(i), column_data(i), column_size(i));
   }
   mu_floor *= 1e-6 / m_;
 
   result.converged = false;
   result.iterations = 0;
-  double value = dual_value(lambda, w.x, w.d);
-  residual(w.x, w.r);
+  double value = dual_value(lambda, w.x, w.d, w.r);
   bool stalled = false;
   for (int it = 0; it < kMaxIterations; ++it) {
     result.iterations = it;
@@ -211,12 +230,11 @@ void DualNewton::solve(SolveResult& result) const {
     auto acceptable = [&](double tt, double tr) {
       if (tr >= value + 1e-4 * tt * slope) return true;
       if (std::abs(tr - value) > 1e-13 * std::abs(value)) return false;
-      residual(w.x_try, w.r_try);
       return w.r_try.lpNorm<Eigen::Infinity>() < 0.5 * res;
     };
     auto try_step = [&](double tt) {
       w.lambda_try = lambda + tt * w.step;
-      return dual_value(w.lambda_try, w.x_try, w.d_try);
+      return dual_value(w.lambda_try, w.x_try, w.d_try, w.r_try);
     };
     // The full Newton step first; when it fails, the exact step for quadratic problems,
     // else (or if rounding defeats that) backtracking.
@@ -240,7 +258,7 @@ void DualNewton::solve(SolveResult& result) const {
     value = trial;
     w.x.swap(w.x_try);
     w.d.swap(w.d_try);
-    residual(w.x, w.r);
+    w.r.swap(w.r_try);
   }
   result.x = w.x;
   result.objective = p_.objective(w.x);
