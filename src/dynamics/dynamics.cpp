@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "common/rotation.hpp"
+
 namespace spineload {
 
 namespace {
@@ -29,11 +31,12 @@ void set_state_and_poses(const Model& model, Data& data, const Eigen::VectorXd& 
   }
   for (std::size_t b = 0; b < model.bodies.size(); ++b) {
     const Joint& joint = model.joints[b];
-    Eigen::Isometry3d x = joint.parent_body < 0 ? Eigen::Isometry3d::Identity() : data.pose[joint.parent_body];
+    Eigen::Isometry3d& x = data.pose[b];
+    x = joint.parent_body < 0 ? Eigen::Isometry3d::Identity() : data.pose[joint.parent_body];
     x.translate(joint.location_in_parent_m);
-    for (int c : joint.coordinates)
-      x.rotate(Eigen::AngleAxisd(data.q[model.coordinates[c].mb_index], model.coordinates[c].axis));
-    data.pose[b] = x;
+    Eigen::Matrix3d turned = x.linear();
+    for (int c : joint.coordinates) rotate_about(turned, model.coordinates[c].axis, data.q[model.coordinates[c].mb_index]);
+    x.linear() = turned;
   }
 }
 
@@ -68,7 +71,7 @@ void joint_jacobian(const Model& model, Data& data) {
     for (int c : joint.coordinates) {
       const Coordinate& coord = model.coordinates[c];
       const Eigen::Vector3d h = turned * coord.axis;
-      turned = turned * Eigen::AngleAxisd(data.q[coord.mb_index], coord.axis).toRotationMatrix();
+      rotate_about(turned, coord.axis, data.q[coord.mb_index]);
       for (int b = 0; b < nb; ++b) {
         if (!joint.in_subtree[b]) continue;
         data.jacobian.block<3, 1>(6 * b, coord.mb_index) = h;

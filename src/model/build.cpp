@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "common/errors.hpp"
+#include "common/rotation.hpp"
 #include "model/build_detail.hpp"
 #include "model/model.hpp"
 #include "model/model_source.hpp"
@@ -43,11 +44,12 @@ std::vector<Eigen::Isometry3d> neutral_poses(const Model& model) {
   std::vector<Eigen::Isometry3d> pose(model.bodies.size());
   for (std::size_t b = 0; b < model.bodies.size(); ++b) {
     const Joint& joint = model.joints[b];
-    Eigen::Isometry3d x = joint.parent_body < 0 ? Eigen::Isometry3d::Identity() : pose[joint.parent_body];
+    Eigen::Isometry3d& x = pose[b];
+    x = joint.parent_body < 0 ? Eigen::Isometry3d::Identity() : pose[joint.parent_body];
     x.translate(joint.location_in_parent_m);
-    for (int c : joint.coordinates)
-      x.rotate(Eigen::AngleAxisd(model.coordinates[c].stiffness.neutral_rad, model.coordinates[c].axis));
-    pose[b] = x;
+    Eigen::Matrix3d turned = x.linear();
+    for (int c : joint.coordinates) rotate_about(turned, model.coordinates[c].axis, model.coordinates[c].stiffness.neutral_rad);
+    x.linear() = turned;
   }
   return pose;
 }

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "common/errors.hpp"
+#include "common/rotation.hpp"
 #include "dynamics/dynamics.hpp"
 #include "model/data.hpp"
 
@@ -307,7 +308,7 @@ struct Evaluator {
           Eigen::Matrix3d turned = data.pose[joint.parent_body].linear();
           for (int jc : joint.coordinates) {
             if (jc == c) break;
-            turned = turned * Eigen::AngleAxisd(q[jc], model.coordinates[jc].axis).toRotationMatrix();
+            rotate_about(turned, model.coordinates[jc].axis, q[jc]);
           }
           J.col(k) = (turned * model.coordinates[c].axis).cross(p - data.pose[joint.child_body].translation());
         }
