@@ -193,14 +193,19 @@ void DualNewton::solve(SolveResult& result) const {
   result.converged = false;
   result.iterations = 0;
   double value = dual_value(lambda, w.x, w.d, w.r);
-  bool stalled = false;
+  bool stalled = false, full_step = false;
   for (int it = 0; it < kMaxIterations; ++it) {
     result.iterations = it;
     const double res = w.r.lpNorm<Eigen::Infinity>();
     // Rounding limits the residual to about eps |A| |x|; when reserves are large the
     // multipliers are too (~ 2 x reserve weight), so a stalled line search with a small
-    // residual is convergence as well.
-    if (res <= tol || (stalled && res <= 1e3 * tol)) {
+    // residual is convergence as well. So is a full step of a quadratic problem after which
+    // no variable met or left a bound: it solved the optimum's own equations, and what is
+    // left is the rounding of the factorisation (another step would only polish it; along
+    // a walking stride that was one step in six).
+    bool same_free_set = incremental && it > 0 && full_step;
+    for (int i = 0; i < n_ && same_free_set; ++i) same_free_set = (w.d[i] > 0) == (w.d_in_G[i] > 0);
+    if (res <= tol || ((stalled || same_free_set) && res <= 1e3 * tol)) {
       result.converged = true;
       break;
     }
@@ -250,6 +255,7 @@ void DualNewton::solve(SolveResult& result) const {
       if (acceptable(t, trial)) break;
     }
     stalled = t <= 1e-12 || trial <= value;
+    full_step = t == 1;
     if (!incremental) {
       if (t < 0.25) mu = std::max(4 * mu, mu_floor);
       else if (t == 1) mu *= 0.25;
