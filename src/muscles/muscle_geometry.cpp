@@ -206,7 +206,7 @@ void muscle_geometry(const Model& model, Data& data) {
       // The usual path: only the crossed joints' coordinates get a moment arm, so only
       // those entries of the scratch vector and the column are touched (the whole vector's
       // clearing and copying was most of this loop's own cost; callgrind, cohort benchmark).
-      // g is all zeros between muscles.
+      // g is all zeros between muscles, on either path.
       const double length = straight_path(model, data, muscle.path, data.path_m[m], data.segment_dir[m], g,
                                           &muscle.crosses_q, &muscle.crossings);
       data.length_m[m] = length;
@@ -220,7 +220,6 @@ void muscle_geometry(const Model& model, Data& data) {
         }
       continue;
     }
-    g.setZero();
     double length = straight_path(model, data, muscle.path, data.path_m[m], data.segment_dir[m], g,
                                   straight ? &muscle.crosses_q : nullptr,
                                   straight && muscle.rotational_crossings ? &muscle.crossings : nullptr);

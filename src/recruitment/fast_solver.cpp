@@ -43,9 +43,10 @@ inline Primal primal(const SeparableProblem& p, int power, int i, double g) {
 constexpr int kMaxIterations = 100;
 
 // Products over a column's run (a handful to 27 entries), as plain loops: with the
-// residual taken in the dual's pass, the passes over the columns took 24 % fewer
-// instructions than Eigen's segment expressions with a separate residual (callgrind, cohort
-// benchmark). Two partial sums let the compiler pair the multiplications.
+// residual taken in the dual's pass, the passes over the columns took 12 % fewer
+// instructions than Eigen's segment expressions with a separate residual, 24 % fewer than
+// the row-indexed loops before (callgrind, cohort benchmark). Two partial sums let the
+// compiler pair the multiplications.
 inline double dot(const double* a, const double* b, int n) {
   double s0 = 0, s1 = 0;
   int k = 0;
@@ -202,7 +203,7 @@ void DualNewton::solve(SolveResult& result) const {
     // residual is convergence as well. So is a full step of a quadratic problem after which
     // no variable met or left a bound: it solved the optimum's own equations, and what is
     // left is the rounding of the factorisation (another step would only polish it; along
-    // a walking stride that was one step in six).
+    // a walking stride 6.08 steps per frame instead of 6.20).
     bool same_free_set = incremental && it > 0 && full_step;
     for (int i = 0; i < n_ && same_free_set; ++i) same_free_set = (w.d[i] > 0) == (w.d_in_G[i] > 0);
     if (res <= tol || ((stalled || same_free_set) && res <= 1e3 * tol)) {
