@@ -128,7 +128,7 @@ std::size_t peak_l5s1_frame(const PostureResult& result) {
 
 double intra_abdominal_pressure_kPa(const Model& model, const FrameResult& frame) {
   if (model.abdominal_pressure_muscle < 0 || model.abdominal_pressure_area_m2 <= 0) return 0;
-  return 1e-3 * frame.force_N[model.abdominal_pressure_muscle] / model.abdominal_pressure_area_m2 + frame.abdominal_column_kPa;
+  return model.abdominal_pressure_kPa(frame.force_N[model.abdominal_pressure_muscle]) + frame.abdominal_column_kPa;
 }
 
 bool beyond_muscle_capacity(const PostureResult& result) {

@@ -370,7 +370,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     // Its cost: both transversus sides at activation a, and the diaphragm and pelvic floor,
     // which must hold the same pressure above (against the open thorax) and below, at
     // P / their maximal pressure = a Pmax / Pmax,muscle, with this subject's Pmax.
-    const double p_max_kPa = 1e-3 * m.max_force_N() / model.abdominal_pressure_area_m2;
+    const double p_max_kPa = model.abdominal_pressure_kPa(m.max_force_N());
     m.cost_weight = 2 + std::pow(p_max_kPa / ap.diaphragm_max_kPa, 2) + std::pow(p_max_kPa / ap.pelvic_floor_max_kPa, 2);
     model.abdominal_contents_density_kg_m3 = ap.contents_density_kg_m3;
     model.abdominal_pelvic_floor_max_kPa = ap.pelvic_floor_max_kPa;

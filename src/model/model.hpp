@@ -406,6 +406,11 @@ struct Model {
   std::vector<PassiveElement> passive_elements;  // ligaments and fascia (built-in model)
   int abdominal_pressure_muscle = -1;  // the muscle that stands for intra-abdominal pressure
   double abdominal_pressure_area_m2 = 0;  // where that pressure pushes (diaphragm, pelvic floor)
+  // The pressure under the diaphragm, in kPa, when that muscle pulls with `force_N` (its
+  // push over the area); 0 without one.
+  double abdominal_pressure_kPa(double force_N) const {
+    return abdominal_pressure_area_m2 > 0 ? 1e-3 * force_N / abdominal_pressure_area_m2 : 0.0;
+  }
   // The contents' weight: the pressure at the floor is the recruited one (under the
   // diaphragm) plus the column's, rho g h. Recruitment costs the column (abdominal_column).
   double abdominal_contents_density_kg_m3 = 0;

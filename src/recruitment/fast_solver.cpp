@@ -185,10 +185,11 @@ void DualNewton::solve(SolveResult& result) const {
   // Scale of the Levenberg term below (cubic problems only): the Hessian's size with every
   // variable free.
   double mu = 0, mu_floor = 0;
-  for (int i = 0; i < n_ && !incremental; ++i) {
-    const double d_free = power_[i] == 2 ? 1 / (2 * p_.weight[i]) : 1 / (3 * p_.weight[i]);
-    mu_floor += d_free * dot(column_data(i), column_data(i), column_size(i));
-  }
+  if (!incremental)
+    for (int i = 0; i < n_; ++i) {
+      const double d_free = power_[i] == 2 ? 1 / (2 * p_.weight[i]) : 1 / (3 * p_.weight[i]);
+      mu_floor += d_free * dot(column_data(i), column_data(i), column_size(i));
+    }
   mu_floor *= 1e-6 / m_;
 
   result.converged = false;

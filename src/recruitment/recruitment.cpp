@@ -133,8 +133,8 @@ void build_recruitment_problem(const Model& model, const Data& data, const Recru
       options.objective == Objective::activation_squared) {
     const double H = data.abdominal_column_kPa, pf = model.abdominal_pelvic_floor_max_kPa;
     // The most the transversus makes (Laplace), this subject and frame.
-    const double pmax = 1e-3 * model.muscles[iap].max_force_N() * (options.force_scale ? (*options.force_scale)[iap] : 1.0) /
-                        model.abdominal_pressure_area_m2;
+    const double pmax =
+        model.abdominal_pressure_kPa(model.muscles[iap].max_force_N() * (options.force_scale ? (*options.force_scale)[iap] : 1.0));
     if (pmax > 0 && pf > 0) {
       const double c = 2 * H / pmax + 2 * pmax * H / (pf * pf);
       const double s = c / (2 * p.weight[iap]);
