@@ -6,7 +6,6 @@
 // equilibrium equations of the spinal coordinates. Defined here, below recruitment, because
 // Data keeps one per thread with the solver's buffers: a frame then allocates nothing.
 #pragma once
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <cmath>
 #include <vector>
@@ -43,9 +42,10 @@ struct DualNewtonWorkspace {
   std::vector<int> start, first;          // the problem's columns, compressed: column i is
                                           // values[start[i], start[i+1]) from row first[i]
   std::vector<double> values;
-  Eigen::VectorXd x, d, x_try, d_try, r, r_try, d_in_G, lambda_try, step;
-  Eigen::MatrixXd H, G;
-  Eigen::LLT<Eigen::MatrixXd> llt;
+  Eigen::VectorXd x, d, x_try, d_try, r, r_try, d_in_G, step;
+  Eigen::VectorXd g, g_try, s;            // the columns' products A^T lambda, at a trial, A^T step
+  Eigen::MatrixXd G;                      // the dual's Hessian, lower triangle
+  std::vector<double> L;                  // its Cholesky factor, packed by rows
   struct Break {
     double t, slope_change;
   };

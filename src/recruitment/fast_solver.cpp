@@ -1,7 +1,6 @@
 // The dedicated recruitment solver: semismooth Newton on the dual (see problem.hpp). Every
 // buffer lives in a DualNewtonWorkspace, so a frame solved with Data's workspace allocates
 // nothing once the problem's sizes are known (tests/allocation).
-#include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -62,6 +61,35 @@ inline void subtract_scaled(double s, const double* a, double* y, int n) {
   for (int k = 0; k < n; ++k) y[k] -= s * a[k];
 }
 
+// The dual Hessian's Cholesky factor, written by hand: Eigen's LLT on a 27 x 27 matrix
+// spends most of its time in per-column calls and in two copies of the matrix. Here the
+// factor is packed by rows (row i holds L(i, 0..i)), so every inner product is over two
+// contiguous rows and the Hessian's lower triangle is read once, shifted on the diagonal.
+// A pivot that rounding makes non-positive is floored (the reserves keep the Hessian
+// positive definite in exact arithmetic), so the solve never produces a NaN.
+void factor_packed(const Eigen::MatrixXd& G, double shift, std::vector<double>& L) {
+  const int m = static_cast<int>(G.rows());
+  const double* g = G.data();
+  double* row_i = L.data();
+  for (int i = 0; i < m; row_i += i + 1, ++i) {
+    const double* row_j = L.data();
+    for (int j = 0; j < i; row_j += j + 1, ++j) row_i[j] = (g[j * m + i] - dot(row_i, row_j, j)) / row_j[j];
+    const double pivot = g[i * m + i] + shift - dot(row_i, row_i, i);
+    row_i[i] = std::sqrt(std::max(pivot, 1e-300));
+  }
+}
+// x <- L^-T L^-1 x
+void solve_packed(const std::vector<double>& L, Eigen::VectorXd& x) {
+  const int m = static_cast<int>(x.size());
+  const double* row = L.data();
+  for (int i = 0; i < m; row += i + 1, ++i) x[i] = (x[i] - dot(row, x.data(), i)) / row[i];
+  for (int i = m - 1; i >= 0; --i) {
+    row -= i + 1;
+    x[i] /= row[i];
+    subtract_scaled(x[i], row, x.data(), i);
+  }
+}
+
 // The problem's columns in compressed form: a muscle loads only the levels it crosses, a
 // run of consecutive equilibrium rows, so each column is kept as that run (its first row
 // and the values from there to its last non-zero; a zero inside it costs a multiplication,
@@ -102,37 +130,40 @@ class DualNewton {
   const double* column_data(int i) const { return ws_.values.data() + ws_.start[i]; }
   int column_size(int i) const { return ws_.start[i + 1] - ws_.start[i]; }
 
-  // The dual's value at lambda, the primal minimiser x(lambda), its derivative d, and the
-  // residual r = b - A x (the dual's gradient) in one pass over the columns: a trial the
-  // line search rejects pays for a residual it does not need, but trials are rarely
-  // rejected, and each column is read once instead of twice.
-  double dual_value(const Eigen::VectorXd& lambda, Eigen::VectorXd& x, Eigen::VectorXd& d, Eigen::VectorXd& r) const {
-    double value = lambda.dot(p_.b);
+  // The products of the columns with the multipliers, g = A^T lambda: once from a start;
+  // along a Newton direction they are g + t s with s = A^T step (column_products(step)), so
+  // the line search's trials need no product of their own.
+  void column_products(const Eigen::VectorXd& v, Eigen::VectorXd& out) const {
+    for (int i = 0; i < n_; ++i) out[i] = dot(column_data(i), v.data() + ws_.first[i], column_size(i));
+  }
+
+  // The dual's value at the multipliers whose products are g and whose dot product with b
+  // is lambda_b, the primal minimiser x, its derivative d, and the residual r = b - A x
+  // (the dual's gradient) in one pass over the columns.
+  double dual_value(double lambda_b, const Eigen::VectorXd& g, Eigen::VectorXd& x, Eigen::VectorXd& d,
+                    Eigen::VectorXd& r) const {
+    double value = lambda_b;
     r = p_.b;
     for (int i = 0; i < n_; ++i) {
-      const double* a = column_data(i);
-      const int f = ws_.first[i], len = column_size(i);
-      const double g = dot(a, lambda.data() + f, len);
-      const Primal pr = primal(p_, power_[i], i, g);
+      const Primal pr = primal(p_, power_[i], i, g[i]);
       x[i] = pr.x;
       d[i] = pr.dx_dg;
-      value += term(p_.weight[i], power_[i], pr.x) - g * pr.x;
-      if (pr.x != 0) subtract_scaled(pr.x, a, r.data() + f, len);
+      value += term(p_.weight[i], power_[i], pr.x) - g[i] * pr.x;
+      if (pr.x != 0) subtract_scaled(pr.x, column_data(i), r.data() + ws_.first[i], column_size(i));
     }
     return value;
   }
   // For all-quadratic problems the dual along a direction is a concave piecewise quadratic
   // in t: its maximiser is found exactly by walking the breakpoints where variables meet
-  // their bounds, instead of backtracking (which cost ~6 dual evaluations per step).
-  double exact_step(const Eigen::VectorXd& lambda, const Eigen::VectorXd& step) const {
+  // their bounds, instead of backtracking (which cost ~6 dual evaluations per step). g and s
+  // are the columns' products with the multipliers and with the step.
+  double exact_step(const Eigen::VectorXd& g_all, const Eigen::VectorXd& s_all, const Eigen::VectorXd& step) const {
     auto& breaks = ws_.breaks;
     breaks.clear();
     double dphi = step.dot(p_.b);  // phi'(0) = step . (b - A x(0))
     double curvature = 0;          // d phi'/dt on the current segment (<= 0)
     for (int i = 0; i < n_; ++i) {
-      const double* a = column_data(i);
-      const int f = ws_.first[i], len = column_size(i);
-      const double g = dot(a, lambda.data() + f, len), sd = dot(a, step.data() + f, len);
+      const double g = g_all[i], sd = s_all[i];
       const double inv = 1 / (2 * p_.weight[i]), lo = p_.lower[i], hi = p_.upper[i];
       const double x0 = g * inv;
       dphi -= sd * std::clamp(x0, lo, hi);
@@ -175,9 +206,9 @@ void DualNewton::solve(SolveResult& result) const {
   DualNewtonWorkspace& w = ws_;
   Eigen::VectorXd& lambda = result.lambda;
   // Sizing: a no-op once the workspace has solved a problem of these sizes.
-  for (Eigen::VectorXd* v : {&w.x, &w.d, &w.x_try, &w.d_try, &w.d_in_G}) v->resize(n_);
-  for (Eigen::VectorXd* v : {&w.r, &w.r_try, &w.lambda_try, &w.step}) v->resize(m_);
-  w.H.resize(m_, m_);
+  for (Eigen::VectorXd* v : {&w.x, &w.d, &w.x_try, &w.d_try, &w.d_in_G, &w.g, &w.g_try, &w.s}) v->resize(n_);
+  for (Eigen::VectorXd* v : {&w.r, &w.r_try, &w.step}) v->resize(m_);
+  w.L.resize(static_cast<std::size_t>(m_) * (m_ + 1) / 2);
   w.G.setZero(m_, m_);
   w.d_in_G.setZero();
   const double tol = 1e-10 * (1 + p_.b.lpNorm<Eigen::Infinity>());
@@ -194,7 +225,9 @@ void DualNewton::solve(SolveResult& result) const {
 
   result.converged = false;
   result.iterations = 0;
-  double value = dual_value(lambda, w.x, w.d, w.r);
+  column_products(lambda, w.g);
+  double lambda_b = lambda.dot(p_.b);
+  double value = dual_value(lambda_b, w.g, w.x, w.d, w.r);
   bool stalled = false, full_step = false;
   for (int it = 0; it < kMaxIterations; ++it) {
     result.iterations = it;
@@ -225,11 +258,9 @@ void DualNewton::solve(SolveResult& result) const {
     w.d_in_G = w.d;
     // A Levenberg term mu I grows when the active set keeps switching (short steps) and
     // shrinks when full Newton steps are taken, as in a trust-region method.
-    w.H = w.G;
-    w.H.diagonal().array() += mu + 1e-14 * (1 + w.G.diagonal().maxCoeff());
-    w.llt.compute(w.H.selfadjointView<Eigen::Lower>());
+    factor_packed(w.G, mu + 1e-14 * (1 + w.G.diagonal().maxCoeff()), w.L);
     w.step = w.r;
-    w.llt.solveInPlace(w.step);
+    solve_packed(w.L, w.step);
     const double slope = w.r.dot(w.step);
     // Armijo's sufficient increase; near the optimum the dual's increase falls below its
     // rounding (large multipliers when reserves are large), so a step that still halves
@@ -239,16 +270,18 @@ void DualNewton::solve(SolveResult& result) const {
       if (std::abs(tr - value) > 1e-13 * std::abs(value)) return false;
       return w.r_try.lpNorm<Eigen::Infinity>() < 0.5 * res;
     };
+    column_products(w.step, w.s);
+    const double step_b = w.step.dot(p_.b);
     auto try_step = [&](double tt) {
-      w.lambda_try = lambda + tt * w.step;
-      return dual_value(w.lambda_try, w.x_try, w.d_try, w.r_try);
+      w.g_try = w.g + tt * w.s;
+      return dual_value(lambda_b + tt * step_b, w.g_try, w.x_try, w.d_try, w.r_try);
     };
     // The full Newton step first; when it fails, the exact step for quadratic problems,
     // else (or if rounding defeats that) backtracking.
     double t = 1, trial = try_step(1);
     bool accepted = acceptable(t, trial);
     if (!accepted && incremental) {
-      t = exact_step(lambda, w.step);
+      t = exact_step(w.g, w.s, w.step);
       trial = try_step(t);
       accepted = trial >= value;
     }
@@ -263,6 +296,8 @@ void DualNewton::solve(SolveResult& result) const {
       else if (t == 1) mu *= 0.25;
     }
     lambda += t * w.step;
+    lambda_b += t * step_b;
+    w.g.swap(w.g_try);
     value = trial;
     w.x.swap(w.x_try);
     w.d.swap(w.d_try);
