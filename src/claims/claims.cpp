@@ -72,7 +72,7 @@ struct Lab {
   // A posture file's text analysed on her model at her stage, as `analyze --subject` does.
   std::pair<std::shared_ptr<const Model>, PostureResult> pose(const std::string& yaml, const Subject& s) const {
     auto model = build_subject_model(*source, *data, s, true);
-    const Posture p = posture_at_stage(*model, *source, parse_posture_text(*model, yaml, "claims experiment"), *data, s);
+    const Posture p = posture_at_stage(*model, parse_posture_text(*model, yaml, "claims experiment"), *data, s);
     Data d(*model);
     return {model, analyze_posture(*model, d, p, options)};
   }

@@ -90,7 +90,7 @@ int run_analyze(const SharedOptions& shared, AnalyzeOptions& o) {
                         subject_adjustments(*source, *data, subject, state));
     notes = subject_notes(*data, subject, state);
     std::vector<double> ext;
-    posture = posture_at_stage(*model, *source, load_posture(*model), *data, subject, &ext);
+    posture = posture_at_stage(*model, load_posture(*model), *data, subject, &ext);
     if (!ext.empty())
       notes.push_back(fmt::format("posture adapted: lumbar spine extended {:.1f} deg to keep her upper body over her hips",
                                   ext.front()));

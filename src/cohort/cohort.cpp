@@ -186,7 +186,7 @@ std::vector<Eigen::VectorXd> reference_multipliers(const CohortSpec& spec, const
       try {
         const TaskInstance task = instantiate_task(*model, spec.tasks[t].task, cs.task_settings[t]);
         const Posture posture =
-            posture_at_stage(*model, *default_model_source(), task.posture, *default_subject_data(), cs.subject);
+            posture_at_stage(*model, task.posture, *default_subject_data(), cs.subject);
         if (posture.is_time_series()) continue;
         Data data(*model);
         const PostureResult r = analyze_posture(*model, data, posture, options.recruitment);
@@ -199,12 +199,11 @@ std::vector<Eigen::VectorXd> reference_multipliers(const CohortSpec& spec, const
   return out;
 }
 
-// What a cohort thread keeps from one subject to the next: her static model and her model
-// before pregnancy, each written over in place, and a workspace for each (same sizes for
-// every subject, so made once).
+// What a cohort thread keeps from one subject to the next: her static model, written over
+// in place, and its workspace (same sizes for every subject, so made once).
 struct ThreadModels {
-  Model model, reference;
-  std::unique_ptr<Data> data, reference_data;
+  Model model;
+  std::unique_ptr<Data> data;
 };
 
 void run_subject(const CohortSpec& spec, const CohortOptions& options, const std::vector<Eigen::VectorXd>& warm,
@@ -223,7 +222,6 @@ void run_subject(const CohortSpec& spec, const CohortOptions& options, const std
   } catch (const std::exception& e) {
     model_error = e.what();
   }
-  bool reference_built = false;  // her model before pregnancy, for the first adapted posture
   for (std::size_t t = 0; t < spec.tasks.size(); ++t) {
     CohortRow row;
     row.subject = index;
@@ -238,17 +236,10 @@ void run_subject(const CohortSpec& spec, const CohortOptions& options, const std
       const TaskInstance task = instantiate_task(*model, spec.tasks[t].task, cs.task_settings[t]);
       row.infant_mass_kg = task.infant_mass_kg;
       // Posed as analyze and run_task pose her (posture_at_stage): the same woman, the same
-      // numbers; an adapted posture with this thread's models and workspaces.
-      const bool adapts = adapts_posture(task.posture, cs.subject);
-      if (adapts && !reference_built) {
-        rebuild_prepregnancy_model(*default_model_source(), cs.subject, tm.reference);
-        if (!tm.reference_data || !tm.reference_data->fits(tm.reference))
-          tm.reference_data = std::make_unique<Data>(tm.reference);
-        reference_built = true;
-      }
-      const Posture posture =
-          adapts ? adapt_posture(*model, *tm.data, tm.reference, *tm.reference_data, task.posture, *default_subject_data())
-                 : posture_at_stage(*model, *default_model_source(), task.posture, *default_subject_data(), cs.subject);
+      // numbers; an adapted posture with this thread's workspace.
+      const Posture posture = adapts_posture(task.posture, cs.subject)
+                                  ? adapt_posture(*model, *tm.data, task.posture, *default_subject_data())
+                                  : posture_at_stage(*model, task.posture, *default_subject_data(), cs.subject);
       const bool moving = posture.is_time_series();
       if (moving && !full) full = build_subject_model(*default_model_source(), *default_subject_data(), cs.subject);
       const Model& m = moving ? *full : *model;

@@ -329,14 +329,22 @@ void convex_hull(std::vector<Eigen::Vector2d>& p, std::vector<Eigen::Vector2d>& 
 
 }  // namespace
 
-double upper_body_com_ahead_of_hips_m(const Model& model, const Data& data) {
+double upper_body_com_ahead_of_hips_m(const Model& model, const Data& data, bool segments_only) {
   // The root (pelvis) and everything above the lowest spinal joint; the legs hang elsewhere.
   const auto& above = model.joints[model.spinal_joints.front()].in_subtree;
   double mass = 0, moment = 0;
   for (std::size_t b = 0; b < model.bodies.size(); ++b) {
     if (b != 0 && !above[b]) continue;
-    mass += model.bodies[b].mass_kg;
-    moment += model.bodies[b].mass_kg * world_point(data, static_cast<int>(b), model.bodies[b].com_m).x();
+    const Body& body = model.bodies[b];
+    double m = body.mass_kg;
+    Eigen::Vector3d com = body.com_m;  // body frame
+    if (segments_only && body.added_mass_kg > 0) {
+      m -= body.added_mass_kg;
+      if (m <= 0) continue;
+      com = (body.mass_kg * body.com_m - body.added_first_moment_kg_m) / m;
+    }
+    mass += m;
+    moment += m * world_point(data, static_cast<int>(b), com).x();
   }
   return moment / mass - data.pose[0].translation().x();
 }

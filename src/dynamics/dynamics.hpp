@@ -57,8 +57,9 @@ void balance(const Model& model, Data& data, Support support);
 
 // Horizontal distance (along X) of the centre of mass of everything above the hips (head,
 // arms, trunk, pelvis) ahead of the root body's origin (the hip joint centres), after
-// forward_kinematics.
-double upper_body_com_ahead_of_hips_m(const Model& model, const Data& data);
+// forward_kinematics. `segments_only`: without the masses added to the segments
+// (Body::added_mass_kg), i.e. her upper body as it was before pregnancy, in the same pose.
+double upper_body_com_ahead_of_hips_m(const Model& model, const Data& data, bool segments_only = false);
 
 // A point fixed on a body (or on ground, body -1), in ground.
 // Adds to g (multibody q order) the generalised force of a spatial force on `body` (moment

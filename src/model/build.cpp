@@ -35,6 +35,8 @@ void add_point_mass(Body& body, double mass, const Eigen::Vector3d& at, const Ei
   body.inertia_kg_m2 += body.mass_kg * shift(body.com_m - com) + mass * shift(at - com) + own_inertia;
   body.mass_kg = total;
   body.com_m = com;
+  body.added_mass_kg += mass;
+  body.added_first_moment_kg_m += mass * at;
 }
 
 // Body poses at the passive neutral (every coordinate at its joint's neutral angle), by the
@@ -265,6 +267,8 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     // Normalised so the segments sum to the subject's mass exactly (de Leva's sum 0.9999).
     body.mass_kg = mass_kg * b.mass_fraction / fraction_sum;
     body.com_m = s * (b.com_m - j.centre_m);
+    body.added_mass_kg = 0;
+    body.added_first_moment_kg_m.setZero();
     const double len = s * b.gyration_length_m;
     body.inertia_kg_m2 = body.mass_kg * (b.gyration_r * len).cwiseAbs2();
 

@@ -24,6 +24,11 @@ struct Body {
   Eigen::Vector3d com_m = Eigen::Vector3d::Zero();          // in body frame
   Eigen::Vector3d inertia_kg_m2 = Eigen::Vector3d::Zero();  // principal, about COM, body axes
   Eigen::Vector3d products_kg_m2 = Eigen::Vector3d::Zero(); // xy, xz, yz (imported models)
+  // What added masses (ModelAdjustments: pregnancy, lactation) put on this segment, already
+  // in mass_kg and com_m: their mass and first moment (mass x position, body frame). The
+  // segment alone, as before pregnancy, is what is left when they are taken off.
+  double added_mass_kg = 0;
+  Eigen::Vector3d added_first_moment_kg_m = Eigen::Vector3d::Zero();
   std::vector<int> ancestor_q;     // multibody q indices of the joints from ground to here
   Eigen::Matrix3d inertia_tensor() const {
     Eigen::Matrix3d I = inertia_kg_m2.asDiagonal();

@@ -395,12 +395,6 @@ std::shared_ptr<const Model> build_subject_model(const ModelSource& source, cons
                     : build_model(source, subject.height_m, subject.pre_pregnancy_mass_kg, adj);
 }
 
-void rebuild_prepregnancy_model(const ModelSource& source, const Subject& subject, Model& model) {
-  ModelAdjustments adj;
-  adj.age_years = subject.age_years;
-  rebuild_static_model(source, subject.height_m, subject.pre_pregnancy_mass_kg, adj, model);
-}
-
 void rebuild_subject_model(const ModelSource& source, const SubjectData& data, const Subject& subject, Model& model) {
   const SubjectState st = subject_state(data, subject);
   rebuild_static_model(source, subject.height_m, subject.pre_pregnancy_mass_kg,
@@ -416,14 +410,14 @@ double upper_body_com_x(const Model& m, Data& data, const Eigen::VectorXd& q) {
 
 }  // namespace
 
-Posture adapt_posture(const Model& pregnant, const Model& reference, const Posture& posture, const SubjectData& data,
+Posture adapt_posture(const Model& pregnant, const Posture& posture, const SubjectData& data,
                       std::vector<double>* extension_deg) {
-  Data pd(pregnant), rd(reference);
-  return adapt_posture(pregnant, pd, reference, rd, posture, data, extension_deg);
+  Data pd(pregnant);
+  return adapt_posture(pregnant, pd, posture, data, extension_deg);
 }
 
-Posture adapt_posture(const Model& pregnant, Data& pd, const Model& reference, Data& rd, const Posture& posture,
-                      const SubjectData& data, std::vector<double>* extension_deg) {
+Posture adapt_posture(const Model& pregnant, Data& pd, const Posture& posture, const SubjectData& data,
+                      std::vector<double>* extension_deg) {
   Posture adapted = posture;
   // Lumbar extension spread like the trunk-flexion rhythm's lumbar share.
   const Rhythm& rhythm = pregnant.rhythms[pregnant.rhythm_index("trunk_flexion")];
@@ -438,7 +432,11 @@ Posture adapt_posture(const Model& pregnant, Data& pd, const Model& reference, D
   }
   for (std::size_t k = 0; k < adapted.q_rad.size(); ++k) {
     Eigen::VectorXd& q = adapted.q_rad[k];
-    const double target = upper_body_com_x(reference, rd, q);
+    // Where her upper body's centre of mass was before pregnancy in this posture: the same
+    // skeleton (her height and pre-pregnancy mass scale both models alike) without the
+    // masses pregnancy and lactation add; no second model to build.
+    body_poses(pregnant, pd, q);
+    const double target = upper_body_com_ahead_of_hips_m(pregnant, pd, true);
     auto extended = [&](double alpha) {
       Eigen::VectorXd out = q;
       for (const auto& [c, ratio] : lumbar) out[c] -= alpha * ratio / share;

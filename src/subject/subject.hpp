@@ -71,8 +71,9 @@ SubjectState subject_state(const SubjectData& data, const Subject& subject);
 ModelAdjustments subject_adjustments(const ModelSource& source, const SubjectData& data,
                                      const Subject& subject, const SubjectState& state);
 
-// Her model before pregnancy (scaled to her, her age, no pregnancy changes): the reference
-// that posture adaptation restores her balance to.
+// Her model before pregnancy (scaled to her, her age, no pregnancy changes): the body that
+// posture adaptation restores her balance to (adapt_posture takes it from her own model's
+// segments, which a test checks against this one).
 std::shared_ptr<const Model> build_prepregnancy_model(const ModelSource& source, const Subject& subject,
                                                       bool still_only = false);
 
@@ -81,21 +82,19 @@ std::shared_ptr<const Model> build_prepregnancy_model(const ModelSource& source,
 std::shared_ptr<const Model> build_subject_model(const ModelSource& source, const SubjectData& data,
                                                  const Subject& subject, bool still_only = false);
 
-// Her static model before pregnancy written into a model a thread reuses.
-void rebuild_prepregnancy_model(const ModelSource& source, const Subject& subject, Model& model);
-
 // Her static model written into a model a thread reuses (rebuild_static_model).
 void rebuild_subject_model(const ModelSource& source, const SubjectData& data, const Subject& subject, Model& model);
 
 // Whitcome's adaptation: extends the lumbar spine (by the trunk-flexion rhythm's lumbar
 // ratios) until the centre of mass of head, arms and trunk is back where it is in the same
-// posture without pregnancy (`reference` model), up to the published 28 deg. Returns the
-// posture and the extension applied (deg) per frame.
-Posture adapt_posture(const Model& pregnant, const Model& reference, const Posture& posture,
-                      const SubjectData& data, std::vector<double>* extension_deg = nullptr);
-// The same with workspaces of the two models (a cohort's threads reuse theirs).
-Posture adapt_posture(const Model& pregnant, Data& pregnant_data, const Model& reference, Data& reference_data,
-                      const Posture& posture, const SubjectData& data, std::vector<double>* extension_deg = nullptr);
+// posture without pregnancy (her segments without the masses pregnancy and lactation add,
+// Body::added_mass_kg: the same as her pre-pregnancy model's, build_prepregnancy_model), up
+// to the published 28 deg. Returns the posture and the extension applied (deg) per frame.
+Posture adapt_posture(const Model& pregnant, const Posture& posture, const SubjectData& data,
+                      std::vector<double>* extension_deg = nullptr);
+// The same with her model's workspace (a cohort's threads reuse theirs).
+Posture adapt_posture(const Model& pregnant, Data& pregnant_data, const Posture& posture, const SubjectData& data,
+                      std::vector<double>* extension_deg = nullptr);
 
 // Lines for reports: calcium intake against the published intakes and what trials say;
 // assumptions in force (neuraxial, laxity).

@@ -81,7 +81,6 @@ std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectDa
                                       const Posture& posture, const std::vector<StagePoint>& points,
                                       const RecruitmentOptions& options,
                                       const std::function<void(std::size_t, std::size_t)>& progress) {
-  const auto reference = build_prepregnancy_model(source, subject, true);  // the same at every stage
   std::vector<TimelineRow> rows;
   for (const StagePoint& p : points) {
     TimelineRow row;
@@ -92,7 +91,7 @@ std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectDa
                                    subject_adjustments(source, data, s, row.state));
     row.mass_kg = model->mass_kg;
     std::vector<double> ext;
-    const Posture used = posture_at_stage(*model, source, posture, data, s, &ext, reference.get());
+    const Posture used = posture_at_stage(*model, posture, data, s, &ext);
     row.lumbar_extension_deg = ext.empty() ? 0.0 : ext.front();
     Data d(*model);
     row.result = analyze_posture(*model, d, used, options);
@@ -186,13 +185,11 @@ bool adapts_posture(const Posture& posture, const Subject& subject) {
   return !posture.prediction && subject.posture_adaptation;
 }
 
-Posture posture_at_stage(const Model& model, const ModelSource& source, const Posture& posture, const SubjectData& data,
-                         const Subject& subject, std::vector<double>* extension_deg, const Model* reference) {
+Posture posture_at_stage(const Model& model, const Posture& posture, const SubjectData& data, const Subject& subject,
+                         std::vector<double>* extension_deg) {
   if (posture.prediction) return resolve_prediction(model, posture);
   if (!adapts_posture(posture, subject)) return posture;
-  std::shared_ptr<const Model> built;
-  if (!reference) reference = (built = build_prepregnancy_model(source, subject, true)).get();
-  return adapt_posture(model, *reference, posture, data, extension_deg);  // with workspaces of its own
+  return adapt_posture(model, posture, data, extension_deg);  // with a workspace of its own
 }
 
 std::string timeline_csv(const std::vector<TimelineRow>& rows, const Model& m, const std::string& subject) {

@@ -35,19 +35,15 @@ std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectDa
                                       const RecruitmentOptions& options,
                                       const std::function<void(std::size_t, std::size_t)>& progress = {});
 
-// Whether posture_at_stage adapts this posture for her (a given posture, adaptation on), and
-// so needs her model before pregnancy.
+// Whether posture_at_stage adapts this posture for her (a given posture, adaptation on).
 bool adapts_posture(const Posture& posture, const Subject& subject);
 
 // Her posture on her model at her stage, as analyze, timeline, the task runner and cohorts
 // pose it: a predicted posture is solved on her body; a given one is adapted (adapt_posture,
-// against her model before pregnancy) unless the subject turns the adaptation off.
+// against her body before pregnancy) unless the subject turns the adaptation off.
 // `extension_deg`: the lumbar extension added, per frame (empty when none was tried).
-// `reference`: her model before pregnancy when the caller keeps one (a timeline, for every
-// stage); else it is built here, and only when the posture is adapted.
-Posture posture_at_stage(const Model& model, const ModelSource& source, const Posture& posture, const SubjectData& data,
-                         const Subject& subject, std::vector<double>* extension_deg = nullptr,
-                         const Model* reference = nullptr);
+Posture posture_at_stage(const Model& model, const Posture& posture, const SubjectData& data, const Subject& subject,
+                         std::vector<double>* extension_deg = nullptr);
 
 std::string format_timeline(const Subject& subject, const std::string& posture_name,
                             const std::vector<TimelineRow>& rows, const Model& any_model);

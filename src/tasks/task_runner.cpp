@@ -29,7 +29,7 @@ TaskRun run_task(const std::string& id, const std::vector<std::string>& settings
   // Her posture as `analyze` and `timeline` pose it (posture_at_stage): predicted postures
   // solved on her body, given ones adapted to her pregnant body.
   auto pose = [&] {
-    return subject ? posture_at_stage(*run.model, *source, run.task.posture, *default_subject_data(), *subject)
+    return subject ? posture_at_stage(*run.model, run.task.posture, *default_subject_data(), *subject)
                    : resolve_prediction(*run.model, run.task.posture);
   };
   run.model = make(true);

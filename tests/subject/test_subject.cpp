@@ -126,11 +126,33 @@ TEST(SubjectPosture, AdaptationKeepsTheUpperBodyOverTheHipsAsPublished) {
   const double before = upper_body_com_x(*reference, standing);
   const double fixed = upper_body_com_x(*term, standing);
   std::vector<double> ext;
-  const Posture adapted = adapt_posture(*term, *reference, standing, data(), &ext);
+  const Posture adapted = adapt_posture(*term, standing, data(), &ext);
   EXPECT_GT(fixed - before, 0.01);  // without adapting, the mass centre moves forward over 1 cm
   EXPECT_NEAR(upper_body_com_x(*term, adapted), before, 1e-4);
   EXPECT_GT(ext[0], 2.0);
   EXPECT_LT(ext[0], data().max_lumbar_extension_deg);
+}
+
+TEST(SubjectPosture, HerSegmentsWithoutTheAddedMassesAreHerBodyBeforePregnancy) {
+  // adapt_posture's target comes from her own model, the masses pregnancy and lactation add
+  // taken off the segments (Body::added_mass_kg), instead of a second, pre-pregnancy model:
+  // in any posture the two must place her upper body's mass centre alike.
+  Subject nursing = woman(Stage::postpartum, 10);
+  nursing.breastfeeding = true;
+  for (const Subject& s : {woman(Stage::pregnant, 38), woman(Stage::pregnant, 20), nursing}) {
+    const auto now = build_subject_model(source(), data(), s, true);
+    const auto before = build_prepregnancy_model(source(), s, true);
+    for (const char* name : {"standing_relaxed", "trunk_flexed_60", "holding_5kg_60cm", "sitting_upright"}) {
+      const Posture p = builtin_posture(*now, name);
+      Data a(*now), b(*before);
+      body_poses(*now, a, p.q_rad[0]);
+      body_poses(*before, b, p.q_rad[0]);
+      const double target = upper_body_com_ahead_of_hips_m(*before, b);
+      EXPECT_NEAR(upper_body_com_ahead_of_hips_m(*now, a, true), target, 1e-12) << name;
+      // The masses she carries do move it: the comparison is not of two equal models.
+      EXPECT_GT(std::abs(upper_body_com_ahead_of_hips_m(*now, a) - target), 2e-4) << name;
+    }
+  }
 }
 
 // --- abdominal wall, laxity, anaesthesia ---------------------------------------------------
