@@ -448,7 +448,7 @@ Posture adapt_posture(const Model& pregnant, Data& pd, const Posture& posture, c
       max_alpha = std::min(max_alpha, (q[c] - pregnant.coordinates[c].min_rad) * share / ratio);
     max_alpha = std::max(0.0, max_alpha);
     double alpha = 0;
-    const double g0 = upper_body_com_x(pregnant, pd, q) - target;
+    const double g0 = upper_body_com_ahead_of_hips_m(pregnant, pd) - target;  // poses at q, above
     if (g0 > 0) {
       const double g_max = upper_body_com_x(pregnant, pd, extended(max_alpha)) - target;
       if (g_max > 0) {
