@@ -272,7 +272,9 @@ void DualNewton::solve(SolveResult& result) const {
     };
     column_products(w.step, w.s);
     const double step_b = w.step.dot(p_.b);
+    double t_tried = 1;  // the step the trial buffers hold
     auto try_step = [&](double tt) {
+      t_tried = tt;
       w.g_try = w.g + tt * w.s;
       return dual_value(lambda_b + tt * step_b, w.g_try, w.x_try, w.d_try, w.r_try);
     };
@@ -295,8 +297,11 @@ void DualNewton::solve(SolveResult& result) const {
       if (t < 0.25) mu = std::max(4 * mu, mu_floor);
       else if (t == 1) mu *= 0.25;
     }
-    lambda += t * w.step;
-    lambda_b += t * step_b;
+    // The multipliers move to the point the kept trial was evaluated at (t itself, but for a
+    // backtrack that gave up, whose loop halved t once more), so they, their products g, x,
+    // the residual and the value describe one point.
+    lambda += t_tried * w.step;
+    lambda_b += t_tried * step_b;
     w.g.swap(w.g_try);
     value = trial;
     w.x.swap(w.x_try);
