@@ -74,6 +74,7 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
   const int nc = static_cast<int>(model.coordinates.size());
   // A cold start keeps the buffer (no allocation), marked unusable.
   data.warm_start_valid = options.warm_start != nullptr;
+  data.warm_start_foreign = data.warm_start_valid;
   if (options.warm_start) data.dual_warm_start = *options.warm_start;
   const std::size_t n = posture.time_s.size();
   if ((!posture.qdot_rad_s.empty() && (posture.qdot_rad_s.size() != n || posture.qddot_rad_s2.size() != n)) ||

@@ -97,6 +97,7 @@ struct Data {
   int solver_iterations = 0;
   Eigen::VectorXd dual_warm_start;            // fast solver's multipliers, along a series
   bool warm_start_valid = false;              // whether the next frame starts from them
+  bool warm_start_foreign = false;            // from another problem (rescaled: solve_fast)
   RecruitmentWorkspace recruitment;           // the optimisation and the solver's buffers
   std::vector<Eigen::Vector2d> support_ground, support_hull;  // balance's buffers
   // Scratch, per multibody coordinate: a path's unit-tension generalised force and a sum of

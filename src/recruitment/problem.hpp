@@ -11,8 +11,11 @@ namespace spineload {
 // instead of an interior-point method over all n variables. Warm-started along a series.
 SolveResult solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lambda);
 // The same into `result`, with `workspace`'s buffers: no allocation once both are sized.
+// `rescale_warm`: the multipliers come from another problem of the same shape (a cohort's
+// reference woman), so the solve starts from their best multiple, the dual's maximiser
+// along them; a series' previous frame is started from as it is.
 void solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lambda, DualNewtonWorkspace& workspace,
-                SolveResult& result);
+                SolveResult& result, bool rescale_warm = false);
 
 // Reference solver: IPOPT (COIN-OR) interior point, tight tolerances. IPOPT lives in a
 // module of its own (libspineload_ipopt.so), loaded on first use with its own symbol scope:

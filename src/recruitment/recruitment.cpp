@@ -181,9 +181,10 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
   const SeparableProblem& p = ws.problem;
   SolveResult& r = ws.result;
   if (options.solver == SolverKind::fast)
-    solve_fast(p, data.warm_start_valid ? &data.dual_warm_start : nullptr, ws.newton, r);
+    solve_fast(p, data.warm_start_valid ? &data.dual_warm_start : nullptr, ws.newton, r, data.warm_start_foreign);
   else
     r = solve_ipopt(p);
+  data.warm_start_foreign = false;  // later frames start from this one's
   const int nm = static_cast<int>(model.muscles.size());
   const int nk = static_cast<int>(data.contacts.size());
   data.solver_iterations = r.iterations;

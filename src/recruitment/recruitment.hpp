@@ -32,8 +32,9 @@ struct RecruitmentOptions {
   const Eigen::VectorXd* force_scale = nullptr;
   // Multipliers the fast solver starts a posture's first frame from (later frames start from
   // the frame before), e.g. the same task solved for the reference woman: a cohort's
-  // subjects then need fewer Newton steps, and the start is the same in every thread and
-  // process. Null, or of another size: a cold start.
+  // subjects then need fewer Newton steps (from the best multiple of these, solve_fast),
+  // and the start is the same in every thread and process. Null, or of another size: a
+  // cold start.
   const Eigen::VectorXd* warm_start = nullptr;
   // The abdominal contents' column in the pressure's cost (abdominal_column_kPa): off only
   // to compare with a model exported to OpenSim, whose criterion has no such term.
