@@ -36,6 +36,8 @@ void Data::size_recruitment_workspace(const Model& model) {
   w.g.setZero(model.num_q);
   w.column.setZero(model.num_q);
   dual_warm_start.setZero(m);
+  dual_previous.setZero(m);
+  dual_trend.setZero(m);
   std::size_t supports = 0;
   for (Support s : kAllSupports) supports = std::max(supports, model.support_points(s).size());
   support_ground.reserve(supports + 64);  // and up to 64 contact points of a backrest or mattress

@@ -98,6 +98,8 @@ struct Data {
   Eigen::VectorXd dual_warm_start;            // fast solver's multipliers, along a series
   bool warm_start_valid = false;              // whether the next frame starts from them
   bool warm_start_foreign = false;            // from another problem (rescaled: solve_fast)
+  Eigen::VectorXd dual_previous, dual_trend;  // the frame before's multipliers, and the change
+  bool previous_valid = false;                // whether dual_previous is a series' frame
   RecruitmentWorkspace recruitment;           // the optimisation and the solver's buffers
   std::vector<Eigen::Vector2d> support_ground, support_hull;  // balance's buffers
   // Scratch, per multibody coordinate: a path's unit-tension generalised force and a sum of

@@ -128,6 +128,14 @@ class DualNewton {
   // For all-quadratic problems: the t > 0 that maximises the dual at t lambda (0 when none
   // does better than zero), by the exact line search from zero along lambda. Leaves the
   // column products of lambda in the workspace's s.
+  // The t >= 0 that maximises the dual at lambda + t d; leaves A^T lambda in g, A^T d in s.
+  double best_step(const Eigen::VectorXd& lambda, const Eigen::VectorXd& d) const {
+    ws_.g.resize(n_);
+    ws_.s.resize(n_);
+    column_products(lambda, ws_.g);
+    column_products(d, ws_.s);
+    return exact_step(ws_.g, ws_.s, d);
+  }
   double best_multiple(const Eigen::VectorXd& lambda) const {
     ws_.g.setZero(n_);
     ws_.s.resize(n_);
@@ -325,7 +333,7 @@ void DualNewton::solve(SolveResult& result, bool have_products) const {
 }  // namespace
 
 void solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lambda, DualNewtonWorkspace& workspace,
-                SolveResult& result, bool rescale_warm) {
+                SolveResult& result, bool rescale_warm, const Eigen::VectorXd* trend) {
   const int m = problem.num_constraints();
   compress_columns(problem, workspace);
   if (warm_lambda && warm_lambda->size() == m) {
@@ -343,6 +351,20 @@ void solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lam
         newton.solve(result, true);
         return;
       }
+    }
+    // Along a motion the multipliers drift: from the previous frame's, the solve starts at
+    // the dual's maximiser along the last frame's change (the exact line search; no factor to
+    // choose). Along a walking stride 6.08 -> 4.96 Newton steps per frame (a fixed half step
+    // of extrapolation gave 5.13, a whole one 6.25).
+    if (trend && trend->size() == m && (problem.power.array() == 2).all()) {
+      const DualNewton newton(problem, problem.power, workspace);
+      const double t = newton.best_step(result.lambda, *trend);
+      if (t > 0 && std::isfinite(t)) {
+        result.lambda += t * *trend;
+        workspace.g += t * workspace.s;
+      }
+      newton.solve(result, true);
+      return;
     }
   } else {
     result.lambda.setZero(m);

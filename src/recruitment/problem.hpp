@@ -14,8 +14,10 @@ SolveResult solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* w
 // `rescale_warm`: the multipliers come from another problem of the same shape (a cohort's
 // reference woman), so the solve starts from their best multiple, the dual's maximiser
 // along them; a series' previous frame is started from as it is.
+// `trend`: how the multipliers moved over the frame before (a motion's last two frames):
+// the solve starts from the dual's maximiser along it, from `warm_lambda`.
 void solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lambda, DualNewtonWorkspace& workspace,
-                SolveResult& result, bool rescale_warm = false);
+                SolveResult& result, bool rescale_warm = false, const Eigen::VectorXd* trend = nullptr);
 
 // Reference solver: IPOPT (COIN-OR) interior point, tight tolerances. IPOPT lives in a
 // module of its own (libspineload_ipopt.so), loaded on first use with its own symbol scope:

@@ -181,7 +181,17 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
   const SeparableProblem& p = ws.problem;
   SolveResult& r = ws.result;
   if (options.solver == SolverKind::fast)
-    solve_fast(p, data.warm_start_valid ? &data.dual_warm_start : nullptr, ws.newton, r, data.warm_start_foreign);
+  {
+    // Along a series, the solve starts from the best point on the line through the last two
+    // frames' multipliers (solve_fast's `trend`).
+    const bool trend = data.warm_start_valid && !data.warm_start_foreign && data.previous_valid &&
+                       data.dual_previous.size() == data.dual_warm_start.size();
+    if (trend) data.dual_trend = data.dual_warm_start - data.dual_previous;
+    solve_fast(p, data.warm_start_valid ? &data.dual_warm_start : nullptr, ws.newton, r, data.warm_start_foreign,
+               trend ? &data.dual_trend : nullptr);
+    data.previous_valid = data.warm_start_valid && !data.warm_start_foreign;
+    if (data.previous_valid) data.dual_previous = data.dual_warm_start;
+  }
   else
     r = solve_ipopt(p);
   data.warm_start_foreign = false;  // later frames start from this one's
