@@ -125,10 +125,8 @@ class DualNewton {
   // Solves from the multipliers already in result.lambda (size m); `have_products`: the
   // workspace's g already holds their column products.
   void solve(SolveResult& result, bool have_products = false) const;
-  // For all-quadratic problems: the t > 0 that maximises the dual at t lambda (0 when none
-  // does better than zero), by the exact line search from zero along lambda. Leaves the
-  // column products of lambda in the workspace's s.
-  // The t >= 0 that maximises the dual at lambda + t d; leaves A^T lambda in g, A^T d in s.
+  // For all-quadratic problems, by the exact line search: the t >= 0 that maximises the
+  // dual at lambda + t d, leaving A^T lambda in the workspace's g and A^T d in its s ...
   double best_step(const Eigen::VectorXd& lambda, const Eigen::VectorXd& d) const {
     ws_.g.resize(n_);
     ws_.s.resize(n_);
@@ -136,6 +134,8 @@ class DualNewton {
     column_products(d, ws_.s);
     return exact_step(ws_.g, ws_.s, d);
   }
+  // ... and the t >= 0 that maximises it at t lambda (from zero along lambda), leaving
+  // A^T lambda in s.
   double best_multiple(const Eigen::VectorXd& lambda) const {
     ws_.g.setZero(n_);
     ws_.s.resize(n_);
@@ -340,28 +340,25 @@ void solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lam
     result.lambda = *warm_lambda;
     // Another woman's multipliers are mostly off by a scale (her moments and strength
     // differ): a cohort's subjects took 3.73 Newton steps on average from the reference's
-    // multipliers, 2.74 from their best multiple (the multiple ranged 0.26-1.48). A series'
-    // previous frame is not rescaled: there it cost steps (6.09 -> 6.37 per stride frame).
-    if (rescale_warm && (problem.power.array() == 2).all()) {
+    // multipliers, 2.74 from their best multiple (the multiple ranged 0.26-1.48). Along a
+    // motion the multipliers drift instead: from the previous frame's, the solve starts at the
+    // dual's maximiser along the last frame's change (no factor to choose): along a walking
+    // stride 6.08 -> 4.96 Newton steps per frame (a fixed half step of extrapolation gave
+    // 5.13, a whole one 6.25; rescaling the previous frame's, 6.37).
+    const bool along_trend = trend && trend->size() == m;
+    if ((rescale_warm || along_trend) && (problem.power.array() == 2).all()) {
       const DualNewton newton(problem, problem.power, workspace);
-      const double t = newton.best_multiple(result.lambda);
-      if (t > 0 && std::isfinite(t)) {
-        result.lambda *= t;
-        workspace.g = t * workspace.s;  // the products of the start (the sizes are the solve's)
-        newton.solve(result, true);
-        return;
-      }
-    }
-    // Along a motion the multipliers drift: from the previous frame's, the solve starts at
-    // the dual's maximiser along the last frame's change (the exact line search; no factor to
-    // choose). Along a walking stride 6.08 -> 4.96 Newton steps per frame (a fixed half step
-    // of extrapolation gave 5.13, a whole one 6.25).
-    if (trend && trend->size() == m && (problem.power.array() == 2).all()) {
-      const DualNewton newton(problem, problem.power, workspace);
-      const double t = newton.best_step(result.lambda, *trend);
-      if (t > 0 && std::isfinite(t)) {
-        result.lambda += t * *trend;
-        workspace.g += t * workspace.s;
+      if (rescale_warm) {
+        const double t = newton.best_multiple(result.lambda);
+        const double k = t > 0 && std::isfinite(t) ? t : 1.0;
+        result.lambda *= k;
+        workspace.g = k * workspace.s;  // the start's products (the sizes are the solve's)
+      } else {
+        const double t = newton.best_step(result.lambda, *trend);
+        if (t > 0 && std::isfinite(t)) {
+          result.lambda += t * *trend;
+          workspace.g += t * workspace.s;
+        }
       }
       newton.solve(result, true);
       return;

@@ -180,8 +180,7 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
   build_recruitment_problem(model, data, options, ws);
   const SeparableProblem& p = ws.problem;
   SolveResult& r = ws.result;
-  if (options.solver == SolverKind::fast)
-  {
+  if (options.solver == SolverKind::fast) {
     // Along a series, the solve starts from the best point on the line through the last two
     // frames' multipliers (solve_fast's `trend`).
     const bool trend = data.warm_start_valid && !data.warm_start_foreign && data.previous_valid &&
@@ -191,9 +190,9 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
                trend ? &data.dual_trend : nullptr);
     data.previous_valid = data.warm_start_valid && !data.warm_start_foreign;
     if (data.previous_valid) data.dual_previous = data.dual_warm_start;
-  }
-  else
+  } else {
     r = solve_ipopt(p);
+  }
   data.warm_start_foreign = false;  // later frames start from this one's
   const int nm = static_cast<int>(model.muscles.size());
   const int nk = static_cast<int>(data.contacts.size());
