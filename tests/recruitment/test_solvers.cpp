@@ -172,28 +172,36 @@ TEST(FastSolver, AForeignWarmStartIsRescaledToItsBestMultiple) {
 
 // Along a walking stride every frame starts from the frame before (and the line through the
 // last two): each frame's solution must still be the optimum of that frame's problem, as
-// IPOPT finds it. At the ten frames of the stride where reserves carry part of a moment (the
-// objective is 1e6 times their square), IPOPT stops short of its 1e-12 tolerance against
-// multipliers of 1e5-1e6 and reports no convergence; those frames are counted, not compared.
+// IPOPT finds it. At the frames where reserves carry part of a moment (the objective is 1e6
+// times their square) IPOPT stops short of its 1e-12 tolerance against multipliers of
+// 1e5-1e6 and reports no convergence; its point is still compared there (objective and
+// activations), and those frames are counted.
 TEST(FastSolver, AlongAWalkingStrideEveryFrameIsIpoptsOptimum) {
   const Model& m = test::default_model();
   Data d(m);
   const Posture p = walking_posture(m, GaitParameters{}, "walk");
   const RecruitmentOptions o;
-  int warm_frames = 0, compared = 0;
+  const int nm = static_cast<int>(m.muscles.size());
+  int warm_frames = 0, ipopt_short = 0;
   for (std::size_t k = 0; k < p.time_s.size(); ++k) {
     analyze_frame(m, d, p, p.q_rad[k], p.qdot_rad_s[k], p.qddot_rad_s2[k], o, Support::standing,
                   p.root_acceleration_m_s2[k]);
     warm_frames += d.previous_valid ? 1 : 0;
     const SeparableProblem problem = recruitment_problem(m, d, o);
     const SolveResult ipopt = solve_ipopt(problem);
-    if (!ipopt.converged) continue;
-    ++compared;
-    expect_same_optimum(problem, d.recruitment.result, ipopt, static_cast<int>(m.muscles.size()),
-                        "frame " + std::to_string(k));
+    const SolveResult& fast = d.recruitment.result;
+    const std::string what = "frame " + std::to_string(k);
+    if (ipopt.converged) {
+      expect_same_optimum(problem, fast, ipopt, nm, what);
+      continue;
+    }
+    ++ipopt_short;
+    ASSERT_TRUE(fast.converged) << what;
+    EXPECT_LE(std::abs(fast.objective - ipopt.objective), 1e-6 * ipopt.objective) << what;
+    EXPECT_LE((fast.x.head(nm) - ipopt.x.head(nm)).lpNorm<Eigen::Infinity>(), 1e-3) << what;
   }
   EXPECT_EQ(warm_frames, static_cast<int>(p.time_s.size()) - 1);  // all but the first started warm
-  EXPECT_GE(compared, 40);
+  EXPECT_LE(ipopt_short, 10);
 }
 
 }  // namespace
