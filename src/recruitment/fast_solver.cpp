@@ -349,7 +349,7 @@ void solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lam
     // multipliers, 2.74 from their best multiple (the multiple ranged 0.26-1.48). Along a
     // motion the multipliers drift instead: from the previous frame's, the solve starts at the
     // dual's maximiser along the last frame's change (no factor to choose): along a walking
-    // stride 6.08 -> 4.96 Newton steps per frame (a fixed half step of extrapolation gave
+    // stride 6.08 -> 4.96 Newton steps per frame when it came in (a fixed half step gave
     // 5.13, a whole one 6.25; rescaling the previous frame's, 6.37).
     const bool along_trend = trend && trend->size() == m;
     if ((rescale_warm || along_trend) && (problem.power.array() == 2).all()) {
