@@ -246,7 +246,7 @@ void DualNewton::solve(SolveResult& result, bool have_products) const {
   if (!have_products) column_products(lambda, w.g);
   double lambda_b = lambda.dot(p_.b);
   double value = dual_value(lambda_b, w.g, w.x, w.d, w.r);
-  bool stalled = false, full_step = false;
+  bool stalled = false, full_step = false, fresh_hessian = false;
   for (int it = 0; it < kMaxIterations; ++it) {
     result.iterations = it;
     const double res = w.r.lpNorm<Eigen::Infinity>();
@@ -259,11 +259,13 @@ void DualNewton::solve(SolveResult& result, bool have_products) const {
     // error the residual leaves, lambda . r to first order, is negligible: where reserves
     // carry moments the multipliers reach 1e5-1e6, and a residual of 1.9e-6 N m left the
     // objective 2e-5 below the optimum (a heel strike's cold start); a stalled line search
-    // there rebuilds the Hessian (the incremental one drifts) and goes on.
+    // there rebuilds the Hessian (the incremental one drifts) and goes on, and a stall with
+    // a freshly built Hessian is the rounding limit again.
     bool same_free_set = incremental && it > 0 && full_step;
     for (int i = 0; i < n_ && same_free_set; ++i) same_free_set = (w.d[i] > 0) == (w.d_in_G[i] > 0);
     const bool error_negligible = std::abs(lambda.dot(w.r)) <= 1e-10 * (1 + std::abs(value));
-    if (res <= tol || ((stalled || same_free_set) && res <= 1e3 * tol && error_negligible)) {
+    if (res <= tol ||
+        ((stalled || same_free_set) && res <= 1e3 * tol && (error_negligible || (stalled && fresh_hessian)))) {
       result.converged = true;
       break;
     }
@@ -271,7 +273,8 @@ void DualNewton::solve(SolveResult& result, bool have_products) const {
     // quadratic terms d_i is constant, so after the first iteration only the columns whose
     // bound status changed are added or removed (rebuilt every 20, and after a stalled line
     // search, against drift).
-    if (!incremental || it % 20 == 0 || stalled) {
+    fresh_hessian = !incremental || it % 20 == 0 || stalled;
+    if (fresh_hessian) {
       w.G.setZero();
       for (int i = 0; i < n_; ++i)
         if (w.d[i] > 0) add_column(w.G, i, w.d[i]);
