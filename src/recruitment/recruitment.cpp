@@ -192,6 +192,7 @@ void recruit_muscles(const Model& model, Data& data, const RecruitmentOptions& o
     if (data.previous_valid) data.dual_previous = data.dual_warm_start;
   } else {
     r = solve_ipopt(p);
+    data.previous_valid = false;  // a later fast frame has no fast-solved frame before it
   }
   data.warm_start_foreign = false;  // later frames start from this one's
   const int nm = static_cast<int>(model.muscles.size());
