@@ -399,8 +399,14 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
         ModelSource::PassiveSrc e;
         element(n, ctx, e);
         e.name = base + "_" + j->name;
-        if (const auto f = factor.find(j->name); f != factor.end())
+        // The curve compressed in strain by the level's factor as well as stiffened: then at
+        // the same share of each level's range (elongation in proportion to the range) every
+        // level's ligament is at the same point of its curve and pulls as hard.
+        if (const auto f = factor.find(j->name); f != factor.end()) {
           for (double& k : e.stiffness_N_per_mm) k *= f->second;
+          for (double& s : e.strain_breaks) s /= f->second;
+          e.neutral_strain /= f->second;
+        }
         const double t = j->disc_tilt_deg * kDeg;
         const Eigen::Vector3d anterior(std::cos(t), -std::sin(t), 0), normal(std::sin(t), std::cos(t), 0);
         auto at = [&](const Eigen::Vector3d& d) { return Eigen::Vector3d(j->centre_m + d.x() * anterior + d.y() * normal + d.z() * Eigen::Vector3d::UnitZ()); };
