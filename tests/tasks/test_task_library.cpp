@@ -275,8 +275,10 @@ TEST(TaskLibrary, AStoopedLiftOfTwentyKilogramsIsCarriedByTheWholeLumbarErectorN
   int n = 0;
   for (std::size_t i = 0; i < m.muscles.size(); ++i) {
     const std::string& name = m.muscles[i].name;
-    if (name.rfind("LTpL_L", 0) == 0 || name.rfind("ILpL_L", 0) == 0)
-      if (name.compare(0, 7, "LTpL_L5") != 0) upper_lumbar += f.activation[static_cast<int>(i)], ++n;
+    const bool lumbar_fascicle = name.rfind("LTpL_L", 0) == 0 || name.rfind("ILpL_L", 0) == 0;
+    if (!lumbar_fascicle || name.rfind("LTpL_L5", 0) == 0) continue;
+    upper_lumbar += f.activation[static_cast<int>(i)];
+    ++n;
   }
   ASSERT_GT(n, 8);
   EXPECT_GT(upper_lumbar / n, 0.2) << upper_lumbar / n;  // resting tone is 0.01
