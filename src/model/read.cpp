@@ -406,6 +406,10 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
           for (double& k : e.stiffness_N_per_mm) k *= f->second;
           for (double& s : e.strain_breaks) s /= f->second;
           e.neutral_strain /= f->second;
+          if (!(e.neutral_strain > -0.5 && e.neutral_strain < 0.5))
+            throw InputError(file, yaml::line_of(root["level_stiffness_factors"][j->name]),
+                             ctx0 + ".level_stiffness_factors." + j->name,
+                             "takes " + base + "'s neutral_strain beyond -0.5 to 0.5 at this level");
         }
         const double t = j->disc_tilt_deg * kDeg;
         const Eigen::Vector3d anterior(std::cos(t), -std::sin(t), 0), normal(std::sin(t), std::cos(t), 0);

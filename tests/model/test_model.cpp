@@ -215,6 +215,29 @@ TEST(Model, NegativeSegmentMassIsRejected) {
   EXPECT_THROW(parse_model_source(text, "model.yaml", one_joint_text("muscles.yaml"), "muscles.yaml"), InputError);
 }
 
+TEST(Model, ALevelFactorThatOverstretchesALigamentAtRestIsRejected) {
+  // The flavum rests at 10 % strain; a level factor of 0.1 would compress its curve to a
+  // resting strain of 100 %: an error naming the file, line and factor, not a NaN later.
+  auto read = [](const std::string& name) {
+    std::ifstream in(test::source_path("data/models/female-adult/" + name));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  std::string muscles = read("muscles.yaml");
+  const std::size_t at = muscles.find("L5_S1: 1.111}");
+  ASSERT_NE(at, std::string::npos);
+  muscles.replace(at, 13, "L5_S1: 0.1}");
+  try {
+    parse_model_source(read("model.yaml"), "model.yaml", muscles, "muscles.yaml");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "muscles.yaml");
+    EXPECT_EQ(e.line(), line_containing(muscles, "level_stiffness_factors:"));
+    EXPECT_EQ(e.field(), "passive_elements.level_stiffness_factors.L5_S1");
+  }
+}
+
 TEST(Model, ImplausibleSubjectIsRejected) {
   const auto src = default_model_source();
   EXPECT_THROW(build_model(*src, 0.5, 60), InputError);
