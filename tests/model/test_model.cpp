@@ -181,12 +181,14 @@ TEST(Model, MalformedModelFileNamesFileAndLine) {
   }
 }
 
-std::string one_joint_text(const std::string& file) {
-  std::ifstream in(test::source_path("tests/data/one_joint/" + file));
+std::string source_text(const std::string& path) {
+  std::ifstream in(test::source_path(path));
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
+
+std::string one_joint_text(const std::string& file) { return source_text("tests/data/one_joint/" + file); }
 
 int line_containing(const std::string& text, const std::string& needle) {
   std::istringstream in(text);
@@ -218,18 +220,12 @@ TEST(Model, NegativeSegmentMassIsRejected) {
 TEST(Model, ALevelFactorThatOverstretchesALigamentAtRestIsRejected) {
   // The flavum rests at 10 % strain; a level factor of 0.1 would compress its curve to a
   // resting strain of 100 %: an error naming the file, line and factor, not a NaN later.
-  auto read = [](const std::string& name) {
-    std::ifstream in(test::source_path("data/models/female-adult/" + name));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
-  std::string muscles = read("muscles.yaml");
+  std::string muscles = source_text("data/models/female-adult/muscles.yaml");
   const std::size_t at = muscles.find("L5_S1: 1.111}");
   ASSERT_NE(at, std::string::npos);
   muscles.replace(at, 13, "L5_S1: 0.1}");
   try {
-    parse_model_source(read("model.yaml"), "model.yaml", muscles, "muscles.yaml");
+    parse_model_source(source_text("data/models/female-adult/model.yaml"), "model.yaml", muscles, "muscles.yaml");
     FAIL();
   } catch (const InputError& e) {
     EXPECT_EQ(e.file(), "muscles.yaml");
