@@ -338,6 +338,9 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
                        "strain_breaks must start at 0 and rise, with one non-negative stiffness per break");
     curves[name] = c;
   }
+  // A resting strain beyond this would make the slack length meaningless (build.cpp divides
+  // the rest length by 1 + strain): checked as read and again after a level's factor.
+  auto neutral_strain_ok = [](double s) { return s > -0.5 && s < 0.5; };
   auto element = [&](const YAML::Node& n, const std::string& ctx, ModelSource::PassiveSrc& e) {
     e.group = yaml::as_string(yaml::require(n, "group", file, ctx), file, ctx + ".group");
     const std::string curve = yaml::as_string(yaml::require(n, "curve", file, ctx), file, ctx + ".curve");
@@ -346,7 +349,7 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
     e.strain_breaks = it->second.strain_breaks;
     e.stiffness_N_per_mm = it->second.stiffness_N_per_mm;
     if (n["neutral_strain"]) e.neutral_strain = yaml::as_double(n["neutral_strain"], file, ctx + ".neutral_strain");
-    if (!(e.neutral_strain > -0.5 && e.neutral_strain < 0.5))
+    if (!neutral_strain_ok(e.neutral_strain))
       throw InputError(file, yaml::line_of(n), ctx + ".neutral_strain", "must lie between -0.5 and 0.5");
   };
   auto add = [&](ModelSource::PassiveSrc e, bool both_sides) {
@@ -406,7 +409,7 @@ void parse_passive_elements(const YAML::Node& root, const std::string& file, Mod
           for (double& k : e.stiffness_N_per_mm) k *= f->second;
           for (double& s : e.strain_breaks) s /= f->second;
           e.neutral_strain /= f->second;
-          if (!(e.neutral_strain > -0.5 && e.neutral_strain < 0.5))
+          if (!neutral_strain_ok(e.neutral_strain))
             throw InputError(file, yaml::line_of(root["level_stiffness_factors"][j->name]),
                              ctx0 + ".level_stiffness_factors." + j->name,
                              "takes " + base + "'s neutral_strain beyond -0.5 to 0.5 at this level");
