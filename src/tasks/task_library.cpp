@@ -106,7 +106,11 @@ constexpr double kDeg = M_PI / 180;
 // Sit to stand as three key postures: seated, seat-off, standing. The legs follow the seat
 // height with the shanks vertical and the feet flat; at seat-off the feet are drawn back and
 // the trunk leans forward until her centre of mass is over her heels, found by bisection on
-// this model (so a pregnant abdomen makes her lean further).
+// this model (so a pregnant abdomen makes her lean further). The lean comes mostly from the
+// hips: before seat-off young adults flex the lumbar spine and the hips 1:3 (Tully,
+// Fotoohabadi & Galea 2005, Gait Posture 22:338, abstract [V]), not in the proportions of
+// bending forward from standing, whose rhythm starts from a lordotic lumbar spine.
+constexpr double kLumbarShareOfSitToStandLean = 0.25;
 Posture rise_from_chair(const Model& model, const std::string& id, double seat_m, double duration_s) {
   const int nc = static_cast<int>(model.coordinates.size());
   const Eigen::VectorXd zero = Eigen::VectorXd::Zero(nc);
@@ -143,10 +147,20 @@ Posture rise_from_chair(const Model& model, const std::string& id, double seat_m
     seat_off[model.coordinate_index(fmt::format("knee_{}_flexion", side))] += 25 * kDeg;
     seat_off[model.coordinate_index(fmt::format("ankle_{}_dorsiflexion", side))] += 25 * kDeg;
   }
+  // The lumbar share spread over the levels as the trunk-flexion rhythm spreads its own; the
+  // hips' share tilts the pelvis forward over still thighs.
   const Rhythm& flex = model.rhythms[model.rhythm_index("trunk_flexion")];
+  std::vector<std::pair<int, double>> lumbar;
+  double lumbar_sum = 0;
+  for (const auto& [c, ratio] : flex.ratios)
+    for (const char* level : {"T12_L1", "L1_L2", "L2_L3", "L3_L4", "L4_L5", "L5_S1"})
+      if (model.coordinates[c].name == std::string(level) + "_flexion") lumbar.emplace_back(c, ratio), lumbar_sum += ratio;
+  if (lumbar.empty()) throw InputError("", 0, "rise-from-chair", "the trunk-flexion rhythm moves no lumbar level");
   auto leaned = [&](double rad) {
     Eigen::VectorXd q = seat_off;
-    for (const auto& [c, ratio] : flex.ratios) q[c] += ratio * rad;
+    for (const char* c : {"pelvis_tilt", "hip_r_flexion", "hip_l_flexion"})
+      q[model.coordinate_index(c)] += (1 - kLumbarShareOfSitToStandLean) * rad;
+    for (const auto& [c, ratio] : lumbar) q[c] += kLumbarShareOfSitToStandLean * rad * ratio / lumbar_sum;
     return q;
   };
   // Seat-off by the stabilisation strategy: the centre of mass 2 cm inside the heels.

@@ -115,6 +115,19 @@ TEST(TaskLibrary, RisingFromAChairLeansToSeatOffThenStands) {
   while (r.frames[off].support != Support::standing) ++off;
   EXPECT_NEAR(r.frames[off].time_s, 1.2, 0.05);
   EXPECT_TRUE(r.frames[off].balance.com_over_support);
+  // The lean to seat-off flexes the lumbar spine and the hips 1:3, as young adults do (Tully
+  // et al. 2005, abstract), not in the proportions of bending forward from standing (1.4:1).
+  auto change_deg = [&](const char* coordinate) {
+    const int c = m.coordinate_index(coordinate);
+    return (r.frames[off].q_rad[c] - r.frames[0].q_rad[c]) * 180 / M_PI;
+  };
+  double lumbar_deg = 0;
+  for (const char* level : {"T12_L1", "L1_L2", "L2_L3", "L3_L4", "L4_L5", "L5_S1"})
+    lumbar_deg += change_deg((std::string(level) + "_flexion").c_str());
+  EXPECT_GT(change_deg("hip_r_flexion"), 20.0);
+  EXPECT_NEAR(lumbar_deg / change_deg("hip_r_flexion"), 1.0 / 3.0, 1e-6);
+  EXPECT_NEAR(change_deg("pelvis_tilt"), change_deg("hip_r_flexion"), 1e-9);  // the thighs stay on the seat
+  EXPECT_NEAR(change_deg("T6_T7_flexion"), 0.0, 1e-9);
   std::size_t peak = 0;
   for (std::size_t k = 0; k < r.frames.size(); ++k)
     if (r.frames[k].disc[0].compression_N > r.frames[peak].disc[0].compression_N) peak = k;
