@@ -45,6 +45,7 @@ FrameResult snapshot(const Data& data, double t, Support support) {
   f.objective = data.objective;
   f.solver_iterations = data.solver_iterations;
   f.abdominal_column_kPa = data.abdominal_column_kPa;
+  f.abdominal_head_kPa = data.abdominal_head_kPa;
   return f;
 }
 
@@ -129,7 +130,7 @@ std::size_t peak_l5s1_frame(const PostureResult& result) {
 
 double intra_abdominal_pressure_kPa(const Model& model, const FrameResult& frame) {
   if (model.abdominal_pressure_muscle < 0 || model.abdominal_pressure_area_m2 <= 0) return 0;
-  return model.abdominal_pressure_kPa(frame.force_N[model.abdominal_pressure_muscle]) + frame.abdominal_column_kPa;
+  return model.abdominal_pressure_kPa(frame.force_N[model.abdominal_pressure_muscle]) + frame.abdominal_head_kPa;
 }
 
 bool beyond_muscle_capacity(const PostureResult& result) {

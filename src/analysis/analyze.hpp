@@ -27,6 +27,7 @@ struct FrameResult {
   double objective = 0;
   int solver_iterations = 0;
   double abdominal_column_kPa = 0;  // the abdominal contents' weight on the cavity's floor
+  double abdominal_head_kPa = 0;    // the contents' pressure at the floor's point, from the cavity's top
 };
 
 struct PostureResult {

@@ -207,6 +207,24 @@ void write_topology(const ModelSource& src, Model& model) {
       model.spinal_joints.push_back(static_cast<int>(j));
       for (int c : model.joints[j].coordinates) model.equilibrium_coordinates.push_back(c);
     }
+  // The cavity's wall: the wall groups' via points on the bodies between the floor's body and
+  // the diaphragm's (bodies that carry the floor's point or the diaphragm's are not wall).
+  model.abdominal_wall_points.clear();
+  if (src.abdominal_pressure && model.abdominal_pressure_muscle >= 0) {
+    const auto& iap = model.muscles[model.abdominal_pressure_muscle].path;
+    const int floor_body = iap.front().body, top_body = iap.back().body;
+    auto between = [&](int b) {
+      return b >= 0 && b != floor_body && b != top_body && top_body >= 0 && model.joints[b].in_subtree[top_body] &&
+             (floor_body < 0 || model.joints[floor_body].in_subtree[b]);
+    };
+    const auto& wall = src.abdominal_pressure->wall_groups;
+    for (std::size_t i = 0; i < src.muscles.size(); ++i) {
+      if (std::find(wall.begin(), wall.end(), model.muscles[i].group) == wall.end()) continue;
+      const auto& path = model.muscles[i].path;
+      for (std::size_t k = 1; k + 1 < path.size(); ++k)
+        if (between(path[k].body)) model.abdominal_wall_points.emplace_back(static_cast<int>(i), static_cast<int>(k));
+    }
+  }
 }
 
 // Writes the model for this subject into `model`: the structure (write_structure, unless it

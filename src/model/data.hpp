@@ -79,6 +79,7 @@ struct Data {
   Eigen::VectorXd length_m;                   // per muscle
   Eigen::MatrixXd moment_arm_m;               // coordinates x muscles: generalised force per N
   double abdominal_column_kPa = 0;            // the abdominal contents' weight: pressure at the floor less under the diaphragm
+  double abdominal_head_kPa = 0;              // the same from the cavity's top (lying, the front or upper wall): what a catheter adds
   // passive tissues (passive_tissues): ligaments and fascia along their paths, and the
   // passive tension of stretched muscle fibres; their generalised forces are in passive_Nm
   std::vector<std::vector<Eigen::Vector3d>> passive_path_m;  // per passive element

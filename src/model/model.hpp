@@ -420,6 +420,10 @@ struct Model {
   // diaphragm) plus the column's, rho g h. Recruitment costs the column (abdominal_column).
   double abdominal_contents_density_kg_m3 = 0;
   double abdominal_pelvic_floor_max_kPa = 0;  // the most the pelvic floor holds (its cost)
+  // Via points in the cavity's wall (muscle, point index): of the muscles in
+  // abdominal_pressure.wall_groups, those carried by the bodies between the floor's and the
+  // diaphragm's (the lumbar vertebrae). With the diaphragm's point they bound the contents.
+  std::vector<std::pair<int, int>> abdominal_wall_points;
   std::vector<PathPoint> standing_support, seated_support, kneeling_support;
   std::array<LyingSupport, 4> lying;  // supine, prone, right side, left side
   const LyingSupport& lying_support(Support s) const {

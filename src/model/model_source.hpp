@@ -93,6 +93,10 @@ struct ModelSource {
     // Density of the contents: their weight makes the pressure grow downwards, so the floor
     // holds the recruited pressure and the column above it (0: no column).
     double contents_density_kg_m3 = 0;
+    // Muscle groups whose via points lie in the cavity's wall: with the diaphragm's point
+    // they bound the contents from above, so the column runs from the highest of them
+    // (lying supine, the front wall) down to the floor.
+    std::vector<std::string> wall_groups;
   };
   std::optional<PressureSrc> abdominal_pressure;
   std::vector<PointSrc> standing_support, seated_support, kneeling_support, backrest_contacts;

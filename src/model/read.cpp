@@ -500,7 +500,7 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
     const std::string ctx = "abdominal_pressure";
     yaml::check_keys(ap, {"path", "area_cm2", "wall_radius_m", "wall_height_m", "transversus_pcsa_cm2", "diaphragm_max_kPa",
                           "pelvic_floor_max_kPa", "contents_density_kg_m3", "contents_density_source", "source",
-                          "diaphragm_source", "pelvic_floor_source"},
+                          "diaphragm_source", "pelvic_floor_source", "wall_groups", "wall_source"},
                      file, ctx);
     ModelSource::PressureSrc p;
     p.path = parse_path(yaml::require(ap, "path", file, ctx), file, ctx, src);
@@ -516,6 +516,16 @@ void parse_muscles_yaml(const YAML::Node& root, const std::string& file, ModelSo
     positive("diaphragm_max_kPa", p.diaphragm_max_kPa);
     positive("pelvic_floor_max_kPa", p.pelvic_floor_max_kPa);
     if (ap["contents_density_kg_m3"]) positive("contents_density_kg_m3", p.contents_density_kg_m3);
+    if (const auto wall = ap["wall_groups"]) {
+      if (!wall.IsSequence()) throw InputError(file, yaml::line_of(wall), ctx + ".wall_groups", "expected a list of muscle groups");
+      for (std::size_t i = 0; i < wall.size(); ++i) {
+        const std::string field = ctx + ".wall_groups[" + std::to_string(i) + "]";
+        const std::string group = yaml::as_string(wall[i], file, field);
+        if (std::none_of(src.muscles.begin(), src.muscles.end(), [&](const auto& m) { return m.group == group; }))
+          throw InputError(file, yaml::line_of(wall[i]), field, "no muscle is in group '" + group + "'");
+        p.wall_groups.push_back(group);
+      }
+    }
     src.abdominal_pressure = p;
   }
 }

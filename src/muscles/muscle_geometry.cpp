@@ -238,14 +238,23 @@ void muscle_geometry(const Model& model, Data& data) {
     for (int c = 0; c < nc; ++c) data.moment_arm_m(c, m) = g[model.coordinates[c].mb_index];
     g.setZero();
   }
-  // The abdominal contents weigh on the floor of the cavity as a liquid would: rho g h, h the
-  // height of the diaphragm's point above the floor's. Head-down (h < 0) the diaphragm would
-  // hold the column instead; that is not modelled, the column is then taken as nil.
-  data.abdominal_column_kPa = 0;
+  // The abdominal contents weigh as a liquid would: the pressure at the floor's point exceeds
+  // the recruited one by rho g h, h the height of the cavity's top above it. The top is the
+  // diaphragm's point or, where one is higher, a via point of the wall: upright the
+  // diaphragm, lying supine the front wall (which the uterus carries forward in pregnancy),
+  // on the side the upper flank. What the pelvic floor holds, and the recruitment costs, is
+  // the column above it, from the diaphragm's point (lying, the wall below the contents
+  // bears the rest on the mattress). Head-down (h < 0) the diaphragm would hold the column
+  // instead; that is not modelled, the column is then taken as nil.
+  data.abdominal_column_kPa = data.abdominal_head_kPa = 0;
   if (model.abdominal_pressure_muscle >= 0 && model.abdominal_contents_density_kg_m3 > 0) {
     const auto& path = data.path_m[model.abdominal_pressure_muscle];
-    const double g_h = -model.gravity_m_s2.dot(path.back() - path.front());  // g times h
-    data.abdominal_column_kPa = 1e-3 * model.abdominal_contents_density_kg_m3 * std::max(0.0, g_h);
+    auto g_h = [&](const Eigen::Vector3d& p) { return -model.gravity_m_s2.dot(p - path.front()); };  // g times h
+    const double rho_kPa = 1e-3 * model.abdominal_contents_density_kg_m3;
+    double top = g_h(path.back());
+    data.abdominal_column_kPa = rho_kPa * std::max(0.0, top);
+    for (const auto& [m, k] : model.abdominal_wall_points) top = std::max(top, g_h(data.path_m[m][k]));
+    data.abdominal_head_kPa = rho_kPa * std::max(0.0, top);
   }
 }
 

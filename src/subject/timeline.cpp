@@ -182,7 +182,7 @@ std::string format_timeline(const Subject& subject, const std::string& posture_n
 }
 
 bool adapts_posture(const Posture& posture, const Subject& subject) {
-  return !posture.prediction && subject.posture_adaptation;
+  return !posture.prediction && subject.posture_adaptation && !is_lying(posture.support);
 }
 
 Posture posture_at_stage(const Model& model, const Posture& posture, const SubjectData& data, const Subject& subject,

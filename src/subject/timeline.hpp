@@ -35,7 +35,9 @@ std::vector<TimelineRow> run_timeline(const ModelSource& source, const SubjectDa
                                       const RecruitmentOptions& options,
                                       const std::function<void(std::size_t, std::size_t)>& progress = {});
 
-// Whether posture_at_stage adapts this posture for her (a given posture, adaptation on).
+// Whether posture_at_stage adapts this posture for her: a given posture, adaptation on, and
+// one she balances (not lying: the adaptation brings her upper body's mass centre back over
+// her hips, and on a mattress there is no balance to restore).
 bool adapts_posture(const Posture& posture, const Subject& subject);
 
 // Her posture on her model at her stage, as analyze, timeline, the task runner and cohorts

@@ -83,6 +83,7 @@ TEST(Model, RebuildingIntoAReusedModelEqualsAFreshBuild) {
       EXPECT_EQ(reused.muscles[k].cost_weight, fresh->muscles[k].cost_weight) << fresh->muscles[k].name;
     }
     EXPECT_EQ(reused.abdominal_contents_density_kg_m3, fresh->abdominal_contents_density_kg_m3);
+    EXPECT_EQ(reused.abdominal_wall_points, fresh->abdominal_wall_points);
     EXPECT_EQ(reused.vertebral_strength_N, fresh->vertebral_strength_N);
     EXPECT_EQ(reused.equilibrium_coordinates, fresh->equilibrium_coordinates);
     EXPECT_EQ(reused.spinal_joints, fresh->spinal_joints);
@@ -231,6 +232,31 @@ TEST(Model, ALevelFactorThatOverstretchesALigamentAtRestIsRejected) {
     EXPECT_EQ(e.file(), "muscles.yaml");
     EXPECT_EQ(e.line(), line_containing(muscles, "level_stiffness_factors:"));
     EXPECT_EQ(e.field(), "passive_elements.level_stiffness_factors.L5_S1");
+  }
+}
+
+TEST(Model, AnAbdominalWallGroupWithNoMuscleIsRejected) {
+  // A misspelt wall group would leave the lying column without its top: an error naming the
+  // file, line and field. The default model's wall is the lumbar bodies' via points of the
+  // rectus and obliques, both sides.
+  std::string muscles = source_text("data/models/female-adult/muscles.yaml");
+  const std::string good = "wall_groups: [rectus_abdominis, external_oblique, internal_oblique]";
+  const std::size_t at = muscles.find(good);
+  ASSERT_NE(at, std::string::npos);
+  muscles.replace(at, good.size(), "wall_groups: [rectus_abdominis, external_obliques, internal_oblique]");
+  try {
+    parse_model_source(source_text("data/models/female-adult/model.yaml"), "model.yaml", muscles, "muscles.yaml");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "muscles.yaml");
+    EXPECT_EQ(e.line(), line_containing(muscles, "wall_groups:"));
+    EXPECT_EQ(e.field(), "abdominal_pressure.wall_groups[1]");
+  }
+  const Model& m = test::default_model();
+  ASSERT_FALSE(m.abdominal_wall_points.empty());
+  for (const auto& [muscle, point] : m.abdominal_wall_points) {
+    const std::string& body = m.bodies[m.muscles[muscle].path[point].body].name;
+    EXPECT_TRUE(body == "L1" || body == "L2" || body == "L3" || body == "L4" || body == "L5") << m.muscles[muscle].name << " " << body;
   }
 }
 
