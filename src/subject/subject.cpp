@@ -77,6 +77,8 @@ std::shared_ptr<const SubjectData> parse_subject_data(const std::string& text, c
   d->fat_arms = num(fat, "arms", file, "placement.fat_share");
   const auto pp = yaml::require(root, "postpartum", file, "");
   d->involution_weeks = num(pp, "uterus_involution_weeks", file, "postpartum");
+  d->fundal_after_delivery_cm = num(pp, "fundal_height_after_delivery_cm", file, "postpartum");
+  d->fundal_descent_cm_per_day = num(pp, "fundal_descent_cm_per_day", file, "postpartum");
   d->retained_fat_52 = num(pp, "retained_fat_fraction_at_52_weeks", file, "postpartum");
   d->fluid_loss_weeks = num(pp, "fluid_loss_weeks", file, "postpartum");
   d->lactating_breast_g = num(pp, "lactating_breast_g", file, "postpartum");
@@ -266,7 +268,9 @@ SubjectState subject_state(const SubjectData& d, const Subject& s) {
       }
       st.components_kg.emplace_back(name, kg);
     }
-    st.fundal_height_cm = std::min(dw * d.fundal_cm_per_week, d.fundal_max_cm) * std::max(0.0, 1 - w / d.involution_weeks);
+    // The fundus falls to the umbilicus at delivery and descends a centimetre a day.
+    st.fundal_height_cm = std::max(0.0, std::min({dw * d.fundal_cm_per_week, d.fundal_max_cm, d.fundal_after_delivery_cm}) -
+                                            7 * w * d.fundal_descent_cm_per_day);
     st.inter_rectus_distance_cm = d.ird_pp.at(w);
     st.abdominal_capacity_factor = d.cap_pp.at(w);
     if (s.delivery == Delivery::caesarean)

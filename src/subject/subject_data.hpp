@@ -36,6 +36,7 @@ struct SubjectData {
   double fat_trunk = 0.5, fat_thighs = 0.35, fat_arms = 0.15;
   std::vector<std::string> trunk_bodies{"pelvis", "L5", "L4", "L3", "L2", "L1", "lower_thorax", "upper_thorax", "neck"};
   double involution_weeks = 6, retained_fat_52 = 0.3, fluid_loss_weeks = 2, lactating_breast_g = 600;
+  double fundal_after_delivery_cm = 20, fundal_descent_cm_per_day = 1;  // postpartum fundal height
   double max_lumbar_extension_deg = 28;
   Table ird_preg, cap_preg, ird_pp, cap_pp;
   double caesarean_factor = 0.5, caesarean_weeks = 12;
