@@ -18,6 +18,15 @@ int Model::coordinate_index(const std::string& n) const { return find_by_name(co
 int Model::rhythm_index(const std::string& n) const { return find_by_name(rhythms, n); }
 int Model::muscle_index(const std::string& n) const { return find_by_name(muscles, n); }
 int Model::frame_index(const std::string& n) const { return find_by_name(frames, n); }
+
+std::vector<std::pair<int, double>> lumbar_ratios(const Model& model, const Rhythm& rhythm) {
+  std::vector<std::pair<int, double>> out;
+  for (const auto& [c, ratio] : rhythm.ratios) {
+    const std::string& n = model.coordinates[c].name;
+    if ((n[0] == 'L' || n.rfind("T12_L1", 0) == 0) && n.find("_flexion") != std::string::npos) out.emplace_back(c, ratio);
+  }
+  return out;
+}
 double PassiveElement::force_N(double length_m) const {
   // Piecewise linear in elongation: each strain range adds its stiffness times the part of
   // the elongation that falls in it.

@@ -477,6 +477,10 @@ struct Model {
   double total_mass_kg() const;
 };
 
+// A rhythm's lumbar flexion levels (T12/L1 to L5/S1) with their ratios, in the rhythm's
+// order: the lumbar share that the posture adaptation and the sit-to-stand lean spread.
+std::vector<std::pair<int, double>> lumbar_ratios(const Model& model, const Rhythm& rhythm);
+
 // The parsed data files of a model, for the reference subject (before scaling).
 struct ModelSource;
 

@@ -424,16 +424,9 @@ Posture adapt_posture(const Model& pregnant, Data& pd, const Posture& posture, c
                       std::vector<double>* extension_deg) {
   Posture adapted = posture;
   // Lumbar extension spread like the trunk-flexion rhythm's lumbar share.
-  const Rhythm& rhythm = pregnant.rhythms[pregnant.rhythm_index("trunk_flexion")];
-  std::vector<std::pair<int, double>> lumbar;
+  const auto lumbar = lumbar_ratios(pregnant, pregnant.rhythms[pregnant.rhythm_index("trunk_flexion")]);
   double share = 0;
-  for (const auto& [c, ratio] : rhythm.ratios) {
-    const std::string& n = pregnant.coordinates[c].name;
-    if (n[0] == 'L' || n.rfind("T12_L1", 0) == 0) {
-      lumbar.emplace_back(c, ratio);
-      share += ratio;
-    }
-  }
+  for (const auto& [c, ratio] : lumbar) share += ratio;
   for (std::size_t k = 0; k < adapted.q_rad.size(); ++k) {
     Eigen::VectorXd& q = adapted.q_rad[k];
     // Where her upper body's centre of mass was before pregnancy in this posture: the same

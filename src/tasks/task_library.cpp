@@ -150,11 +150,9 @@ Posture rise_from_chair(const Model& model, const std::string& id, double seat_m
   // The lumbar share spread over the levels as the trunk-flexion rhythm spreads its own; the
   // hips' share tilts the pelvis forward over still thighs.
   const Rhythm& flex = model.rhythms[model.rhythm_index("trunk_flexion")];
-  std::vector<std::pair<int, double>> lumbar;
+  const auto lumbar = lumbar_ratios(model, flex);
   double lumbar_sum = 0;
-  for (const auto& [c, ratio] : flex.ratios)
-    for (const char* level : {"T12_L1", "L1_L2", "L2_L3", "L3_L4", "L4_L5", "L5_S1"})
-      if (model.coordinates[c].name == std::string(level) + "_flexion") lumbar.emplace_back(c, ratio), lumbar_sum += ratio;
+  for (const auto& [c, ratio] : lumbar) lumbar_sum += ratio;
   if (lumbar.empty()) throw InputError("", 0, "rise-from-chair", "the trunk-flexion rhythm moves no lumbar level");
   auto leaned = [&](double rad) {
     Eigen::VectorXd q = seat_off;

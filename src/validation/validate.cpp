@@ -41,6 +41,7 @@ void add_recalled_rows(ValidationReport& report, const Model& model, const std::
   if (!root.IsMap()) throw InputError(file, yaml::line_of(root), "", "expected a map with source and rows");
   yaml::check_keys(root, {"source", "rows"}, file, "");
   report.recalled_source = yaml::as_string(yaml::require(root, "source", file, "source"), file, "source");
+  report.reference_measured_MPa = standing_MPa;
   const YAML::Node rows = yaml::require(root, "rows", file, "rows");
   if (!rows.IsSequence()) throw InputError(file, yaml::line_of(rows), "rows", "expected a list of rows");
   const int l4l5 = l4l5_index(model);
@@ -216,11 +217,7 @@ std::string format_validation(const ValidationReport& report) {
       report.recalled_source);
   s += fmt::format("  {:<24} {:>11} {:>11} {:>9} {:>9} {:>8}  {}\n", "row", "meas_MPa", "meas_ratio", "model_N",
                    "mod_ratio", "diff_%", "how it is posed");
-  const double standing_MPa = [&] {
-    for (const auto& r : report.rows)
-      if (r.measured_ratio == 1.0) return r.measured_MPa;
-    return 0.0;
-  }();
+  const double standing_MPa = report.reference_measured_MPa;
   for (const auto& r : report.recalled) {
     const bool range = r.measured_low_MPa != r.measured_high_MPa;
     const std::string mpa = range ? fmt::format("{:.2f}-{:.2f}", r.measured_low_MPa, r.measured_high_MPa)

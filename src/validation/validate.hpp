@@ -47,6 +47,7 @@ struct ValidationReport {
   std::vector<ValidationRow> rows;
   bool ordering_matches = false;  // every pair of compared postures ranked alike
   std::vector<std::string> ordering_violations;
+  double reference_measured_MPa = 0;  // the reference posture's measured pressure (the recalled rows' ratios)
   std::string recalled_source;    // where the recalled rows' pressures come from
   std::vector<RecalledRow> recalled;
 };
