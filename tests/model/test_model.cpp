@@ -218,40 +218,38 @@ TEST(Model, NegativeSegmentMassIsRejected) {
   EXPECT_THROW(parse_model_source(text, "model.yaml", one_joint_text("muscles.yaml"), "muscles.yaml"), InputError);
 }
 
+// The default muscles.yaml with `from` replaced by `to` must fail to parse with an error
+// naming muscles.yaml, the line holding `line_text` and `field`.
+void expect_muscles_error(const std::string& from, const std::string& to, const std::string& line_text,
+                          const std::string& field) {
+  std::string muscles = source_text("data/models/female-adult/muscles.yaml");
+  const std::size_t at = muscles.find(from);
+  ASSERT_NE(at, std::string::npos) << from;
+  muscles.replace(at, from.size(), to);
+  try {
+    parse_model_source(source_text("data/models/female-adult/model.yaml"), "model.yaml", muscles, "muscles.yaml");
+    ADD_FAILURE() << "expected an InputError for " << to;
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "muscles.yaml");
+    EXPECT_EQ(e.line(), line_containing(muscles, line_text));
+    EXPECT_EQ(e.field(), field);
+  }
+}
+
 TEST(Model, ALevelFactorThatOverstretchesALigamentAtRestIsRejected) {
   // The flavum rests at 10 % strain; a level factor of 0.1 would compress its curve to a
   // resting strain of 100 %: an error naming the file, line and factor, not a NaN later.
-  std::string muscles = source_text("data/models/female-adult/muscles.yaml");
-  const std::size_t at = muscles.find("L5_S1: 1.111}");
-  ASSERT_NE(at, std::string::npos);
-  muscles.replace(at, 13, "L5_S1: 0.1}");
-  try {
-    parse_model_source(source_text("data/models/female-adult/model.yaml"), "model.yaml", muscles, "muscles.yaml");
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.file(), "muscles.yaml");
-    EXPECT_EQ(e.line(), line_containing(muscles, "level_stiffness_factors:"));
-    EXPECT_EQ(e.field(), "passive_elements.level_stiffness_factors.L5_S1");
-  }
+  expect_muscles_error("L5_S1: 1.111}", "L5_S1: 0.1}", "level_stiffness_factors:",
+                       "passive_elements.level_stiffness_factors.L5_S1");
 }
 
 TEST(Model, AnAbdominalWallGroupWithNoMuscleIsRejected) {
   // A misspelt wall group would leave the lying column without its top: an error naming the
   // file, line and field. The default model's wall is the lumbar bodies' via points of the
   // rectus and obliques, both sides.
-  std::string muscles = source_text("data/models/female-adult/muscles.yaml");
-  const std::string good = "wall_groups: [rectus_abdominis, external_oblique, internal_oblique]";
-  const std::size_t at = muscles.find(good);
-  ASSERT_NE(at, std::string::npos);
-  muscles.replace(at, good.size(), "wall_groups: [rectus_abdominis, external_obliques, internal_oblique]");
-  try {
-    parse_model_source(source_text("data/models/female-adult/model.yaml"), "model.yaml", muscles, "muscles.yaml");
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.file(), "muscles.yaml");
-    EXPECT_EQ(e.line(), line_containing(muscles, "wall_groups:"));
-    EXPECT_EQ(e.field(), "abdominal_pressure.wall_groups[1]");
-  }
+  expect_muscles_error("wall_groups: [rectus_abdominis, external_oblique, internal_oblique]",
+                       "wall_groups: [rectus_abdominis, external_obliques, internal_oblique]", "wall_groups:",
+                       "abdominal_pressure.wall_groups[1]");
   const Model& m = test::default_model();
   ASSERT_FALSE(m.abdominal_wall_points.empty());
   for (const auto& [muscle, point] : m.abdominal_wall_points) {
