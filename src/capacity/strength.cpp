@@ -214,8 +214,9 @@ std::string format_strength(const Model& model, const std::vector<LevelStrength>
     for (double m : it->max_moment_Nm) s += fmt::format(" {:>11.0f}", m);
     s += "\n";
   }
-  s += "\nAgainst women's published strength (a dynamometer holds the pelvis, so every lumbar level must hold its\n"
-       "pad: the model's figure is the moment at the level when the pelvis-held test reaches its largest load):\n";
+  s += "\nAgainst published strength (for the lumbar rows a dynamometer holds the pelvis, so every lumbar level must\n"
+       "hold its pad: the model's figure is the moment at the level when the pelvis-held test reaches its largest load;\n"
+       "the neck's rows are the level tested alone, the pad on the head):\n";
   s += fmt::format("  {:<7} {:<22} {:>8} {:>15} {:>4}  {}\n", "level", "direction", "model", "published", "ev", "verdict");
   for (const auto& r : references) {
     const auto lv = std::find_if(strength.begin(), strength.end(),

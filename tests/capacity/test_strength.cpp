@@ -21,16 +21,38 @@ TEST(Strength, PelvisHeldL4L5WithinWomensPublishedRangesInAllSixDirections) {
   const Model& m = test::default_model();
   const auto strength = trunk_strength(m);
   const auto refs = trunk_strength_references();
-  ASSERT_EQ(refs.size(), 6u);
+  ASSERT_EQ(std::count_if(refs.begin(), refs.end(), [](const StrengthReference& r) { return r.level == "L4_L5"; }), 6);
   const LevelStrength& l4 = level(m, strength, "L4_L5");
   ASSERT_TRUE(l4.pelvis_held);
   for (const auto& r : refs) {
-    ASSERT_EQ(r.level, "L4_L5");
+    if (r.level != "L4_L5") continue;
     const auto d = std::find(kStrengthDirections.begin(), kStrengthDirections.end(), r.direction) - kStrengthDirections.begin();
     const double model_Nm = l4.pelvis_held_moment_Nm[static_cast<std::size_t>(d)];
     EXPECT_GE(model_Nm, r.min_Nm) << r.direction;
     EXPECT_LE(model_Nm, r.max_Nm) << r.direction;
   }
+}
+
+TEST(Strength, TheNeckAgainstPublishedNeckStrength) {
+  // C7/T1 and C0/C1 tested alone, the pad on the head, against published means +- 2 SD
+  // (trunk_strength.yaml). Nodding back (C0/C1 extension) the model is about twice the
+  // published mean: docs/validation.md says why and what was tried; it is pinned here so
+  // that a change to the neck which brings it within (or pushes another row out) shows up.
+  const Model& m = test::default_model();
+  const auto strength = trunk_strength(m);
+  int neck_rows = 0;
+  for (const auto& r : trunk_strength_references()) {
+    if (r.level != "C7_T1" && r.level != "C0_C1") continue;
+    ++neck_rows;
+    const LevelStrength& l = level(m, strength, r.level);
+    EXPECT_FALSE(l.pelvis_held);
+    const auto d = std::find(kStrengthDirections.begin(), kStrengthDirections.end(), r.direction) - kStrengthDirections.begin();
+    const double model_Nm = l.max_moment_Nm[static_cast<std::size_t>(d)];
+    const bool within = model_Nm >= r.min_Nm && model_Nm <= r.max_Nm;
+    EXPECT_EQ(within, !(r.level == "C0_C1" && r.direction == "extension")) << r.level << " " << r.direction << ": " << model_Nm;
+  }
+  EXPECT_EQ(neck_rows, 6);
+  EXPECT_LT(level(m, strength, "C0_C1").max_moment_Nm[0], 2.5 * 16.46);  // no worse than docs/validation.md says
 }
 
 TEST(Strength, ALevelTestedAloneIsNoWeakerThanWithThePelvisHeld) {
