@@ -2,6 +2,7 @@
 // intradiscal pressure reported from compression.
 #include <gtest/gtest.h>
 
+#include "io/yaml_util.hpp"
 #include "posture/prediction.hpp"
 #include "test_support.hpp"
 
@@ -92,9 +93,8 @@ TEST(AbdominalPressure, LyingSupineTheFrontWallIsTheTopOfTheColumn) {
   Data d(m);
   const FrameResult up = analyze_posture(m, d, standing, {}).frames[0];
   EXPECT_EQ(up.abdominal_head_kPa, up.abdominal_column_kPa);
-  const std::string supine = "name: l\nsupport: lying_supine\ncoordinates: {L5_S1_flexion: 2, L4_L5_flexion: 2, "
-                             "L3_L4_flexion: 2, L2_L3_flexion: 2, L1_L2_flexion: 2, T12_L1_flexion: 2}\n";
-  const FrameResult lying = analyze_posture(m, d, parse_posture_text(m, supine, "l.yaml"), {}).frames[0];
+  const std::string supine = yaml::read_text_file(test::source_path("data/validation/lying_supine.yaml"));
+  const FrameResult lying = analyze_posture(m, d, parse_posture_text(m, supine, "lying_supine.yaml"), {}).frames[0];
   EXPECT_LT(lying.abdominal_column_kPa * kMmHgPerKPa, 3.0);  // the floor holds little
   const double mmHg = kMmHgPerKPa * intra_abdominal_pressure_kPa(m, lying);
   EXPECT_GT(mmHg, 0.7);

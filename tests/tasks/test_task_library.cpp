@@ -122,8 +122,8 @@ TEST(TaskLibrary, RisingFromAChairLeansToSeatOffThenStands) {
     return (r.frames[off].q_rad[c] - r.frames[0].q_rad[c]) * 180 / M_PI;
   };
   double lumbar_deg = 0;
-  for (const char* level : {"T12_L1", "L1_L2", "L2_L3", "L3_L4", "L4_L5", "L5_S1"})
-    lumbar_deg += change_deg((std::string(level) + "_flexion").c_str());
+  for (const auto& [c, ratio] : lumbar_ratios(m, m.rhythms[m.rhythm_index("trunk_flexion")]))
+    lumbar_deg += change_deg(m.coordinates[c].name.c_str());
   EXPECT_GT(change_deg("hip_r_flexion"), 20.0);
   EXPECT_NEAR(lumbar_deg / change_deg("hip_r_flexion"), 1.0 / 3.0, 1e-6);
   EXPECT_NEAR(change_deg("pelvis_tilt"), change_deg("hip_r_flexion"), 1e-9);  // the thighs stay on the seat
