@@ -349,14 +349,18 @@ double upper_body_com_ahead_of_hips_m(const Model& model, const Data& data, bool
   return moment / mass - data.pose[0].translation().x();
 }
 
-void balance(const Model& model, Data& data, Support support) {
+Eigen::Vector3d centre_of_mass_m(const Model& model, const Data& data) {
   Eigen::Vector3d com = Eigen::Vector3d::Zero();
   double mass = 0;
   for (std::size_t b = 0; b < model.bodies.size(); ++b) {
     com += model.bodies[b].mass_kg * world_point(data, static_cast<int>(b), model.bodies[b].com_m);
     mass += model.bodies[b].mass_kg;
   }
-  com /= mass;
+  return com / mass;
+}
+
+void balance(const Model& model, Data& data, Support support) {
+  const Eigen::Vector3d com = centre_of_mass_m(model, data);
   data.balance.com_m = com;
   const auto& points = model.support_points(support);
   std::vector<Eigen::Vector2d>& ground = data.support_ground;

@@ -52,6 +52,10 @@ void actuator_generalized_force(const Model& model, const Data& data, int a, Eig
 void add_passive_loads(const Model& model, Data& data, Eigen::VectorXd& mobility);
 void add_actuator_loads(const Model& model, Data& data, int a, double force, Eigen::VectorXd& mobility);
 
+// The whole body's centre of mass (ground frame), at the poses of the last body_poses or
+// forward_kinematics; the masses pregnancy and lactation add to segments included.
+Eigen::Vector3d centre_of_mass_m(const Model& model, const Data& data);
+
 // Centre of mass and whether its ground projection lies in the support polygon.
 void balance(const Model& model, Data& data, Support support);
 

@@ -184,23 +184,26 @@ Posture walking_posture(const Model& model, const GaitParameters& gait, const st
     dq[c] += scale * f.first(phi);
     ddq[c] += scale * f.second(phi);
   };
+  const int tilt = model.coordinate_index("pelvis_tilt"), list = model.coordinate_index("pelvis_list"),
+            rotation = model.coordinate_index("pelvis_rotation");
   struct Leg {
-    int hip, knee, ankle, shoulder, elbow;
-    double shift;
+    int hip, knee, ankle, shoulder, elbow, adduction;
+    double shift, adduction_per_list;
   };
   std::vector<Leg> legs;
-  for (const auto& [side, shift] : {std::pair{"r", 0.0}, {"l", M_PI}})
+  for (const auto& [side, shift] : {std::pair{"r", 0.0}, {"l", M_PI}}) {
+    const int adduction = model.coordinate_index(fmt::format("hip_{}_adduction", side));
+    // The thighs keep their frontal-plane line as the pelvis lists: each hip adducts or
+    // abducts by the list, about the same ground axis (gait.yaml, pelvis list).
+    const double per_list = -model.coordinates[adduction].axis.dot(model.coordinates[list].axis);
     legs.push_back({model.coordinate_index(fmt::format("hip_{}_flexion", side)),
                     model.coordinate_index(fmt::format("knee_{}_flexion", side)),
                     model.coordinate_index(fmt::format("ankle_{}_dorsiflexion", side)),
                     model.coordinate_index(fmt::format("shoulder_{}_flexion", side)),
-                    model.coordinate_index(fmt::format("elbow_{}_flexion", side)), shift});
-  const int tilt = model.coordinate_index("pelvis_tilt"), list = model.coordinate_index("pelvis_list"),
-            rotation = model.coordinate_index("pelvis_rotation");
-  for (int k = 0; k < gait.frames_per_stride; ++k) {
-    const double t = T * k / gait.frames_per_stride;
-    // Backwards, the frame at t has the forward stride's angles at T - t.
-    const double phi = gait.backwards ? std::fmod(2 * M_PI * (1 - t / T), 2 * M_PI) : w * t;
+                    model.coordinate_index(fmt::format("elbow_{}_flexion", side)), adduction, shift, per_list});
+  }
+  // The angles, their d/dphi and d2/dphi2 at the forward stride's phase phi.
+  auto angles = [&](double phi) {
     q.setZero();
     dq.setZero();
     ddq.setZero();
@@ -209,6 +212,7 @@ Posture walking_posture(const Model& model, const GaitParameters& gait, const st
       add(leg.hip, 1, d.hip, a);
       add(leg.knee, 1, d.knee, a);
       add(leg.ankle, 1, d.ankle, a);
+      add(leg.adduction, leg.adduction_per_list, d.list, phi);
       // Arm swing against the same side's hip, the elbow bending as the shoulder flexes.
       const double s = -d.shoulder_gain;
       add(leg.shoulder, s, d.hip, a, hip_mean);
@@ -223,19 +227,45 @@ Posture walking_posture(const Model& model, const GaitParameters& gait, const st
     for (const auto& [c, share] : flexion) add(c, -d.flexion_against_tilt * share, d.tilt, phi);
     for (const auto& [c, share] : bending) add(c, -d.bending_against_list * share, d.list, phi);
     for (const auto& [c, share] : twisting) add(c, -counter * share, d.rotation, phi);
+  };
+  // Where the whole body's centre of mass is with the pelvis's origin held still, at phase
+  // phi: the legs' swing, the arms' and the pelvis's turning about its origin move it.
+  Data data(model);
+  auto centre_of_mass_held = [&](double phi) {
+    angles(phi);
+    body_poses(model, data, q);
+    return centre_of_mass_m(model, data);
+  };
+  for (int k = 0; k < gait.frames_per_stride; ++k) {
+    const double t = T * k / gait.frames_per_stride;
+    // Backwards, the frame at t has the forward stride's angles at T - t.
+    const double phi = gait.backwards ? std::fmod(2 * M_PI * (1 - t / T), 2 * M_PI) : w * t;
+    // The centre of mass follows the published path (centre_of_mass in gait.yaml): lowest
+    // and fastest at each heel strike (twice a stride), over the stance foot at mid stance
+    // (once). Time reversal keeps accelerations as functions of the forward phase, so one
+    // formula serves both directions.
+    const Eigen::Vector3d com_acceleration(-surge_m_s * 2 * w * std::sin(2 * phi),
+                                           0.5 * vertical * 4 * w * w * std::cos(2 * phi),
+                                           -0.5 * lateral * w * w * std::sin(phi));
+    // The pelvis's origin moves so that it does: its acceleration is the path's less what the
+    // joints' motion gives the centre of mass about the origin (d2/dt2 = w^2 d2/dphi2 either
+    // way; five-point differences in the phase over the Fourier curves, 1e-6 m/s^2 against
+    // the joint chain's accelerations in tests/tasks). Giving the path to the origin itself,
+    // as until 2026-12-04, moved the centre of mass by the path plus what the joints add.
+    constexpr double h = 1e-2;
+    const Eigen::Vector3d held_acceleration =
+        w * w *
+        (-centre_of_mass_held(phi + 2 * h) + 16 * centre_of_mass_held(phi + h) - 30 * centre_of_mass_held(phi) +
+         16 * centre_of_mass_held(phi - h) - centre_of_mass_held(phi - 2 * h)) /
+        (12 * h * h);
+    angles(phi);
     // d/dt = dphi/dt d/dphi: +w forwards, -w backwards; the second derivative keeps its sign.
     const double rate = gait.backwards ? -w : w;
     p.time_s.push_back(t);
     p.q_rad.push_back(q);
     p.qdot_rad_s.push_back(rate * dq);
     p.qddot_rad_s2.push_back(w * w * ddq);
-    // The pelvis's origin: lowest and fastest at each heel strike (twice a stride), over the
-    // stance foot at mid stance (once). Time reversal keeps accelerations as functions of
-    // the forward phase, so one formula serves both directions.
-    const double a_forward = -surge_m_s * 2 * w * std::sin(2 * phi);
-    const double a_up = 0.5 * vertical * 4 * w * w * std::cos(2 * phi);
-    const double a_right = -0.5 * lateral * w * w * std::sin(phi);
-    p.root_acceleration_m_s2.emplace_back(a_forward, a_up, a_right);
+    p.root_acceleration_m_s2.push_back(com_acceleration - held_acceleration);
   }
   for (const auto& x : p.q_rad)
     for (int c = 0; c < nc; ++c)
