@@ -411,6 +411,7 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   points(src.seated_support, model.seated_support);
   points(src.kneeling_support, model.kneeling_support);
   points(src.backrest_contacts, model.backrest_contacts);
+  model.lying_patch = {s * src.lying_patch_half_length_m, s * src.lying_patch_half_width_m};
   for (int k = 0; k < 4; ++k) {
     points(src.lying[k].contacts, model.lying[k].contacts);
     points(src.lying[k].support, model.lying[k].support);

@@ -359,6 +359,14 @@ struct LyingSupport {
   std::vector<PathPoint> support;                       // contacts plus other resting points
 };
 
+// Where the trunk or head rests on a mattress it bears over an area: each of those contacts
+// is taken at its point and at the four edges of a patch around it, along her length and
+// across it (posture stage), so the mattress can hold a segment's moment as well as its
+// weight. Half-extents scaled to the subject's height; zero: a point.
+struct LyingPatch {
+  double half_length_m = 0, half_width_m = 0;
+};
+
 // Changes a subject makes to the reference model (subject stage): added masses, muscle
 // capacities and paths, passive stiffness, bone. Positions are in the reference subject's
 // relaxed-standing ground frame, like the data files, and scale with height.
@@ -434,6 +442,7 @@ struct Model {
     return s == Support::standing ? standing_support : s == Support::seated ? seated_support : kneeling_support;
   }
   std::vector<PathPoint> backrest_contacts;  // points of her back a backrest can push on
+  LyingPatch lying_patch;                    // the extent of a trunk or head contact lying
   std::vector<BodySolid> abdomen;            // the pregnant uterus, bottom to top; empty when not pregnant
   std::vector<int> spinal_joints;            // intervertebral joints, bottom to top
   std::vector<double> vertebral_strength_N;     // per spinal joint: mean failure strength, for the factor of risk

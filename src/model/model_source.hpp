@@ -105,6 +105,9 @@ struct ModelSource {
     std::vector<PointSrc> contacts, support;
   };
   std::array<LyingSrc, 4> lying;  // supine, prone, right side, left side (mirror of right)
+  // Half the extent of a trunk or head contact on the mattress, along her length and across
+  // it (reference subject, metres; zero: a point).
+  double lying_patch_half_length_m = 0, lying_patch_half_width_m = 0;
 
   // What finish_model_topology derives, the same for every subject built from this source
   // (it depends on which bodies paths attach to, not where): computed once from the

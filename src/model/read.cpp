@@ -260,7 +260,17 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     // Supine and prone are symmetric (each point also on the left); lying on the left side
     // is the mirror image of lying on the right.
     const YAML::Node lying = root["lying"];
-    yaml::check_keys(lying, {"supine", "prone", "right_side", "source"}, file, "lying");
+    yaml::check_keys(lying, {"supine", "prone", "right_side", "patch", "source"}, file, "lying");
+    if (lying["patch"]) {
+      const YAML::Node patch = lying["patch"];
+      yaml::check_keys(patch, {"half_length_m", "half_width_m", "source"}, file, "lying.patch");
+      for (auto [key, to] : {std::pair{"half_length_m", &src.lying_patch_half_length_m},
+                             std::pair{"half_width_m", &src.lying_patch_half_width_m}}) {
+        const std::string field = std::string("lying.patch.") + key;
+        *to = yaml::as_double(yaml::require(patch, key, file, "lying.patch"), file, field);
+        if (!(*to >= 0 && *to <= 0.1)) throw InputError(file, yaml::line_of(patch[key]), field, "expected 0 to 0.1 m");
+      }
+    }
     const char* kinds[] = {"supine", "prone", "right_side"};
     for (int k = 0; k < 3; ++k) {
       const std::string ctx = std::string("lying.") + kinds[k];

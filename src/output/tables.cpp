@@ -53,8 +53,16 @@ std::string frame_report(const Model& model, const PostureResult& r, const Frame
                    "NIOSH action limit ({:.0f} N)",
                    model.joints[top->joint].name, top->compression_N, l5s1.compression_N,
                    100 * l5s1.compression_N / kNioshActionLimit_N, kNioshActionLimit_N);
-  for (int k = 0; k < f.contact_force_N.size(); ++k)
-    s += fmt::format("; {} {:.0f} N", r.contact_labels[k], f.contact_force_N[k]);
+  // A support's points under one label (a patch, both sides of a symmetric contact), summed.
+  for (int k = 0; k < f.contact_force_N.size(); ++k) {
+    bool seen = false;
+    for (int j = 0; j < k && !seen; ++j) seen = r.contact_labels[j] == r.contact_labels[k];
+    if (seen) continue;
+    double sum_N = 0;
+    for (int j = k; j < f.contact_force_N.size(); ++j)
+      if (r.contact_labels[j] == r.contact_labels[k]) sum_N += f.contact_force_N[j];
+    s += fmt::format("; {} {:.0f} N", r.contact_labels[k], sum_N);
+  }
   if (model.abdominal_pressure_muscle >= 0) {
     const double kPa = intra_abdominal_pressure_kPa(model, f);
     s += fmt::format("; intra-abdominal pressure {:.1f} kPa ({:.0f} mmHg)", kPa, kPa * kMmHgPerKPa);

@@ -201,10 +201,47 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
     for (const auto& [c, rad] : lying.orientation_rad)
       if (!base_coords.count(model.coordinates[c].name))
         base_coords[model.coordinates[c].name] = {rad / kDeg, yaml::line_of(root["support"])};
-    for (const auto& c : lying.contacts)
-      p.contacts.push_back({(model.bodies[c.body].name == "head" ? "pillow under " : "mattress under ") +
-                                model.bodies[c.body].name,
-                            c.body, c.location_m, Eigen::Vector3d::UnitY()});
+    // The patch's cross direction (body frame): her side to side lying on her back or front,
+    // front to back lying on her side; its length runs along her (Y).
+    const bool on_side = p.support == Support::lying_right || p.support == Support::lying_left;
+    const Eigen::Vector3d along = model.lying_patch.half_length_m * Eigen::Vector3d::UnitY();
+    const Eigen::Vector3d across = model.lying_patch.half_width_m * (on_side ? Eigen::Vector3d::UnitX() : Eigen::Vector3d::UnitZ());
+    for (const auto& c : lying.contacts) {
+      const std::string label = (model.bodies[c.body].name == "head" ? "pillow under " : "mattress under ") + model.bodies[c.body].name;
+      const Joint& joint = model.joints[c.body];
+      if (joint.parent_body >= 0 && !joint.intervertebral) {
+        // A limb beside her on the mattress (on her back or front) carries at most its own
+        // weight, as an arm rest does: pressing the arm down to lift the trunk would need
+        // shoulder muscles, which the model does not weigh (a limb's joints are posed, not
+        // balanced), so without the cap the arm was a free lever that held up the chest
+        // (until 2026-12-04: supine and prone the upper thorax's own contacts carried
+        // nothing, the upper arms 56 and 102 N each). On her side the lower arm lies under
+        // her chest wall and carries the chest's weight to the mattress; the model has no
+        // contact between chest and arm, so the shoulder passes it on, uncapped.
+        Contact contact{label, c.body, c.location_m, Eigen::Vector3d::UnitY()};
+        if (!on_side) {
+          contact.max_force_N = 0;
+          for (std::size_t k = 0; k < model.bodies.size(); ++k)
+            if (joint.in_subtree[k]) contact.max_force_N += model.bodies[k].mass_kg * model.gravity_m_s2.norm();
+        }
+        p.contacts.push_back(contact);
+        continue;
+      }
+      // The trunk and head bear over a patch (Model::lying_patch): the point, the patch's two
+      // sides across her, and its two ends along her, at the segment's own joints (the body's
+      // origin and its spinal joint above: a lumbar slice's 3.5 cm, a thoracic body's 15-17
+      // cm) or, for the head, which has none above, half the patch's length each way.
+      p.contacts.push_back({label, c.body, c.location_m, Eigen::Vector3d::UnitY()});
+      if (model.lying_patch.half_length_m <= 0 && model.lying_patch.half_width_m <= 0) continue;
+      Eigen::Vector3d lower = c.location_m - along, upper = c.location_m + along;
+      for (const Joint& above : model.joints)
+        if (above.parent_body == c.body && above.intervertebral) {
+          lower.y() = 0;
+          upper.y() = above.location_in_parent_m.y();
+        }
+      for (const Eigen::Vector3d& point : {lower, upper, Eigen::Vector3d(c.location_m + across), Eigen::Vector3d(c.location_m - across)})
+        p.contacts.push_back({label, c.body, point, Eigen::Vector3d::UnitY()});
+    }
   }
 
   if (root["keyframes"] && root["frames"])

@@ -236,6 +236,24 @@ void expect_muscles_error(const std::string& from, const std::string& to, const 
   }
 }
 
+TEST(Model, ALyingPatchOutsideItsRangeIsRejected) {
+  // The default model.yaml's lying patch, 50 cm across: an error naming model.yaml, the line
+  // and the field.
+  std::string model = source_text("data/models/female-adult/model.yaml");
+  const std::string from = "    half_width_m: 0.03";
+  const std::size_t at = model.find(from);
+  ASSERT_NE(at, std::string::npos);
+  model.replace(at, from.size(), "    half_width_m: 0.5");
+  try {
+    parse_model_source(model, "model.yaml", source_text("data/models/female-adult/muscles.yaml"), "muscles.yaml");
+    ADD_FAILURE() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "model.yaml");
+    EXPECT_EQ(e.line(), line_containing(model, "half_width_m: 0.5"));
+    EXPECT_EQ(e.field(), "lying.patch.half_width_m");
+  }
+}
+
 TEST(Model, ALevelFactorThatOverstretchesALigamentAtRestIsRejected) {
   // The flavum rests at 10 % strain; a level factor of 0.1 would compress its curve to a
   // resting strain of 100 %: an error naming the file, line and factor, not a NaN later.

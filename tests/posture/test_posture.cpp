@@ -196,6 +196,62 @@ TEST(Posture, LyingOnAMattressUnloadsTheSpine) {
   }
 }
 
+TEST(Posture, LyingTheTrunkBearsOverAPatchAndAnArmBesideHerCarriesItsOwnWeight) {
+  const Model& m = test::default_model();
+  ASSERT_GT(m.lying_patch.half_length_m, 0.0);
+  ASSERT_GT(m.lying_patch.half_width_m, 0.0);
+  const int thorax = m.body_index("lower_thorax"), head = m.body_index("head"), arm = m.body_index("upper_arm_r");
+  const double arm_N = (m.bodies[arm].mass_kg + m.bodies[m.body_index("forearm_r")].mass_kg +
+                        m.bodies[m.body_index("hand_r")].mass_kg) * m.gravity_m_s2.norm();
+  for (const char* support : {"lying_supine", "lying_prone", "lying_right"}) {
+    const bool side = std::string(support) == "lying_right";
+    const Posture p = parse_posture_text(m, std::string("support: ") + support + "\n", "p.yaml");
+    std::vector<Eigen::Vector3d> thorax_points, head_points;
+    for (const Contact& c : p.contacts) {
+      if (c.body == thorax) thorax_points.push_back(c.point_m);
+      if (c.body == head) head_points.push_back(c.point_m);
+      if (c.body == arm) {
+        // On her back or front the arm lies beside her and carries at most itself; on her
+        // side it lies under her chest wall and carries the chest.
+        if (side) EXPECT_TRUE(std::isinf(c.max_force_N));
+        else EXPECT_NEAR(c.max_force_N, arm_N, 1e-9) << support;
+      }
+    }
+    // The lower thorax's (first) patch: its point, its two ends at T12/L1 (the body's origin)
+    // and T6/T7, and 3 cm to either side across her; prone, its mirror image on her left.
+    ASSERT_EQ(thorax_points.size(), std::string(support) == "lying_prone" ? 10u : 5u) << support;
+    double top_y = 0;
+    for (const Joint& j : m.joints)
+      if (j.parent_body == thorax && j.intervertebral) top_y = j.location_in_parent_m.y();
+    EXPECT_GT(top_y, 0.15);
+    EXPECT_NEAR(thorax_points[1].y(), 0.0, 1e-12);
+    EXPECT_NEAR(thorax_points[2].y(), top_y, 1e-12);
+    const int across = side ? 0 : 2;
+    EXPECT_NEAR(thorax_points[3][across] - thorax_points[0][across], m.lying_patch.half_width_m, 1e-12);
+    EXPECT_NEAR(thorax_points[4][across] - thorax_points[0][across], -m.lying_patch.half_width_m, 1e-12);
+    // The head, with no spinal joint above it: half the patch's length each way.
+    ASSERT_EQ(head_points.size(), 5u) << support;
+    EXPECT_NEAR(head_points[2].y() - head_points[1].y(), 2 * m.lying_patch.half_length_m, 1e-12);
+  }
+}
+
+TEST(Posture, LyingTheArmsNoLongerPropTheChest) {
+  // With a point per segment and arms free to push, the optimum held the upper thorax up on
+  // the arms (their shoulders are posed, not balanced): supine 56 N and prone 102 N on each
+  // upper arm, nothing under the upper thorax. Each arm now carries at most its own weight.
+  const Model& m = test::default_model();
+  const int arm = m.body_index("upper_arm_r");
+  const double arm_N = (m.bodies[arm].mass_kg + m.bodies[m.body_index("forearm_r")].mass_kg +
+                        m.bodies[m.body_index("hand_r")].mass_kg) * m.gravity_m_s2.norm();
+  for (const char* support : {"lying_supine", "lying_prone"}) {
+    const PostureResult r = test::analyze_text(m, std::string("support: ") + support + "\n");
+    double on_arm_N = 0;
+    for (std::size_t k = 0; k < r.contact_labels.size(); ++k)
+      if (r.contact_labels[k] == "mattress under upper_arm_r") on_arm_N += r.frames[0].contact_force_N[k];
+    EXPECT_LE(on_arm_N, arm_N + 1e-6) << support;
+  }
+}
+
 TEST(Posture, AKeyPostureCanChangeTheSupport) {
   const Model& m = test::default_model();
   const Posture p = parse_posture_text(m,
