@@ -71,7 +71,10 @@ PostureResult analyze_posture(const Model& model, Data& data, const Posture& pos
   result.support = posture.support;
   result.held_mass_kg = posture.held_mass_kg;
   result.prediction_limits = posture.prediction_limits;
-  for (const auto& c : posture.contacts) result.contact_labels.push_back(c.label);
+  for (const auto& c : posture.contacts) {
+    result.contact_labels.push_back(c.label);
+    result.contact_points_m.push_back(c.point_m);
+  }
   const int nc = static_cast<int>(model.coordinates.size());
   // A cold start keeps the buffer (no allocation), marked unusable.
   data.warm_start_valid = options.warm_start != nullptr;

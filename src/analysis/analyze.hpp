@@ -35,6 +35,7 @@ struct PostureResult {
   Support support = Support::standing;
   double held_mass_kg = 0;
   std::vector<std::string> contact_labels;
+  std::vector<Eigen::Vector3d> contact_points_m;  // each contact's point on its body (body frame)
   std::vector<std::string> notes;  // who and when it was computed for, assumptions in force
   std::vector<std::string> prediction_limits;  // Posture::prediction_limits
   std::string subject = "default";  // her name, in every output

@@ -118,8 +118,13 @@ nlohmann::json results_json(const Model& model, const PostureResult& r) {
         reserves[model.coordinates[model.equilibrium_coordinates[k]].name] = f.reserve_Nm[k];
     fr["reserve_moments_Nm"] = reserves;
     json contacts = json::array();
-    for (int k = 0; k < f.contact_force_N.size(); ++k)
-      contacts.push_back({{"support", r.contact_labels[k]}, {"force_N", f.contact_force_N[k]}});
+    for (int k = 0; k < f.contact_force_N.size(); ++k) {
+      // A patch's points share a label; the point on the body tells them apart.
+      json c = {{"support", r.contact_labels[k]}, {"force_N", f.contact_force_N[k]}};
+      if (static_cast<std::size_t>(k) < r.contact_points_m.size())
+        c["point_m"] = {r.contact_points_m[k].x(), r.contact_points_m[k].y(), r.contact_points_m[k].z()};
+      contacts.push_back(c);
+    }
     fr["contacts"] = contacts;
     fr["balance"] = {{"com_m", {f.balance.com_m.x(), f.balance.com_m.y(), f.balance.com_m.z()}},
                      {"com_over_support", f.balance.com_over_support},

@@ -40,6 +40,23 @@ TEST(Results, JsonCarriesTheSummaryAndTheNotice) {
   EXPECT_EQ(j["frames"][0]["levels"][0]["level"], "L5_S1");
 }
 
+TEST(Results, JsonTellsAPatchsContactsApartByTheirPoints) {
+  // Lying, a segment bears over a patch of points under one label: each entry carries its
+  // point on the body (the lower thorax's patch: five points).
+  const Model& m = test::default_model();
+  const PostureResult r = test::analyze_text(m, "support: lying_supine\n");
+  const auto j = results_json(m, r);
+  const auto& contacts = j["frames"][0]["contacts"];
+  ASSERT_EQ(contacts.size(), r.contact_labels.size());
+  int on_thorax = 0;
+  for (std::size_t k = 0; k < contacts.size(); ++k) {
+    ASSERT_EQ(contacts[k]["point_m"].size(), 3u);
+    EXPECT_NEAR(contacts[k]["point_m"][1].get<double>(), r.contact_points_m[k].y(), 1e-12);
+    if (contacts[k]["support"] == "mattress under lower_thorax") ++on_thorax;
+  }
+  EXPECT_EQ(on_thorax, 5);
+}
+
 TEST(Results, TimeSeriesWritesOpenSimStorageFiles) {
   const Model& m = test::default_model();
   std::string yaml = "name: series\nframes:\n";
