@@ -360,9 +360,10 @@ struct LyingSupport {
 };
 
 // Where the trunk or head rests on a mattress it bears over an area: each of those contacts
-// is taken at its point and at the four edges of a patch around it, along her length and
-// across it (posture stage), so the mattress can hold a segment's moment as well as its
-// weight. Half-extents scaled to the subject's height; zero: a point.
+// is taken at its point, at the segment's two ends along her (its joints; the head, with none
+// above, half_length_m each way) and half_width_m to either side across her (posture stage),
+// so the mattress can hold a segment's moment as well as its weight. Scaled to the subject's
+// height; both zero: a point.
 struct LyingPatch {
   double half_length_m = 0, half_width_m = 0;
 };
