@@ -113,6 +113,16 @@ void add_contact(std::vector<Contact>& out, const std::string& label, int body, 
   out.push_back({label + " (friction down)", body, point, (normal - mu * tangent).normalized(), plane_normal, cushion_m, edge_max});
 }
 
+// The weight of a limb from `body` outward (the body and everything its joint carries): what
+// a support under that limb can carry without shoulder or hip muscles, which the model does
+// not weigh (a limb's joints are posed, not balanced).
+double limb_weight_N(const Model& model, int body) {
+  double kg = 0;
+  for (std::size_t k = 0; k < model.bodies.size(); ++k)
+    if (model.joints[body].in_subtree[k]) kg += model.bodies[k].mass_kg;
+  return kg * model.gravity_m_s2.norm();
+}
+
 double friction_of(const YAML::Node& n, const std::string& file, const std::string& field, double fallback) {
   if (!n["friction"]) return fallback;
   const double mu = yaml::as_double(n["friction"], file, field + ".friction");
@@ -176,13 +186,10 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
     for (const char* side : {"forearm_r", "forearm_l"}) {
       const int b = model.body_index(side);
       if (b < 0) throw InputError(file, yaml::line_of(a), "arm_rest", std::string("the model has no body '") + side + "'");
-      double arm_weight_N = 0;
-      for (const char* part : {"upper_arm", "forearm", "hand"}) {
-        const int k = model.body_index(std::string(part) + std::string(side).substr(7));  // "_r" or "_l"
-        if (k >= 0) arm_weight_N += model.bodies[k].mass_kg * model.gravity_m_s2.norm();
-      }
+      // The whole arm: the rest holds the forearm, the shoulder hangs the upper arm on it.
+      const int upper_arm = model.joints[b].parent_body;
       add_contact(p.contacts, std::string("rest under ") + side, b, model.bodies[b].com_m, Eigen::Vector3d::UnitY(), mu,
-                  Eigen::Vector3d::Zero(), 0, arm_weight_N);
+                  Eigen::Vector3d::Zero(), 0, limb_weight_N(model, upper_arm >= 0 ? upper_arm : b));
     }
   }
   std::vector<std::string> coord_names, rhythm_names;
@@ -219,11 +226,7 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
         // her chest wall and carries the chest's weight to the mattress; the model has no
         // contact between chest and arm, so the shoulder passes it on, uncapped.
         Contact contact{label, c.body, c.location_m, Eigen::Vector3d::UnitY()};
-        if (!on_side) {
-          contact.max_force_N = 0;
-          for (std::size_t k = 0; k < model.bodies.size(); ++k)
-            if (joint.in_subtree[k]) contact.max_force_N += model.bodies[k].mass_kg * model.gravity_m_s2.norm();
-        }
+        if (!on_side) contact.max_force_N = limb_weight_N(model, c.body);
         p.contacts.push_back(contact);
         continue;
       }
@@ -234,10 +237,10 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
       p.contacts.push_back({label, c.body, c.location_m, Eigen::Vector3d::UnitY()});
       if (model.lying_patch.half_length_m <= 0 && model.lying_patch.half_width_m <= 0) continue;
       Eigen::Vector3d lower = c.location_m - along, upper = c.location_m + along;
-      for (const Joint& above : model.joints)
-        if (above.parent_body == c.body && above.intervertebral) {
+      for (const int j : model.spinal_joints)
+        if (model.joints[j].parent_body == c.body) {
           lower.y() = 0;
-          upper.y() = above.location_in_parent_m.y();
+          upper.y() = model.joints[j].location_in_parent_m.y();
         }
       for (const Eigen::Vector3d& point : {lower, upper, Eigen::Vector3d(c.location_m + across), Eigen::Vector3d(c.location_m - across)})
         p.contacts.push_back({label, c.body, point, Eigen::Vector3d::UnitY()});

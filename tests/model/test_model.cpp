@@ -218,46 +218,36 @@ TEST(Model, NegativeSegmentMassIsRejected) {
   EXPECT_THROW(parse_model_source(text, "model.yaml", one_joint_text("muscles.yaml"), "muscles.yaml"), InputError);
 }
 
-// The default muscles.yaml with `from` replaced by `to` must fail to parse with an error
-// naming muscles.yaml, the line holding `line_text` and `field`.
-void expect_muscles_error(const std::string& from, const std::string& to, const std::string& line_text,
-                          const std::string& field) {
-  std::string muscles = source_text("data/models/female-adult/muscles.yaml");
-  const std::size_t at = muscles.find(from);
+// The default model with `from` replaced by `to` in `file` (model.yaml or muscles.yaml) must
+// fail to parse with an error naming that file, the line holding `line_text` and `field`.
+void expect_source_error(const std::string& file, const std::string& from, const std::string& to,
+                         const std::string& line_text, const std::string& field) {
+  std::string texts[] = {source_text("data/models/female-adult/model.yaml"),
+                         source_text("data/models/female-adult/muscles.yaml")};
+  std::string& text = texts[file == "model.yaml" ? 0 : 1];
+  const std::size_t at = text.find(from);
   ASSERT_NE(at, std::string::npos) << from;
-  muscles.replace(at, from.size(), to);
+  text.replace(at, from.size(), to);
   try {
-    parse_model_source(source_text("data/models/female-adult/model.yaml"), "model.yaml", muscles, "muscles.yaml");
+    parse_model_source(texts[0], "model.yaml", texts[1], "muscles.yaml");
     ADD_FAILURE() << "expected an InputError for " << to;
   } catch (const InputError& e) {
-    EXPECT_EQ(e.file(), "muscles.yaml");
-    EXPECT_EQ(e.line(), line_containing(muscles, line_text));
+    EXPECT_EQ(e.file(), file);
+    EXPECT_EQ(e.line(), line_containing(text, line_text));
     EXPECT_EQ(e.field(), field);
   }
 }
 
 TEST(Model, ALyingPatchOutsideItsRangeIsRejected) {
-  // The default model.yaml's lying patch, 50 cm across: an error naming model.yaml, the line
-  // and the field.
-  std::string model = source_text("data/models/female-adult/model.yaml");
-  const std::string from = "    half_width_m: 0.03";
-  const std::size_t at = model.find(from);
-  ASSERT_NE(at, std::string::npos);
-  model.replace(at, from.size(), "    half_width_m: 0.5");
-  try {
-    parse_model_source(model, "model.yaml", source_text("data/models/female-adult/muscles.yaml"), "muscles.yaml");
-    ADD_FAILURE() << "expected an InputError";
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.file(), "model.yaml");
-    EXPECT_EQ(e.line(), line_containing(model, "half_width_m: 0.5"));
-    EXPECT_EQ(e.field(), "lying.patch.half_width_m");
-  }
+  // The default model.yaml's lying patch, 50 cm across.
+  expect_source_error("model.yaml", "    half_width_m: 0.03", "    half_width_m: 0.5", "half_width_m: 0.5",
+                      "lying.patch.half_width_m");
 }
 
 TEST(Model, ALevelFactorThatOverstretchesALigamentAtRestIsRejected) {
   // The flavum rests at 10 % strain; a level factor of 0.1 would compress its curve to a
   // resting strain of 100 %: an error naming the file, line and factor, not a NaN later.
-  expect_muscles_error("L5_S1: 1.111}", "L5_S1: 0.1}", "level_stiffness_factors:",
+  expect_source_error("muscles.yaml", "L5_S1: 1.111}", "L5_S1: 0.1}", "level_stiffness_factors:",
                        "passive_elements.level_stiffness_factors.L5_S1");
 }
 
@@ -265,7 +255,7 @@ TEST(Model, AnAbdominalWallGroupWithNoMuscleIsRejected) {
   // A misspelt wall group would leave the lying column without its top: an error naming the
   // file, line and field. The default model's wall is the lumbar bodies' via points of the
   // rectus and obliques, both sides.
-  expect_muscles_error("wall_groups: [rectus_abdominis, external_oblique, internal_oblique]",
+  expect_source_error("muscles.yaml", "wall_groups: [rectus_abdominis, external_oblique, internal_oblique]",
                        "wall_groups: [rectus_abdominis, external_obliques, internal_oblique]", "wall_groups:",
                        "abdominal_pressure.wall_groups[1]");
   const Model& m = test::default_model();
