@@ -38,6 +38,7 @@ FrameResult snapshot(const Data& data, double t, Support support) {
   f.passive_element_force_N = data.passive_element_force_N;
   f.reserve_Nm = data.reserve_Nm;
   f.contact_force_N = data.contact_force_N;
+  f.actuator_control = data.actuator_control;
   f.disc = data.disc;
   f.balance = data.balance;
   f.support = support;
@@ -50,7 +51,7 @@ FrameResult snapshot(const Data& data, double t, Support support) {
 }
 
 void check_finite(const FrameResult& f, const std::string& name) {
-  bool ok = f.tau_Nm.allFinite() && f.force_N.allFinite() && f.reserve_Nm.allFinite() &&
+  bool ok = f.tau_Nm.allFinite() && f.force_N.allFinite() && f.reserve_Nm.allFinite() && f.actuator_control.allFinite() &&
             f.balance.com_m.allFinite();
   for (const auto& d : f.disc)
     ok = ok && std::isfinite(d.compression_N) && std::isfinite(d.shear_ap_N) &&
@@ -134,6 +135,22 @@ std::size_t peak_l5s1_frame(const PostureResult& result) {
 double intra_abdominal_pressure_kPa(const Model& model, const FrameResult& frame) {
   if (model.abdominal_pressure_muscle < 0 || model.abdominal_pressure_area_m2 <= 0) return 0;
   return model.abdominal_pressure_kPa(frame.force_N[model.abdominal_pressure_muscle]) + frame.abdominal_head_kPa;
+}
+
+std::vector<JointTorque> joint_torques(const Model& model, const FrameResult& frame) {
+  std::vector<JointTorque> out;
+  for (std::size_t a = 0; a < model.actuators.size(); ++a) {
+    const Actuator& act = model.actuators[a];
+    if (act.kind != Actuator::Kind::coordinate) continue;
+    auto it = std::find_if(out.begin(), out.end(), [&](const JointTorque& t) { return t.coordinate == act.coordinate; });
+    if (it == out.end()) it = out.insert(out.end(), JointTorque{act.coordinate});
+    if (static_cast<Eigen::Index>(a) < frame.actuator_control.size()) it->torque_Nm += frame.actuator_control[a] * act.optimal_force;
+  }
+  for (JointTorque& t : out)
+    for (const Actuator& act : model.actuators)
+      if (act.kind == Actuator::Kind::coordinate && act.coordinate == t.coordinate)
+        t.strength_Nm += std::abs(act.optimal_force) * std::max(0.0, t.torque_Nm >= 0 ? act.max_control : -act.min_control);
+  return out;
 }
 
 bool beyond_muscle_capacity(const PostureResult& result) {

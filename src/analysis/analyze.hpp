@@ -20,6 +20,7 @@ struct FrameResult {
   Eigen::VectorXd passive_element_force_N;    // per ligament or fascia strand
   Eigen::VectorXd reserve_Nm;                 // per equilibrium coordinate
   Eigen::VectorXd contact_force_N;            // per posture contact (backrest)
+  Eigen::VectorXd actuator_control;           // per actuator (the arms' joint torques, an import's actuators)
   std::vector<DiscLoad> disc;                 // per spinal joint, bottom to top
   Balance balance;
   Support support = Support::standing;        // what carried her at this frame
@@ -73,5 +74,16 @@ bool beyond_muscle_capacity(const PostureResult& result);
 // pressure under the diaphragm) plus the contents' column; 0 for a model without one.
 double intra_abdominal_pressure_kPa(const Model& model, const FrameResult& frame);
 inline constexpr double kMmHgPerKPa = 7.50062;
+
+// A joint torque of a frame: the coordinate actuators on one coordinate summed (the built-in
+// arms' joint torques, each direction its own actuator), beside the strength in the
+// direction it turns (the most its actuators give that way).
+struct JointTorque {
+  int coordinate = -1;
+  double torque_Nm = 0, strength_Nm = 0;
+  double share() const { return strength_Nm > 0 ? std::abs(torque_Nm) / strength_Nm : 0.0; }
+};
+// Every coordinate with a coordinate actuator, in the order their first actuators come.
+std::vector<JointTorque> joint_torques(const Model& model, const FrameResult& frame);
 
 }  // namespace spineload

@@ -372,6 +372,7 @@ void balance(const Model& model, Data& data, Support support) {
   // A backrest she leans on widens the base of support to where it touches her.
   for (const auto& c : data.contacts) {
     if (c.normal.isZero()) continue;  // a backrest point she does not touch
+    if (c.reacting_body >= 0) continue;  // her arm on her own flank: no support from the world
     const Eigen::Vector3d w = world_point(data, c.body, c.point_m);
     ground.emplace_back(w.x(), w.z());
   }

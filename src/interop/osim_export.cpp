@@ -309,9 +309,11 @@ std::string export_osim(const Model& m, const std::string& description) {
     const char* type = a.kind == Actuator::Kind::coordinate ? "CoordinateActuator"
                        : a.kind == Actuator::Kind::torque   ? "TorqueActuator"
                                                             : "PointActuator";
+    // A cost weight as for the muscles above: controls sqrt(w) times, optimal force over sqrt(w).
+    const double scale = std::sqrt(a.cost_weight);
     s += fmt::format("        <{} name=\"{}\">\n          <min_control>{:.17g}</min_control>\n"
                      "          <max_control>{:.17g}</max_control>\n          <optimal_force>{:.17g}</optimal_force>\n",
-                     type, a.name, a.min_control, a.max_control, a.optimal_force);
+                     type, a.name, a.min_control * scale, a.max_control * scale, a.optimal_force / scale);
     if (a.kind == Actuator::Kind::coordinate)
       s += fmt::format("          <coordinate>{}</coordinate>\n", m.coordinates[a.coordinate].name);
     else if (a.kind == Actuator::Kind::torque)

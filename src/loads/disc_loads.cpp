@@ -29,8 +29,9 @@ void subtree_load(const Model& model, const Data& data, int joint, Eigen::Vector
   // Supports found by the recruitment stage (a backrest) push like external loads.
   for (std::size_t k = 0; k < data.contacts.size() && k < static_cast<std::size_t>(data.contact_force_N.size()); ++k) {
     const Contact& c = data.contacts[k];
-    if (!j.in_subtree[c.body]) continue;
-    const Eigen::Vector3d f = data.contact_force_N[k] * c.normal;
+    const bool on = j.in_subtree[c.body], back = c.reacting_body >= 0 && j.in_subtree[c.reacting_body];
+    if (on == back) continue;  // neither body above the joint, or both (her own body's push is internal)
+    const Eigen::Vector3d f = (on ? 1.0 : -1.0) * data.contact_force_N[k] * c.normal;
     force_N += f;
     moment_Nm += (data.pose[c.body] * c.point_m - centre).cross(f);
   }

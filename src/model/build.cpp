@@ -168,6 +168,24 @@ void write_structure(const ModelSource& src, const std::vector<int>& joint_of_bo
     m.group = "abdominal_pressure";
     m.pushes = true;
   }
+  // The limb joints balanced by torques (limb_joint_strength): each coordinate has a torque
+  // of each sign, as two coordinate actuators whose controls run 0 to 1 and -1 to 0.
+  model.actuators.clear();
+  for (const auto& js : src.limb_joint_strength) {
+    const int c = model.coordinate_index(js.coordinate);
+    if (c < 0) throw InputError(where, 0, "limb_joint_strength", "unknown coordinate '" + js.coordinate + "'");
+    for (const bool positive : {true, false}) {
+      Actuator a;
+      a.name = js.coordinate + (positive ? "_positive" : "_negative");
+      a.kind = Actuator::Kind::coordinate;
+      a.coordinate = c;
+      a.min_control = positive ? 0 : -1;
+      a.max_control = positive ? 1 : 0;
+      a.cost_weight = positive ? js.positive_muscles : js.negative_muscles;
+      a.cost_power = 2;
+      model.actuators.push_back(a);
+    }
+  }
   model.passive_elements.resize(src.passive_elements.size());
   for (std::size_t i = 0; i < src.passive_elements.size(); ++i) {
     PassiveElement& el = model.passive_elements[i];
@@ -207,6 +225,12 @@ void write_topology(const ModelSource& src, Model& model) {
       model.spinal_joints.push_back(static_cast<int>(j));
       for (int c : model.joints[j].coordinates) model.equilibrium_coordinates.push_back(c);
     }
+  // Then the limb coordinates that torques balance, in the data file's order (after the
+  // spinal rows, so a spinal level's reserve keeps its row).
+  for (const Actuator& a : model.actuators)
+    if (std::find(model.equilibrium_coordinates.begin(), model.equilibrium_coordinates.end(), a.coordinate) ==
+        model.equilibrium_coordinates.end())
+      model.equilibrium_coordinates.push_back(a.coordinate);
   // The cavity's wall: the wall groups' via points on the bodies between the floor's body and
   // the diaphragm's (bodies that carry the floor's point or the diaphragm's are not wall).
   model.abdominal_wall_points.clear();
@@ -349,6 +373,11 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
     for (std::size_t k = 0; k < from.size(); ++k) to_body(from[k], to[k]);
   };
   const double pcsa_scale = (mass_kg / src.reference_mass_kg) / s;
+  // A joint's strength scales as a cross-section times a lever: with body mass.
+  for (std::size_t i = 0; i < src.limb_joint_strength.size(); ++i) {
+    model.actuators[2 * i].optimal_force = src.limb_joint_strength[i].positive_Nm * mass_kg / src.reference_mass_kg;
+    model.actuators[2 * i + 1].optimal_force = src.limb_joint_strength[i].negative_Nm * mass_kg / src.reference_mass_kg;
+  }
   for (std::size_t i = 0; i < src.muscles.size(); ++i) {
     const auto& m = src.muscles[i];
     Muscle& muscle = model.muscles[i];
@@ -415,6 +444,11 @@ void build_into(const ModelSource& src, double height_m, double mass_kg, const M
   for (int k = 0; k < 4; ++k) {
     points(src.lying[k].contacts, model.lying[k].contacts);
     points(src.lying[k].support, model.lying[k].support);
+    model.lying[k].on_body.resize(src.lying[k].on_body.size());
+    for (std::size_t i = 0; i < src.lying[k].on_body.size(); ++i) {
+      to_body(src.lying[k].on_body[i].first, model.lying[k].on_body[i].first);
+      model.lying[k].on_body[i].second = model.body_index(src.lying[k].on_body[i].second);
+    }
   }
   if (!same) write_topology(src, model);
 

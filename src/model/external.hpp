@@ -31,6 +31,9 @@ struct Contact {
   Eigen::Vector3d plane_normal = Eigen::Vector3d::Zero();  // zero: always in contact
   double cushion_m = 0;
   double max_force_N = INFINITY;  // the most it can push (an arm rest: the arm's weight)
+  // Her own body that bears the push (an arm lying on her flank): it pushes `body` along
+  // `normal` and takes the opposite push at the same point. -1: the world (floor, bed, seat).
+  int reacting_body = -1;
 };
 
 }  // namespace spineload

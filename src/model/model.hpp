@@ -150,6 +150,15 @@ struct Actuator {
   bool axis_in_ground = true;           // torque_is_global / force_is_global
   bool point_in_ground = false;         // point_is_global
   double optimal_force = 1, min_control = -1, max_control = 1;
+  // The control's cost weight in recruitment (OpenSim's criterion: 1). A built-in limb
+  // torque stands for the k muscles that produce it: k equal muscles sharing a torque each
+  // at activation a cost k a^2, so its weight is k.
+  double cost_weight = 1;
+  // The control's exponent in the cost: 0, the criterion's (OpenSim's); 2, squared under
+  // every criterion. The built-in limb torques take either sign and often rest near zero,
+  // where a cube's dual has unbounded curvature that the dual Newton cannot follow (the
+  // trunk's muscles sit at their tone there instead); squared, they converge as reserves do.
+  int cost_power = 0;
 };
 
 // OpenSim's PointToPointSpring (imported models; Simbody's TwoPointLinearSpring): a linear
@@ -357,6 +366,9 @@ struct LyingSupport {
   std::vector<std::pair<int, double>> orientation_rad;  // root coordinate -> value
   std::vector<PathPoint> contacts;                      // mattress or pillow contact points
   std::vector<PathPoint> support;                       // contacts plus other resting points
+  // A limb lying on her own body (on her side, the upper arm on her flank): the limb's
+  // point and the body under it, which bears its weight.
+  std::vector<std::pair<PathPoint, int>> on_body;
 };
 
 // Where the trunk or head rests on a mattress it bears over an area: each of those contacts

@@ -83,6 +83,15 @@ struct ModelSource {
   std::vector<RhythmSrc> rhythms;
   std::vector<MuscleSrc> muscles;
   std::vector<PassiveSrc> passive_elements;
+  // A limb joint's strength per coordinate (reference subject, N m each way): the model has
+  // no arm muscles, so these coordinates are balanced by a torque of each sign, costed like
+  // an activation (model.yaml `limb_joint_strength`; right side given, left mirrored).
+  struct JointStrengthSrc {
+    std::string coordinate;
+    double positive_Nm = 0, negative_Nm = 0;
+    int positive_muscles = 1, negative_muscles = 1;  // the muscles each torque stands for
+  };
+  std::vector<JointStrengthSrc> limb_joint_strength;
   // Intra-abdominal pressure: the cavity between pelvic floor and diaphragm, pressurised by
   // the transversus abdominis' hoop tension (P = T / R, Laplace, over the wall's height).
   struct PressureSrc {
@@ -103,6 +112,7 @@ struct ModelSource {
   struct LyingSrc {
     std::vector<std::pair<std::string, double>> orientation_deg;
     std::vector<PointSrc> contacts, support;
+    std::vector<std::pair<PointSrc, std::string>> on_body;  // a limb's point, the body it lies on
   };
   std::array<LyingSrc, 4> lying;  // supine, prone, right side, left side (mirror of right)
   // Half the extent of a trunk or head contact on the mattress, along her length and across

@@ -30,6 +30,14 @@ std::string mirror_name(std::string s) {
   if (s.size() >= 2 && s.compare(s.size() - 2, 2, "_r") == 0) s[s.size() - 1] = 'l';
   return s;
 }
+// The other side's name: "_r" and "_l" swapped (a left limb named in a right-side list).
+std::string other_side(const std::string& s) {
+  std::string out = mirror_name(s);
+  if (out != s) return out;
+  for (std::size_t p = out.find("_l_"); p != std::string::npos; p = out.find("_l_", p + 3)) out.replace(p, 3, "_r_");
+  if (out.size() >= 2 && out.compare(out.size() - 2, 2, "_l") == 0) out[out.size() - 1] = 'r';
+  return out;
+}
 // Rotation axes are axial vectors: a reflection through the sagittal plane maps them to
 // -M a with M = diag(1, 1, -1), which keeps every joint's coordinate meaning on both sides.
 Eigen::Vector3d mirror_axis(const Eigen::Vector3d& a) { return {-a.x(), -a.y(), a.z()}; }
@@ -74,7 +82,7 @@ PassiveStiffness parse_direction(const YAML::Node& n, const std::string& file,
 void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSource& src) {
   yaml::check_keys(root, {"name", "reference_subject", "default_subject", "gravity_m_s2", "bodies",
                           "stiffness_sets", "joints", "rhythms", "supports", "backrest_contacts", "lying", "vertebral_strength",
-                          "intradiscal_pressure"},
+                          "intradiscal_pressure", "limb_joint_strength"},
                    file, "");
   src.name = yaml::as_string(yaml::require(root, "name", file, ""), file, "name");
   const auto ref = yaml::require(root, "reference_subject", file, "");
@@ -256,6 +264,41 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
   if (root["backrest_contacts"])
     for (const auto& p : root["backrest_contacts"])
       src.backrest_contacts.push_back(resolve_point(yaml::as_string(p, file, "backrest_contacts"), p, "backrest_contacts"));
+  if (const YAML::Node v = root["limb_joint_strength"]) {
+    const std::string c = "limb_joint_strength";
+    yaml::check_keys(v, {"source", "coordinates"}, file, c);
+    for (const auto& kv : yaml::require(v, "coordinates", file, c)) {
+      const std::string name = yaml::key_of(kv.first, file, c + ".coordinates");
+      const std::string field = c + ".coordinates." + name;
+      yaml::check_keys(kv.second, {"positive_Nm", "negative_Nm", "positive_muscles", "negative_muscles", "source"}, file,
+                       field);
+      ModelSource::JointStrengthSrc js{name};
+      for (auto [key, to] : {std::pair{"positive_Nm", &js.positive_Nm}, std::pair{"negative_Nm", &js.negative_Nm}}) {
+        const YAML::Node n = yaml::require(kv.second, key, file, field);
+        *to = yaml::as_double(n, file, field + "." + key);
+        if (!(*to > 0 && *to <= 1000)) throw InputError(file, yaml::line_of(n), field + "." + key, "expected 0 to 1000 N m");
+      }
+      for (auto [key, to] : {std::pair{"positive_muscles", &js.positive_muscles}, std::pair{"negative_muscles", &js.negative_muscles}}) {
+        const YAML::Node n = yaml::require(kv.second, key, file, field);
+        const double k = yaml::as_double(n, file, field + "." + key);
+        if (!(k >= 1 && k <= 100 && k == std::floor(k)))
+          throw InputError(file, yaml::line_of(n), field + "." + key, "expected a whole number of muscles, 1 to 100");
+        *to = static_cast<int>(k);
+      }
+      bool known = false;
+      for (const auto& j : src.joints)
+        for (const auto& cs : j.coordinates) known = known || cs.name == name;
+      if (!known) throw InputError(file, yaml::line_of(kv.second), field, "unknown coordinate '" + name + "'");
+      for (const auto& other : src.limb_joint_strength)
+        if (other.coordinate == name) throw InputError(file, yaml::line_of(kv.second), field, "given twice");
+      src.limb_joint_strength.push_back(js);
+      const std::string left = mirror_name(name);
+      if (left != name) {
+        js.coordinate = left;
+        src.limb_joint_strength.push_back(js);
+      }
+    }
+  }
   if (root["lying"]) {
     // Supine and prone are symmetric (each point also on the left); lying on the left side
     // is the mirror image of lying on the right.
@@ -275,7 +318,7 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
     for (int k = 0; k < 3; ++k) {
       const std::string ctx = std::string("lying.") + kinds[k];
       const YAML::Node n = yaml::require(lying, kinds[k], file, "lying");
-      yaml::check_keys(n, {"orientation_deg", "contacts", "support"}, file, ctx);
+      yaml::check_keys(n, {"orientation_deg", "contacts", "support", "on_her_body"}, file, ctx);
       auto& out = src.lying[k];
       for (const auto& o : yaml::as_named_numbers(yaml::require(n, "orientation_deg", file, ctx), file, ctx + ".orientation_deg"))
         out.orientation_deg.emplace_back(o.name, o.value);
@@ -289,11 +332,26 @@ void parse_model_yaml(const YAML::Node& root, const std::string& file, ModelSour
       add(yaml::require(n, "contacts", file, ctx), ctx + ".contacts", out.contacts);
       out.support = out.contacts;
       if (n["support"]) add(n["support"], ctx + ".support", out.support);
+      if (n["on_her_body"]) {
+        const std::string field = ctx + ".on_her_body";
+        if (k < 2) throw InputError(file, yaml::line_of(n["on_her_body"]), field, "only lying on the side has a limb on her body");
+        for (const auto& kv : n["on_her_body"]) {
+          const std::string spec = yaml::key_of(kv.first, file, field);
+          const auto point = resolve_point(spec, kv.second, field + "." + spec);
+          const std::string under = yaml::as_string(kv.second, file, field + "." + spec);
+          if (find_by_name(src.bodies, under) < 0)
+            throw InputError(file, yaml::line_of(kv.second), field + "." + spec, "unknown body '" + under + "'");
+          if (under == point.body) throw InputError(file, yaml::line_of(kv.second), field + "." + spec, "a limb cannot lie on itself");
+          out.on_body.emplace_back(point, under);
+        }
+      }
     }
     auto& left = src.lying[3];
     for (const auto& [coord, deg] : src.lying[2].orientation_deg) left.orientation_deg.emplace_back(coord, -deg);
     for (const auto& p : src.lying[2].contacts) left.contacts.push_back({mirror_name(p.body), mirror_point(p.location_m)});
     for (const auto& p : src.lying[2].support) left.support.push_back({mirror_name(p.body), mirror_point(p.location_m)});
+    for (const auto& [p, under] : src.lying[2].on_body)
+      left.on_body.emplace_back(ModelSource::PointSrc{other_side(p.body), mirror_point(p.location_m)}, other_side(under));
   }
 }
 
@@ -553,6 +611,7 @@ void resolve_structure(ModelSource& src) {
   for (auto& l : src.lying) {
     resolve(l.contacts);
     resolve(l.support);
+    for (auto& [p, under] : l.on_body) p.body_index = find_by_name(src.bodies, p.body);
   }
   const auto reference = build(src, src.reference_height_m, src.reference_mass_kg, {}, false);
   auto t = std::make_shared<ModelSource::Topology>();

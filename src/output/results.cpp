@@ -117,6 +117,13 @@ nlohmann::json results_json(const Model& model, const PostureResult& r) {
       if (std::abs(f.reserve_Nm[k]) > 1e-3)
         reserves[model.coordinates[model.equilibrium_coordinates[k]].name] = f.reserve_Nm[k];
     fr["reserve_moments_Nm"] = reserves;
+    // Joint torques where coordinate actuators balance a joint (the built-in arms: shoulders
+    // and elbows), with her strength in the direction each turns.
+    json torques = json::array();
+    for (const JointTorque& t : joint_torques(model, f))
+      torques.push_back({{"coordinate", model.coordinates[t.coordinate].name}, {"torque_Nm", t.torque_Nm},
+                         {"strength_Nm", t.strength_Nm}, {"share_of_strength", t.share()}});
+    fr["joint_torques"] = torques;
     json contacts = json::array();
     for (int k = 0; k < f.contact_force_N.size(); ++k) {
       // A patch's points share a label; the point on the body tells them apart.

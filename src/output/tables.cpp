@@ -63,6 +63,16 @@ std::string frame_report(const Model& model, const PostureResult& r, const Frame
       if (r.contact_labels[j] == r.contact_labels[k]) sum_N += f.contact_force_N[j];
     s += fmt::format("; {} {:.0f} N", r.contact_labels[k], sum_N);
   }
+  {
+    // The arms' hardest-working joint torque, as 3DSSPP's strength percentages put it.
+    const auto torques = joint_torques(model, f);
+    const JointTorque* top = nullptr;
+    for (const JointTorque& t : torques)
+      if (!top || t.share() > top->share()) top = &t;
+    if (top && top->strength_Nm > 0)
+      s += fmt::format("; hardest arm joint {} {:.1f} N m ({:.0f}% of her strength)", model.coordinates[top->coordinate].name,
+                       top->torque_Nm, 100 * top->share());
+  }
   if (model.abdominal_pressure_muscle >= 0) {
     const double kPa = intra_abdominal_pressure_kPa(model, f);
     s += fmt::format("; intra-abdominal pressure {:.1f} kPa ({:.0f} mmHg)", kPa, kPa * kMmHgPerKPa);

@@ -114,8 +114,7 @@ void add_contact(std::vector<Contact>& out, const std::string& label, int body, 
 }
 
 // The weight of a limb from `body` outward (the body and everything its joint carries): what
-// a support under that limb can carry without shoulder or hip muscles, which the model does
-// not weigh (a limb's joints are posed, not balanced).
+// a support under a resting limb carries (she lets the limb lie on it, she does not push).
 double limb_weight_N(const Model& model, int body) {
   double kg = 0;
   for (std::size_t k = 0; k < model.bodies.size(); ++k)
@@ -175,11 +174,25 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
   }
   if (root["arm_rest"]) {
     // Her forearms rest on armrests or on her thighs, which push up at the forearm's mass
-    // centre; [V secondary] friction 0.2 as AMMR's armrests. A rest carries at most the
-    // arm's own weight: leaning on the arms to lift the trunk needs shoulder depressors,
-    // which the model (no shoulder muscles, arms posed) cannot weigh against the back's.
+    // centre; [V secondary] friction 0.2 as AMMR's armrests. Resting, a rest carries at most
+    // the arm's own weight: her arms lie on it and she does not push. Leaning (`lean: true`:
+    // elbows on her knees, forearms on a table) it carries what her shoulders and elbows
+    // push through it, within their strength and at their muscles' cost (limb_joint_strength).
     const YAML::Node a = root["arm_rest"];
-    yaml::check_keys(a, {"friction"}, file, "arm_rest");
+    yaml::check_keys(a, {"friction", "lean", "at"}, file, "arm_rest");
+    // Where the rest holds the forearm: under its mass centre (a forearm lying on an armrest
+    // or a table), or under the elbow (elbows on her knees: the joint's centre, so the rest's
+    // push makes no moment at the elbow).
+    bool at_elbow = false;
+    if (a["at"]) {
+      const std::string at = yaml::as_string(a["at"], file, "arm_rest.at");
+      if (at != "forearm" && at != "elbow")
+        throw InputError(file, yaml::line_of(a["at"]), "arm_rest.at", "expected forearm or elbow, got '" + at + "'");
+      at_elbow = at == "elbow";
+    }
+    const bool lean = a["lean"] && yaml::as_bool(a["lean"], file, "arm_rest.lean");
+    if (lean && model.actuators.empty())
+      throw InputError(file, yaml::line_of(a["lean"]), "arm_rest.lean", "the model has no joint torques at the arms to lean with");
     if (p.support != Support::seated && p.support != Support::kneeling)
       throw InputError(file, yaml::line_of(a), "arm_rest", "forearms rest only when seated or kneeling");
     const double mu = friction_of(a, file, "arm_rest", 0.2);
@@ -188,8 +201,9 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
       if (b < 0) throw InputError(file, yaml::line_of(a), "arm_rest", std::string("the model has no body '") + side + "'");
       // The whole arm: the rest holds the forearm, the shoulder hangs the upper arm on it.
       const int upper_arm = model.joints[b].parent_body;
-      add_contact(p.contacts, std::string("rest under ") + side, b, model.bodies[b].com_m, Eigen::Vector3d::UnitY(), mu,
-                  Eigen::Vector3d::Zero(), 0, limb_weight_N(model, upper_arm >= 0 ? upper_arm : b));
+      add_contact(p.contacts, std::string(at_elbow ? "rest under elbow of " : "rest under ") + side, b,
+                  at_elbow ? Eigen::Vector3d::Zero() : model.bodies[b].com_m, Eigen::Vector3d::UnitY(), mu,
+                  Eigen::Vector3d::Zero(), 0, lean ? INFINITY : limb_weight_N(model, upper_arm >= 0 ? upper_arm : b));
     }
   }
   std::vector<std::string> coord_names, rhythm_names;
@@ -218,13 +232,13 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
       const Joint& joint = model.joints[c.body];
       if (joint.parent_body >= 0 && !joint.intervertebral) {
         // A limb beside her on the mattress (on her back or front) carries at most its own
-        // weight, as an arm rest does: pressing the arm down to lift the trunk would need
-        // shoulder muscles, which the model does not weigh (a limb's joints are posed, not
-        // balanced), so without the cap the arm was a free lever that held up the chest
-        // (until 2026-12-04: supine and prone the upper thorax's own contacts carried
-        // nothing, the upper arms 56 and 102 N each). On her side the lower arm lies under
-        // her chest wall and carries the chest's weight to the mattress; the model has no
-        // contact between chest and arm, so the shoulder passes it on, uncapped.
+        // weight, as a resting arm rest does: lying relaxed she does not push herself up on
+        // her arms (until 2026-12-04, when the arms were posed and unbalanced, an uncapped
+        // arm was a free lever that held up the chest: supine and prone the upper thorax's
+        // own contacts carried nothing, the upper arms 56 and 102 N each). On her side the
+        // lower arm lies under her chest wall and carries the chest's weight to the
+        // mattress; the model has no contact between chest and arm, so the shoulder passes
+        // it on, uncapped.
         Contact contact{label, c.body, c.location_m, Eigen::Vector3d::UnitY()};
         if (!on_side) contact.max_force_N = limb_weight_N(model, c.body);
         p.contacts.push_back(contact);
@@ -244,6 +258,15 @@ Posture parse_posture(const Model& model, const YAML::Node& root, const std::str
         }
       for (const Eigen::Vector3d& point : {lower, upper, Eigen::Vector3d(c.location_m + across), Eigen::Vector3d(c.location_m - across)})
         p.contacts.push_back({label, c.body, point, Eigen::Vector3d::UnitY()});
+    }
+    // On her side the upper arm lies on her flank: her own body bears it (up, as the
+    // mattress under her), at most the limb's weight, as a limb resting anywhere.
+    for (const auto& [point, under] : lying.on_body) {
+      Contact contact{"her " + model.bodies[under].name + " under " + model.bodies[point.body].name, point.body,
+                      point.location_m, Eigen::Vector3d::UnitY()};
+      contact.max_force_N = limb_weight_N(model, point.body);
+      contact.reacting_body = under;
+      p.contacts.push_back(contact);
     }
   }
 

@@ -29,14 +29,14 @@ inline Primal primal(const SeparableProblem& p, int power, int i, double g) {
     if (x > hi) return {hi, 0};
     return {x, 1 / (2 * w)};
   }
-  // power 3 on a non-negative variable
-  if (g <= 0) return {std::max(lo, 0.0), 0};
-  const double x = std::sqrt(g / (3 * w));
+  // power 3: w |x|^3 - g x is least at x = sign(g) sqrt(|g| / 3w), then held within the
+  // bounds (a torque of either sign: the arms' negative joint torques run from -1 to 0)
+  const double x = std::copysign(std::sqrt(std::abs(g) / (3 * w)), g);
   if (x <= lo) return {lo, 0};
   if (x >= hi) return {hi, 0};
-  // dx/dg = 1 / (6 w x) grows without bound as x -> 0; capping it only shapes the Newton
+  // dx/dg = 1 / (6 w |x|) grows without bound as x -> 0; capping it only shapes the Newton
   // direction (the dual gradient stays exact), and keeps steps from collapsing near zero.
-  return {x, 1 / (6 * w * std::max(x, 1e-3))};
+  return {x, 1 / (6 * w * std::max(std::abs(x), 1e-3))};
 }
 
 constexpr int kMaxIterations = 100;
@@ -187,7 +187,9 @@ class DualNewton {
       dphi -= sd * std::clamp(x0, lo, hi);
       if (sd == 0) continue;
       const double c = -sd * sd * inv;  // contribution to phi'' while free
-      const bool free0 = x0 > lo && x0 < hi;
+      // Free at t = 0, or on a bound and leaving it inwards at once (a joint torque at zero,
+      // its bound, when the multipliers start at zero: it enters at t = 0, not later).
+      const bool free0 = (x0 > lo && x0 < hi) || (x0 == lo && sd > 0) || (x0 == hi && sd < 0);
       if (free0) curvature += c;
       // times at which x(t) = (g + t sd) inv crosses lo and hi
       const double t_lo = (lo / inv - g) / sd, t_hi = (hi / inv - g) / sd;

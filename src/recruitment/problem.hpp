@@ -7,8 +7,9 @@ namespace spineload {
 // Dedicated solver, written by hand because no packaged library solves this structure
 // fast enough (bench/bench_analysis.cpp measures it against IPOPT): the dual of a
 // separable problem is smooth and concave in the m multipliers, so a semismooth Newton
-// method on the dual converges in a few steps of an m x m Cholesky (m = 27 here)
-// instead of an interior-point method over all n variables. Warm-started along a series.
+// method on the dual converges in a few steps of an m x m Cholesky (m = 35 here: 27 spinal
+// rotations, 8 of the arms) instead of an interior-point method over all n variables.
+// Warm-started along a series.
 SolveResult solve_fast(const SeparableProblem& problem, const Eigen::VectorXd* warm_lambda);
 // The same into `result`, with `workspace`'s buffers: no allocation once both are sized.
 // `rescale_warm`: the multipliers come from another problem of the same shape (a cohort's

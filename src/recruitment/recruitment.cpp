@@ -34,6 +34,13 @@ void build_recruitment_problem(const Model& model, const Data& data, const Recru
     const Eigen::Vector3d r = data.pose[ct.body].linear() * ct.point_m;
     contact_g.col(k) = data.jacobian.middleRows(6 * ct.body, 3).transpose() * r.cross(ct.normal) +
                        data.jacobian.middleRows(6 * ct.body + 3, 3).transpose() * ct.normal;
+    if (ct.reacting_body >= 0) {
+      // Her own body takes the opposite push at the same point.
+      const int o = ct.reacting_body;
+      const Eigen::Vector3d ro = data.pose[ct.body] * ct.point_m - data.pose[o].translation();
+      contact_g.col(k) -= data.jacobian.middleRows(6 * o, 3).transpose() * ro.cross(ct.normal) +
+                          data.jacobian.middleRows(6 * o + 3, 3).transpose() * ct.normal;
+    }
   }
   // Generalised force of each actuator at a control of 1 (a coordinate actuator's on its
   // coordinate; a torque or point actuator's through the Jacobian).
@@ -151,8 +158,10 @@ void build_recruitment_problem(const Model& model, const Data& data, const Recru
     // A coordinate actuator's control is costed like an activation (OpenSim's criterion).
     p.lower[nm + nk + a] = model.actuators[a].min_control;
     p.upper[nm + nk + a] = model.actuators[a].max_control;
-    p.power[nm + nk + a] = options.objective == Objective::activation_squared ? 2 : 3;
-    p.weight[nm + nk + a] = 1;
+    p.power[nm + nk + a] = model.actuators[a].cost_power > 0                         ? model.actuators[a].cost_power
+                           : options.objective == Objective::activation_squared ? 2
+                                                                                : 3;
+    p.weight[nm + nk + a] = model.actuators[a].cost_weight;
   }
   for (int k = 0; k < nc; ++k) {
     // The constraint holds whatever it must, at a contact's tiny cost (strict convexity).

@@ -118,7 +118,42 @@ TEST(Model, DefaultModelHasTheBodiesAndSpinalLevelsOfTheIssue) {
   for (int j : m.spinal_joints) levels.push_back(m.joints[j].name);
   const std::vector<std::string> expected{"L5_S1", "L4_L5", "L3_L4", "L2_L3", "L1_L2", "T12_L1", "T6_T7", "C7_T1", "C0_C1"};
   EXPECT_EQ(levels, expected);
-  EXPECT_EQ(m.equilibrium_coordinates.size(), 27u);  // three rotations at each of nine levels
+  // Three rotations at each of nine levels, then the arms' joints that torques balance:
+  // each shoulder's three rotations and each elbow's flexion.
+  ASSERT_EQ(m.equilibrium_coordinates.size(), 35u);
+  std::vector<std::string> arms;
+  for (std::size_t k = 27; k < m.equilibrium_coordinates.size(); ++k)
+    arms.push_back(m.coordinates[m.equilibrium_coordinates[k]].name);
+  const std::vector<std::string> expected_arms{"shoulder_r_flexion", "shoulder_l_flexion", "shoulder_r_abduction",
+                                               "shoulder_l_abduction", "shoulder_r_rotation", "shoulder_l_rotation",
+                                               "elbow_r_flexion", "elbow_l_flexion"};
+  EXPECT_EQ(arms, expected_arms);
+}
+
+// Each arm joint has a torque of each sign, its strength women's (model.yaml,
+// limb_joint_strength) scaled with her mass, its cost the muscles it stands for.
+TEST(Model, TheArmsJointsHaveATorqueEachWayAtWomensStrengthScaledWithHerMass) {
+  const auto src = default_model_source();
+  const auto m = build_model(*src, 1.65, 61.9 * 1.5);
+  ASSERT_EQ(m->actuators.size(), 16u);
+  auto find = [&](const std::string& name) -> const Actuator& {
+    for (const Actuator& a : m->actuators)
+      if (a.name == name) return a;
+    throw std::runtime_error("no actuator " + name);
+  };
+  const Actuator& flex = find("shoulder_l_flexion_positive");
+  const Actuator& ext = find("shoulder_l_flexion_negative");
+  EXPECT_EQ(m->coordinates[flex.coordinate].name, "shoulder_l_flexion");
+  EXPECT_NEAR(flex.optimal_force, 34 * 1.5, 1e-9);
+  EXPECT_NEAR(ext.optimal_force, 43 * 1.5, 1e-9);
+  EXPECT_EQ(flex.min_control, 0);
+  EXPECT_EQ(flex.max_control, 1);
+  EXPECT_EQ(ext.min_control, -1);
+  EXPECT_EQ(ext.max_control, 0);
+  EXPECT_EQ(flex.cost_weight, 5);
+  EXPECT_EQ(ext.cost_weight, 6);
+  EXPECT_EQ(find("elbow_r_flexion_negative").optimal_force, 28 * 1.5);
+  EXPECT_EQ(find("shoulder_r_rotation_negative").cost_weight, 10);
 }
 
 TEST(Model, SegmentMassesSumToTheSubjectMass) {
@@ -242,6 +277,21 @@ TEST(Model, ALyingPatchOutsideItsRangeIsRejected) {
   // The default model.yaml's lying patch, 50 cm across.
   expect_source_error("model.yaml", "    half_width_m: 0.03", "    half_width_m: 0.5", "half_width_m: 0.5",
                       "lying.patch.half_width_m");
+}
+
+TEST(Model, ALimbJointStrengthOutOfRangeOrOnAnUnknownCoordinateIsRejected) {
+  const std::string row = "shoulder_r_flexion: {positive_Nm: 34, negative_Nm: 43, positive_muscles: 5, negative_muscles: 6}";
+  expect_source_error("model.yaml", row, "shoulder_r_flexion: {positive_Nm: -3, negative_Nm: 43, positive_muscles: 5, negative_muscles: 6}",
+                      "positive_Nm: -3", "limb_joint_strength.coordinates.shoulder_r_flexion.positive_Nm");
+  expect_source_error("model.yaml", row, "shoulder_r_flexion: {positive_Nm: 34, negative_Nm: 43, positive_muscles: 2.5, negative_muscles: 6}",
+                      "positive_muscles: 2.5", "limb_joint_strength.coordinates.shoulder_r_flexion.positive_muscles");
+  expect_source_error("model.yaml", row, "shoulder_r_flexon: {positive_Nm: 34, negative_Nm: 43, positive_muscles: 5, negative_muscles: 6}",
+                      "shoulder_r_flexon:", "limb_joint_strength.coordinates.shoulder_r_flexon");
+}
+
+TEST(Model, AnArmOnHerBodyMustLieOnAKnownBody) {
+  expect_source_error("model.yaml", "forearm_l.medial: pelvis}", "forearm_l.medial: pelvic}", "forearm_l.medial: pelvic}",
+                      "lying.right_side.on_her_body.forearm_l.medial");
 }
 
 TEST(Model, ALevelFactorThatOverstretchesALigamentAtRestIsRejected) {

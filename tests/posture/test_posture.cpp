@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <tuple>
 
 #include "common/errors.hpp"
 #include "posture/posture.hpp"
@@ -141,6 +142,48 @@ TEST(Posture, ArmRestCarriesAtMostTheArmsWeight) {
   EXPECT_EQ(parse_error("arm_rest: {}\n").field(), "arm_rest");  // standing: nothing to rest on
 }
 
+// Leaning on the forearms (or the elbows) the rest carries what her shoulders and elbows push
+// through it: no cap. `at: elbow` holds the forearm at the joint's centre.
+TEST(Posture, LeaningOnTheArmsLiftsTheCapAndTheElbowIsTheJointsCentre) {
+  const Model& m = test::default_model();
+  const Posture lean = parse_posture_text(m, "support: seated\narm_rest: {friction: 0, lean: true}\n", "p.yaml");
+  ASSERT_EQ(lean.contacts.size(), 2u);
+  EXPECT_TRUE(std::isinf(lean.contacts[0].max_force_N));
+  EXPECT_EQ(lean.contacts[0].point_m, m.bodies[lean.contacts[0].body].com_m);
+  const Posture elbow = parse_posture_text(m, "support: seated\narm_rest: {friction: 0, lean: true, at: elbow}\n", "p.yaml");
+  EXPECT_EQ(elbow.contacts[0].point_m, Eigen::Vector3d::Zero());
+  EXPECT_EQ(elbow.contacts[0].label, "rest under elbow of forearm_r");
+  EXPECT_EQ(parse_error("support: seated\narm_rest: {at: wrist}\n").field(), "arm_rest.at");
+  EXPECT_EQ(parse_error("support: seated\narm_rest: {lean: maybe}\n").field(), "arm_rest.lean");
+}
+
+// On her side the top arm lies along her flank: her ribs carry the upper arm and her waist
+// the forearm, each at most its limb's weight, pushing up on the arm and down on her.
+TEST(Posture, LyingOnHerSideTheTopArmLiesOnHerFlank) {
+  const Model& m = test::default_model();
+  const double g = m.gravity_m_s2.norm();
+  for (const auto& [support, arm, forearm] : {std::tuple{"lying_right", "upper_arm_l", "forearm_l"},
+                                              std::tuple{"lying_left", "upper_arm_r", "forearm_r"}}) {
+    const Posture p = parse_posture_text(m, std::string("support: ") + support + "\n", "p.yaml");
+    int found = 0;
+    for (const Contact& c : p.contacts) {
+      if (c.reacting_body < 0) continue;
+      ++found;
+      EXPECT_EQ(c.normal, Eigen::Vector3d::UnitY());
+      if (m.bodies[c.body].name == arm) {
+        EXPECT_EQ(m.bodies[c.reacting_body].name, "lower_thorax");
+        const double kg = m.bodies[c.body].mass_kg + m.bodies[m.body_index(forearm)].mass_kg +
+                          m.bodies[m.body_index(std::string("hand_") + forearm[8])].mass_kg;
+        EXPECT_NEAR(c.max_force_N, kg * g, 1e-9);
+      } else {
+        EXPECT_EQ(m.bodies[c.body].name, forearm) << support;
+        EXPECT_EQ(m.bodies[c.reacting_body].name, "pelvis");
+      }
+    }
+    EXPECT_EQ(found, 2) << support;
+  }
+}
+
 TEST(Posture, KeyframesBlendIntoAMotion) {
   const Model& m = test::default_model();
   const Posture p = parse_posture_text(m,
@@ -237,7 +280,7 @@ TEST(Posture, LyingTheTrunkBearsOverAPatchAndAnArmBesideHerCarriesItsOwnWeight) 
 
 TEST(Posture, LyingTheArmsNoLongerPropTheChest) {
   // With a point per segment and arms free to push, the optimum held the upper thorax up on
-  // the arms (their shoulders are posed, not balanced): supine 56 N and prone 102 N on each
+  // the arms (their shoulders were then posed, not balanced): supine 56 N and prone 102 N on each
   // upper arm, nothing under the upper thorax. Each arm now carries at most its own weight.
   const Model& m = test::default_model();
   const int arm = m.body_index("upper_arm_r");

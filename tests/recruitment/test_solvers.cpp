@@ -119,6 +119,38 @@ TEST(FastSolver, MatchesIpoptOnRandomBoundedProblems) {
   }
 }
 
+// Variables that take either sign (an imported model's coordinate actuators, controls -1 to
+// 1; the arms' negative joint torques, -1 to 0) under a cubic cost: until 2026-12-05 the fast
+// solver's cubic branch took every variable as non-negative, so such a variable could not
+// go below zero. Half the variables here run from -1 to 1, a quarter from -1 to 0.
+TEST(FastSolver, MatchesIpoptOnCubicProblemsWithVariablesOfEitherSign) {
+  std::mt19937 rng(7);
+  std::normal_distribution<double> normal;
+  for (int trial = 0; trial < 10; ++trial) {
+    SeparableProblem p;
+    const int n = 24, m = 5, reserves = m;
+    p.A = Eigen::MatrixXd::Zero(m, n + reserves);
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j) p.A(i, j) = 20 * normal(rng);
+    p.A.rightCols(reserves).setIdentity();
+    p.b = Eigen::VectorXd::NullaryExpr(m, [&] { return 30 * normal(rng); });
+    p.weight = Eigen::VectorXd::Ones(n + reserves);
+    p.weight.tail(reserves).setConstant(1e4);
+    p.lower = Eigen::VectorXd::Zero(n + reserves);
+    p.upper = Eigen::VectorXd::Ones(n + reserves);
+    p.lower.head(n / 2).setConstant(-1);
+    p.lower.segment(n / 2, n / 4).setConstant(-1);
+    p.upper.segment(n / 2, n / 4).setConstant(0);
+    p.lower.tail(reserves).setConstant(-INFINITY);
+    p.upper.tail(reserves).setConstant(INFINITY);
+    p.power = Eigen::VectorXi::Constant(n + reserves, 3);
+    p.power.tail(reserves).setConstant(2);
+    const SolveResult fast = solve_fast(p, nullptr);
+    expect_same_optimum(p, fast, solve_ipopt(p), n, "trial " + std::to_string(trial));
+    EXPECT_LT(fast.x.head(3 * n / 4).minCoeff(), -0.01) << "trial " << trial;  // some do go below zero
+  }
+}
+
 TEST(FastSolver, WarmStartGivesTheSameAnswer) {
   const Model& m = test::default_model();
   Data d(m);
