@@ -68,7 +68,7 @@ TEST(Validation, TheStudysOtherRowsArePosedAsAnalyzePosesThem) {
   ValidationReport r;
   add_recalled_rows(r, *v.model, yaml::read_text_file(test::source_path("data/validation/wilke1999_other_rows.yaml")),
                     "wilke1999_other_rows.yaml", v.standing_N, 0.50, {});
-  ASSERT_EQ(r.recalled.size(), 7u);
+  ASSERT_EQ(r.recalled.size(), 8u);
   EXPECT_NE(r.recalled_source.find("[U]"), std::string::npos);
   for (const auto& x : r.recalled) {
     EXPECT_GT(x.model_L4_L5_compression_N, 50.0) << x.name;
@@ -87,6 +87,11 @@ TEST(Validation, TheStudysOtherRowsArePosedAsAnalyzePosesThem) {
   EXPECT_GT(walk.model_ratio, 1.3);
   EXPECT_NEAR(walk.relative_difference, (walk.model_ratio - 1.3) / 1.3, 1e-12);
   EXPECT_GT(recalled(r, "standing_up_from_chair").model_ratio, 1.5);
+  // Leaning on the elbows (quoted, not read): the elbows carry part of the trunk, so the disc
+  // is below the same posture with the arms only resting on the knees (1,228 N, 2.14).
+  const RecalledRow& elbows = recalled(r, "sitting_forward_elbows_on_knees");
+  EXPECT_EQ(elbows.measured_low_MPa, 0.43);
+  EXPECT_LT(elbows.model_ratio, 2.0);
 }
 
 TEST(Validation, AMalformedRecalledRowNamesItsFileLineAndField) {
