@@ -84,8 +84,8 @@ struct ModelSource {
   std::vector<MuscleSrc> muscles;
   std::vector<PassiveSrc> passive_elements;
   // A limb joint's strength per coordinate (reference subject, N m each way): the model has
-  // no arm muscles, so these coordinates are balanced by a torque of each sign, costed like
-  // an activation (model.yaml `limb_joint_strength`; right side given, left mirrored).
+  // no arm muscles, so these coordinates are balanced by a torque of each sign, costed as the
+  // muscles it stands for (model.yaml `limb_joint_strength`; right side given, left mirrored).
   struct JointStrengthSrc {
     std::string coordinate;
     double positive_Nm = 0, negative_Nm = 0;

@@ -96,24 +96,31 @@ TEST(FastSolver, MatchesIpoptWithABackrestContact) {
                       "backrest");
 }
 
+// A random problem: n activations in [0, 1] with unit weights over m equations, and a reserve
+// per equation (weight 1e4, unbounded); every cost squared.
+SeparableProblem random_problem(std::mt19937& rng, std::normal_distribution<double>& normal, int n, int m) {
+  SeparableProblem p;
+  p.A = Eigen::MatrixXd::Zero(m, n + m);
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < n; ++j) p.A(i, j) = 20 * normal(rng);
+  p.A.rightCols(m).setIdentity();
+  p.b = Eigen::VectorXd::NullaryExpr(m, [&] { return 30 * normal(rng); });
+  p.weight = Eigen::VectorXd::Ones(n + m);
+  p.weight.tail(m).setConstant(1e4);
+  p.lower = Eigen::VectorXd::Zero(n + m);
+  p.upper = Eigen::VectorXd::Ones(n + m);
+  p.lower.tail(m).setConstant(-INFINITY);
+  p.upper.tail(m).setConstant(INFINITY);
+  p.power = Eigen::VectorXi::Constant(n + m, 2);
+  return p;
+}
+
 TEST(FastSolver, MatchesIpoptOnRandomBoundedProblems) {
   std::mt19937 rng(42);
   std::normal_distribution<double> normal;
   for (int trial = 0; trial < 20; ++trial) {
-    SeparableProblem p;
-    const int n = 30, m = 6, reserves = m;
-    p.A = Eigen::MatrixXd::Zero(m, n + reserves);
-    for (int i = 0; i < m; ++i)
-      for (int j = 0; j < n; ++j) p.A(i, j) = 20 * normal(rng);
-    p.A.rightCols(reserves).setIdentity();
-    p.b = Eigen::VectorXd::NullaryExpr(m, [&] { return 30 * normal(rng); });
-    p.weight = Eigen::VectorXd::Ones(n + reserves);
-    p.weight.tail(reserves).setConstant(1e4);
-    p.lower = Eigen::VectorXd::Zero(n + reserves);
-    p.upper = Eigen::VectorXd::Ones(n + reserves);
-    p.lower.tail(reserves).setConstant(-INFINITY);
-    p.upper.tail(reserves).setConstant(INFINITY);
-    p.power = Eigen::VectorXi::Constant(n + reserves, 2);
+    const int n = 30;
+    SeparableProblem p = random_problem(rng, normal, n, 6);
     if (trial % 2) p.power.head(n).setConstant(3);
     expect_same_optimum(p, solve_fast(p, nullptr), solve_ipopt(p), n, "trial " + std::to_string(trial));
   }
@@ -127,24 +134,12 @@ TEST(FastSolver, MatchesIpoptOnCubicProblemsWithVariablesOfEitherSign) {
   std::mt19937 rng(7);
   std::normal_distribution<double> normal;
   for (int trial = 0; trial < 10; ++trial) {
-    SeparableProblem p;
-    const int n = 24, m = 5, reserves = m;
-    p.A = Eigen::MatrixXd::Zero(m, n + reserves);
-    for (int i = 0; i < m; ++i)
-      for (int j = 0; j < n; ++j) p.A(i, j) = 20 * normal(rng);
-    p.A.rightCols(reserves).setIdentity();
-    p.b = Eigen::VectorXd::NullaryExpr(m, [&] { return 30 * normal(rng); });
-    p.weight = Eigen::VectorXd::Ones(n + reserves);
-    p.weight.tail(reserves).setConstant(1e4);
-    p.lower = Eigen::VectorXd::Zero(n + reserves);
-    p.upper = Eigen::VectorXd::Ones(n + reserves);
+    const int n = 24;
+    SeparableProblem p = random_problem(rng, normal, n, 5);
     p.lower.head(n / 2).setConstant(-1);
     p.lower.segment(n / 2, n / 4).setConstant(-1);
     p.upper.segment(n / 2, n / 4).setConstant(0);
-    p.lower.tail(reserves).setConstant(-INFINITY);
-    p.upper.tail(reserves).setConstant(INFINITY);
-    p.power = Eigen::VectorXi::Constant(n + reserves, 3);
-    p.power.tail(reserves).setConstant(2);
+    p.power.head(n).setConstant(3);
     const SolveResult fast = solve_fast(p, nullptr);
     expect_same_optimum(p, fast, solve_ipopt(p), n, "trial " + std::to_string(trial));
     EXPECT_LT(fast.x.head(3 * n / 4).minCoeff(), -0.01) << "trial " << trial;  // some do go below zero
