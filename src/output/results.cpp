@@ -168,7 +168,8 @@ std::map<std::string, std::string> render_results(const Model& model, const Post
         "subject,stage,time_s,level,compression_N,shear_ap_N,shear_lateral_N,flexion_moment_Nm,lateral_moment_Nm,torsion_moment_Nm,"
         "joint_flexion_moment_Nm,joint_lateral_moment_Nm,joint_torsion_moment_Nm,factor_of_risk,intradiscal_pressure_MPa\n";
     std::string muscles = "subject,stage,time_s,muscle,group,force_N,activation,max_force_N,passive_force_N\n";
-    std::string joints = "subject,stage,time_s,coordinate,angle_deg,net_moment_Nm,passive_moment_Nm,reserve_moment_Nm\n";
+    std::string joints =
+        "subject,stage,time_s,coordinate,angle_deg,net_moment_Nm,passive_moment_Nm,reserve_moment_Nm,joint_torque_Nm,strength_Nm\n";
     for (const auto& f : r.frames) {
       for (const auto& d : f.disc)
         levels += who + fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", num(f.time_s), model.joints[d.joint].name,
@@ -181,12 +182,18 @@ std::map<std::string, std::string> render_results(const Model& model, const Post
                                model.muscles[m].group, num(f.force_N[m]), num(f.activation[m]),
                                num(model.muscles[m].max_force_N()),
                                num(f.muscle_passive_force_N.size() ? f.muscle_passive_force_N[m] : 0.0));
+      // The joint torque and her strength that way where actuators balance the coordinate (the
+      // arms), empty elsewhere.
+      const std::vector<JointTorque> torques = joint_torques(model, f);
       for (std::size_t c = 0; c < model.coordinates.size(); ++c) {
         double reserve = 0;
         for (std::size_t k = 0; k < model.equilibrium_coordinates.size(); ++k)
           if (model.equilibrium_coordinates[k] == static_cast<int>(c)) reserve = f.reserve_Nm[k];
-        joints += who + fmt::format("{},{},{},{},{},{}\n", num(f.time_s), model.coordinates[c].name,
-                              num(f.q_rad[c] * kRadToDeg), num(f.tau_Nm[c]), num(f.passive_Nm[c]), num(reserve));
+        std::string torque = ",";
+        for (const JointTorque& t : torques)
+          if (t.coordinate == static_cast<int>(c)) torque = num(t.torque_Nm) + "," + num(t.strength_Nm);
+        joints += who + fmt::format("{},{},{},{},{},{},{}\n", num(f.time_s), model.coordinates[c].name,
+                              num(f.q_rad[c] * kRadToDeg), num(f.tau_Nm[c]), num(f.passive_Nm[c]), num(reserve), torque);
       }
     }
     files[n + "_disc_loads.csv"] = levels;

@@ -2,6 +2,9 @@
 // hold, where they give out, and what leaning on them does to the back.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <sstream>
 #include <string>
 
 #include "analysis/analyze.hpp"
@@ -127,6 +130,21 @@ TEST(LimbTorques, JsonGivesEachJointTorqueWithItsStrength) {
       EXPECT_NEAR(e["share_of_strength"].get<double>(), t.torque_Nm / t.strength_Nm, 1e-12);
     }
   EXPECT_TRUE(found);
+
+  // The joints CSV gives the same torque and strength on the coordinate's row, nothing on a
+  // spinal one.
+  const auto files = render_results(m, r, {Format::csv});
+  std::istringstream in(files.at("test_joints.csv"));
+  std::string line, shoulder, lumbar;
+  std::getline(in, line);
+  EXPECT_EQ(line.substr(line.size() - 27), "joint_torque_Nm,strength_Nm");
+  while (std::getline(in, line)) {
+    if (line.find(",shoulder_r_flexion,") != std::string::npos) shoulder = line;
+    if (line.find(",L4_L5_flexion,") != std::string::npos) lumbar = line;
+  }
+  EXPECT_EQ(shoulder.substr(shoulder.rfind(',', shoulder.rfind(',') - 1) + 1),
+            fmt::format("{:.6g},{:.6g}", t.torque_Nm, t.strength_Nm));
+  EXPECT_EQ(lumbar.substr(lumbar.size() - 2), ",,");
 }
 
 }  // namespace
