@@ -172,8 +172,7 @@ void write_structure(const ModelSource& src, const std::vector<int>& joint_of_bo
   // of each sign, as two coordinate actuators whose controls run 0 to 1 and -1 to 0.
   model.actuators.clear();
   for (const auto& js : src.limb_joint_strength) {
-    const int c = model.coordinate_index(js.coordinate);
-    if (c < 0) throw InputError(where, 0, "limb_joint_strength", "unknown coordinate '" + js.coordinate + "'");
+    const int c = model.coordinate_index(js.coordinate);  // known: the reader checked it
     for (const bool positive : {true, false}) {
       Actuator a;
       a.name = js.coordinate + (positive ? "_positive" : "_negative");

@@ -38,8 +38,9 @@ void build_recruitment_problem(const Model& model, const Data& data, const Recru
       // Her own body takes the opposite push at the same point.
       const int o = ct.reacting_body;
       const Eigen::Vector3d ro = data.pose[ct.body] * ct.point_m - data.pose[o].translation();
-      contact_g.col(k) -= data.jacobian.middleRows(6 * o, 3).transpose() * ro.cross(ct.normal) +
-                          data.jacobian.middleRows(6 * o + 3, 3).transpose() * ct.normal;
+      ws.column.setZero(model.num_q);
+      add_body_force(data, o, ro.cross(-ct.normal), -ct.normal, ws.column);
+      contact_g.col(k) += ws.column;
     }
   }
   // Generalised force of each actuator at a control of 1 (a coordinate actuator's on its
