@@ -24,7 +24,7 @@ void Data::size_recruitment_workspace(const Model& model) {
   for (Eigen::VectorXd* v : {&d.x, &d.d, &d.x_try, &d.d_try, &d.d_in_G, &d.g, &d.g_try, &d.s}) v->setZero(n);
   for (Eigen::VectorXd* v : {&d.r, &d.r_try, &d.step}) v->setZero(m);
   d.G.setZero(m, m);
-  d.L.resize(static_cast<std::size_t>(m) * (m + 1) / 2);
+  d.L.resize(static_cast<std::size_t>(m) * m);
   d.power.setZero(n);
   d.start.reserve(static_cast<std::size_t>(n) + 1);
   d.first.reserve(static_cast<std::size_t>(n));

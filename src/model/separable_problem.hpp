@@ -45,7 +45,7 @@ struct DualNewtonWorkspace {
   Eigen::VectorXd x, d, x_try, d_try, r, r_try, d_in_G, step;
   Eigen::VectorXd g, g_try, s;            // the columns' products A^T lambda, at a trial, A^T step
   Eigen::MatrixXd G;                      // the dual's Hessian, lower triangle
-  std::vector<double> L;                  // its Cholesky factor, packed by rows
+  std::vector<double> L;                  // its Cholesky factor, column-major, lower triangle
   struct Break {
     double t, slope_change;
   };

@@ -66,12 +66,12 @@ std::string frame_report(const Model& model, const PostureResult& r, const Frame
   {
     // The arms' hardest-working joint torque, as 3DSSPP's strength percentages put it.
     const auto torques = joint_torques(model, f);
-    const JointTorque* top = nullptr;
+    const JointTorque* hardest = nullptr;
     for (const JointTorque& t : torques)
-      if (!top || t.share() > top->share()) top = &t;
-    if (top && top->strength_Nm > 0)
-      s += fmt::format("; hardest arm joint {} {:.1f} N m ({:.0f}% of her strength)", model.coordinates[top->coordinate].name,
-                       top->torque_Nm, 100 * top->share());
+      if (!hardest || t.share() > hardest->share()) hardest = &t;
+    if (hardest && hardest->strength_Nm > 0)
+      s += fmt::format("; hardest arm joint {} {:.1f} N m ({:.0f}% of her strength)",
+                       model.coordinates[hardest->coordinate].name, hardest->torque_Nm, 100 * hardest->share());
   }
   if (model.abdominal_pressure_muscle >= 0) {
     const double kPa = intra_abdominal_pressure_kPa(model, f);

@@ -61,33 +61,43 @@ inline void subtract_scaled(double s, const double* a, double* y, int n) {
   for (int k = 0; k < n; ++k) y[k] -= s * a[k];
 }
 
-// The dual Hessian's Cholesky factor, written by hand: Eigen's LLT on a 27 x 27 matrix
-// spends most of its time in per-column calls and in two copies of the matrix. Here the
-// factor is packed by rows (row i holds L(i, 0..i)), so every inner product is over two
-// contiguous rows and the Hessian's lower triangle is read once, shifted on the diagonal.
+// The dual Hessian's Cholesky factor, written by hand, right-looking over contiguous
+// columns: each pivot's column scales, then updates the columns to its right by axpys that
+// have no dependency between their terms and vectorise. The up-looking form this replaced
+// (Cholesky-Crout by packed rows, every entry an inner product with a division) counted 1 %
+// more instructions but ran 3x slower by the clock on the 35 x 35 Hessian (6.6 against
+// 2.1 us a factorisation, a stand-alone loop): each entry waited for the one before it.
+// Eigen's LLT spends most of its time in per-column calls and copies at this size. L holds
+// the factor column-major in its lower triangle; columns whose multiplier is zero (the
+// Hessian couples the arms' rows with the spine's only through a few muscles) are skipped.
 // A pivot that rounding makes non-positive is floored (the reserves keep the Hessian
 // positive definite in exact arithmetic), so the solve never produces a NaN.
-void factor_packed(const Eigen::MatrixXd& G, double shift, std::vector<double>& L) {
+void factor_columns(const Eigen::MatrixXd& G, double shift, std::vector<double>& L) {
   const int m = static_cast<int>(G.rows());
   const double* g = G.data();
-  double* row_i = L.data();
-  for (int i = 0; i < m; row_i += i + 1, ++i) {
-    const double* row_j = L.data();
-    for (int j = 0; j < i; row_j += j + 1, ++j) row_i[j] = (g[j * m + i] - dot(row_i, row_j, j)) / row_j[j];
-    const double pivot = g[i * m + i] + shift - dot(row_i, row_i, i);
-    row_i[i] = std::sqrt(std::max(pivot, 1e-300));
+  double* a = L.data();
+  for (int j = 0; j < m; ++j) std::copy(g + j * m + j, g + (j + 1) * m, a + j * m + j);
+  for (int k = 0; k < m; ++k) {
+    double* ck = a + k * m;
+    const double pivot = std::sqrt(std::max(ck[k] + shift, 1e-300));
+    ck[k] = pivot;
+    const double inv = 1 / pivot;
+    for (int i = k + 1; i < m; ++i) ck[i] *= inv;
+    for (int j = k + 1; j < m; ++j) {
+      const double s = ck[j];
+      if (s != 0) subtract_scaled(s, ck + j, a + j * m + j, m - j);
+    }
   }
 }
 // x <- L^-T L^-1 x
-void solve_packed(const std::vector<double>& L, Eigen::VectorXd& x) {
+void solve_columns(const std::vector<double>& L, Eigen::VectorXd& x) {
   const int m = static_cast<int>(x.size());
-  const double* row = L.data();
-  for (int i = 0; i < m; row += i + 1, ++i) x[i] = (x[i] - dot(row, x.data(), i)) / row[i];
-  for (int i = m - 1; i >= 0; --i) {
-    row -= i + 1;
-    x[i] /= row[i];
-    subtract_scaled(x[i], row, x.data(), i);
+  const double* a = L.data();
+  for (int k = 0; k < m; ++k) {
+    x[k] /= a[k * m + k];
+    subtract_scaled(x[k], a + k * m + k + 1, x.data() + k + 1, m - k - 1);
   }
+  for (int k = m - 1; k >= 0; --k) x[k] = (x[k] - dot(a + k * m + k + 1, x.data() + k + 1, m - k - 1)) / a[k * m + k];
 }
 
 // The problem's columns in compressed form: a muscle loads only the levels it crosses, a
@@ -228,7 +238,7 @@ void DualNewton::solve(SolveResult& result, bool have_products) const {
   // Sizing: a no-op once the workspace has solved a problem of these sizes.
   for (Eigen::VectorXd* v : {&w.x, &w.d, &w.x_try, &w.d_try, &w.d_in_G, &w.g, &w.g_try, &w.s}) v->resize(n_);
   for (Eigen::VectorXd* v : {&w.r, &w.r_try, &w.step}) v->resize(m_);
-  w.L.resize(static_cast<std::size_t>(m_) * (m_ + 1) / 2);
+  w.L.resize(static_cast<std::size_t>(m_) * m_);
   w.G.setZero(m_, m_);
   w.d_in_G.setZero();
   const double tol = 1e-10 * (1 + p_.b.lpNorm<Eigen::Infinity>());
@@ -287,9 +297,9 @@ void DualNewton::solve(SolveResult& result, bool have_products) const {
     w.d_in_G = w.d;
     // A Levenberg term mu I grows when the active set keeps switching (short steps) and
     // shrinks when full Newton steps are taken, as in a trust-region method.
-    factor_packed(w.G, mu + 1e-14 * (1 + w.G.diagonal().maxCoeff()), w.L);
+    factor_columns(w.G, mu + 1e-14 * (1 + w.G.diagonal().maxCoeff()), w.L);
     w.step = w.r;
-    solve_packed(w.L, w.step);
+    solve_columns(w.L, w.step);
     const double slope = w.r.dot(w.step);
     // Armijo's sufficient increase; near the optimum the dual's increase falls below its
     // rounding (large multipliers when reserves are large), so a step that still halves
