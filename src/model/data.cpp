@@ -21,7 +21,9 @@ void Data::size_recruitment_workspace(const Model& model) {
   w.result.x.setZero(n);
   w.result.lambda.setZero(m);
   DualNewtonWorkspace& d = w.newton;
-  for (Eigen::VectorXd* v : {&d.x, &d.d, &d.x_try, &d.d_try, &d.d_in_G, &d.g, &d.g_try, &d.s}) v->setZero(n);
+  for (Eigen::VectorXd* v : {&d.x, &d.d, &d.x_try, &d.d_try, &d.d_in_G, &d.g, &d.g_try, &d.s, &d.half_inverse_weight,
+                             &d.lower_g, &d.upper_g})
+    v->setZero(n);
   for (Eigen::VectorXd* v : {&d.r, &d.r_try, &d.step}) v->setZero(m);
   d.G.setZero(m, m);
   d.L.resize(static_cast<std::size_t>(m) * m);

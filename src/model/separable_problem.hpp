@@ -42,6 +42,7 @@ struct DualNewtonWorkspace {
   std::vector<int> start, first;          // the problem's columns, compressed: column i is
                                           // values[start[i], start[i+1]) from row first[i]
   std::vector<double> values;
+  Eigen::VectorXd half_inverse_weight, lower_g, upper_g;  // per variable: 1 / 2w, 2w lower, 2w upper
   Eigen::VectorXd x, d, x_try, d_try, r, r_try, d_in_G, step;
   Eigen::VectorXd g, g_try, s;            // the columns' products A^T lambda, at a trial, A^T step
   Eigen::MatrixXd G;                      // the dual's Hessian, lower triangle
