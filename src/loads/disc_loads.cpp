@@ -78,22 +78,30 @@ void disc_loads(const Model& model, Data& data) {
     out.joint_torsion_moment_Nm = -m_joint.dot(normal);
     const double strength = k < model.vertebral_strength_N.size() ? model.vertebral_strength_N[k] : 0.0;
     out.factor_of_risk = strength > 0 ? std::max(0.0, out.compression_N) / strength : 0.0;
-    const int flexion = model.joints[joint].coordinates.front();
-    out.muscle_flexion_moment_Nm = 0;
-    out.extensor_capacity_Nm = 0;
-    for (std::size_t m = 0; m < model.muscles.size(); ++m) {
-      const double arm = data.moment_arm_m(flexion, static_cast<int>(m));
-      out.muscle_flexion_moment_Nm += data.force_N[m] * arm;
-      if (arm < 0) out.extensor_capacity_Nm -= model.muscles[m].max_force_N() * model.muscles[m].max_activation * arm;
-    }
-    // Not every extensor can be at full activation while the levels above stay in balance:
-    // the share of that sum a maximal voluntary effort reaches (the level's isometric test).
-    if (k < model.extension_mvc_share.size()) out.extensor_capacity_Nm *= model.extension_mvc_share[k];
     const double area = k < model.disc_area_m2.size() ? model.disc_area_m2[k] : 0.0;
     out.intradiscal_pressure_MPa =
         area > 0 ? model.disc_swelling_pressure_MPa + model.idp_correction_factor * std::max(0.0, out.compression_N) / area * 1e-6
                  : 0.0;
+    out.muscle_flexion_moment_Nm = 0;
+    out.extensor_capacity_Nm = 0;
   }
+  // The muscles' flexion moment and the extensors' capacity at every level, muscle by muscle
+  // (each muscle's column of moment arms is contiguous; level by level read a row with a
+  // stride of the coordinates' count). Each level still sums its muscles in order.
+  for (std::size_t m = 0; m < model.muscles.size(); ++m) {
+    const double* arms = data.moment_arm_m.col(static_cast<int>(m)).data();
+    const double strength_N = model.muscles[m].max_force_N() * model.muscles[m].max_activation;
+    for (std::size_t k = 0; k < model.spinal_joints.size(); ++k) {
+      const double arm = arms[model.joints[model.spinal_joints[k]].coordinates.front()];
+      DiscLoad& out = data.disc[k];
+      out.muscle_flexion_moment_Nm += data.force_N[m] * arm;
+      if (arm < 0) out.extensor_capacity_Nm -= strength_N * arm;
+    }
+  }
+  // Not every extensor can be at full activation while the levels above stay in balance:
+  // the share of that sum a maximal voluntary effort reaches (the level's isometric test).
+  for (std::size_t k = 0; k < model.spinal_joints.size() && k < model.extension_mvc_share.size(); ++k)
+    data.disc[k].extensor_capacity_Nm *= model.extension_mvc_share[k];
 }
 
 }  // namespace spineload

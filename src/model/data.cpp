@@ -72,6 +72,7 @@ Data::Data(const Model& model) {
   path_force_N = Eigen::VectorXd::Zero(static_cast<int>(model.path_forces.size()));
   moment_arm_m = Eigen::MatrixXd::Zero(nc, nm);
   path_g = path_total_g = tau_mb = Eigen::VectorXd::Zero(nq);
+  joint_centre_m.assign(model.joints.size(), Eigen::Vector3d::Zero());
   reserve_Nm = Eigen::VectorXd::Zero(static_cast<int>(model.equilibrium_coordinates.size()));
   size_recruitment_workspace(model);
   pose.assign(model.bodies.size(), Eigen::Isometry3d::Identity());

@@ -106,6 +106,7 @@ struct Data {
   // Scratch, per multibody coordinate: a path's unit-tension generalised force and a sum of
   // them (muscle_geometry, passive_tissues), the static inverse dynamics' forces.
   Eigen::VectorXd path_g, path_total_g, tau_mb;
+  std::vector<Eigen::Vector3d> joint_centre_m;  // per joint, in ground (muscle geometry, passive tissues)
   // Per body, in ground: angular velocity and acceleration, the origin's acceleration
   // (inverse dynamics of a moving posture).
   std::vector<Eigen::Vector3d> body_omega, body_alpha, body_a_origin;

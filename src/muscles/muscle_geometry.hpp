@@ -9,12 +9,17 @@ namespace spineload {
 
 void muscle_geometry(const Model& model, Data& data);
 
+// Every joint's centre in ground for the current poses, into data.joint_centre_m: paths that
+// cross a joint take their moment about it (once per frame rather than once per crossing).
+void joint_centres(const Model& model, Data& data);
+
 // A path of points fixed on bodies (no wraps): its points in ground, the unit direction of
 // each segment, and the generalised force of a unit tension along it added to `g`
 // (multibody q order). Returns the path length. Muscles and passive tissues share it. With
 // `crossed` (per q: the path crosses that coordinate's joint), only those entries of g are
 // computed: the others are zero. With `crossings` of rotational joints only, each crossed
-// coordinate takes its axis . (the pull's moment about the joint centre) directly.
+// coordinate takes its axis . (the pull's moment about the joint centre) directly; the
+// centres are this frame's data.joint_centre_m (joint_centres).
 double straight_path(const Model& model, const Data& data, const std::vector<PathPoint>& path,
                      std::vector<Eigen::Vector3d>& points, std::vector<Eigen::Vector3d>& dirs, Eigen::VectorXd& g,
                      const std::vector<char>* crossed = nullptr, const std::vector<PathCrossing>* crossings = nullptr);

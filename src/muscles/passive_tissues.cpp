@@ -23,6 +23,7 @@ void passive_tissues(const Model& model, Data& data) {
   Eigen::VectorXd& total = data.path_total_g;
   g.setZero(model.num_q);
   total.setZero(model.num_q);
+  joint_centres(model, data);
   for (std::size_t e = 0; e < model.passive_elements.size(); ++e) {
     const PassiveElement& el = model.passive_elements[e];
     g.setZero();
