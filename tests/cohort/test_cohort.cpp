@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "cohort/cohort.hpp"
 #include "common/errors.hpp"
@@ -50,6 +51,54 @@ TEST(Cohort, SamplingHonoursTheCorrelationAndIsReproducible) {
   EXPECT_EQ(sample_cohort_subject(spec, 3).subject.height_m, h3);
   spec.seed = 6;
   EXPECT_NE(sample_cohort_subject(spec, 3).subject.height_m, h3);
+}
+
+TEST(Cohort, RowsReadBackAsTheSameNumbersAndABadRowIsNamed) {
+  CohortRow r;
+  r.subject = 123456789012;
+  r.task = 2;
+  r.status = "beyond";
+  r.reason = "reserve\tmoments\nneeded";
+  r.l5s1_compression_N = 0.1 + 0.2;  // not a short decimal: the shortest text must still read back exactly
+  r.l5s1_shear_ap_N = -1e-300;
+  r.l5s1_shear_lateral_N = 4.9e-324;  // the smallest denormal
+  r.l5s1_risk = 1.0 / 3.0;
+  r.max_risk = std::numeric_limits<double>::infinity();
+  r.max_risk_level = "L4_L5";
+  r.extensor_demand = 1e300;
+  r.infant_mass_kg = 6.5;
+  const auto back = parse_rows(serialize_rows({r, CohortRow{}}), "rows");
+  ASSERT_EQ(back.size(), 2u);
+  const CohortRow& b = back[0];
+  EXPECT_EQ(b.subject, r.subject);
+  EXPECT_EQ(b.task, r.task);
+  EXPECT_EQ(b.status, "beyond");
+  EXPECT_EQ(b.reason, "reserve moments needed");  // the separators become spaces
+  EXPECT_EQ(b.l5s1_compression_N, r.l5s1_compression_N);
+  EXPECT_EQ(b.l5s1_shear_ap_N, r.l5s1_shear_ap_N);
+  EXPECT_EQ(b.l5s1_shear_lateral_N, r.l5s1_shear_lateral_N);
+  EXPECT_EQ(b.l5s1_risk, r.l5s1_risk);
+  EXPECT_EQ(b.max_risk, r.max_risk);
+  EXPECT_EQ(b.max_risk_level, "L4_L5");
+  EXPECT_EQ(b.extensor_demand, r.extensor_demand);
+  EXPECT_EQ(b.infant_mass_kg, r.infant_mass_kg);
+  EXPECT_EQ(back[1].max_risk_level, "");
+  // Written as 17 digits by earlier versions: read the same.
+  EXPECT_EQ(parse_rows("7\t0\tok\t0.30000000000000004\t1\t2\t3\t4\t-\t5\t6\t\n", "old")[0].l5s1_compression_N, 0.1 + 0.2);
+  // A damaged row names the file and its line, whatever the damage.
+  const std::string good = "7\t0\tok\t1\t1\t2\t3\t4\t-\t5\t6\t\n";
+  for (const std::string bad : {"7\t0\tok\t1\t1\n", "7\t0\tok\t1x\t1\t2\t3\t4\t-\t5\t6\t\n",
+                                "7\t0\tok\t 1\t1\t2\t3\t4\t-\t5\t6\t\n", "7.5\t0\tok\t1\t1\t2\t3\t4\t-\t5\t6\t\n",
+                                "7\t0\tok\t\t1\t2\t3\t4\t-\t5\t6\t\n"}) {
+    try {
+      parse_rows(good + bad, "chunk_3.rows");
+      ADD_FAILURE() << "accepted: " << bad;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.file(), "chunk_3.rows");
+      EXPECT_EQ(e.line(), 2) << e.what();
+      EXPECT_EQ(e.field(), "row");
+    }
+  }
 }
 
 TEST(Cohort, RowsAreTheSameWhateverTheThreads) {
