@@ -60,8 +60,8 @@ int run_cohort_command(const SharedOptions& shared, const CohortCommandOptions& 
     if (!error.empty()) std::cerr << "error (rank " << processes.rank() << "): " << error << "\n";
     return 1;
   }
-  // Several processes send their rows to rank 0 as text (every number to 17 digits, so the
-  // gathered rows are the same numbers); one process keeps its own.
+  // Several processes send their rows to rank 0 as text (every number in its shortest exact
+  // form, so the gathered rows are the same numbers); one process keeps its own.
   if (processes.size() > 1) {
     const std::string all = processes.gather(serialize_rows(rows));
     if (processes.rank() != 0) return 0;

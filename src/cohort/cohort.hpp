@@ -86,8 +86,9 @@ void prepare_chunk_folder(const std::string& work_dir, const std::string& key, b
 std::vector<CohortRow> run_cohort(const CohortSpec& spec, const CohortOptions& options,
                                   const std::function<void(long, long)>& progress = {});
 
-// Rows as text (one per line, every number to 17 digits) and back: chunk files and the
-// gathering of ranks use it, so a resumed or distributed run loses nothing.
+// Rows as text (one per line, every number in the shortest form that reads back as the same
+// double) and back: chunk files and the gathering of ranks use it, so a resumed or
+// distributed run loses nothing. A damaged row is an InputError naming the file and line.
 std::string serialize_rows(const std::vector<CohortRow>& rows);
 std::vector<CohortRow> parse_rows(const std::string& text, const std::string& file);
 // Rows by subject then task (after gathering from several processes).
