@@ -81,13 +81,14 @@ void model_detail::note_path_crossings(Model& model) {
     const Joint& joint = model.joints[j];
     const bool rotational = joint.kind == mb::JointKind::rotations;
     auto note = [&](auto& path_owner, const Joint::Crossing& c) {
-      for (int q : joint.coordinates) path_owner.crosses_q[model.coordinates[q].mb_index] = 1;
       PathCrossing pc{static_cast<int>(j), c.segment, c.sign};
       pc.child_body = joint.child_body;
       for (int q : joint.coordinates) {
         if (pc.num_q == static_cast<int>(pc.q.size())) throw std::logic_error("joint '" + joint.name + "' has more than six coordinates");
+        const int mb = model.coordinates[q].mb_index;
+        path_owner.crosses_q[mb] = 1;
         pc.q[pc.num_q] = q;
-        pc.mb[pc.num_q++] = model.coordinates[q].mb_index;
+        pc.mb[pc.num_q++] = mb;
       }
       path_owner.crossings.push_back(pc);
       path_owner.rotational_crossings = path_owner.rotational_crossings && rotational;
